@@ -1,0 +1,356 @@
+//! The billing core: a pure function from a usage record to an itemised bill.
+//!
+//! Usage comes in integer units (requests, billed milliseconds, seconds) so that a billion
+//! requests add up exactly; money is `Decimal`. Each line is rounded half-up to the cent
+//! and the total is the sum of the rounded lines, as the providers' worked examples do.
+//! Monthly allowances, volume tiers and monthly fees are scaled to the billing period
+//! (`period_days / 30`).
+
+mod aws;
+mod azure;
+mod cloudflare;
+mod gcp;
+
+pub use aws::{AlbUsage, ApiGatewayHttpUsage, ApiGatewayRestUsage, Ec2Usage, FargateUsage, LambdaUsage, Os};
+pub use azure::{AzureContainerAppsUsage, AzureFlexUsage, AzureFunctionsUsage};
+pub use cloudflare::WorkersUsage;
+pub use gcp::{CloudFunctionsUsage, CloudRunUsage};
+
+use crate::pricing::{Allowance, Price, Service, Tiered};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use thiserror::Error;
+
+/// One line of a bill.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BillLine {
+    pub item: String,
+    #[serde(serialize_with = "as_f64")]
+    pub quantity: Decimal,
+    pub unit: String,
+    #[serde(serialize_with = "as_f64")]
+    pub unit_price_usd: Decimal,
+    #[serde(serialize_with = "as_f64")]
+    pub amount_usd: Decimal,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// An itemised bill for one service over the billing period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bill {
+    pub service: String,
+    pub service_name: String,
+    pub region: String,
+    pub lines: Vec<BillLine>,
+}
+
+impl Bill {
+    pub fn total_usd(&self) -> Decimal {
+        self.lines.iter().map(|l| l.amount_usd).sum()
+    }
+
+    /// Appends another service's lines (a front door billed with its backend).
+    pub fn extend(&mut self, other: Bill) {
+        self.lines.extend(other.lines);
+    }
+}
+
+pub fn as_f64<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.to_f64().unwrap_or(0.0))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BillOptions {
+    /// Apply monthly free allowances and included usage.
+    pub free_tier: bool,
+    /// Length of the billing period in days (30 = one month as in the providers' examples).
+    pub period_days: Decimal,
+}
+
+impl Default for BillOptions {
+    fn default() -> Self {
+        BillOptions {
+            free_tier: true,
+            period_days: Decimal::from(30),
+        }
+    }
+}
+
+impl BillOptions {
+    pub fn new(free_tier: bool, period_days: f64) -> BillOptions {
+        BillOptions {
+            free_tier,
+            period_days: crate::pricing::decimal::from_f64_exact(period_days).unwrap_or(Decimal::from(30)),
+        }
+    }
+
+    /// Share of a month that the period covers.
+    pub fn months(&self) -> Decimal {
+        self.period_days / Decimal::from(30)
+    }
+
+    /// An allowance scaled to the period, or zero when free tiers are off.
+    pub fn allowance(&self, a: &Allowance) -> Decimal {
+        if self.free_tier {
+            a.quantity * self.months()
+        } else {
+            Decimal::ZERO
+        }
+    }
+}
+
+/// What a platform consumed over the period, in the units its provider meters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Usage {
+    Lambda(LambdaUsage),
+    ApiGatewayHttp(ApiGatewayHttpUsage),
+    ApiGatewayRest(ApiGatewayRestUsage),
+    FunctionUrl { requests: u64 },
+    Alb(AlbUsage),
+    Fargate(FargateUsage),
+    Ec2(Ec2Usage),
+    CloudRun(CloudRunUsage),
+    CloudFunctions(CloudFunctionsUsage),
+    AzureFunctions(AzureFunctionsUsage),
+    AzureFlex(AzureFlexUsage),
+    AzureContainerApps(AzureContainerAppsUsage),
+    Workers(WorkersUsage),
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum BillingError {
+    #[error("usage of kind {usage} cannot be billed by service `{service}`")]
+    Mismatch { service: String, usage: &'static str },
+    #[error("service `{service}` has no instance type `{instance}`")]
+    UnknownInstance { service: String, instance: String },
+    #[error("service `{service}`: {message}")]
+    Invalid { service: String, message: String },
+}
+
+impl Usage {
+    fn kind(&self) -> &'static str {
+        match self {
+            Usage::Lambda(_) => "Lambda",
+            Usage::ApiGatewayHttp(_) => "ApiGatewayHttp",
+            Usage::ApiGatewayRest(_) => "ApiGatewayRest",
+            Usage::FunctionUrl { .. } => "FunctionUrl",
+            Usage::Alb(_) => "Alb",
+            Usage::Fargate(_) => "Fargate",
+            Usage::Ec2(_) => "Ec2",
+            Usage::CloudRun(_) => "CloudRun",
+            Usage::CloudFunctions(_) => "CloudFunctions",
+            Usage::AzureFunctions(_) => "AzureFunctions",
+            Usage::AzureFlex(_) => "AzureFlex",
+            Usage::AzureContainerApps(_) => "AzureContainerApps",
+            Usage::Workers(_) => "Workers",
+        }
+    }
+}
+
+/// Prices `usage` with the rates of `service`.
+pub fn bill(service: &Service, usage: &Usage, opts: &BillOptions) -> Result<Bill, BillingError> {
+    let lines = match (service, usage) {
+        (Service::AwsLambda(p), Usage::Lambda(u)) => aws::lambda(p, u, opts),
+        (Service::AwsApiGatewayHttp(p), Usage::ApiGatewayHttp(u)) => aws::api_gateway_http(p, u, opts),
+        (Service::AwsApiGatewayRest(p), Usage::ApiGatewayRest(u)) => aws::api_gateway_rest(p, u, opts),
+        (Service::AwsFunctionUrl(p), Usage::FunctionUrl { requests }) => {
+            vec![line(
+                "Function URL requests",
+                Decimal::from(*requests),
+                &p.requests,
+                "no extra charge",
+            )]
+        }
+        (Service::AwsAlb(p), Usage::Alb(u)) => aws::alb(p, u),
+        (Service::AwsFargate(p), Usage::Fargate(u)) => aws::fargate(p, u),
+        (Service::AwsEc2(p), Usage::Ec2(u)) => aws::ec2(p, u)?,
+        (Service::GcpCloudRun(p), Usage::CloudRun(u)) => gcp::cloud_run(p, u, opts),
+        (Service::GcpCloudFunctions(p), Usage::CloudFunctions(u)) => gcp::cloud_functions(p, u, opts)?,
+        (Service::AzureFunctions(p), Usage::AzureFunctions(u)) => azure::functions(p, u, opts),
+        (Service::AzureFunctionsFlex(p), Usage::AzureFlex(u)) => azure::flex(p, u, opts),
+        (Service::AzureContainerApps(p), Usage::AzureContainerApps(u)) => azure::container_apps(p, u, opts),
+        (Service::CloudflareWorkers(p), Usage::Workers(u)) => cloudflare::workers(p, u, opts),
+        (s, u) => {
+            return Err(BillingError::Mismatch {
+                service: s.id().to_string(),
+                usage: u.kind(),
+            });
+        }
+    };
+    Ok(Bill {
+        service: service.id().to_string(),
+        service_name: service.name().to_string(),
+        region: service.region().to_string(),
+        lines,
+    })
+}
+
+/// Half-up to the cent, as the providers' examples round each line.
+pub fn cents(x: Decimal) -> Decimal {
+    x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+pub(crate) fn dec(x: f64) -> Decimal {
+    crate::pricing::decimal::from_f64_exact(x).unwrap_or(Decimal::ZERO)
+}
+
+/// A line at a single rate.
+pub(crate) fn line(item: &str, quantity: Decimal, price: &Price, note: &str) -> BillLine {
+    priced(item, quantity, &price.unit, price.usd, note)
+}
+
+pub(crate) fn priced(item: &str, quantity: Decimal, unit: &str, unit_price: Decimal, note: &str) -> BillLine {
+    let quantity = quantity.normalize();
+    BillLine {
+        item: item.to_string(),
+        quantity,
+        unit: unit.to_string(),
+        unit_price_usd: unit_price.normalize(),
+        amount_usd: cents(quantity * unit_price),
+        note: note.to_string(),
+    }
+}
+
+/// A line after subtracting a free allowance; the note says how much was free.
+pub(crate) fn line_after_free(item: &str, gross: Decimal, free: Decimal, price: &Price, extra_note: &str) -> BillLine {
+    let used_free = free.min(gross).max(Decimal::ZERO);
+    let note = join_notes(&free_note(used_free, &price.unit), extra_note);
+    line(item, gross - used_free, price, &note)
+}
+
+pub(crate) fn free_note(used_free: Decimal, unit: &str) -> String {
+    if used_free > Decimal::ZERO {
+        format!("after {} {} free", group(used_free), plural(unit))
+    } else {
+        String::new()
+    }
+}
+
+/// `request` -> `requests`, `GB-second` -> `GB-seconds`.
+pub fn plural(unit: &str) -> String {
+    if unit.ends_with('s') || unit == "GB" || unit.ends_with("-hour") && unit.starts_with("LCU") {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    }
+}
+
+pub(crate) fn join_notes(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}; {b}"),
+    }
+}
+
+/// Thousands separators for notes (`1,000,000`).
+pub fn group(x: Decimal) -> String {
+    let s = x.normalize().to_string();
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), format!(".{f}")),
+        None => (s.clone(), String::new()),
+    };
+    let (sign, digits) = match int.strip_prefix('-') {
+        Some(d) => ("-", d.to_string()),
+        None => ("", int),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}{frac}")
+}
+
+/// Lines for a volume-tiered rate. Tier bounds are scaled to the period; the free
+/// allowance is taken from the first tiers.
+pub(crate) fn tiered_lines(
+    item: &str,
+    gross: Decimal,
+    free: Decimal,
+    t: &Tiered,
+    opts: &BillOptions,
+    extra_note: &str,
+) -> Vec<BillLine> {
+    let months = opts.months();
+    let mut out = Vec::new();
+    let mut lower = Decimal::ZERO;
+    let mut free_left = free.min(gross).max(Decimal::ZERO);
+    let used_free = free_left;
+    let multi = t.tiers.len() > 1 && t.tiers[0].up_to.is_some_and(|b| gross > b * months);
+    for (i, tier) in t.tiers.iter().enumerate() {
+        let upper = tier.up_to.map(|b| b * months);
+        let in_tier = match upper {
+            Some(u) => (gross.min(u) - lower).max(Decimal::ZERO),
+            None => (gross - lower).max(Decimal::ZERO),
+        };
+        let take = free_left.min(in_tier);
+        free_left -= take;
+        let billable = in_tier - take;
+        if (i == 0) || in_tier > Decimal::ZERO {
+            let name = if multi {
+                format!("{item}, tier {}", i + 1)
+            } else {
+                item.to_string()
+            };
+            let range = match upper {
+                Some(u) => format!("{} to {} {}", group(lower), group(u), t.unit),
+                None => format!("above {} {}", group(lower), t.unit),
+            };
+            let mut note = if i == 0 {
+                free_note(used_free, &t.unit)
+            } else {
+                String::new()
+            };
+            if multi {
+                note = join_notes(&note, &range);
+            }
+            if i == 0 {
+                note = join_notes(&note, extra_note);
+            }
+            out.push(priced(&name, billable, &t.unit, tier.usd, &note));
+        }
+        match upper {
+            Some(u) if gross > u => lower = u,
+            _ => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn cents_round_half_up() {
+        assert_eq!(
+            cents(Decimal::from_str("2.333338").unwrap()),
+            Decimal::from_str("2.33").unwrap()
+        );
+        assert_eq!(
+            cents(Decimal::from_str("0.077868").unwrap()),
+            Decimal::from_str("0.08").unwrap()
+        );
+        assert_eq!(
+            cents(Decimal::from_str("1.005").unwrap()),
+            Decimal::from_str("1.01").unwrap()
+        );
+        assert_eq!(
+            cents(Decimal::from_str("7.8125").unwrap()),
+            Decimal::from_str("7.81").unwrap()
+        );
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(Decimal::from(1_000_000)), "1,000,000");
+        assert_eq!(group(Decimal::from(999)), "999");
+        assert_eq!(group(Decimal::from_str("1234.5").unwrap()), "1,234.5");
+    }
+}

@@ -1,0 +1,323 @@
+//! The command line: a thin shell over the core. Parses arguments (clap), calls the core,
+//! prints tables or JSON, and maps errors to exit codes: 0 success, 2 bad input, 1
+//! internal error. See `../shared/contract/cli.md` for the stable forms.
+
+mod table;
+
+use crate::billing::Bill;
+use crate::model::{self, Purchase};
+use crate::pricing::{self, Arch, Catalog};
+use crate::quote::{QuoteInput, quote};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "breakeven", version, about = "Is serverless cheaper and good enough for this traffic? Cost and capacity planning across functions, containers and VMs.", long_about = None)]
+pub struct Cli {
+    /// Folder of price files (*.ron) that override or add to the built-in catalog.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub pricing: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
+pub enum Command {
+    /// Price an average month on one service, the way the providers' calculators do.
+    #[command(allow_negative_numbers = true)]
+    Quote(QuoteArgs),
+    /// Validate scenario and pricing files.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ArchArg {
+    #[value(name = "x86_64", alias = "x86")]
+    X86_64,
+    #[value(name = "arm64", alias = "arm")]
+    Arm64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PurchaseArg {
+    #[value(name = "on-demand")]
+    OnDemand,
+    #[value(name = "savings-1y")]
+    Savings1y,
+    #[value(name = "savings-3y")]
+    Savings3y,
+    Spot,
+}
+
+#[derive(Args, Debug)]
+pub struct QuoteArgs {
+    /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-alb,
+    /// aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
+    /// azure-functions-flex, azure-container-apps, cloudflare-workers.
+    pub service: String,
+    /// Requests (or executions, invocations) per month.
+    #[arg(long)]
+    pub requests: Option<f64>,
+    /// Average request duration, ms.
+    #[arg(long)]
+    pub duration_ms: Option<f64>,
+    /// Configured memory, MB.
+    #[arg(long)]
+    pub memory_mb: Option<f64>,
+    #[arg(long, value_enum, default_value = "x86_64")]
+    pub arch: ArchArg,
+    /// Do not apply free tiers or included usage.
+    #[arg(long)]
+    pub no_free_tier: bool,
+    /// Lambda ephemeral storage configured, MB (512 included).
+    #[arg(long)]
+    pub ephemeral_mb: Option<f64>,
+    /// Lambda provisioned concurrency (environments); requests are then served by them.
+    #[arg(long)]
+    pub provisioned: Option<f64>,
+    /// Hours per month provisioned concurrency is enabled.
+    #[arg(long)]
+    pub provisioned_hours: Option<f64>,
+    /// API Gateway HTTP: payload per request (request + response), KB.
+    #[arg(long)]
+    pub request_kb: Option<f64>,
+    /// API Gateway REST: response size, KB (billed as data transfer out).
+    #[arg(long)]
+    pub response_kb: Option<f64>,
+    /// Fargate: task-hours per month (tasks x hours each).
+    #[arg(long)]
+    pub task_hours: Option<f64>,
+    /// vCPU per task, replica or instance.
+    #[arg(long)]
+    pub vcpu: Option<f64>,
+    /// Memory per task or replica, GB (GiB).
+    #[arg(long)]
+    pub memory_gb: Option<f64>,
+    /// Fargate ephemeral storage per task, GB (20 included).
+    #[arg(long)]
+    pub ephemeral_gb: Option<f64>,
+    /// Fargate: Windows tasks.
+    #[arg(long)]
+    pub windows: bool,
+    /// EC2 instance type, e.g. t3.medium.
+    #[arg(long)]
+    pub instance: Option<String>,
+    /// Hours per month (EC2 instance-hours, ALB hours, Container Apps active replica-hours).
+    #[arg(long)]
+    pub hours: Option<f64>,
+    /// Container Apps: idle replica-hours per month.
+    #[arg(long)]
+    pub idle_hours: Option<f64>,
+    #[arg(long, value_enum, default_value = "on-demand")]
+    pub purchase: PurchaseArg,
+    /// Cloudflare Workers: CPU time per request, ms.
+    #[arg(long)]
+    pub cpu_ms: Option<f64>,
+    /// Cloud Run: requests served at once per instance.
+    #[arg(long)]
+    pub concurrency: Option<f64>,
+    /// Cloud Run: instance-based billing.
+    #[arg(long)]
+    pub instance_based: bool,
+    /// ALB: average load balancer capacity units per hour.
+    #[arg(long)]
+    pub lcu: Option<f64>,
+    /// Azure Flex Consumption: always-ready instances.
+    #[arg(long)]
+    pub always_ready: Option<f64>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the program; returns the process exit code.
+pub fn main() -> i32 {
+    let args: Vec<String> = std::env::args().collect();
+    run_args(&args)
+}
+
+/// What the process should do, given its arguments (used by `main` and tests).
+pub fn run_args(args: &[String]) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(Failure::BadInput(msg)) => {
+            eprintln!("{msg}");
+            2
+        }
+        Err(Failure::Internal(msg)) => {
+            eprintln!("internal error: {msg}");
+            1
+        }
+    }
+}
+
+pub enum Failure {
+    /// The user's input is wrong: exit code 2.
+    BadInput(String),
+    /// A bug or environment failure: exit code 1.
+    Internal(String),
+}
+
+fn catalog(dir: Option<&PathBuf>) -> Result<Catalog, Failure> {
+    let c = Catalog::builtin().map_err(|e| Failure::Internal(format!("built-in price catalog: {e}")))?;
+    match dir {
+        Some(d) => c.with_dir(d).map_err(|e| Failure::BadInput(format!("error: {e}"))),
+        None => Ok(c),
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), Failure> {
+    let Some(command) = cli.command else {
+        return Err(Failure::Internal(
+            "the desktop application is not part of this build yet".into(),
+        ));
+    };
+    match command {
+        Command::Quote(a) => {
+            let cat = catalog(cli.pricing.as_ref())?;
+            let bill = quote(&cat, &quote_input(&a)).map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+            if a.json {
+                println!("{}", bill_json(&bill));
+            } else {
+                print!("{}", table::bill_table(&bill, "30-day month"));
+            }
+            Ok(())
+        }
+        Command::Check { files } => check(&files, cli.pricing.as_ref()),
+    }
+}
+
+fn quote_input(a: &QuoteArgs) -> QuoteInput {
+    QuoteInput {
+        service: a.service.clone(),
+        requests: a.requests,
+        duration_ms: a.duration_ms,
+        memory_mb: a.memory_mb,
+        arch: match a.arch {
+            ArchArg::X86_64 => Arch::X86_64,
+            ArchArg::Arm64 => Arch::Arm64,
+        },
+        no_free_tier: a.no_free_tier,
+        ephemeral_mb: a.ephemeral_mb,
+        provisioned: a.provisioned,
+        provisioned_hours: a.provisioned_hours,
+        request_kb: a.request_kb,
+        response_kb: a.response_kb,
+        task_hours: a.task_hours,
+        vcpu: a.vcpu,
+        memory_gb: a.memory_gb,
+        ephemeral_gb: a.ephemeral_gb,
+        windows: a.windows,
+        instance: a.instance.clone(),
+        hours: a.hours,
+        idle_hours: a.idle_hours,
+        purchase: match a.purchase {
+            PurchaseArg::OnDemand => Purchase::OnDemand,
+            PurchaseArg::Savings1y => Purchase::Savings1y,
+            PurchaseArg::Savings3y => Purchase::Savings3y,
+            PurchaseArg::Spot => Purchase::Spot,
+        },
+        cpu_ms: a.cpu_ms,
+        concurrency: a.concurrency,
+        instance_based: a.instance_based,
+        lcu: a.lcu,
+        always_ready: a.always_ready,
+    }
+}
+
+/// The `quote --json` shape of `../shared/contract/cli.md`.
+pub fn bill_json(bill: &Bill) -> serde_json::Value {
+    json!({
+        "service": bill.service,
+        "total_usd": money(bill.total_usd()),
+        "bill": bill.lines,
+    })
+}
+
+pub fn money(d: rust_decimal::Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// What kind of file this is, from its first identifier.
+fn looks_like_price_file(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map(|x| x.1).unwrap_or("");
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map(|x| x.1).unwrap_or("");
+        } else if let Some(r) = rest.strip_prefix("#![") {
+            rest = r.split_once(']').map(|x| x.1).unwrap_or("");
+        } else {
+            break;
+        }
+    }
+    rest.starts_with("PriceFile")
+}
+
+fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure> {
+    let cat = catalog(pricing_dir)?;
+    let mut failed = 0;
+    for f in files {
+        let shown = f.display().to_string();
+        let text = match std::fs::read(f) {
+            Ok(b) => String::from_utf8_lossy(&b).to_string(),
+            Err(e) => {
+                eprintln!("{shown}: cannot read: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        if looks_like_price_file(&text) {
+            match pricing::parse_price_file(&text, &shown) {
+                Ok(pf) => println!(
+                    "ok: {shown}: price file for {}, {} services",
+                    pf.provider,
+                    pf.services.len()
+                ),
+                Err(e) => {
+                    eprintln!("{e}");
+                    failed += 1;
+                }
+            }
+        } else {
+            match model::load_scenario_file(f, &cat) {
+                Ok(s) => println!(
+                    "ok: {shown}: scenario \"{}\", {} traffic components, {} platforms",
+                    s.name,
+                    s.traffic.components.len(),
+                    s.platforms.len()
+                ),
+                Err(e) => {
+                    for p in e.problems() {
+                        eprintln!("{p}");
+                    }
+                    failed += 1;
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        Err(Failure::BadInput(format!(
+            "{failed} of {} files have problems",
+            files.len()
+        )))
+    } else {
+        Ok(())
+    }
+}

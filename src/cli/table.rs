@@ -1,0 +1,77 @@
+//! Plain-text tables for the terminal.
+
+use crate::billing::{Bill, group};
+use rust_decimal::Decimal;
+
+pub fn usd(d: Decimal) -> String {
+    let r = crate::billing::cents(d);
+    let s = format!("{:.2}", r);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let n: Decimal = int.parse().unwrap_or_default();
+    format!("${}.{frac}", group(n))
+}
+
+fn price(d: Decimal) -> String {
+    format!("${}", d.normalize())
+}
+
+fn qty(d: Decimal) -> String {
+    let r = d.round_dp(3).normalize();
+    group(r)
+}
+
+/// An itemised bill as an aligned table.
+pub fn bill_table(b: &Bill, period: &str) -> String {
+    let mut rows: Vec<[String; 6]> = vec![[
+        "Item".into(),
+        "Quantity".into(),
+        "Unit".into(),
+        "Unit price".into(),
+        "Amount".into(),
+        "Note".into(),
+    ]];
+    for l in &b.lines {
+        rows.push([
+            l.item.clone(),
+            qty(l.quantity),
+            l.unit.clone(),
+            price(l.unit_price_usd),
+            usd(l.amount_usd),
+            l.note.clone(),
+        ]);
+    }
+    rows.push([
+        "Total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        usd(b.total_usd()),
+        String::new(),
+    ]);
+    let mut w = [0usize; 6];
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let mut out = format!("{} - {} ({}), {period}\n", b.service, b.service_name, b.region);
+    for r in &rows {
+        let line = format!(
+            "  {:<w0$}  {:>w1$}  {:<w2$}  {:>w3$}  {:>w4$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4]
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,254 @@
+//! Reading and writing scenario files, with errors that name file, line, column and field.
+
+use super::{Locator, SCENARIO_VERSION, Scenario, validate_scenario};
+use crate::pricing::Catalog;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// One thing wrong with a value, by field path (`platforms[0].memory_mb`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A problem placed in a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, self.line, self.col, self.field, self.message
+            )
+        }
+    }
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum LoadError {
+    #[error("{file}: cannot read: {message}")]
+    Io { file: String, message: String },
+    /// The text is not a valid scenario (syntax, unknown field, wrong type).
+    #[error("{0}")]
+    Parse(Located),
+    /// The scenario parsed but some values are out of range or inconsistent; all listed.
+    #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Located>),
+}
+
+impl LoadError {
+    /// Every located problem (one for a parse error, all for validation).
+    pub fn problems(&self) -> Vec<Located> {
+        match self {
+            LoadError::Io { file, message } => vec![Located {
+                file: file.clone(),
+                line: 0,
+                col: 0,
+                field: String::new(),
+                message: message.clone(),
+            }],
+            LoadError::Parse(l) => vec![l.clone()],
+            LoadError::Invalid(v) => v.clone(),
+        }
+    }
+}
+
+/// RON options shared by every file the program reads and writes: newtype variants are
+/// written without a second pair of parentheses (`Function(name: ...)`).
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES)
+}
+
+/// A readable message and the field it concerns, for a RON parse error.
+pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (String, String) {
+    use ron::error::Error as E;
+    let pos = super::locate::Pos {
+        line: e.span.start.line,
+        col: e.span.start.col,
+    };
+    let here = loc.path_at(pos).unwrap_or("").to_string();
+    match &e.code {
+        E::NoSuchStructField { expected, found, outer } => {
+            let parent = parent_of(&here);
+            let field = join(&parent, found);
+            (
+                field,
+                format!(
+                    "unknown field `{found}`{}; expected one of: {}",
+                    outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default(),
+                    expected.join(", ")
+                ),
+            )
+        }
+        E::MissingStructField { field, outer } => (
+            join(&here, field),
+            format!(
+                "missing field `{field}`{}",
+                outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default()
+            ),
+        ),
+        E::NoSuchEnumVariant { expected, found, outer } => (
+            here,
+            format!(
+                "unknown variant `{found}`{}; expected one of: {}",
+                outer.as_ref().map(|o| format!(" for {o}")).unwrap_or_default(),
+                expected.join(", ")
+            ),
+        ),
+        E::IntegerOutOfBounds => (
+            here,
+            "number out of range for this field (a whole number of zero or more is expected)".to_string(),
+        ),
+        other => {
+            // A syntax error between values: name the field just before it.
+            let innermost_is_container = loc.path_before(pos).is_some_and(|b| b.starts_with(&here) && b != here);
+            if (here.is_empty() || innermost_is_container)
+                && let Some(before) = loc.path_before(pos)
+            {
+                return (before.to_string(), format!("{other} (just after field `{before}`)"));
+            }
+            (here, other.to_string())
+        }
+    }
+}
+
+fn parent_of(path: &str) -> String {
+    // The error position of an unknown field is at the field name, inside its parent's
+    // span; `path_at` returns the innermost value containing it, which is the parent.
+    path.to_string()
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Parses and validates scenario text. `file` names it in messages; `base_dir` resolves
+/// trace paths (None: trace files are not checked).
+pub fn parse_scenario(
+    text: &str,
+    file: &str,
+    base_dir: Option<&Path>,
+    catalog: &Catalog,
+) -> Result<Scenario, LoadError> {
+    let opts = ron_options();
+    let scenario: Scenario = match opts.from_str(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let loc = Locator::new(text);
+            let (field, message) = describe_ron_error(&e, &loc);
+            return Err(LoadError::Parse(Located {
+                file: file.to_string(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                field,
+                message,
+            }));
+        }
+    };
+    let problems = validate_scenario(&scenario, catalog, base_dir);
+    if problems.is_empty() {
+        return Ok(scenario);
+    }
+    let loc = Locator::new(text);
+    Err(LoadError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| {
+                let pos = loc.position(&p.path);
+                Located {
+                    file: file.to_string(),
+                    line: pos.line,
+                    col: pos.col,
+                    field: p.path,
+                    message: p.message,
+                }
+            })
+            .collect(),
+    ))
+}
+
+pub fn load_scenario_file(path: &Path, catalog: &Catalog) -> Result<Scenario, LoadError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = 1 + text.matches('\n').count();
+        let col = 1 + text.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0);
+        LoadError::Parse(Located {
+            file: shown.clone(),
+            line,
+            col,
+            field: String::new(),
+            message: "the file is not UTF-8 text".into(),
+        })
+    })?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    parse_scenario(&text, &shown, Some(&base), catalog)
+}
+
+/// Pretty RON in the layout of the contract example.
+pub fn scenario_to_ron(s: &Scenario) -> Result<String, String> {
+    let cfg = ron::ser::PrettyConfig::default()
+        .struct_names(true)
+        .indentor("    ".to_string());
+    ron_options()
+        .to_string_pretty(s, cfg)
+        .map(|t| format!("// Breakeven scenario (format version {SCENARIO_VERSION})\n{t}\n"))
+        .map_err(|e| e.to_string())
+}
+
+/// Writes atomically: a temporary file beside the target, flushed, then renamed over it,
+/// so a crash or full disk never leaves a half-written scenario.
+pub fn save_scenario_file(path: &Path, s: &Scenario) -> Result<(), LoadError> {
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| LoadError::Io {
+        file: shown.clone(),
+        message: e.to_string(),
+    };
+    let text = scenario_to_ron(s).map_err(|m| LoadError::Io {
+        file: shown.clone(),
+        message: m,
+    })?;
+    crate::util::write_atomic(path, text.as_bytes()).map_err(io)
+}
+
+pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/startup-launch.ron";
+const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/startup-launch.ron");
+
+/// The built-in scenario the application opens on.
+pub fn default_scenario(catalog: &Catalog) -> Result<Scenario, LoadError> {
+    parse_scenario(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, None, catalog)
+}

@@ -1,0 +1,407 @@
+//! The scenario: what a user describes (traffic, workload, platforms) and saves to a file.
+//!
+//! These types are the version-1 file format (`scenarios/*.ron`,
+//! `../shared/contract/scenario-v1.ron`). Field names are a stable interface: new fields
+//! may be added with a default, existing ones are never renamed. Serde rejects unknown
+//! fields so that a typo in a file is an error with a position, not a silently ignored
+//! setting.
+
+mod dist;
+mod load;
+mod locate;
+mod validate;
+
+pub use dist::Dist;
+pub use load::{
+    DEFAULT_SCENARIO_NAME, LoadError, Problem, default_scenario, load_scenario_file, parse_scenario,
+    save_scenario_file, scenario_to_ron,
+};
+pub use locate::{Locator, Pos};
+pub use validate::{Limits, validate_scenario};
+
+use serde::{Deserialize, Serialize};
+
+/// The only scenario format version this build reads and writes.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Seconds in the 30-day month used for "monthly" figures, as in the providers' worked
+/// examples (AWS: "× 30 days").
+pub const SECONDS_PER_MONTH: f64 = 30.0 * 86_400.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Length of the simulated period. Bills are for this period; monthly allowances and
+    /// volume tiers are scaled by `horizon_days / 30`.
+    #[serde(default = "default_horizon_days")]
+    pub horizon_days: f64,
+    /// Seed of the random generator: the same scenario and seed give the same numbers.
+    #[serde(default)]
+    pub seed: u64,
+    pub traffic: Traffic,
+    pub workload: Workload,
+    pub platforms: Vec<Platform>,
+}
+
+fn default_horizon_days() -> f64 {
+    30.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    #[serde(default)]
+    pub arrivals: Arrivals,
+    pub components: Vec<Component>,
+}
+
+/// How requests are placed in time at a given rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Arrivals {
+    /// Independent arrivals (a non-homogeneous Poisson process): realistic for user traffic.
+    #[default]
+    Poisson,
+    /// Evenly spaced at the current rate: timers, batch feeders, load tests.
+    Deterministic,
+}
+
+/// One term of the request rate. Components add up, except `Growth`, which multiplies
+/// the sum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Component {
+    /// A flat rate all the time.
+    Constant { rps: f64 },
+    /// A daily cycle: a cosine between `trough_rps` and `peak_rps`, highest at `peak_hour`.
+    Diurnal {
+        peak_rps: f64,
+        trough_rps: f64,
+        peak_hour: f64,
+    },
+    /// A one-off burst of `requests`, spread evenly over `duration_min` from day `day`
+    /// (0-based) at `hour`.
+    Spike {
+        day: f64,
+        hour: f64,
+        duration_min: f64,
+        requests: f64,
+    },
+    /// A job that runs every `every_hours`, first at `at_hour`, for `duration_min` at `rps`.
+    Scheduled {
+        every_hours: f64,
+        at_hour: f64,
+        duration_min: f64,
+        rps: f64,
+    },
+    /// Compound growth of the whole rate, in percent per 30 days.
+    Growth { monthly_pct: f64 },
+    /// A recorded trace, replayed from the start of the horizon and repeated to fill it.
+    Trace {
+        /// Relative to the scenario file's folder.
+        path: String,
+        format: TraceFormat,
+        /// Azure 2019 format: replay only the function with this `HashFunction`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        function: Option<String>,
+        /// Azure 2019 format: sum every function of the app with this `HashApp`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        app: Option<String>,
+        /// Multiplies the recorded counts (1.0 replays them as recorded).
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        scale: f64,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+fn is_true(x: &bool) -> bool {
+    *x
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TraceFormat {
+    /// `timestamp,count` rows at any fixed step (RFC 3339 timestamps or seconds).
+    Csv,
+    /// Azure Functions 2019 per-minute invocations:
+    /// `HashOwner,HashApp,HashFunction,Trigger,1..1440`.
+    Azure2019,
+}
+
+/// What one request does, independent of where it runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    /// Handler time of a warm request on one full vCPU, in milliseconds.
+    pub duration_ms: Dist,
+    /// Share of `duration_ms` that is CPU work at one full vCPU; the rest (I/O, waiting)
+    /// does not speed up with more CPU.
+    pub cpu_fraction: f64,
+    /// Extra time a request waits when it has to create an environment (INIT), in ms.
+    pub cold_start_ms: Dist,
+    #[serde(default)]
+    pub request_kb: f64,
+    #[serde(default)]
+    pub response_kb: f64,
+    /// Latency objective; requests slower than this are counted.
+    #[serde(default)]
+    pub latency_slo_ms: Option<f64>,
+    /// Requests sent over one client connection before it closes (load-balancer LCUs
+    /// count new connections).
+    #[serde(default = "default_requests_per_connection")]
+    pub requests_per_connection: f64,
+}
+
+fn default_requests_per_connection() -> f64 {
+    1.0
+}
+
+pub use crate::pricing::Arch;
+
+/// How the platform is reached from the internet; often decides the answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FrontDoor {
+    #[default]
+    None,
+    /// Lambda function URL: no extra charge.
+    FunctionUrl,
+    ApiGatewayHttp,
+    ApiGatewayRest,
+    /// Application Load Balancer: hourly charge plus LCUs.
+    Alb,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Purchase {
+    #[default]
+    OnDemand,
+    Savings1y,
+    Savings3y,
+    Spot,
+}
+
+/// Cloud Run (and similar) billing mode for containers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContainerBilling {
+    /// Billed only while serving requests (plus start-up), in 100 ms steps.
+    #[default]
+    RequestBased,
+    /// Billed for the whole life of each instance, at a lower rate.
+    InstanceBased,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Platform {
+    /// A function-as-a-service platform: environments created per demand.
+    Function(FunctionPlatform),
+    /// Managed containers with autoscaling replicas.
+    Container(ContainerPlatform),
+    /// Virtual machines, autoscaled or a fixed fleet.
+    Vm(VmPlatform),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionPlatform {
+    pub name: String,
+    pub service: String,
+    #[serde(default)]
+    pub arch: Arch,
+    pub memory_mb: u32,
+    /// Idle time after its last request before an environment is reclaimed.
+    #[serde(default = "default_keep_alive_s")]
+    pub keep_alive_s: f64,
+    /// When set, each environment's keep-alive is drawn from this distribution (seconds)
+    /// instead of the fixed `keep_alive_s`: providers do not promise a fixed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive_dist_s: Option<Dist>,
+    /// Account or reserved concurrency: requests beyond it are throttled.
+    #[serde(default = "default_max_concurrency")]
+    pub max_concurrency: u32,
+    /// Environments kept initialised all the time (Lambda provisioned concurrency,
+    /// Flex always-ready, Cloud Run min instances).
+    #[serde(default)]
+    pub provisioned: u32,
+    #[serde(default = "yes")]
+    pub free_tier: bool,
+    #[serde(default)]
+    pub front_door: FrontDoor,
+    /// Requests one environment serves at once (1 on Lambda; up to 1000 on Cloud Run).
+    #[serde(default = "default_one_u32")]
+    pub concurrency: u32,
+    /// Ephemeral storage (/tmp) configured, in MB; Lambda bills above 512 MB.
+    #[serde(default = "default_ephemeral_mb")]
+    pub ephemeral_mb: u32,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+}
+
+fn default_keep_alive_s() -> f64 {
+    600.0
+}
+fn default_max_concurrency() -> u32 {
+    1000
+}
+fn default_one_u32() -> u32 {
+    1
+}
+fn default_ephemeral_mb() -> u32 {
+    512
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerPlatform {
+    pub name: String,
+    pub service: String,
+    #[serde(default)]
+    pub arch: Arch,
+    pub vcpu: f64,
+    pub memory_gb: f64,
+    /// Requests one replica serves at once (also bounded by its vCPUs, see ARCHITECTURE.md).
+    pub concurrency: u32,
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    /// Busy share of capacity the autoscaler aims for.
+    #[serde(default = "default_target_utilization")]
+    pub target_utilization: f64,
+    /// Time from a scale-out decision until the replica serves (and is billed from).
+    #[serde(default = "default_container_startup_s")]
+    pub startup_s: f64,
+    #[serde(default)]
+    pub front_door: FrontDoor,
+    /// Averaging window of the utilisation metric the autoscaler reads.
+    #[serde(default = "default_metric_window_s")]
+    pub metric_window_s: f64,
+    /// Minimum time between scale-in steps.
+    #[serde(default = "default_container_cooldown_s")]
+    pub scale_in_cooldown_s: f64,
+    /// Requests that wait longer than this for a free slot are dropped (client timeout).
+    #[serde(default = "default_queue_timeout_s")]
+    pub queue_timeout_s: f64,
+    /// Extra ephemeral storage requested per replica, in GB (Fargate bills above 20 GB).
+    #[serde(default)]
+    pub ephemeral_gb: f64,
+    #[serde(default)]
+    pub billing: ContainerBilling,
+    #[serde(default)]
+    pub purchase: Purchase,
+    #[serde(default = "yes")]
+    pub free_tier: bool,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+}
+
+fn default_target_utilization() -> f64 {
+    0.7
+}
+fn default_container_startup_s() -> f64 {
+    30.0
+}
+fn default_metric_window_s() -> f64 {
+    60.0
+}
+fn default_container_cooldown_s() -> f64 {
+    300.0
+}
+fn default_queue_timeout_s() -> f64 {
+    30.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmPlatform {
+    pub name: String,
+    pub service: String,
+    /// Instance type in the catalog, e.g. `t4g.small`.
+    pub instance: String,
+    /// Requests one instance serves at once (also bounded by its vCPUs).
+    pub concurrency: u32,
+    pub min_instances: u32,
+    /// Equal to `min_instances`: a fixed fleet.
+    pub max_instances: u32,
+    #[serde(default)]
+    pub purchase: Purchase,
+    #[serde(default)]
+    pub front_door: FrontDoor,
+    #[serde(default = "default_target_utilization")]
+    pub target_utilization: f64,
+    #[serde(default = "default_vm_startup_s")]
+    pub startup_s: f64,
+    #[serde(default = "default_vm_metric_window_s")]
+    pub metric_window_s: f64,
+    #[serde(default = "default_vm_cooldown_s")]
+    pub scale_in_cooldown_s: f64,
+    #[serde(default = "default_queue_timeout_s")]
+    pub queue_timeout_s: f64,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+}
+
+fn default_vm_startup_s() -> f64 {
+    180.0
+}
+fn default_vm_metric_window_s() -> f64 {
+    300.0
+}
+fn default_vm_cooldown_s() -> f64 {
+    600.0
+}
+
+impl Platform {
+    pub fn name(&self) -> &str {
+        match self {
+            Platform::Function(p) => &p.name,
+            Platform::Container(p) => &p.name,
+            Platform::Vm(p) => &p.name,
+        }
+    }
+    pub fn service(&self) -> &str {
+        match self {
+            Platform::Function(p) => &p.service,
+            Platform::Container(p) => &p.service,
+            Platform::Vm(p) => &p.service,
+        }
+    }
+    pub fn enabled(&self) -> bool {
+        match self {
+            Platform::Function(p) => p.enabled,
+            Platform::Container(p) => p.enabled,
+            Platform::Vm(p) => p.enabled,
+        }
+    }
+    pub fn front_door(&self) -> FrontDoor {
+        match self {
+            Platform::Function(p) => p.front_door,
+            Platform::Container(p) => p.front_door,
+            Platform::Vm(p) => p.front_door,
+        }
+    }
+    /// `function`, `container` or `vm`, as in the `run --json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Platform::Function(_) => "function",
+            Platform::Container(_) => "container",
+            Platform::Vm(_) => "vm",
+        }
+    }
+}
+
+impl Scenario {
+    pub fn horizon_s(&self) -> f64 {
+        self.horizon_days * 86_400.0
+    }
+}
+
+pub use load::{Located, describe_ron_error, ron_options};

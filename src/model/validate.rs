@@ -1,0 +1,637 @@
+//! Scenario validation: every problem at once, by field path, with the allowed range.
+//!
+//! The engines may assume a validated scenario: finite numbers, positive durations, rates
+//! within `Limits::MAX_RPS`, services that exist in the catalog and fit the platform kind.
+
+use super::{Component, Dist, Platform, Problem, SCENARIO_VERSION, Scenario, TraceFormat};
+use crate::pricing::{Catalog, Service, ServiceRole};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Documented bounds on scenario values.
+pub struct Limits;
+
+impl Limits {
+    /// Highest total request rate accepted (10 million req/s, beyond any single
+    /// workload these services publish).
+    pub const MAX_RPS: f64 = 1.0e7;
+    pub const MAX_HORIZON_DAYS: f64 = 366.0;
+    /// Longest request duration or cold start accepted (one day, in ms).
+    pub const MAX_DURATION_MS: f64 = 86_400_000.0;
+    pub const MAX_KEEP_ALIVE_S: f64 = 86_400.0;
+    pub const MAX_PAYLOAD_KB: f64 = 10_485_760.0; // 10 GB
+    pub const MAX_REPLICAS: u32 = 100_000;
+    pub const MAX_GROWTH_PCT: f64 = 1000.0;
+}
+
+struct V<'a> {
+    out: &'a mut Vec<Problem>,
+}
+
+impl V<'_> {
+    fn push(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.out.push(Problem::new(path, msg));
+    }
+
+    /// A finite number within [lo, hi].
+    fn range(&mut self, path: &str, x: f64, lo: f64, hi: f64, unit: &str) -> bool {
+        if !x.is_finite() {
+            self.push(path, format!("must be a finite number, found {x}"));
+            return false;
+        }
+        if x < lo || x > hi {
+            self.push(
+                path,
+                format!(
+                    "{} is out of range: allowed {} to {}{}",
+                    fmt(x),
+                    fmt(lo),
+                    fmt(hi),
+                    unit_sfx(unit)
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A finite number above zero and at most `hi`.
+    fn positive(&mut self, path: &str, x: f64, hi: f64, unit: &str) -> bool {
+        if !x.is_finite() {
+            self.push(path, format!("must be a finite number, found {x}"));
+            return false;
+        }
+        if x <= 0.0 || x > hi {
+            self.push(
+                path,
+                format!(
+                    "{} is out of range: must be above 0 and at most {}{}",
+                    fmt(x),
+                    fmt(hi),
+                    unit_sfx(unit)
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn dist(&mut self, path: &str, d: &Dist, allow_zero: bool, hi: f64, unit: &str) {
+        let lo_ok = |x: f64| if allow_zero { x >= 0.0 } else { x > 0.0 };
+        let lo_txt = if allow_zero { "0 or more" } else { "above 0" };
+        for (name, x) in d.params() {
+            let p = if name.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}.{name}")
+            };
+            if !x.is_finite() {
+                self.push(p, format!("must be a finite number, found {x}"));
+            } else if !lo_ok(x) || x > hi {
+                self.push(
+                    p,
+                    format!(
+                        "{} is out of range: must be {lo_txt} and at most {}{}",
+                        fmt(x),
+                        fmt(hi),
+                        unit_sfx(unit)
+                    ),
+                );
+            }
+        }
+        match *d {
+            Dist::LogNormal { median, p99 } if p99 < median => self.push(
+                format!("{path}.p99"),
+                format!("p99 ({}) must be at least the median ({})", fmt(p99), fmt(median)),
+            ),
+            Dist::Uniform { min, max } if max < min => self.push(
+                format!("{path}.max"),
+                format!("max ({}) must be at least min ({})", fmt(max), fmt(min)),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn unit_sfx(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    }
+}
+
+/// Short human form of a number for messages.
+fn fmt(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e6 {
+        format!("{x:e}")
+    } else {
+        let s = format!("{x}");
+        s
+    }
+}
+
+/// All problems in a scenario. `base_dir` resolves trace paths; without it trace files
+/// are not looked at.
+pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut v = V { out: &mut out };
+
+    if s.version != SCENARIO_VERSION {
+        v.push(
+            "version",
+            format!(
+                "unsupported scenario version {}: this build reads version {SCENARIO_VERSION}",
+                s.version
+            ),
+        );
+    }
+    if s.name.trim().is_empty() {
+        v.push("name", "the scenario needs a name");
+    }
+    v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days");
+
+    traffic(&mut v, s, base_dir);
+    workload(&mut v, s);
+    platforms(&mut v, s, catalog);
+    out
+}
+
+fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
+    if s.traffic.components.is_empty() {
+        v.push(
+            "traffic.components",
+            "add at least one traffic component (e.g. Constant(rps: 1.0))",
+        );
+    }
+    let max = Limits::MAX_RPS;
+    let mut peak_sum = 0.0;
+    let mut growth = 1.0f64;
+    let horizon_days = if s.horizon_days.is_finite() {
+        s.horizon_days
+    } else {
+        30.0
+    };
+    for (i, c) in s.traffic.components.iter().enumerate() {
+        let p = format!("traffic.components[{i}]");
+        match c {
+            Component::Constant { rps } => {
+                if v.range(&format!("{p}.rps"), *rps, 0.0, max, "req/s") {
+                    peak_sum += rps;
+                }
+            }
+            Component::Diurnal {
+                peak_rps,
+                trough_rps,
+                peak_hour,
+            } => {
+                let a = v.range(&format!("{p}.peak_rps"), *peak_rps, 0.0, max, "req/s");
+                let b = v.range(&format!("{p}.trough_rps"), *trough_rps, 0.0, max, "req/s");
+                v.range(&format!("{p}.peak_hour"), *peak_hour, 0.0, 24.0, "h");
+                if a && b && trough_rps > peak_rps {
+                    v.push(
+                        format!("{p}.trough_rps"),
+                        format!("trough_rps ({trough_rps}) must not exceed peak_rps ({peak_rps})"),
+                    );
+                }
+                if a {
+                    peak_sum += peak_rps;
+                }
+            }
+            Component::Spike {
+                day,
+                hour,
+                duration_min,
+                requests,
+            } => {
+                v.range(
+                    &format!("{p}.day"),
+                    *day,
+                    0.0,
+                    horizon_days,
+                    "days (within the horizon)",
+                );
+                v.range(&format!("{p}.hour"), *hour, 0.0, 24.0, "h");
+                let d = v.positive(&format!("{p}.duration_min"), *duration_min, 7.0 * 1440.0, "min");
+                let r = v.range(&format!("{p}.requests"), *requests, 0.0, 1e13, "requests");
+                if d && r {
+                    let rate = requests / (duration_min * 60.0);
+                    if rate > max {
+                        v.push(
+                            format!("{p}.requests"),
+                            format!(
+                                "{} requests in {} min is {} req/s, above the {} req/s limit",
+                                fmt(*requests),
+                                duration_min,
+                                fmt(rate),
+                                fmt(max)
+                            ),
+                        );
+                    } else {
+                        peak_sum += rate;
+                    }
+                }
+            }
+            Component::Scheduled {
+                every_hours,
+                at_hour,
+                duration_min,
+                rps,
+            } => {
+                let e = v.positive(&format!("{p}.every_hours"), *every_hours, 24.0 * 366.0, "h");
+                v.range(&format!("{p}.at_hour"), *at_hour, 0.0, 24.0 * 366.0, "h");
+                let d = v.positive(&format!("{p}.duration_min"), *duration_min, 7.0 * 1440.0, "min");
+                if e && d && *duration_min > every_hours * 60.0 {
+                    v.push(
+                        format!("{p}.duration_min"),
+                        format!(
+                            "a run of {duration_min} min is longer than the {} min between runs",
+                            every_hours * 60.0
+                        ),
+                    );
+                }
+                if e && *every_hours < 1.0 / 60.0 {
+                    v.push(
+                        format!("{p}.every_hours"),
+                        "runs must be at least one minute apart (0.0167 h)",
+                    );
+                }
+                if v.range(&format!("{p}.rps"), *rps, 0.0, max, "req/s") {
+                    peak_sum += rps;
+                }
+            }
+            Component::Growth { monthly_pct } => {
+                if v.range(
+                    &format!("{p}.monthly_pct"),
+                    *monthly_pct,
+                    -99.0,
+                    Limits::MAX_GROWTH_PCT,
+                    "%",
+                ) {
+                    let months = horizon_days / 30.0;
+                    growth *= (1.0 + monthly_pct / 100.0).powf(months).max(1.0);
+                }
+            }
+            Component::Trace {
+                path,
+                format,
+                function,
+                app,
+                scale,
+            } => {
+                v.range(&format!("{p}.scale"), *scale, 0.0, 1e6, "");
+                if path.trim().is_empty() {
+                    v.push(format!("{p}.path"), "the trace needs a file path");
+                } else if let Some(base) = base_dir {
+                    let full = base.join(path);
+                    if !full.is_file() {
+                        v.push(
+                            format!("{p}.path"),
+                            format!(
+                                "trace file not found: {} (paths are relative to the scenario file)",
+                                full.display()
+                            ),
+                        );
+                    }
+                }
+                if *format == TraceFormat::Csv && (function.is_some() || app.is_some()) {
+                    v.push(
+                        format!("{p}.format"),
+                        "`function` and `app` select rows of an Azure2019 trace; a Csv trace has one series",
+                    );
+                }
+            }
+        }
+    }
+    if peak_sum * growth > max && peak_sum.is_finite() {
+        v.push(
+            "traffic.components",
+            format!(
+                "the components add up to a peak of about {} req/s (with growth), above the {} req/s limit",
+                fmt(peak_sum * growth),
+                fmt(max)
+            ),
+        );
+    }
+}
+
+fn workload(v: &mut V, s: &Scenario) {
+    let w = &s.workload;
+    v.dist(
+        "workload.duration_ms",
+        &w.duration_ms,
+        false,
+        Limits::MAX_DURATION_MS,
+        "ms",
+    );
+    v.range(
+        "workload.cpu_fraction",
+        w.cpu_fraction,
+        0.0,
+        1.0,
+        "(share of the duration)",
+    );
+    v.dist("workload.cold_start_ms", &w.cold_start_ms, true, 600_000.0, "ms");
+    v.range("workload.request_kb", w.request_kb, 0.0, Limits::MAX_PAYLOAD_KB, "KB");
+    v.range("workload.response_kb", w.response_kb, 0.0, Limits::MAX_PAYLOAD_KB, "KB");
+    if let Some(slo) = w.latency_slo_ms {
+        v.positive("workload.latency_slo_ms", slo, Limits::MAX_DURATION_MS, "ms");
+    }
+    v.range(
+        "workload.requests_per_connection",
+        w.requests_per_connection,
+        1.0,
+        1e9,
+        "",
+    );
+}
+
+fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
+    if s.platforms.is_empty() {
+        v.push("platforms", "add at least one platform to compare");
+    }
+    let mut names = HashSet::new();
+    for (i, p) in s.platforms.iter().enumerate() {
+        let base = format!("platforms[{i}]");
+        if p.name().trim().is_empty() {
+            v.push(format!("{base}.name"), "the platform needs a name");
+        } else if !names.insert(p.name().to_string()) {
+            v.push(
+                format!("{base}.name"),
+                format!("another platform is already named `{}`", p.name()),
+            );
+        }
+        let service = catalog.get(p.service());
+        let (want, kind) = match p {
+            Platform::Function(_) => (ServiceRole::Function, "Function"),
+            Platform::Container(_) => (ServiceRole::Container, "Container"),
+            Platform::Vm(_) => (ServiceRole::Vm, "Vm"),
+        };
+        let Some(service) = service else {
+            v.push(
+                format!("{base}.service"),
+                format!(
+                    "unknown service `{}`; a {kind} can use: {}",
+                    p.service(),
+                    catalog.ids_for(want).join(", ")
+                ),
+            );
+            continue;
+        };
+        let role = service.role();
+        let fits = role == want
+            || (role == ServiceRole::FunctionOrContainer
+                && matches!(want, ServiceRole::Function | ServiceRole::Container));
+        if !fits {
+            v.push(
+                format!("{base}.service"),
+                format!(
+                    "`{}` cannot host a {kind}; choose one of: {}",
+                    p.service(),
+                    catalog.ids_for(want).join(", ")
+                ),
+            );
+            continue;
+        }
+        front_door(v, &base, p, catalog);
+        match p {
+            Platform::Function(f) => function(v, &base, f, service),
+            Platform::Container(c) => container(v, &base, c, service),
+            Platform::Vm(m) => vm(v, &base, m, service),
+        }
+    }
+}
+
+fn front_door(v: &mut V, base: &str, p: &Platform, catalog: &Catalog) {
+    use super::FrontDoor::*;
+    let fd = p.front_door();
+    let id = match fd {
+        None => return,
+        FunctionUrl => "aws-function-url",
+        ApiGatewayHttp => "aws-api-gateway-http",
+        ApiGatewayRest => "aws-api-gateway-rest",
+        Alb => "aws-alb",
+    };
+    if catalog.get(id).is_none() {
+        v.push(
+            format!("{base}.front_door"),
+            format!("the catalog has no `{id}` to price this front door"),
+        );
+    }
+    if fd == FunctionUrl && p.service() != "aws-lambda" {
+        v.push(format!("{base}.front_door"), "FunctionUrl exists only for aws-lambda");
+    }
+}
+
+fn function(v: &mut V, base: &str, f: &super::FunctionPlatform, service: &Service) {
+    let Some(lim) = service.function_limits() else { return };
+    let m = f.memory_mb;
+    if m < lim.memory_min_mb || m > lim.memory_max_mb {
+        v.push(
+            format!("{base}.memory_mb"),
+            format!(
+                "{m} MB is out of range for {}: allowed {} to {} MB",
+                service.name(),
+                lim.memory_min_mb,
+                lim.memory_max_mb
+            ),
+        );
+    } else if !lim.memory_sizes_mb.is_empty() && !lim.memory_sizes_mb.contains(&m) {
+        let sizes: Vec<String> = lim.memory_sizes_mb.iter().map(|x| x.to_string()).collect();
+        v.push(
+            format!("{base}.memory_mb"),
+            format!("{} offers fixed sizes only: {} MB", service.name(), sizes.join(", ")),
+        );
+    }
+    v.range(
+        &format!("{base}.keep_alive_s"),
+        f.keep_alive_s,
+        0.0,
+        Limits::MAX_KEEP_ALIVE_S,
+        "s",
+    );
+    if let Some(d) = &f.keep_alive_dist_s {
+        v.dist(
+            &format!("{base}.keep_alive_dist_s"),
+            d,
+            true,
+            Limits::MAX_KEEP_ALIVE_S,
+            "s",
+        );
+    }
+    if f.max_concurrency == 0 {
+        v.push(format!("{base}.max_concurrency"), "must be at least 1");
+    }
+    if f.provisioned > f.max_concurrency.max(1) {
+        v.push(
+            format!("{base}.provisioned"),
+            format!(
+                "{} provisioned environments exceed max_concurrency ({})",
+                f.provisioned, f.max_concurrency
+            ),
+        );
+    }
+    if f.provisioned > 0 && matches!(service, Service::CloudflareWorkers(_)) {
+        v.push(
+            format!("{base}.provisioned"),
+            "Cloudflare Workers has no provisioned environments",
+        );
+    }
+    if f.concurrency == 0 || f.concurrency > lim.max_instance_concurrency {
+        v.push(
+            format!("{base}.concurrency"),
+            format!(
+                "{} allows 1 to {} requests per environment, found {}",
+                service.name(),
+                lim.max_instance_concurrency,
+                f.concurrency
+            ),
+        );
+    }
+    if !(512..=10240).contains(&f.ephemeral_mb) {
+        v.push(
+            format!("{base}.ephemeral_mb"),
+            format!("{} MB is out of range: allowed 512 to 10240 MB", f.ephemeral_mb),
+        );
+    }
+}
+
+fn container(v: &mut V, base: &str, c: &super::ContainerPlatform, service: &Service) {
+    let Some(lim) = service.container_limits() else { return };
+    let cpu_ok = v.range(&format!("{base}.vcpu"), c.vcpu, lim.vcpu_min, lim.vcpu_max, "vCPU");
+    let mem_ok = v.range(
+        &format!("{base}.memory_gb"),
+        c.memory_gb,
+        lim.memory_min_gb,
+        lim.memory_max_gb,
+        "GB",
+    );
+    if cpu_ok && mem_ok && !lim.sizes.is_empty() {
+        match lim.sizes.iter().find(|t| (t.vcpu - c.vcpu).abs() < 1e-9) {
+            None => {
+                let cpus: Vec<String> = lim.sizes.iter().map(|t| t.vcpu.to_string()).collect();
+                v.push(
+                    format!("{base}.vcpu"),
+                    format!("{} offers these vCPU sizes: {}", service.name(), cpus.join(", ")),
+                );
+            }
+            Some(t) if !t.allows(c.memory_gb) => {
+                let allowed = if t.memory_values_gb.is_empty() {
+                    format!(
+                        "{} to {} GB in {} GB steps",
+                        t.memory_min_gb, t.memory_max_gb, t.step_gb
+                    )
+                } else {
+                    t.memory_values_gb
+                        .iter()
+                        .map(|x| format!("{x}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + " GB"
+                };
+                v.push(
+                    format!("{base}.memory_gb"),
+                    format!("with {} vCPU, {} allows {allowed}", c.vcpu, service.name()),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if c.concurrency == 0 || c.concurrency > lim.max_instance_concurrency {
+        v.push(
+            format!("{base}.concurrency"),
+            format!(
+                "allowed 1 to {} requests per replica, found {}",
+                lim.max_instance_concurrency, c.concurrency
+            ),
+        );
+    }
+    replicas(v, base, c.min_replicas, c.max_replicas, "replicas");
+    v.range(
+        &format!("{base}.target_utilization"),
+        c.target_utilization,
+        0.05,
+        1.0,
+        "",
+    );
+    v.range(&format!("{base}.startup_s"), c.startup_s, 0.0, 3600.0, "s");
+    v.range(&format!("{base}.metric_window_s"), c.metric_window_s, 1.0, 3600.0, "s");
+    v.range(
+        &format!("{base}.scale_in_cooldown_s"),
+        c.scale_in_cooldown_s,
+        0.0,
+        86_400.0,
+        "s",
+    );
+    v.range(&format!("{base}.queue_timeout_s"), c.queue_timeout_s, 0.0, 3600.0, "s");
+    v.range(&format!("{base}.ephemeral_gb"), c.ephemeral_gb, 0.0, 200.0, "GB");
+    if c.billing == super::ContainerBilling::InstanceBased && !matches!(service, Service::GcpCloudRun(_)) {
+        v.push(
+            format!("{base}.billing"),
+            "InstanceBased billing is a Cloud Run option (gcp-cloud-run)",
+        );
+    }
+    if c.purchase != super::Purchase::OnDemand && !matches!(service, Service::AwsFargate(_)) {
+        v.push(
+            format!("{base}.purchase"),
+            format!(
+                "{} is priced on demand only; Spot and Savings apply to aws-fargate",
+                service.name()
+            ),
+        );
+    }
+}
+
+fn vm(v: &mut V, base: &str, m: &super::VmPlatform, service: &Service) {
+    if let Service::AwsEc2(ec2) = service
+        && !ec2.instances.iter().any(|i| i.name == m.instance)
+    {
+        let names: Vec<&str> = ec2.instances.iter().map(|i| i.name.as_str()).collect();
+        v.push(
+            format!("{base}.instance"),
+            format!(
+                "unknown instance type `{}`; the catalog has: {}",
+                m.instance,
+                names.join(", ")
+            ),
+        );
+    }
+    if m.concurrency == 0 || m.concurrency > 100_000 {
+        v.push(
+            format!("{base}.concurrency"),
+            format!("allowed 1 to 100000 requests per instance, found {}", m.concurrency),
+        );
+    }
+    replicas(v, base, m.min_instances, m.max_instances, "instances");
+    v.range(
+        &format!("{base}.target_utilization"),
+        m.target_utilization,
+        0.05,
+        1.0,
+        "",
+    );
+    v.range(&format!("{base}.startup_s"), m.startup_s, 0.0, 3600.0, "s");
+    v.range(&format!("{base}.metric_window_s"), m.metric_window_s, 1.0, 3600.0, "s");
+    v.range(
+        &format!("{base}.scale_in_cooldown_s"),
+        m.scale_in_cooldown_s,
+        0.0,
+        86_400.0,
+        "s",
+    );
+    v.range(&format!("{base}.queue_timeout_s"), m.queue_timeout_s, 0.0, 3600.0, "s");
+}
+
+fn replicas(v: &mut V, base: &str, min: u32, max: u32, what: &str) {
+    let (min_f, max_f) = (format!("{base}.min_{what}"), format!("{base}.max_{what}"));
+    if max == 0 {
+        v.push(max_f, format!("max_{what} must be at least 1"));
+    } else if max > Limits::MAX_REPLICAS {
+        v.push(
+            max_f,
+            format!("max_{what} {max} is above the {} limit", Limits::MAX_REPLICAS),
+        );
+    } else if min > max {
+        v.push(min_f, format!("min_{what} ({min}) must not exceed max_{what} ({max})"));
+    }
+}

@@ -1,0 +1,109 @@
+//! Reading price files: the embedded defaults and a user's folder.
+
+use super::PriceFile;
+use crate::model::Locator;
+use std::path::Path;
+use thiserror::Error;
+
+/// The default catalog, compiled in. Order matters only for `origins`.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("pricing/aws-lambda.ron", include_str!("../../pricing/aws-lambda.ron")),
+    (
+        "pricing/aws-front-doors.ron",
+        include_str!("../../pricing/aws-front-doors.ron"),
+    ),
+    ("pricing/aws-fargate.ron", include_str!("../../pricing/aws-fargate.ron")),
+    ("pricing/aws-ec2.ron", include_str!("../../pricing/aws-ec2.ron")),
+    ("pricing/gcp.ron", include_str!("../../pricing/gcp.ron")),
+    ("pricing/azure.ron", include_str!("../../pricing/azure.ron")),
+    ("pricing/cloudflare.ron", include_str!("../../pricing/cloudflare.ron")),
+];
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum PricingError {
+    #[error("{file}: cannot read: {message}")]
+    Io { file: String, message: String },
+    #[error("{file}:{line}:{col}: {field}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        col: usize,
+        field: String,
+        message: String,
+    },
+}
+
+pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingError> {
+    let opts = crate::model::ron_options();
+    let parsed: Result<PriceFile, _> = opts.from_str(text);
+    let pf = match parsed {
+        Ok(pf) => pf,
+        Err(e) => {
+            let loc = Locator::new(text);
+            let (field, message) = crate::model::describe_ron_error(&e, &loc);
+            return Err(PricingError::Parse {
+                file: file.to_string(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                field,
+                message,
+            });
+        }
+    };
+    let problems = super::validate_price_file(&pf);
+    if let Some(p) = problems.first() {
+        let loc = Locator::new(text);
+        let pos = loc.position(&p.path);
+        let all: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                let pos = loc.position(&p.path);
+                format!("{}:{}: {}: {}", pos.line, pos.col, p.path, p.message)
+            })
+            .collect();
+        return Err(PricingError::Parse {
+            file: file.to_string(),
+            line: pos.line,
+            col: pos.col,
+            field: p.path.clone(),
+            message: if all.len() == 1 {
+                p.message.clone()
+            } else {
+                format!("{} (and {} more: {})", p.message, all.len() - 1, all[1..].join("; "))
+            },
+        });
+    }
+    Ok(pf)
+}
+
+pub(super) fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, PricingError> {
+    let shown = dir.display().to_string();
+    let rd = std::fs::read_dir(dir).map_err(|e| PricingError::Io {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let mut paths: Vec<_> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(PricingError::Io {
+            file: shown,
+            message: "no .ron price files in this folder".into(),
+        });
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.display().to_string();
+            std::fs::read_to_string(&p)
+                .map(|t| (name.clone(), t))
+                .map_err(|e| PricingError::Io {
+                    file: name,
+                    message: e.to_string(),
+                })
+        })
+        .collect()
+}

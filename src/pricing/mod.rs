@@ -1,0 +1,676 @@
+//! The price catalog: every rate, allowance and limit the billing core uses, with its
+//! unit, region, currency, effective date and source.
+//!
+//! Prices live in `pricing/*.ron` (one file per provider family), compiled into the
+//! binary as the default catalog. A user can load a folder of their own files: an entry
+//! with an existing `id` replaces the built-in one, a new `id` adds a service that
+//! scenarios can name (another region, a negotiated discount).
+//!
+//! The types are per service rather than a generic list of meters so that the billing
+//! rules can rely on every rate they need being present: a catalog that loads is a
+//! catalog that can price.
+
+pub mod decimal;
+mod load;
+mod validate;
+
+pub use load::{BUILTIN_FILES, PricingError, parse_price_file};
+pub use validate::validate_price_file;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// CPU architecture, as priced by AWS (x86_64 and Graviton arm64 rates differ).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Arch {
+    #[default]
+    X86_64,
+    Arm64,
+}
+
+impl Arch {
+    pub fn label(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+}
+
+/// How well a figure is sourced (see `../shared/reference/pricing.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Verbatim from the provider's own page or docs.
+    Primary,
+    /// Simple arithmetic on a primary figure.
+    Derived,
+    /// Quoted by third parties; the provider text itself was not seen.
+    Secondary,
+    /// An assumption or illustration; replace it with your own figure.
+    Unverified,
+}
+
+/// Where a figure comes from and when it was in force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    pub region: String,
+    pub currency: String,
+    /// Date of the source copy the figure was read from (in force on that date).
+    pub effective: NaiveDate,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One rate: `usd` per one `unit`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    #[serde(with = "decimal")]
+    pub usd: Decimal,
+    pub unit: String,
+    pub region: String,
+    pub currency: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A volume-tiered rate. Tiers are consecutive; `up_to` is the cumulative quantity at
+/// which a tier ends (`None` for the last).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tiered {
+    pub unit: String,
+    pub tiers: Vec<Tier>,
+    pub region: String,
+    pub currency: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    #[serde(with = "decimal::option", default)]
+    pub up_to: Option<Decimal>,
+    #[serde(with = "decimal")]
+    pub usd: Decimal,
+}
+
+/// A monthly free or included quantity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allowance {
+    #[serde(with = "decimal")]
+    pub quantity: Decimal,
+    pub unit: String,
+    pub region: String,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A fractional discount off the on-demand rate (savings plans, spot).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discount {
+    #[serde(with = "decimal")]
+    pub fraction: Decimal,
+    pub effective: NaiveDate,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Platform limits a scenario is checked against and the engine enforces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionLimits {
+    pub memory_min_mb: u32,
+    pub memory_max_mb: u32,
+    /// Allowed memory sizes when the service offers fixed sizes only (empty: any size in
+    /// the range).
+    #[serde(default)]
+    pub memory_sizes_mb: Vec<u32>,
+    /// Longest a single request may run; longer requests fail.
+    pub max_duration_s: f64,
+    /// Requests one environment may serve at once.
+    pub max_instance_concurrency: u32,
+    /// Default account concurrency (throttling above it).
+    pub default_max_concurrency: u32,
+    /// Memory at which the environment has one full vCPU (CPU follows memory).
+    /// `None`: the CPU does not depend on the memory setting.
+    #[serde(default)]
+    pub mb_per_vcpu: Option<f64>,
+    /// vCPU by memory size for services that fix CPU per memory tier: the entry with the
+    /// smallest `memory_mb` at or above the configured memory applies.
+    #[serde(default)]
+    pub cpu_table: Vec<MemoryCpu>,
+    /// Most vCPU one request can use (a single-threaded handler uses at most one).
+    #[serde(default = "default_max_vcpu")]
+    pub max_vcpu: f64,
+    /// Longest CPU time a single request may use (Cloudflare Workers limit CPU, not wall
+    /// time), in seconds.
+    #[serde(default)]
+    pub max_cpu_s: Option<f64>,
+    /// Scaling-rate token bucket: environments that can start at once...
+    #[serde(default)]
+    pub scale_burst: Option<f64>,
+    /// ...and the continuous refill rate, environments per second.
+    #[serde(default)]
+    pub scale_per_s: Option<f64>,
+    /// A fixed cold start replacing the workload's (e.g. V8 isolates), in ms.
+    #[serde(default)]
+    pub cold_start_override_ms: Option<f64>,
+    /// Default idle keep-alive, seconds (undocumented by most providers).
+    pub default_keep_alive_s: f64,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+fn default_max_vcpu() -> f64 {
+    1.0
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryCpu {
+    pub memory_mb: u32,
+    pub vcpu: f64,
+}
+
+impl FunctionLimits {
+    /// vCPUs of an environment with this much memory (before the per-request cap).
+    pub fn vcpu_for_memory(&self, memory_mb: u32) -> f64 {
+        if let Some(row) = self.cpu_table.iter().find(|r| r.memory_mb >= memory_mb) {
+            return row.vcpu;
+        }
+        if let Some(last) = self.cpu_table.last() {
+            return last.vcpu;
+        }
+        match self.mb_per_vcpu {
+            Some(per) if per > 0.0 => memory_mb as f64 / per,
+            _ => 1.0,
+        }
+    }
+
+    /// The speed of one request's CPU work relative to one full vCPU (at most 1).
+    pub fn cpu_speed(&self, memory_mb: u32) -> f64 {
+        self.vcpu_for_memory(memory_mb).min(self.max_vcpu).max(1e-3)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerLimits {
+    pub vcpu_min: f64,
+    pub vcpu_max: f64,
+    pub memory_min_gb: f64,
+    pub memory_max_gb: f64,
+    /// Valid (vCPU, memory) combinations; empty means any within the ranges.
+    #[serde(default)]
+    pub sizes: Vec<TaskSize>,
+    pub max_instance_concurrency: u32,
+    pub source: String,
+}
+
+/// For a vCPU value, the memory range (GB) allowed and its step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSize {
+    pub vcpu: f64,
+    pub memory_min_gb: f64,
+    pub memory_max_gb: f64,
+    pub step_gb: f64,
+    /// Explicit allowed values, when they are not an even range.
+    #[serde(default)]
+    pub memory_values_gb: Vec<f64>,
+}
+
+impl TaskSize {
+    pub fn allows(&self, memory_gb: f64) -> bool {
+        if !self.memory_values_gb.is_empty() {
+            return self.memory_values_gb.iter().any(|v| (v - memory_gb).abs() < 1e-9);
+        }
+        if memory_gb < self.memory_min_gb - 1e-9 || memory_gb > self.memory_max_gb + 1e-9 {
+            return false;
+        }
+        let k = (memory_gb - self.memory_min_gb) / self.step_gb;
+        (k - k.round()).abs() < 1e-6
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Services
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsLambda {
+    pub id: String,
+    pub name: String,
+    pub requests: Price,
+    pub duration_x86_64: Tiered,
+    pub duration_arm64: Tiered,
+    pub provisioned_x86_64: Price,
+    pub provisioned_arm64: Price,
+    pub provisioned_duration_x86_64: Price,
+    pub provisioned_duration_arm64: Price,
+    /// Provisioned concurrency time is rounded up to this many seconds.
+    pub provisioned_rounding_s: u64,
+    pub ephemeral_storage: Price,
+    pub ephemeral_included_mb: u32,
+    pub free_requests: Allowance,
+    pub free_compute: Allowance,
+    /// From this date INIT time of on-demand ZIP functions on managed runtimes is billed.
+    pub init_billed_from: NaiveDate,
+    pub init_billed_source: String,
+    pub limits: FunctionLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsApiGatewayHttp {
+    pub id: String,
+    pub name: String,
+    pub requests: Tiered,
+    /// Requests are metered in steps of this size (a 513 KB request counts as two).
+    pub metering_kb: u32,
+    /// 12-month free tier for new accounts only; listed, not applied.
+    pub new_customer_free_requests: Allowance,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsApiGatewayRest {
+    pub id: String,
+    pub name: String,
+    pub requests: Tiered,
+    pub data_transfer_out: Price,
+    pub new_customer_free_requests: Allowance,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsFunctionUrl {
+    pub id: String,
+    pub name: String,
+    pub requests: Price,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsAlb {
+    pub id: String,
+    pub name: String,
+    pub hourly: Price,
+    pub lcu: Price,
+    /// LCU dimensions: one LCU is this much of each; the largest dimension is billed.
+    pub lcu_new_connections_per_s: f64,
+    pub lcu_active_connections_per_min: f64,
+    pub lcu_gb_per_hour_instances: f64,
+    pub lcu_gb_per_hour_lambda: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsFargate {
+    pub id: String,
+    pub name: String,
+    pub vcpu_x86_64: Price,
+    pub memory_x86_64: Price,
+    pub vcpu_arm64: Price,
+    pub memory_arm64: Price,
+    pub vcpu_windows: Price,
+    pub windows_license: Price,
+    pub memory_windows: Price,
+    pub ephemeral_storage: Price,
+    pub ephemeral_included_gb: f64,
+    pub minimum_s_linux: u64,
+    pub minimum_s_windows: u64,
+    pub spot: Discount,
+    pub savings_1y: Discount,
+    pub savings_3y: Discount,
+    pub limits: ContainerLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Instance {
+    pub name: String,
+    pub vcpu: f64,
+    pub memory_gib: f64,
+    pub arch: Arch,
+    pub hourly: Price,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsEc2 {
+    pub id: String,
+    pub name: String,
+    pub instances: Vec<Ec2Instance>,
+    /// Linux instances are billed per second with this minimum per launch.
+    pub minimum_s: u64,
+    pub savings_1y: Discount,
+    pub savings_3y: Discount,
+    pub spot: Discount,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcpCloudRun {
+    pub id: String,
+    pub name: String,
+    pub cpu_request_based: Price,
+    pub memory_request_based: Price,
+    pub requests: Price,
+    pub cpu_idle_min_instances: Price,
+    pub memory_idle_min_instances: Price,
+    pub cpu_instance_based: Price,
+    pub memory_instance_based: Price,
+    pub free_cpu_request_based: Allowance,
+    pub free_memory_request_based: Allowance,
+    pub free_requests: Allowance,
+    pub free_cpu_instance_based: Allowance,
+    pub free_memory_instance_based: Allowance,
+    /// Billable time is rounded up to this step.
+    pub rounding_ms: u64,
+    pub limits: ContainerLimits,
+    /// Limits when deployed as a function (Cloud Run functions).
+    pub function_limits: FunctionLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcfTier {
+    pub memory_mb: u32,
+    pub ghz: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcpCloudFunctions {
+    pub id: String,
+    pub name: String,
+    pub invocations: Price,
+    pub memory: Price,
+    pub cpu: Price,
+    pub tiers: Vec<GcfTier>,
+    pub free_invocations: Allowance,
+    pub free_memory: Allowance,
+    pub free_cpu: Allowance,
+    pub rounding_ms: u64,
+    pub limits: FunctionLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureFunctions {
+    pub id: String,
+    pub name: String,
+    pub execution_time: Price,
+    pub executions: Price,
+    pub free_executions: Allowance,
+    pub free_execution_time: Allowance,
+    pub memory_step_mb: u32,
+    pub minimum_ms: u64,
+    pub limits: FunctionLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureFunctionsFlex {
+    pub id: String,
+    pub name: String,
+    pub on_demand_time: Price,
+    pub on_demand_executions: Price,
+    pub free_on_demand_time: Allowance,
+    pub free_on_demand_executions: Allowance,
+    pub always_ready_baseline: Price,
+    pub always_ready_time: Price,
+    pub always_ready_executions: Price,
+    pub minimum_ms: u64,
+    pub rounding_ms: u64,
+    pub limits: FunctionLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureContainerApps {
+    pub id: String,
+    pub name: String,
+    pub vcpu_active: Price,
+    pub vcpu_idle: Price,
+    pub memory: Price,
+    pub requests: Price,
+    pub free_vcpu: Allowance,
+    pub free_memory: Allowance,
+    pub free_requests: Allowance,
+    pub limits: ContainerLimits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudflareWorkers {
+    pub id: String,
+    pub name: String,
+    pub subscription: Price,
+    pub requests: Price,
+    pub cpu_time: Price,
+    pub included_requests: Allowance,
+    pub included_cpu_time: Allowance,
+    pub limits: FunctionLimits,
+}
+
+/// One priced service. The variant decides which billing rules apply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)] // a catalog holds a dozen of these
+pub enum Service {
+    AwsLambda(AwsLambda),
+    AwsApiGatewayHttp(AwsApiGatewayHttp),
+    AwsApiGatewayRest(AwsApiGatewayRest),
+    AwsFunctionUrl(AwsFunctionUrl),
+    AwsAlb(AwsAlb),
+    AwsFargate(AwsFargate),
+    AwsEc2(AwsEc2),
+    GcpCloudRun(GcpCloudRun),
+    GcpCloudFunctions(GcpCloudFunctions),
+    AzureFunctions(AzureFunctions),
+    AzureFunctionsFlex(AzureFunctionsFlex),
+    AzureContainerApps(AzureContainerApps),
+    CloudflareWorkers(CloudflareWorkers),
+}
+
+/// What kind of platform a service can host in a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceRole {
+    Function,
+    Container,
+    /// Cloud Run: either a function (Cloud Run functions) or a container service.
+    FunctionOrContainer,
+    Vm,
+    FrontDoor,
+}
+
+impl Service {
+    pub fn id(&self) -> &str {
+        match self {
+            Service::AwsLambda(s) => &s.id,
+            Service::AwsApiGatewayHttp(s) => &s.id,
+            Service::AwsApiGatewayRest(s) => &s.id,
+            Service::AwsFunctionUrl(s) => &s.id,
+            Service::AwsAlb(s) => &s.id,
+            Service::AwsFargate(s) => &s.id,
+            Service::AwsEc2(s) => &s.id,
+            Service::GcpCloudRun(s) => &s.id,
+            Service::GcpCloudFunctions(s) => &s.id,
+            Service::AzureFunctions(s) => &s.id,
+            Service::AzureFunctionsFlex(s) => &s.id,
+            Service::AzureContainerApps(s) => &s.id,
+            Service::CloudflareWorkers(s) => &s.id,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Service::AwsLambda(s) => &s.name,
+            Service::AwsApiGatewayHttp(s) => &s.name,
+            Service::AwsApiGatewayRest(s) => &s.name,
+            Service::AwsFunctionUrl(s) => &s.name,
+            Service::AwsAlb(s) => &s.name,
+            Service::AwsFargate(s) => &s.name,
+            Service::AwsEc2(s) => &s.name,
+            Service::GcpCloudRun(s) => &s.name,
+            Service::GcpCloudFunctions(s) => &s.name,
+            Service::AzureFunctions(s) => &s.name,
+            Service::AzureFunctionsFlex(s) => &s.name,
+            Service::AzureContainerApps(s) => &s.name,
+            Service::CloudflareWorkers(s) => &s.name,
+        }
+    }
+
+    pub fn role(&self) -> ServiceRole {
+        match self {
+            Service::AwsLambda(_)
+            | Service::GcpCloudFunctions(_)
+            | Service::AzureFunctions(_)
+            | Service::AzureFunctionsFlex(_)
+            | Service::CloudflareWorkers(_) => ServiceRole::Function,
+            Service::GcpCloudRun(_) => ServiceRole::FunctionOrContainer,
+            Service::AwsFargate(_) | Service::AzureContainerApps(_) => ServiceRole::Container,
+            Service::AwsEc2(_) => ServiceRole::Vm,
+            Service::AwsApiGatewayHttp(_)
+            | Service::AwsApiGatewayRest(_)
+            | Service::AwsFunctionUrl(_)
+            | Service::AwsAlb(_) => ServiceRole::FrontDoor,
+        }
+    }
+
+    /// Function limits, for services that can host a function platform.
+    pub fn function_limits(&self) -> Option<&FunctionLimits> {
+        match self {
+            Service::AwsLambda(s) => Some(&s.limits),
+            Service::GcpCloudRun(s) => Some(&s.function_limits),
+            Service::GcpCloudFunctions(s) => Some(&s.limits),
+            Service::AzureFunctions(s) => Some(&s.limits),
+            Service::AzureFunctionsFlex(s) => Some(&s.limits),
+            Service::CloudflareWorkers(s) => Some(&s.limits),
+            _ => None,
+        }
+    }
+
+    pub fn container_limits(&self) -> Option<&ContainerLimits> {
+        match self {
+            Service::AwsFargate(s) => Some(&s.limits),
+            Service::GcpCloudRun(s) => Some(&s.limits),
+            Service::AzureContainerApps(s) => Some(&s.limits),
+            _ => None,
+        }
+    }
+
+    /// Region of the service's main rate, for bill exports.
+    pub fn region(&self) -> &str {
+        match self {
+            Service::AwsLambda(s) => &s.requests.region,
+            Service::AwsApiGatewayHttp(s) => &s.requests.region,
+            Service::AwsApiGatewayRest(s) => &s.requests.region,
+            Service::AwsFunctionUrl(s) => &s.requests.region,
+            Service::AwsAlb(s) => &s.hourly.region,
+            Service::AwsFargate(s) => &s.vcpu_x86_64.region,
+            Service::AwsEc2(s) => s.instances.first().map(|i| i.hourly.region.as_str()).unwrap_or(""),
+            Service::GcpCloudRun(s) => &s.cpu_request_based.region,
+            Service::GcpCloudFunctions(s) => &s.invocations.region,
+            Service::AzureFunctions(s) => &s.executions.region,
+            Service::AzureFunctionsFlex(s) => &s.on_demand_executions.region,
+            Service::AzureContainerApps(s) => &s.requests.region,
+            Service::CloudflareWorkers(s) => &s.requests.region,
+        }
+    }
+}
+
+/// A pricing file: one provider family.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceFile {
+    pub provider: String,
+    #[serde(default)]
+    pub description: String,
+    pub services: Vec<Service>,
+}
+
+/// All services by id. Built from the embedded files, optionally overlaid with a user's.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    services: BTreeMap<String, Service>,
+    /// The files the catalog was assembled from, in order (for reports: price sources).
+    pub origins: Vec<String>,
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary.
+    pub fn builtin() -> Result<Catalog, PricingError> {
+        let mut c = Catalog::default();
+        for (name, text) in BUILTIN_FILES {
+            let file = parse_price_file(text, name)?;
+            c.add_file(file, name);
+        }
+        Ok(c)
+    }
+
+    /// Overlays every `*.ron` file in `dir` (sorted by name): same id replaces, new id adds.
+    pub fn with_dir(mut self, dir: &std::path::Path) -> Result<Catalog, PricingError> {
+        let files = load::read_dir_files(dir)?;
+        for (path, text) in files {
+            let file = parse_price_file(&text, &path)?;
+            self.add_file(file, &path);
+        }
+        Ok(self)
+    }
+
+    pub fn add_file(&mut self, file: PriceFile, origin: &str) {
+        for s in file.services {
+            self.services.insert(s.id().to_string(), s);
+        }
+        self.origins.push(origin.to_string());
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Service> {
+        self.services.get(id)
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.services.values()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.services.keys().map(|s| s.as_str())
+    }
+
+    /// The ids that can host a platform of this role, for editors and messages.
+    pub fn ids_for(&self, want: ServiceRole) -> Vec<&str> {
+        self.services
+            .values()
+            .filter(|s| {
+                let r = s.role();
+                r == want
+                    || (r == ServiceRole::FunctionOrContainer
+                        && matches!(want, ServiceRole::Function | ServiceRole::Container))
+            })
+            .map(|s| s.id())
+            .collect()
+    }
+}

@@ -1,0 +1,361 @@
+//! Quick quotes: the average-usage estimate the providers' calculators give (no
+//! simulation, no cold starts, no scaling). The fastest way to sanity-check a number, and
+//! the way the official worked examples are stated.
+
+use crate::billing::{
+    self, AlbUsage, ApiGatewayHttpUsage, ApiGatewayRestUsage, AzureContainerAppsUsage, AzureFlexUsage,
+    AzureFunctionsUsage, Bill, BillOptions, CloudFunctionsUsage, CloudRunUsage, Ec2Usage, FargateUsage, LambdaUsage,
+    Os, Usage, WorkersUsage, dec,
+};
+use crate::model::{ContainerBilling, Purchase};
+use crate::pricing::{Arch, Catalog, Service};
+use thiserror::Error;
+
+/// Calculator inputs; which ones a service needs is checked by `quote`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuoteInput {
+    pub service: String,
+    pub requests: Option<f64>,
+    pub duration_ms: Option<f64>,
+    pub memory_mb: Option<f64>,
+    pub arch: Arch,
+    pub no_free_tier: bool,
+    pub ephemeral_mb: Option<f64>,
+    pub provisioned: Option<f64>,
+    pub provisioned_hours: Option<f64>,
+    pub request_kb: Option<f64>,
+    pub response_kb: Option<f64>,
+    pub task_hours: Option<f64>,
+    pub vcpu: Option<f64>,
+    pub memory_gb: Option<f64>,
+    pub ephemeral_gb: Option<f64>,
+    pub windows: bool,
+    pub instance: Option<String>,
+    pub hours: Option<f64>,
+    pub idle_hours: Option<f64>,
+    pub purchase: Purchase,
+    pub cpu_ms: Option<f64>,
+    pub concurrency: Option<f64>,
+    pub instance_based: bool,
+    pub lcu: Option<f64>,
+    pub always_ready: Option<f64>,
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum QuoteError {
+    #[error("unknown service `{0}`; known services: {1}")]
+    UnknownService(String, String),
+    #[error("{service} needs --{option}")]
+    Missing { service: String, option: &'static str },
+    #[error("--{option}: {message}")]
+    Invalid { option: &'static str, message: String },
+    #[error("{0}")]
+    Billing(#[from] billing::BillingError),
+}
+
+fn need(v: Option<f64>, service: &str, option: &'static str) -> Result<f64, QuoteError> {
+    v.ok_or(QuoteError::Missing {
+        service: service.to_string(),
+        option,
+    })
+}
+
+/// A finite number within [lo, hi].
+fn check(x: f64, option: &'static str, lo: f64, hi: f64) -> Result<f64, QuoteError> {
+    if !x.is_finite() || x < lo || x > hi {
+        return Err(QuoteError::Invalid {
+            option,
+            message: format!("{x} is out of range: allowed {lo} to {hi}"),
+        });
+    }
+    Ok(x)
+}
+
+fn count(v: Option<f64>, service: &str, option: &'static str) -> Result<u64, QuoteError> {
+    let x = check(need(v, service, option)?, option, 0.0, 1e15)?;
+    Ok(x.round() as u64)
+}
+
+fn opt_count(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Result<f64, QuoteError> {
+    check(v.unwrap_or(default), option, 0.0, hi)
+}
+
+/// Prices an average month of usage on one service.
+pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
+    let id = q.service.as_str();
+    let service = catalog
+        .get(id)
+        .ok_or_else(|| QuoteError::UnknownService(id.to_string(), catalog.ids().collect::<Vec<_>>().join(", ")))?;
+    let opts = BillOptions {
+        free_tier: !q.no_free_tier,
+        ..BillOptions::default()
+    };
+    let usage = match service {
+        Service::AwsLambda(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let d = check(
+                need(q.duration_ms, id, "duration-ms")?,
+                "duration-ms",
+                0.0,
+                p.limits.max_duration_s * 1000.0,
+            )?;
+            let mem = check(
+                need(q.memory_mb, id, "memory-mb")?,
+                "memory-mb",
+                p.limits.memory_min_mb as f64,
+                p.limits.memory_max_mb as f64,
+            )? as u32;
+            let eph = check(q.ephemeral_mb.unwrap_or(512.0), "ephemeral-mb", 512.0, 10240.0)? as u32;
+            let billed = requests.saturating_mul(d.ceil() as u64);
+            let pc = opt_count(q.provisioned, "provisioned", 0.0, 1e6)? as u32;
+            let mut u = LambdaUsage {
+                arch: q.arch,
+                memory_mb: mem,
+                ephemeral_mb: eph,
+                ..Default::default()
+            };
+            if pc > 0 {
+                let hours = check(
+                    need(q.provisioned_hours, id, "provisioned-hours")?,
+                    "provisioned-hours",
+                    0.0,
+                    744.0,
+                )?;
+                u.provisioned_concurrency = pc;
+                u.provisioned_enabled_s = (hours * 3600.0).round() as u64;
+                u.provisioned_requests = requests;
+                u.provisioned_billed_ms = billed;
+            } else {
+                u.on_demand_requests = requests;
+                u.on_demand_billed_ms = billed;
+            }
+            Usage::Lambda(u)
+        }
+        Service::AwsApiGatewayHttp(_) => Usage::ApiGatewayHttp(ApiGatewayHttpUsage {
+            requests: count(q.requests, id, "requests")?,
+            kb_per_request: opt_count(q.request_kb, "request-kb", 1.0, 1e7)?,
+        }),
+        Service::AwsApiGatewayRest(_) => Usage::ApiGatewayRest(ApiGatewayRestUsage {
+            requests: count(q.requests, id, "requests")?,
+            response_kb: opt_count(q.response_kb, "response-kb", 0.0, 1e7)?,
+        }),
+        Service::AwsFunctionUrl(_) => Usage::FunctionUrl {
+            requests: count(q.requests, id, "requests")?,
+        },
+        Service::AwsAlb(_) => {
+            let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e6)?.ceil() as u64;
+            let lcu = check(need(q.lcu, id, "lcu")?, "lcu", 0.0, 1e6)?;
+            Usage::Alb(AlbUsage {
+                hours,
+                lcu_hours: dec(lcu) * rust_decimal::Decimal::from(hours),
+            })
+        }
+        Service::AwsFargate(p) => {
+            let task_hours = check(need(q.task_hours, id, "task-hours")?, "task-hours", 0.0, 1e9)?;
+            let vcpu = check(need(q.vcpu, id, "vcpu")?, "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
+            let mem = check(
+                need(q.memory_gb, id, "memory-gb")?,
+                "memory-gb",
+                p.limits.memory_min_gb,
+                p.limits.memory_max_gb,
+            )?;
+            let eph = check(
+                q.ephemeral_gb.unwrap_or(p.ephemeral_included_gb),
+                "ephemeral-gb",
+                0.0,
+                200.0,
+            )?;
+            Usage::Fargate(FargateUsage {
+                arch: q.arch,
+                os: if q.windows { Os::Windows } else { Os::Linux },
+                vcpu: dec(vcpu),
+                memory_gb: dec(mem),
+                ephemeral_gb: dec(eph),
+                task_seconds: (task_hours * 3600.0).round() as u64,
+                purchase: q.purchase,
+            })
+        }
+        Service::AwsEc2(p) => {
+            let instance = q.instance.clone().ok_or(QuoteError::Missing {
+                service: id.into(),
+                option: "instance",
+            })?;
+            if !p.instances.iter().any(|i| i.name == instance) {
+                return Err(QuoteError::Invalid {
+                    option: "instance",
+                    message: format!(
+                        "unknown instance type `{instance}`; the catalog has: {}",
+                        p.instances
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+            let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e9)?;
+            Usage::Ec2(Ec2Usage {
+                instance,
+                instance_seconds: (hours * 3600.0).round() as u64,
+                purchase: q.purchase,
+            })
+        }
+        Service::GcpCloudRun(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let d = check(need(q.duration_ms, id, "duration-ms")?, "duration-ms", 0.0, 3.6e6)?;
+            let vcpu = check(q.vcpu.unwrap_or(1.0), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
+            let mem = check(
+                q.memory_gb.unwrap_or(0.5),
+                "memory-gb",
+                p.limits.memory_min_gb,
+                p.limits.memory_max_gb,
+            )?;
+            let c = check(
+                q.concurrency.unwrap_or(1.0),
+                "concurrency",
+                1.0,
+                p.limits.max_instance_concurrency as f64,
+            )?;
+            // Calculator view: requests packed `c` at a time, each period rounded to 100 ms.
+            let step = p.rounding_ms.max(1) as f64;
+            let per = (d / step).ceil() * step;
+            let billable_ms = (requests as f64 * per / c.floor()).round() as u64;
+            Usage::CloudRun(CloudRunUsage {
+                billing: if q.instance_based {
+                    ContainerBilling::InstanceBased
+                } else {
+                    ContainerBilling::RequestBased
+                },
+                vcpu: dec(vcpu),
+                memory_gib: dec(mem),
+                billable_ms,
+                idle_min_instance_ms: 0,
+                requests,
+            })
+        }
+        Service::GcpCloudFunctions(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let d = check(
+                need(q.duration_ms, id, "duration-ms")?,
+                "duration-ms",
+                0.0,
+                p.limits.max_duration_s * 1000.0,
+            )?;
+            let mem = check(
+                need(q.memory_mb, id, "memory-mb")?,
+                "memory-mb",
+                p.limits.memory_min_mb as f64,
+                p.limits.memory_max_mb as f64,
+            )? as u32;
+            let step = p.rounding_ms.max(1);
+            let per = ((d.ceil() as u64).div_ceil(step) * step).max(step);
+            Usage::CloudFunctions(CloudFunctionsUsage {
+                memory_mb: mem,
+                invocations: requests,
+                billed_ms: requests.saturating_mul(per),
+            })
+        }
+        Service::AzureFunctions(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let d = check(
+                need(q.duration_ms, id, "duration-ms")?,
+                "duration-ms",
+                0.0,
+                p.limits.max_duration_s * 1000.0,
+            )?;
+            let mem = check(
+                need(q.memory_mb, id, "memory-mb")?,
+                "memory-mb",
+                1.0,
+                p.limits.memory_max_mb as f64,
+            )? as u32;
+            let mb = azure_billed_mb(mem, p.memory_step_mb);
+            let ms = (d.ceil() as u64).max(p.minimum_ms);
+            Usage::AzureFunctions(AzureFunctionsUsage {
+                executions: requests,
+                mb_ms: requests.saturating_mul(ms).saturating_mul(mb as u64),
+            })
+        }
+        Service::AzureFunctionsFlex(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let d = check(
+                need(q.duration_ms, id, "duration-ms")?,
+                "duration-ms",
+                0.0,
+                p.limits.max_duration_s * 1000.0,
+            )?;
+            let mem = q.memory_mb.unwrap_or(2048.0);
+            if !p.limits.memory_sizes_mb.iter().any(|m| *m as f64 == mem) {
+                return Err(QuoteError::Invalid {
+                    option: "memory-mb",
+                    message: format!(
+                        "Flex Consumption instance sizes are {:?} MB, found {mem}",
+                        p.limits.memory_sizes_mb
+                    ),
+                });
+            }
+            let per = flex_billed_ms(d, p.minimum_ms, p.rounding_ms);
+            let ar = opt_count(q.always_ready, "always-ready", 0.0, 1000.0)? as u32;
+            let mut u = AzureFlexUsage {
+                instance_mb: mem as u32,
+                ..Default::default()
+            };
+            if ar > 0 {
+                u.always_ready_instances = ar;
+                u.always_ready_s = 30 * 86_400;
+                u.always_ready_executions = requests;
+                u.always_ready_busy_ms = requests.saturating_mul(per);
+            } else {
+                u.on_demand_executions = requests;
+                u.on_demand_ms = requests.saturating_mul(per);
+            }
+            Usage::AzureFlex(u)
+        }
+        Service::AzureContainerApps(p) => {
+            let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e9)?;
+            let idle = check(q.idle_hours.unwrap_or(0.0), "idle-hours", 0.0, 1e9)?;
+            let vcpu = check(q.vcpu.unwrap_or(0.5), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
+            let mem = check(
+                q.memory_gb.unwrap_or(1.0),
+                "memory-gb",
+                p.limits.memory_min_gb,
+                p.limits.memory_max_gb,
+            )?;
+            Usage::AzureContainerApps(AzureContainerAppsUsage {
+                vcpu: dec(vcpu),
+                memory_gib: dec(mem),
+                active_ms: (hours * 3.6e6).round() as u64,
+                idle_ms: (idle * 3.6e6).round() as u64,
+                requests: q
+                    .requests
+                    .map(|r| check(r, "requests", 0.0, 1e15))
+                    .transpose()?
+                    .unwrap_or(0.0)
+                    .round() as u64,
+            })
+        }
+        Service::CloudflareWorkers(p) => {
+            let requests = count(q.requests, id, "requests")?;
+            let max_cpu_ms = p.limits.max_cpu_s.unwrap_or(300.0) * 1000.0;
+            let cpu = check(need(q.cpu_ms, id, "cpu-ms")?, "cpu-ms", 0.0, max_cpu_ms)?;
+            Usage::Workers(WorkersUsage {
+                requests,
+                cpu_ms: (requests as f64 * cpu).round() as u64,
+            })
+        }
+    };
+    Ok(billing::bill(service, &usage, &opts)?)
+}
+
+/// Azure Consumption bills memory rounded up to 128 MB steps, at least one step.
+pub fn azure_billed_mb(memory_mb: u32, step_mb: u32) -> u32 {
+    let step = step_mb.max(1);
+    memory_mb.div_ceil(step).max(1) * step
+}
+
+/// Flex Consumption bills each activity period for at least 1 s, then in 100 ms steps.
+pub fn flex_billed_ms(duration_ms: f64, minimum_ms: u64, rounding_ms: u64) -> u64 {
+    let step = rounding_ms.max(1);
+    let ms = duration_ms.max(0.0).ceil() as u64;
+    ms.div_ceil(step).saturating_mul(step).max(minimum_ms)
+}

@@ -1,0 +1,372 @@
+//! The command line as users and scripts call it (`../shared/contract/cli.md`).
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_breakeven"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run breakeven");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn total(args: &[&str]) -> f64 {
+    json(args)["total_usd"].as_f64().unwrap()
+}
+
+#[test]
+fn quote_lambda_matches_the_official_example() {
+    let v = json(&[
+        "quote",
+        "aws-lambda",
+        "--requests",
+        "3000000",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "1536",
+        "--json",
+    ]);
+    assert_eq!(v["service"], "aws-lambda");
+    assert_eq!(v["total_usd"].as_f64(), Some(2.73));
+    let bill = v["bill"].as_array().unwrap();
+    let req = bill.iter().find(|l| l["item"] == "Requests").unwrap();
+    assert_eq!(req["quantity"].as_f64(), Some(2_000_000.0));
+    assert_eq!(req["unit_price_usd"].as_f64(), Some(0.0000002));
+    assert_eq!(req["amount_usd"].as_f64(), Some(0.40));
+    // The table form prints the same total.
+    let (code, out, _) = run(&[
+        "quote",
+        "aws-lambda",
+        "--requests",
+        "3000000",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "1536",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("$2.73") && out.contains("Duration") && out.contains("$2.33"),
+        "{out}"
+    );
+}
+
+#[test]
+fn quote_totals_for_every_contract_form() {
+    let q = |a: &[&str]| {
+        let mut v = vec!["quote"];
+        v.extend_from_slice(a);
+        v.push("--json");
+        total(&v)
+    };
+    assert_eq!(
+        q(&[
+            "aws-lambda",
+            "--requests",
+            "7440000",
+            "--duration-ms",
+            "2000",
+            "--memory-mb",
+            "1024",
+            "--no-free-tier"
+        ]),
+        249.49
+    );
+    assert_eq!(
+        q(&[
+            "aws-lambda",
+            "--requests",
+            "6000000",
+            "--duration-ms",
+            "280",
+            "--memory-mb",
+            "4096",
+            "--ephemeral-mb",
+            "2048"
+        ]),
+        106.41
+    );
+    assert_eq!(
+        q(&[
+            "aws-lambda",
+            "--requests",
+            "2000000",
+            "--duration-ms",
+            "280",
+            "--memory-mb",
+            "4096",
+            "--provisioned",
+            "7",
+            "--provisioned-hours",
+            "24"
+        ]),
+        32.26
+    );
+    assert_eq!(
+        q(&["aws-api-gateway-http", "--requests", "432000000", "--request-kb", "58"]),
+        418.8
+    );
+    assert_eq!(
+        q(&["aws-api-gateway-http", "--requests", "1080000", "--request-kb", "4608"]),
+        9.72
+    );
+    assert_eq!(
+        q(&["aws-api-gateway-rest", "--requests", "5000000", "--response-kb", "3"]),
+        18.79
+    );
+    assert_eq!(
+        q(&[
+            "aws-api-gateway-rest",
+            "--requests",
+            "15000000000",
+            "--response-kb",
+            "4"
+        ]),
+        41502.94
+    );
+    assert_eq!(
+        q(&[
+            "aws-fargate",
+            "--task-hours",
+            "25",
+            "--vcpu",
+            "1",
+            "--memory-gb",
+            "2",
+            "--ephemeral-gb",
+            "30"
+        ]),
+        1.26
+    );
+    assert_eq!(
+        q(&[
+            "aws-fargate",
+            "--task-hours",
+            "25",
+            "--vcpu",
+            "1",
+            "--memory-gb",
+            "2",
+            "--ephemeral-gb",
+            "30",
+            "--arch",
+            "arm64"
+        ]),
+        1.02
+    );
+    assert_eq!(
+        q(&[
+            "aws-fargate",
+            "--task-hours",
+            "300",
+            "--vcpu",
+            "0.25",
+            "--memory-gb",
+            "1"
+        ]),
+        4.37
+    );
+    assert_eq!(
+        q(&[
+            "aws-fargate",
+            "--task-hours",
+            "300",
+            "--vcpu",
+            "1",
+            "--memory-gb",
+            "2",
+            "--windows"
+        ]),
+        47.25
+    );
+    assert_eq!(q(&["aws-ec2", "--instance", "t3.medium", "--hours", "730"]), 30.37);
+    assert!(
+        q(&[
+            "aws-ec2",
+            "--instance",
+            "t3.medium",
+            "--hours",
+            "730",
+            "--purchase",
+            "savings-1y"
+        ]) < 30.37
+    );
+    assert_eq!(
+        q(&["cloudflare-workers", "--requests", "15000000", "--cpu-ms", "7"]),
+        8.0
+    );
+    assert_eq!(
+        q(&["cloudflare-workers", "--requests", "720", "--cpu-ms", "180000"]),
+        6.99
+    );
+    assert_eq!(
+        q(&[
+            "azure-functions",
+            "--requests",
+            "3000000",
+            "--duration-ms",
+            "1000",
+            "--memory-mb",
+            "512"
+        ]),
+        18.0
+    );
+    assert_eq!(q(&["aws-alb", "--hours", "720", "--lcu", "1.08"]), 22.42);
+    // Services without an official example still quote, and free tiers switch off.
+    for a in [
+        &[
+            "gcp-cloud-run",
+            "--requests",
+            "10000000",
+            "--duration-ms",
+            "200",
+            "--concurrency",
+            "10",
+        ][..],
+        &[
+            "gcp-cloud-functions",
+            "--requests",
+            "10000000",
+            "--duration-ms",
+            "200",
+            "--memory-mb",
+            "256",
+        ][..],
+        &["azure-functions-flex", "--requests", "10000000", "--duration-ms", "200"][..],
+        &[
+            "azure-container-apps",
+            "--hours",
+            "1460",
+            "--vcpu",
+            "0.5",
+            "--memory-gb",
+            "1",
+            "--requests",
+            "10000000",
+        ][..],
+    ] {
+        let with = q(a);
+        let mut b = a.to_vec();
+        b.push("--no-free-tier");
+        assert!(q(&b) > with, "{a:?}");
+    }
+}
+
+#[test]
+fn quote_bad_input_exits_2_with_a_message() {
+    let (code, _, err) = run(&[
+        "quote",
+        "aws-lambda",
+        "--requests",
+        "100",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "-5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("memory-mb"), "{err}");
+    let (code, _, err) = run(&[
+        "quote",
+        "aws-lambda",
+        "--requests",
+        "NaN",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "512",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("requests"), "{err}");
+    let (code, _, err) = run(&["quote", "aws-nothing", "--requests", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown service"), "{err}");
+    let (code, _, err) = run(&["quote", "aws-lambda", "--requests", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--duration-ms"), "{err}");
+}
+
+#[test]
+fn check_accepts_the_contract_and_every_shipped_file() {
+    let (code, out, err) = run(&["check", "tests/fixtures/contract/scenario-v1.ron"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok:"));
+    let mut files: Vec<String> = ["scenarios", "pricing"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(d)).unwrap())
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    files.sort();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(|s| s.as_str()));
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("ok:")).count(), files.len());
+}
+
+#[test]
+fn check_reports_bad_files_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let contract =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/scenario-v1.ron"))
+            .unwrap();
+    let cases = [
+        (
+            "syntax.ron",
+            contract.replacen("horizon_days: 30.0,", "horizon_days: 30.0,,", 1),
+            "horizon_days",
+        ),
+        (
+            "unknown.ron",
+            contract.replacen("seed: 42,", "seed: 42, colour: 1,", 1),
+            "colour",
+        ),
+        (
+            "negative.ron",
+            contract.replacen("memory_mb: 1024", "memory_mb: -1024", 1),
+            "memory_mb",
+        ),
+        (
+            "nan.ron",
+            contract.replacen("cpu_fraction: 0.5", "cpu_fraction: NaN", 1),
+            "cpu_fraction",
+        ),
+        (
+            "absurd.ron",
+            contract.replacen("Constant(rps: 2.0)", "Constant(rps: 1000000000000.0)", 1),
+            "rps",
+        ),
+        ("notrace.ron", contract.clone(), "path"),
+    ];
+    for (name, text, field) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let (code, _, err) = run(&["check", f.to_str().unwrap()]);
+        assert_eq!(code, 2, "{name}: {err}");
+        let first = err.lines().next().unwrap();
+        // file:line:col: field: message
+        let parts: Vec<&str> = first.splitn(4, ':').collect();
+        assert!(parts[0].ends_with(name), "{first}");
+        assert!(
+            parts[1].parse::<usize>().is_ok() && parts[2].parse::<usize>().is_ok(),
+            "{first}"
+        );
+        assert!(err.contains(field), "{name}: {err}");
+    }
+    let (code, _, err) = run(&["check", "/nonexistent/file.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/file.ron"));
+}
