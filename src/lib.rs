@@ -10,4 +10,5 @@ pub mod cli;
 pub mod model;
 pub mod pricing;
 pub mod quote;
+pub mod sim;
 pub mod util;

@@ -2,12 +2,14 @@
 //! prints tables or JSON, and maps errors to exit codes: 0 success, 2 bad input, 1
 //! internal error. See `../shared/contract/cli.md` for the stable forms.
 
+mod run;
 mod table;
 
 use crate::billing::Bill;
 use crate::model::{self, Purchase};
 use crate::pricing::{self, Arch, Catalog};
 use crate::quote::{QuoteInput, quote};
+use crate::sim::{self, Control, Mode, SimError, SimResult, TraceStore};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::PathBuf;
@@ -32,6 +34,16 @@ pub enum Command {
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Simulate a scenario and print the comparison per platform.
+    Run {
+        file: PathBuf,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Use the fast aggregate mode instead of simulating every request.
+        #[arg(long)]
+        fast: bool,
     },
 }
 
@@ -197,6 +209,18 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check { files } => check(&files, cli.pricing.as_ref()),
+        Command::Run { file, json, fast } => {
+            let cat = catalog(cli.pricing.as_ref())?;
+            let scenario = load(&file, &cat)?;
+            let mode = if fast { Mode::Fast } else { Mode::Exact };
+            let result = simulate_with_progress(&scenario, &file, &cat, mode)?;
+            if json {
+                println!("{}", run::run_json(&result));
+            } else {
+                print!("{}", run::run_table(&result));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -320,4 +344,66 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
     } else {
         Ok(())
     }
+}
+
+fn load(file: &std::path::Path, cat: &Catalog) -> Result<model::Scenario, Failure> {
+    model::load_scenario_file(file, cat).map_err(|e| {
+        Failure::BadInput(
+            e.problems()
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
+}
+
+fn sim_failure(e: SimError) -> Failure {
+    match e {
+        SimError::Trace(l) => Failure::BadInput(l.to_string()),
+        SimError::Cancelled => Failure::BadInput("cancelled: the simulation was interrupted".into()),
+        SimError::Spec(m) => Failure::BadInput(format!("error: {m}")),
+        SimError::Billing(b) => Failure::Internal(b.to_string()),
+    }
+}
+
+/// Runs the simulation on a worker thread; the main thread shows progress on a terminal
+/// and turns Ctrl+C into a clean cancel.
+fn simulate_with_progress(
+    s: &model::Scenario,
+    file: &std::path::Path,
+    cat: &Catalog,
+    mode: Mode,
+) -> Result<SimResult, Failure> {
+    use std::io::{IsTerminal, Write};
+    let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let prepared = sim::prepare(s, &base, cat, &mut TraceStore::default()).map_err(sim_failure)?;
+    let ctl = Control::default();
+    let c2 = ctl.clone();
+    let _ = ctrlc::set_handler(move || c2.request_cancel());
+    let expected = prepared.profile.expected_requests() * prepared.specs.len() as f64;
+    let show = mode == Mode::Exact && expected > 2e7 && std::io::stderr().is_terminal();
+    let result = std::thread::scope(|scope| {
+        let h = scope.spawn(|| sim::run(&prepared, cat, mode, &ctl));
+        let start = std::time::Instant::now();
+        while !h.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            if show {
+                let p = ctl.progress();
+                eprint!(
+                    "\rsimulating {:.1e} requests: {:5.1} %  ({:.0} s, Ctrl+C cancels)",
+                    expected,
+                    p * 100.0,
+                    start.elapsed().as_secs_f64()
+                );
+                let _ = std::io::stderr().flush();
+            }
+        }
+        if show {
+            eprintln!();
+        }
+        h.join()
+            .unwrap_or_else(|_| Err(SimError::Spec("the simulation thread panicked".into())))
+    });
+    result.map_err(sim_failure)
 }

@@ -11,7 +11,7 @@ mod load;
 mod locate;
 mod validate;
 
-pub use dist::Dist;
+pub use dist::{Dist, lognormal_params};
 pub use load::{
     DEFAULT_SCENARIO_NAME, LoadError, Problem, default_scenario, load_scenario_file, parse_scenario,
     save_scenario_file, scenario_to_ron,
@@ -129,7 +129,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TraceFormat {
     /// `timestamp,count` rows at any fixed step (RFC 3339 timestamps or seconds).
     Csv,
@@ -290,7 +290,8 @@ pub struct ContainerPlatform {
     /// Requests that wait longer than this for a free slot are dropped (client timeout).
     #[serde(default = "default_queue_timeout_s")]
     pub queue_timeout_s: f64,
-    /// Extra ephemeral storage requested per replica, in GB (Fargate bills above 20 GB).
+    /// Ephemeral storage configured per replica, GB (Fargate includes 20 GB and bills the
+    /// rest; 0 means the included amount).
     #[serde(default)]
     pub ephemeral_gb: f64,
     #[serde(default)]

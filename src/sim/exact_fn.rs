@@ -1,0 +1,441 @@
+//! The exact, per-request function engine.
+//!
+//! Environments are created when a request finds no environment with a free slot, stay
+//! warm for the keep-alive after their last request, and are reclaimed. Requests go to the
+//! most recently used environment with a free slot (provisioned ones first). Per request:
+//! the finished requests and expired environments before it are processed in time order
+//! (a min-heap of completions, a FIFO or heap of expiries), then the request is placed.
+//! Cost per request is O(log busy); memory is bounded by the number of live environments.
+
+use super::SimError;
+use super::meter::*;
+use super::rng::Rng;
+use super::run::*;
+use super::spec::{FnMetering, FunctionSpec, KeepAlive};
+use super::traffic::RateProfile;
+use crate::model::Arrivals;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Env {
+    active: u32,
+    generation: u32,
+    alive: bool,
+    provisioned: bool,
+    busy_since: f64,
+    ready_at: f64,
+}
+
+/// Positive finite times order like their bit patterns.
+#[inline(always)]
+fn key(t: f64) -> u64 {
+    t.max(0.0).to_bits()
+}
+
+#[inline(always)]
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(k)
+}
+
+/// Idle environments' expiry times: a FIFO when keep-alive is fixed (expiries are pushed
+/// in time order), a heap when it is random.
+enum Expiries {
+    Fifo(VecDeque<(f64, u32, u32)>),
+    Heap(BinaryHeap<Reverse<(u64, u32, u32)>>),
+}
+
+impl Expiries {
+    #[inline]
+    fn push(&mut self, t: f64, env: u32, generation: u32) {
+        match self {
+            Expiries::Fifo(q) => q.push_back((t, env, generation)),
+            Expiries::Heap(h) => h.push(Reverse((key(t), env, generation))),
+        }
+    }
+    #[inline]
+    fn peek(&self) -> Option<(f64, u32, u32)> {
+        match self {
+            Expiries::Fifo(q) => q.front().copied(),
+            Expiries::Heap(h) => h.peek().map(|Reverse((k, e, g))| (unkey(*k), *e, *g)),
+        }
+    }
+    #[inline]
+    fn pop(&mut self) {
+        match self {
+            Expiries::Fifo(q) => {
+                q.pop_front();
+            }
+            Expiries::Heap(h) => {
+                h.pop();
+            }
+        }
+    }
+}
+
+pub struct FnEngine<'a> {
+    spec: &'a FunctionSpec,
+    horizon: f64,
+    slo_ms: Option<f64>,
+    envs: Vec<Env>,
+    free_ids: Vec<u32>,
+    avail_od: Vec<(u32, u32)>,
+    avail_pc: Vec<(u32, u32)>,
+    done: BinaryHeap<Reverse<(u64, u32)>>,
+    expiries: Expiries,
+    live: u32,
+    busy: u32,
+    in_flight: u32,
+    tokens: f64,
+    tokens_t: f64,
+    rng: Rng,
+    pub raw: RawRun,
+}
+
+impl<'a> FnEngine<'a> {
+    pub fn new(spec: &'a FunctionSpec, horizon: f64, bucket_s: f64, seed: u64, slo_ms: Option<f64>) -> FnEngine<'a> {
+        let expiries = match spec.keep_alive {
+            KeepAlive::Fixed(_) => Expiries::Fifo(VecDeque::new()),
+            KeepAlive::Random(..) => Expiries::Heap(BinaryHeap::new()),
+        };
+        let mut e = FnEngine {
+            spec,
+            horizon,
+            slo_ms,
+            envs: Vec::new(),
+            free_ids: Vec::new(),
+            avail_od: Vec::new(),
+            avail_pc: Vec::new(),
+            done: BinaryHeap::new(),
+            expiries,
+            live: 0,
+            busy: 0,
+            in_flight: 0,
+            tokens: spec.scale.map(|s| s.0).unwrap_or(0.0),
+            tokens_t: 0.0,
+            rng: Rng::new(seed, spec.index as u64 + 1),
+            raw: RawRun::new(horizon, bucket_s),
+        };
+        for _ in 0..spec.provisioned {
+            let id = e.new_env(0.0, true);
+            let g = e.envs[id as usize].generation;
+            e.avail_pc.push((id, g));
+        }
+        e.sync_counts();
+        e
+    }
+
+    fn new_env(&mut self, t: f64, provisioned: bool) -> u32 {
+        let env = Env {
+            active: 0,
+            generation: 0,
+            alive: true,
+            provisioned,
+            busy_since: t,
+            ready_at: t,
+        };
+        self.live += 1;
+        if let Some(id) = self.free_ids.pop() {
+            let g = self.envs[id as usize].generation.wrapping_add(1);
+            self.envs[id as usize] = Env { generation: g, ..env };
+            id
+        } else {
+            self.envs.push(env);
+            (self.envs.len() - 1) as u32
+        }
+    }
+
+    #[inline(always)]
+    fn sync_counts(&mut self) {
+        let a = &mut self.raw.areas.cur;
+        a[LIVE] = self.live as f64;
+        a[BUSY] = self.busy as f64;
+        a[IN_FLIGHT] = self.in_flight as f64;
+        if self.live as f64 > self.raw.peak_instances {
+            self.raw.peak_instances = self.live as f64;
+        }
+    }
+
+    fn keep_alive(&mut self) -> f64 {
+        match self.spec.keep_alive {
+            KeepAlive::Fixed(s) => s,
+            KeepAlive::Random(s, _) => s.sample(&mut self.rng).max(0.0),
+        }
+    }
+
+    /// Ends an activity period (for services billed per active environment time).
+    #[inline]
+    fn end_period(&mut self, env: u32, t: f64) {
+        if let FnMetering::ActivePeriod { step_ms, min_ms } = self.spec.metering {
+            let e = self.envs[env as usize];
+            let ms = ((t.min(self.horizon) - e.busy_since).max(0.0) * 1000.0).ceil() as u64;
+            let billed = ms.div_ceil(step_ms.max(1)) * step_ms.max(1);
+            let field = if e.provisioned { ACTIVE_MS_PC } else { ACTIVE_MS };
+            self.raw.acc.add(e.busy_since, field, billed.max(min_ms) as f64);
+        }
+    }
+
+    /// Processes completions and expiries up to `t`, in time order.
+    #[inline]
+    fn process_until(&mut self, t: f64) {
+        loop {
+            let next_done = self.done.peek().map(|Reverse((k, _))| unkey(*k));
+            let next_exp = self.expiries.peek();
+            let take_done = match (next_done, next_exp) {
+                (Some(d), Some((x, _, _))) => d <= x,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return,
+            };
+            if take_done {
+                let d = next_done.unwrap_or(f64::INFINITY);
+                if d > t {
+                    return;
+                }
+                let Some(Reverse((_, env))) = self.done.pop() else {
+                    return;
+                };
+                self.complete(env, d);
+            } else {
+                let Some((x, env, generation)) = next_exp else { return };
+                if x > t {
+                    return;
+                }
+                self.expiries.pop();
+                let e = &mut self.envs[env as usize];
+                if e.alive && e.generation == generation && e.active == 0 {
+                    self.raw.areas.advance(x);
+                    e.alive = false;
+                    e.generation = e.generation.wrapping_add(1);
+                    self.live -= 1;
+                    self.free_ids.push(env);
+                    self.sync_counts();
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn complete(&mut self, env: u32, t: f64) {
+        self.raw.areas.advance(t);
+        self.in_flight -= 1;
+        let c = self.spec.per_env;
+        let e = &mut self.envs[env as usize];
+        e.active -= 1;
+        if e.active == 0 {
+            self.busy -= 1;
+            e.generation = e.generation.wrapping_add(1);
+            let (g, prov) = (e.generation, e.provisioned);
+            self.end_period(env, t);
+            if prov {
+                self.avail_pc.push((env, g));
+            } else {
+                self.avail_od.push((env, g));
+                let ka = self.keep_alive();
+                self.expiries.push(t + ka, env, g);
+            }
+        } else if e.active + 1 == c {
+            // it was full: it has a free slot again
+            let g = e.generation;
+            if e.provisioned {
+                self.avail_pc.push((env, g));
+            } else {
+                self.avail_od.push((env, g));
+            }
+        }
+        self.sync_counts();
+        if self.avail_od.len() > 64 + 4 * self.live as usize {
+            let envs = &self.envs;
+            self.avail_od
+                .retain(|(e, g)| envs[*e as usize].alive && envs[*e as usize].generation == *g);
+        }
+    }
+
+    #[inline]
+    fn pop_avail(stack: &mut Vec<(u32, u32)>, envs: &[Env], c: u32) -> Option<u32> {
+        while let Some((e, g)) = stack.pop() {
+            let env = &envs[e as usize];
+            if env.alive && env.generation == g && env.active < c {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    /// Places one request arriving at `t`.
+    #[inline]
+    pub fn arrive(&mut self, t: f64) {
+        self.process_until(t);
+        self.raw.arrival(t);
+        let spec = self.spec;
+        if self.in_flight >= spec.max_in_flight {
+            self.raw.throttled += 1.0;
+            self.raw.count(t, C_REJECTED, 1.0);
+            return;
+        }
+        let c = spec.per_env;
+        let mut cold = false;
+        let env = match Self::pop_avail(&mut self.avail_pc, &self.envs, c) {
+            Some(e) => e,
+            None => match Self::pop_avail(&mut self.avail_od, &self.envs, c) {
+                Some(e) => e,
+                None => {
+                    if let Some((burst, rate)) = spec.scale {
+                        self.tokens = (self.tokens + (t - self.tokens_t) * rate).min(burst);
+                        self.tokens_t = t;
+                        if self.tokens < 1.0 {
+                            self.raw.throttled += 1.0;
+                            self.raw.count(t, C_REJECTED, 1.0);
+                            return;
+                        }
+                        self.tokens -= 1.0;
+                    }
+                    cold = true;
+                    self.raw.areas.advance(t);
+                    self.new_env(t, false)
+                }
+            },
+        };
+        self.raw.areas.advance(t);
+        let init_ms = if cold {
+            spec.cold.sample(&mut self.rng).max(0.0)
+        } else {
+            0.0
+        };
+        let e = &mut self.envs[env as usize];
+        if cold {
+            e.ready_at = t + init_ms / 1000.0;
+        }
+        if e.active == 0 {
+            self.busy += 1;
+            e.busy_since = t;
+            e.generation = e.generation.wrapping_add(1);
+        }
+        e.active += 1;
+        let (generation, prov, ready_at, still_free) = (e.generation, e.provisioned, e.ready_at, e.active < c);
+        if still_free {
+            if prov {
+                self.avail_pc.push((env, generation));
+            } else {
+                self.avail_od.push((env, generation));
+            }
+        }
+        self.in_flight += 1;
+        self.sync_counts();
+
+        let raw_ms = spec.duration.sample(&mut self.rng).max(0.0);
+        let mut service_ms = raw_ms * spec.slowdown;
+        let mut failed = false;
+        if service_ms > spec.max_duration_ms {
+            service_ms = spec.max_duration_ms;
+            failed = true;
+        }
+        let cpu_ms = raw_ms * spec.cpu_fraction;
+        if let Some(max_cpu) = spec.max_cpu_ms
+            && cpu_ms > max_cpu
+        {
+            failed = true;
+        }
+        let wait_s = (ready_at - t).max(0.0);
+        let finish = t + wait_s + service_ms / 1000.0;
+        self.done.push(Reverse((key(finish), env)));
+        if cold {
+            self.raw.cold_starts += 1.0;
+            self.raw.count(t, C_COLD, 1.0);
+            self.raw.areas.add(t, STARTING, init_ms / 1000.0);
+        }
+        let latency = wait_s * 1000.0 + service_ms;
+        if failed {
+            self.raw.failed += 1.0;
+            self.raw.count(t, C_REJECTED, 1.0);
+        } else {
+            self.raw.served += 1.0;
+            self.raw.count(t, C_SERVED, 1.0);
+            self.raw.hist.record(latency);
+            if let Some(slo) = self.slo_ms
+                && latency > slo
+            {
+                self.raw.over_slo += 1.0;
+            }
+        }
+        // metering
+        let acc = &mut self.raw.acc;
+        let b = acc.bucket(t);
+        let cell = &mut acc.buckets[b];
+        cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
+        match spec.metering {
+            FnMetering::Lambda { init_billed } => {
+                let billed = service_ms.ceil().max(1.0);
+                if prov {
+                    cell[MS_PC] += billed;
+                } else {
+                    cell[MS_OD] += billed;
+                    if cold && init_billed {
+                        let init = init_ms.ceil();
+                        cell[MS_OD] += init;
+                        cell[MS_INIT] += init;
+                    }
+                }
+            }
+            FnMetering::PerInvocation { step_ms } => {
+                let s = step_ms.max(1) as f64;
+                cell[MS_OD] += ((service_ms / s).ceil() * s).max(s);
+            }
+            FnMetering::PerExecutionMin { min_ms } => {
+                cell[MS_OD] += service_ms.ceil().max(min_ms as f64);
+            }
+            FnMetering::ActivePeriod { .. } => {}
+            FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
+        }
+    }
+
+    /// Closes the run at the horizon.
+    pub fn finish(mut self) -> RawRun {
+        self.process_until(self.horizon);
+        self.raw.areas.advance(self.horizon);
+        // open activity periods are billed up to the horizon
+        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) {
+            for id in 0..self.envs.len() {
+                let e = self.envs[id];
+                if e.alive && e.active > 0 {
+                    self.end_period(id as u32, self.horizon);
+                }
+            }
+            if self.spec.provisioned > 0 {
+                // idle time of provisioned (minimum) instances, billed at the idle rate
+                let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
+                let idle = (self.spec.provisioned as f64 * self.horizon * 1000.0 - prov_busy).max(0.0);
+                self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
+            }
+        }
+        self.raw
+    }
+}
+
+/// Runs one function platform over the profile.
+pub fn run(
+    spec: &FunctionSpec,
+    profile: &RateProfile,
+    arrivals: Arrivals,
+    seed: u64,
+    bucket_s: f64,
+    slo_ms: Option<f64>,
+    ctl: &Control,
+    progress: (f64, f64),
+) -> Result<RawRun, SimError> {
+    let mut eng = FnEngine::new(spec, profile.horizon_s, bucket_s, seed, slo_ms);
+    let mut arrivals_gen = ArrivalGen::new(profile, arrivals);
+    let mut arr_rng = Rng::new(seed, ARRIVAL_STREAM);
+    let mut n: u64 = 0;
+    while let Some(t) = arrivals_gen.next(&mut arr_rng) {
+        eng.arrive(t);
+        n += 1;
+        if n & 0xFFFF == 0 {
+            if ctl.cancelled() {
+                return Err(SimError::Cancelled);
+            }
+            ctl.set_progress(progress.0 + progress.1 * t / profile.horizon_s.max(1e-9));
+        }
+    }
+    Ok(eng.finish())
+}

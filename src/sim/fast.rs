@@ -1,0 +1,840 @@
+//! The fast mode: expected values per stretch of time instead of individual requests.
+//!
+//! Concurrency is M/G/infinity (busy = rate x mean service time, Poisson-distributed).
+//! The warm pool follows from the keep-alive window: environment k is alive when the busy
+//! count needed it within the last keep-alive (a Poisson-clumping approximation of the
+//! running maximum), and a request is cold when it finds every live environment full:
+//!
+//!   P(cold) = sum_k pi(kc) exp(-H_k),   live = sum_k [1 - P(B <= (k-1)c) exp(-H_k)]
+//!
+//! with pi the busy-count distribution and H_k the rate of arrivals finding exactly (k-1)c
+//! busy, integrated over the keep-alive window. For negligible service time this is the
+//! exact exp(-lambda T); it reproduces the SimFaaS cases within about 10 %. Deterministic
+//! arrivals (timers) are handled by their own arithmetic. Fleets are a fluid model with
+//! the same autoscaler rules as the exact engine and M/M/c waiting below capacity.
+//! See ARCHITECTURE.md for where the error is largest.
+
+use super::histogram::Histogram;
+use super::meter::*;
+use super::run::*;
+use super::spec::{FleetMetering, FleetSpec, FnMetering, FunctionSpec, KeepAlive};
+use super::traffic::RateProfile;
+use crate::model::{Arrivals, ContainerBilling, Dist};
+
+/// A stretch of constant rate.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub t0: f64,
+    pub len: f64,
+    pub rate: f64,
+}
+
+/// Merges consecutive pieces whose rates stay within 5 % of the stretch's first rate,
+/// up to `max_len` seconds: steady traffic becomes a few long stretches, while spikes and
+/// job windows keep their edges.
+pub fn merge_pieces(p: &RateProfile, max_len: f64) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut cur: Option<(Piece, f64)> = None; // (piece, requests)
+    for (i, &r) in p.rates.iter().enumerate() {
+        let len = p.piece_len(i);
+        if len <= 0.0 {
+            continue;
+        }
+        match cur.as_mut() {
+            Some((c, req)) if c.len + len <= max_len + 1e-9 && close(c.rate, r) => {
+                *req += r * len;
+                c.len += len;
+                c.rate = *req / c.len;
+            }
+            _ => {
+                if let Some((c, _)) = cur.take() {
+                    out.push(c);
+                }
+                cur = Some((
+                    Piece {
+                        t0: p.start(i),
+                        len,
+                        rate: r,
+                    },
+                    r * len,
+                ));
+            }
+        }
+    }
+    if let Some((c, _)) = cur {
+        out.push(c);
+    }
+    out
+}
+
+fn close(a: f64, b: f64) -> bool {
+    let m = a.abs().max(b.abs());
+    m == 0.0 || (a - b).abs() <= 0.05 * m
+}
+
+const NQ: usize = 128;
+
+/// Points of a distribution at evenly spaced probabilities (for expectations of
+/// nonlinear functions such as rounding, and for latency templates).
+fn quantiles(d: &Dist, k: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| (d.quantile((i as f64 + 0.5) / n as f64) * k).max(0.0))
+        .collect()
+}
+
+fn mean_of<F: Fn(f64) -> f64>(xs: &[f64], f: F) -> f64 {
+    xs.iter().map(|&x| f(x)).sum::<f64>() / xs.len().max(1) as f64
+}
+
+/// ln(n!) table, grown on demand.
+struct LnFact(Vec<f64>);
+
+impl LnFact {
+    fn get(&mut self, n: usize) -> f64 {
+        while self.0.len() <= n {
+            let k = self.0.len();
+            let prev = if k == 0 { 0.0 } else { self.0[k - 1] };
+            self.0.push(if k == 0 { 0.0 } else { prev + (k as f64).ln() });
+        }
+        self.0[n]
+    }
+}
+
+/// Poisson pmf values pi(n; a) for n in [lo, hi).
+fn pmf_range(a: f64, lo: usize, hi: usize, lf: &mut LnFact) -> Vec<f64> {
+    if hi <= lo {
+        return Vec::new();
+    }
+    if a <= 0.0 {
+        return (lo..hi).map(|n| if n == 0 { 1.0 } else { 0.0 }).collect();
+    }
+    let la = a.ln();
+    let mut v = Vec::with_capacity(hi - lo);
+    let mut p = ((lo as f64) * la - a - lf.get(lo)).exp();
+    for n in lo..hi {
+        v.push(p);
+        p *= a / (n + 1) as f64;
+    }
+    v
+}
+
+fn poisson_range(a: f64) -> (usize, usize) {
+    let sd = a.sqrt();
+    let lo = (a - 9.0 * sd - 5.0).floor().max(0.0) as usize;
+    let hi = (a + 9.0 * sd + 12.0).ceil() as usize;
+    (lo, hi)
+}
+
+/// Erlang B blocking probability (stable recursion).
+pub fn erlang_b(m: u32, a: f64) -> f64 {
+    if a <= 0.0 {
+        return 0.0;
+    }
+    let mut inv = 1.0;
+    for j in 1..=m {
+        inv = 1.0 + inv * j as f64 / a;
+    }
+    1.0 / inv
+}
+
+/// Keep-alive values with weights: one point when fixed, quantiles when random.
+fn keep_alive_points(k: &KeepAlive) -> Vec<f64> {
+    match k {
+        KeepAlive::Fixed(s) => vec![*s],
+        KeepAlive::Random(_, d) => quantiles(d, 1.0, 8),
+    }
+}
+
+struct History {
+    pieces: Vec<(f64, f64, f64, f64)>, // t0, len, lambda, a
+}
+
+impl History {
+    /// Hazard of arrivals finding exactly `level` busy over [t1 - w, t1].
+    fn hazard(&self, level: usize, t1: f64, w: f64, lf: &mut LnFact) -> f64 {
+        let t0 = t1 - w;
+        let mut h = 0.0;
+        for &(s, len, lam, a) in self.pieces.iter().rev() {
+            if s + len <= t0 {
+                break;
+            }
+            let ov = ((s + len).min(t1) - s.max(t0)).max(0.0);
+            if ov <= 0.0 || lam <= 0.0 {
+                continue;
+            }
+            let p = if a <= 0.0 {
+                if level == 0 { 1.0 } else { 0.0 }
+            } else {
+                ((level as f64) * a.ln() - a - lf.get(level)).exp()
+            };
+            h += lam * p * ov;
+        }
+        h
+    }
+}
+
+/// One function platform in the fast mode.
+pub fn run_function(
+    spec: &FunctionSpec,
+    profile: &RateProfile,
+    arrivals: Arrivals,
+    bucket_s: f64,
+    slo_ms: Option<f64>,
+) -> RawRun {
+    let horizon = profile.horizon_s;
+    let mut raw = RawRun::new(horizon, bucket_s);
+    let max_piece = match spec.keep_alive {
+        KeepAlive::Fixed(t) => t.clamp(60.0, 3600.0),
+        KeepAlive::Random(_, d) => d.mean().clamp(60.0, 3600.0),
+    };
+    let pieces = merge_pieces(profile, max_piece);
+
+    // Request-level expectations, once.
+    let raw_q = quantiles(&spec.duration_dist, 1.0, NQ);
+    let svc_q: Vec<f64> = raw_q
+        .iter()
+        .map(|d| (d * spec.slowdown).min(spec.max_duration_ms))
+        .collect();
+    let fail_share = raw_q
+        .iter()
+        .filter(|d| {
+            **d * spec.slowdown > spec.max_duration_ms || spec.max_cpu_ms.is_some_and(|m| **d * spec.cpu_fraction > m)
+        })
+        .count() as f64
+        / NQ as f64;
+    let mean_s = mean_of(&svc_q, |x| x) / 1000.0;
+    let cold_q = quantiles(&spec.cold_dist, 1.0, 16);
+    let mean_init_ms = mean_of(&cold_q, |x| x);
+    let billed_warm = match spec.metering {
+        FnMetering::Lambda { .. } => mean_of(&svc_q, |x| x.ceil().max(1.0)),
+        FnMetering::PerInvocation { step_ms } => {
+            let s = step_ms.max(1) as f64;
+            mean_of(&svc_q, |x| ((x / s).ceil() * s).max(s))
+        }
+        FnMetering::PerExecutionMin { min_ms } => mean_of(&svc_q, |x| x.ceil().max(min_ms as f64)),
+        _ => 0.0,
+    };
+    let init_billed = match spec.metering {
+        FnMetering::Lambda { init_billed: true } => mean_of(&cold_q, |x| x.ceil()),
+        _ => 0.0,
+    };
+    let period = |x: f64, step: u64, min: u64| {
+        let s = step.max(1) as f64;
+        ((x / s).ceil() * s).max(min as f64)
+    };
+    let (period_warm, period_cold) = match spec.metering {
+        FnMetering::ActivePeriod { step_ms, min_ms } => {
+            let w = mean_of(&svc_q, |x| period(x, step_ms, min_ms));
+            let mut c = 0.0;
+            for i in &cold_q {
+                c += mean_of(&svc_q, |x| period(x + i, step_ms, min_ms));
+            }
+            (w, c / cold_q.len() as f64)
+        }
+        _ => (0.0, 0.0),
+    };
+    let cpu_us = mean_of(&raw_q, |d| (d * spec.cpu_fraction * 1000.0).round());
+
+    let c = spec.per_env.max(1) as usize;
+    let kas = keep_alive_points(&spec.keep_alive);
+    let mut lf = LnFact(Vec::new());
+    let mut hist = History { pieces: Vec::new() };
+    let (mut w_warm, mut w_cold) = (0.0, 0.0);
+    let prov = spec.provisioned as usize;
+    // scaling-rate token bucket (fluid)
+    let mut tokens = spec.scale.map(|s| s.0).unwrap_or(f64::INFINITY);
+    let mut cap_envs = prov as f64;
+    let mut last_arrival: f64 = f64::NEG_INFINITY;
+    let mut det_lambda: f64 = 0.0; // deterministic: cumulative expected count
+
+    for pc in &pieces {
+        let (t0, len, lam) = (pc.t0, pc.len, pc.rate);
+        let n = lam * len;
+        let a = lam * mean_s;
+        let mid = t0 + len / 2.0;
+        let mut served_n;
+        let mut cold_n;
+        let live;
+        let busy_envs;
+        let mut pc_share = 0.0;
+        let mut thr = 0.0;
+
+        if arrivals == Arrivals::Deterministic {
+            // arrivals where the cumulative count crosses k + 1/2
+            let first_k = (det_lambda - 0.5).floor() + 1.0;
+            det_lambda += n;
+            let last_k = (det_lambda - 0.5).floor();
+            let count = (last_k - first_k + 1.0).max(0.0);
+            served_n = count;
+            cold_n = 0.0;
+            if count > 0.0 {
+                let gap = 1.0 / lam.max(1e-300);
+                let t_first = t0 + (first_k + 0.5 - (det_lambda - n)) * gap;
+                let t_last = t_first + (count - 1.0) * gap;
+                let need = (mean_s / gap).ceil().max(1.0) / c as f64;
+                let envs = need.ceil().max(1.0);
+                let reuse_gap = envs * gap - mean_s;
+                let ka = kas.iter().sum::<f64>() / kas.len() as f64;
+                let since = t_first - last_arrival - mean_s;
+                let first_cold = (prov == 0 && (since > ka)) as u32 as f64;
+                if count > 1.0 && reuse_gap > ka && prov == 0 {
+                    cold_n = count; // every request finds its environment reclaimed
+                } else {
+                    cold_n = first_cold.max((envs - cap_envs.max(prov as f64)).max(0.0).min(count));
+                }
+                last_arrival = t_last;
+                live = if count > 1.0 && reuse_gap > ka {
+                    (count * (mean_s + ka) / len).min(envs * 2.0)
+                } else {
+                    envs.max(prov as f64)
+                };
+                cap_envs = envs;
+                busy_envs = (a / c as f64).min(live);
+            } else {
+                live = if t0 - last_arrival < kas[0] + mean_s {
+                    cap_envs.max(prov as f64)
+                } else {
+                    prov as f64
+                };
+                busy_envs = 0.0;
+            }
+            if prov > 0 {
+                pc_share = ((prov * c) as f64 / (a.max(1e-12))).min(1.0);
+            }
+        } else {
+            // Poisson: concurrency cap (Erlang B) and the scaling-rate ramp
+            let m = spec.max_in_flight;
+            if a > 0.3 * m as f64 {
+                thr = erlang_b(m, a);
+            }
+            let (lo, hi) = poisson_range(a);
+            let pm = pmf_range(a, lo, hi, &mut lf);
+            let pi = |k: usize| if k >= lo && k < hi { pm[k - lo] } else { 0.0 };
+            let cdf_below = |k: usize| -> f64 {
+                // P(B <= k)
+                if k < lo {
+                    0.0
+                } else if k >= hi {
+                    1.0
+                } else {
+                    pm[..=(k - lo)].iter().sum()
+                }
+            };
+            hist.pieces.push((t0, len, lam, a));
+            if hist.pieces.len() > 64 {
+                hist.pieces.drain(..32);
+            }
+            let mut p_cold = 0.0;
+            let mut live_acc = 0.0;
+            let mut envs_busy = 0.0;
+            let k_max = hi / c + 2;
+            for (ki, &ka) in kas.iter().enumerate() {
+                let _ = ki;
+                let w = ka + mean_s;
+                let mut pc_k = 0.0;
+                let mut live_k = prov as f64;
+                for k in prov..k_max {
+                    // env k+1 (1-based) is needed when an arrival finds k*c busy
+                    let level = k * c;
+                    let h = if level + c < lo {
+                        f64::INFINITY
+                    } else {
+                        hist.hazard(level, mid, w, &mut lf)
+                    };
+                    let e = (-h).exp();
+                    pc_k += pi(level) * e;
+                    live_k += 1.0 - cdf_below(level) * e;
+                }
+                p_cold += pc_k / kas.len() as f64;
+                live_acc += live_k / kas.len() as f64;
+            }
+            for k in lo..hi {
+                envs_busy += pi(k) * (k as f64 / c as f64).ceil();
+            }
+            if prov > 0 {
+                let cap = prov * c;
+                let mut on_pc = 0.0;
+                for k in lo..hi {
+                    on_pc += pi(k) * (k.min(cap) as f64);
+                }
+                pc_share = if a > 0.0 { (on_pc / a).min(1.0) } else { 1.0 };
+            }
+            live = live_acc.max(envs_busy);
+            busy_envs = envs_busy;
+            // scaling-rate limit: the pool can grow by `tokens` at once, then at the rate
+            if let Some((burst, rate)) = spec.scale {
+                let need = live - cap_envs;
+                if need > 0.0 {
+                    let x = need.min(tokens);
+                    tokens -= x;
+                    let r = need - x;
+                    if r > 0.0 {
+                        let tau = r / rate;
+                        let d = live.max(1.0);
+                        if tau < len {
+                            thr += (lam * tau * r / (2.0 * d)) / n.max(1e-12);
+                            tokens = (rate * (len - tau)).min(burst);
+                        } else {
+                            let end_short = r - rate * len;
+                            thr += (lam * len * (r + end_short) / (2.0 * d)) / n.max(1e-12);
+                            tokens = 0.0;
+                        }
+                    }
+                } else {
+                    tokens = (tokens + rate * len).min(burst);
+                }
+                cap_envs = if need > 0.0 {
+                    (cap_envs + need.min(tokens.max(0.0) + rate * len)).min(live)
+                } else {
+                    live
+                };
+                cap_envs = cap_envs.max(live.min(cap_envs));
+            } else {
+                cap_envs = live;
+            }
+            thr = thr.min(1.0);
+            served_n = n * (1.0 - thr);
+            cold_n = served_n * p_cold;
+        }
+
+        // bookkeeping for the piece
+        let arrivals_n = if arrivals == Arrivals::Deterministic {
+            served_n
+        } else {
+            n
+        };
+        raw.requests += arrivals_n;
+        raw.throttled += arrivals_n - served_n;
+        let failed = served_n * fail_share;
+        raw.failed += failed;
+        raw.served += served_n - failed;
+        raw.cold_starts += cold_n;
+        add_spread(
+            &mut raw,
+            t0,
+            len,
+            arrivals_n,
+            served_n - failed,
+            arrivals_n - served_n + failed,
+            cold_n,
+        );
+        let starting = cold_n * mean_init_ms / 1000.0;
+        area_spread(&mut raw, t0, len, live, busy_envs + starting / len, starting / len, a);
+        if live > raw.peak_instances {
+            raw.peak_instances = live.ceil();
+        }
+        w_warm += served_n - cold_n;
+        w_cold += cold_n;
+        // metering
+        let req_pc = served_n * pc_share;
+        let req_od = served_n - req_pc;
+        let cold_od = cold_n;
+        let mut m = [0.0; NF];
+        m[REQ_OD] = req_od;
+        m[REQ_PC] = req_pc;
+        match spec.metering {
+            FnMetering::Lambda { .. } => {
+                m[MS_OD] = req_od * billed_warm + cold_od * init_billed;
+                m[MS_INIT] = cold_od * init_billed;
+                m[MS_PC] = req_pc * billed_warm;
+            }
+            FnMetering::PerInvocation { .. } | FnMetering::PerExecutionMin { .. } => {
+                m[MS_OD] = served_n * billed_warm;
+            }
+            FnMetering::ActivePeriod { step_ms, .. } => {
+                if c == 1 {
+                    let total = (served_n - cold_n) * period_warm + cold_n * period_cold;
+                    m[ACTIVE_MS] = total * (1.0 - pc_share);
+                    m[ACTIVE_MS_PC] = total * pc_share;
+                } else {
+                    // environments active x time, plus half a rounding step per period
+                    let periods = served_n * (live - busy_envs).max(0.0).min(1.0).max(cold_n / served_n.max(1e-12));
+                    let total = busy_envs * len * 1000.0 + periods * step_ms as f64 / 2.0 + cold_n * mean_init_ms;
+                    m[ACTIVE_MS] = total * (1.0 - pc_share);
+                    m[ACTIVE_MS_PC] = total * pc_share;
+                }
+                if prov > 0 {
+                    m[IDLE_MIN_MS] = (prov as f64 * len * 1000.0 - m[ACTIVE_MS_PC]).max(0.0);
+                }
+            }
+            FnMetering::CpuTime => m[CPU_US] = served_n * cpu_us,
+        }
+        acc_spread(&mut raw.acc, t0, len, &m);
+    }
+    // latency: warm and cold templates
+    let warm_hist = template(&svc_q, &[0.0]);
+    let cold_hist = template(&svc_q, &cold_q);
+    let served_ok = raw.served;
+    let tot = w_warm + w_cold;
+    if tot > 0.0 {
+        merge_scaled(&mut raw.hist, &warm_hist, served_ok * w_warm / tot);
+        merge_scaled(&mut raw.hist, &cold_hist, served_ok * w_cold / tot);
+    }
+    if let Some(slo) = slo_ms {
+        raw.over_slo = raw.hist.share_above(slo) * raw.hist.total();
+    }
+    raw
+}
+
+/// A latency histogram of `svc + extra` over all combinations, weights summing to 1.
+fn template(svc: &[f64], extra: &[f64]) -> Histogram {
+    let mut h = Histogram::default();
+    let w = 1.0 / (svc.len() * extra.len()) as f64;
+    for e in extra {
+        for s in svc {
+            h.record_weighted(s + e, w);
+        }
+    }
+    h
+}
+
+fn merge_scaled(into: &mut Histogram, from: &Histogram, weight: f64) {
+    if weight <= 0.0 {
+        return;
+    }
+    for b in from.bars() {
+        into.record_weighted((b.low_ms * b.high_ms).sqrt(), b.share * weight);
+    }
+}
+
+/// Spreads counts over the buckets a stretch overlaps, in proportion to time.
+fn add_spread(raw: &mut RawRun, t0: f64, len: f64, arrivals: f64, served: f64, rejected: f64, cold: f64) {
+    spread(raw.areas.bucket_s, raw.counts.len(), t0, len, |b, f| {
+        let c = &mut raw.counts[b];
+        c[C_ARRIVALS] += arrivals * f;
+        c[C_SERVED] += served * f;
+        c[C_REJECTED] += rejected * f;
+        c[C_COLD] += cold * f;
+    });
+    let hours = raw.hourly_arrivals.len();
+    spread(3600.0, hours, t0, len, |h, f| raw.hourly_arrivals[h] += arrivals * f);
+}
+
+fn area_spread(raw: &mut RawRun, t0: f64, len: f64, live: f64, busy: f64, starting: f64, in_flight: f64) {
+    let n = raw.areas.buckets.len();
+    let bs = raw.areas.bucket_s;
+    spread(bs, n, t0, len, |b, f| {
+        let c = &mut raw.areas.buckets[b];
+        let dt = f * len;
+        c[LIVE] += live * dt;
+        c[BUSY] += busy.min(live) * dt;
+        c[STARTING] += starting * dt;
+        c[IN_FLIGHT] += in_flight * dt;
+    });
+}
+
+fn acc_spread(acc: &mut Acc, t0: f64, len: f64, m: &[f64; NF]) {
+    let n = acc.buckets.len();
+    let bs = acc.bucket_s;
+    spread(bs, n, t0, len, |b, f| {
+        for (x, v) in acc.buckets[b].iter_mut().zip(m) {
+            *x += v * f;
+        }
+    });
+}
+
+/// Calls `f(bucket, share)` for each bucket overlapping [t0, t0 + len).
+fn spread(bucket_s: f64, n: usize, t0: f64, len: f64, mut f: impl FnMut(usize, f64)) {
+    if len <= 0.0 || n == 0 {
+        return;
+    }
+    let mut t = t0;
+    let end = t0 + len;
+    while t < end - 1e-9 {
+        let b = ((t / bucket_s) as usize).min(n - 1);
+        let b_end = if b + 1 >= n {
+            end
+        } else {
+            ((b + 1) as f64 * bucket_s).min(end)
+        };
+        let seg = (b_end - t).max(0.0);
+        if seg <= 0.0 {
+            break;
+        }
+        f(b, seg / len);
+        t = b_end;
+    }
+}
+
+/// Erlang C: probability that an arrival waits in M/M/N with offered load a < N.
+fn erlang_c(n: u32, a: f64) -> f64 {
+    if a <= 0.0 {
+        return 0.0;
+    }
+    if a >= n as f64 {
+        return 1.0;
+    }
+    let b = erlang_b(n, a);
+    let nf = n as f64;
+    nf * b / (nf - a * (1.0 - b))
+}
+
+/// One container or VM platform in the fast mode.
+pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms: Option<f64>) -> RawRun {
+    let horizon = profile.horizon_s;
+    let mut raw = RawRun::new(horizon, bucket_s);
+    let pieces = merge_pieces(profile, 3600.0);
+    let svc_q: Vec<f64> = quantiles(&spec.duration_dist, spec.slowdown, NQ);
+    let mean_s = mean_of(&svc_q, |x| x) / 1000.0;
+    let k = spec.slots.max(1) as f64;
+    let fixed = spec.min >= spec.max;
+    let mut ready = if fixed { spec.max } else { spec.min } as f64;
+    let mut launches: Vec<f64> = vec![0.0; ready as usize];
+    let mut starting: Vec<(f64, f64)> = Vec::new(); // (ready time, count)
+    let mut queue = 0.0;
+    let mut last_out = f64::NEG_INFINITY;
+    let mut last_in = f64::NEG_INFINITY;
+    let mut wait_bins: Vec<(f64, f64)> = Vec::new(); // (mean wait ms, weight)
+    let mut w_nowait = 0.0;
+    let w = spec.window_s;
+    let mut next_tick = if fixed { f64::INFINITY } else { w };
+    let mut periods = 0.0;
+
+    // the demand seen by the autoscaler: a window average over recent stretches
+    let mut recent: Vec<(f64, f64, f64)> = Vec::new(); // (t0, t1, demand)
+
+    for pc in &pieces {
+        let lam = pc.rate;
+        let mut t = pc.t0;
+        let end = pc.t0 + pc.len;
+        while t < end - 1e-9 {
+            let starting_n: f64 = starting.iter().map(|s| s.1).sum();
+            if ready + starting_n < 0.5 && lam > 0.0 && spec.max > 0 {
+                starting.push((t + spec.startup_s, 1.0));
+                launches.push(t);
+                raw.cold_starts += 1.0;
+                raw.count(t, C_COLD, 1.0);
+                last_out = t;
+                continue;
+            }
+            // next event: tick, replicas ready, or end of stretch
+            let next_ready = starting.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+            let seg_end = end.min(next_tick).min(next_ready).max(t + 1e-6);
+            let dt = seg_end - t;
+            // serve the segment
+            let cap = ready * k;
+            let a = lam * mean_s;
+            let mu_total = cap / mean_s.max(1e-12);
+            let n_arr = lam * dt;
+            let (served, dropped, in_service, wait_ms, p_wait);
+            if a < cap && queue <= 0.0 {
+                in_service = a;
+                served = n_arr;
+                dropped = 0.0;
+                let pw = if a > cap - 6.0 * cap.sqrt() - 2.0 {
+                    erlang_c(cap as u32, a)
+                } else {
+                    0.0
+                };
+                p_wait = pw;
+                wait_ms = if pw > 0.0 {
+                    1000.0 / (mu_total - lam).max(1e-9)
+                } else {
+                    0.0
+                };
+            } else {
+                // overload or backlog: a fluid queue drained at full capacity
+                in_service = cap.min(a.max(if queue > 0.0 { cap } else { 0.0 }));
+                let out_rate = mu_total;
+                let q_end_free = queue + (lam - out_rate) * dt;
+                let q_cap = out_rate * spec.queue_timeout_s;
+                let q_end = q_end_free.clamp(0.0, q_cap.max(0.0));
+                dropped = (q_end_free - q_cap).max(0.0);
+                let through = (queue + n_arr - q_end - dropped).max(0.0);
+                served = through.min(n_arr + queue);
+                let q_avg = ((queue + q_end) / 2.0).max(0.0);
+                wait_ms = if out_rate > 0.0 {
+                    q_avg / out_rate * 1000.0
+                } else {
+                    spec.queue_timeout_s * 1000.0
+                };
+                p_wait = 1.0;
+                queue = q_end;
+            }
+            let live = ready + starting.iter().map(|s| s.1).sum::<f64>();
+            raw.requests += n_arr;
+            raw.dropped += dropped;
+            raw.served += served;
+            raw.acc.add(t, REQ_OD, n_arr);
+            add_spread(&mut raw, t, dt, n_arr, served, dropped, 0.0);
+            let busy = ready.min(in_service);
+            let idle_min = (ready.min(spec.min as f64) - busy).max(0.0);
+            let active_rate = if ready <= spec.min as f64 {
+                busy + (live - ready)
+            } else {
+                live
+            };
+            let q_area = queue.max(0.0);
+            spread(raw.areas.bucket_s, raw.areas.buckets.len(), t, dt, |b, f| {
+                let c = &mut raw.areas.buckets[b];
+                let d = f * dt;
+                c[LIVE] += live * d;
+                c[BUSY] += busy * d;
+                c[STARTING] += (live - ready) * d;
+                c[QUEUE] += q_area * d;
+                c[IN_FLIGHT] += in_service * d;
+                c[IDLE_MIN] += idle_min * d;
+                c[ACTIVE_RATE] += active_rate * d;
+            });
+            if live > raw.peak_instances {
+                raw.peak_instances = live.ceil();
+            }
+            // activity periods for request-based billing: an idle instance turning active
+            let p_idle_inst = if ready > 0.0 {
+                (1.0 - in_service / ready).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            periods += served * p_idle_inst.min(1.0) * (-(in_service / ready.max(1.0))).exp();
+            if p_wait > 0.0 && wait_ms > 0.0 {
+                wait_bins.push((wait_ms, served * p_wait));
+            }
+            w_nowait += served * (1.0 - p_wait);
+            recent.push((t, seg_end, a.min(cap.max(a)) + queue.max(0.0)));
+            t = seg_end;
+
+            // replicas becoming ready
+            let mut i = 0;
+            while i < starting.len() {
+                if starting[i].0 <= t + 1e-9 {
+                    ready += starting[i].1;
+                    starting.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            // autoscaler tick
+            if t >= next_tick - 1e-9 {
+                let lo = next_tick - w;
+                recent.retain(|r| r.1 > lo);
+                let mut area = 0.0;
+                for r in &recent {
+                    area += r.2 * (r.1.min(next_tick) - r.0.max(lo)).max(0.0);
+                }
+                let demand = area / w;
+                let current = ready + starting.iter().map(|s| s.1).sum::<f64>();
+                let desired = ((demand / (k * spec.target)).ceil()).clamp(spec.min as f64, spec.max as f64);
+                if desired > current + 0.5 {
+                    let add = desired - current;
+                    starting.push((next_tick + spec.startup_s, add));
+                    for _ in 0..add.round() as usize {
+                        launches.push(next_tick);
+                    }
+                    raw.cold_starts += add;
+                    raw.count(next_tick, C_COLD, add);
+                    last_out = next_tick;
+                } else if desired < current - 0.5
+                    && next_tick - last_out >= spec.cooldown_s
+                    && next_tick - last_in >= spec.cooldown_s
+                {
+                    let mut remove = current - desired;
+                    while remove > 0.5 {
+                        if let Some(s) = starting.last_mut() {
+                            let r = remove.min(s.1);
+                            s.1 -= r;
+                            remove -= r;
+                            if s.1 < 0.5 {
+                                starting.pop();
+                            }
+                        } else if ready > 0.0 {
+                            let r = remove.min(ready);
+                            ready -= r;
+                            remove -= r;
+                        } else {
+                            break;
+                        }
+                        if let Some(l) = launches.pop() {
+                            let life = next_tick - l;
+                            raw.acc
+                                .add(next_tick, REPLICA_S, (spec.min_billed_s - life).max(0.0) + 0.5);
+                        }
+                    }
+                    last_in = next_tick;
+                }
+                // in a long steady stretch, skip ticks that cannot change anything
+                next_tick += w;
+                let steady = starting.is_empty() && queue <= 0.0 && ((desired - ready).abs() < 0.5);
+                if steady && next_tick < end {
+                    let skip = ((end - next_tick) / w).floor();
+                    next_tick += skip * w;
+                }
+            }
+        }
+    }
+    // replicas still running at the horizon: per-launch minimum and second rounding
+    for l in launches {
+        let life = horizon - l;
+        raw.acc
+            .add(horizon, REPLICA_S, (spec.min_billed_s - life).max(0.0) + 0.5);
+    }
+    for b in 0..raw.areas.buckets.len() {
+        let cell = raw.areas.buckets[b];
+        let acc = &mut raw.acc.buckets[b];
+        acc[REPLICA_S] += cell[LIVE];
+        match spec.metering {
+            FleetMetering::CloudRun(_) => {
+                acc[ACTIVE_MS] += cell[BUSY] * 1000.0;
+                acc[IDLE_MIN_MS] += cell[IDLE_MIN] * 1000.0;
+            }
+            FleetMetering::ContainerApps => {
+                acc[ACTIVE_MS] += cell[ACTIVE_RATE] * 1000.0;
+                acc[IDLE_MIN_MS] += (cell[LIVE] - cell[ACTIVE_RATE]).max(0.0) * 1000.0;
+            }
+            _ => {}
+        }
+    }
+    if matches!(spec.metering, FleetMetering::CloudRun(ContainerBilling::RequestBased)) {
+        raw.acc.add(
+            0.0,
+            ACTIVE_MS,
+            periods * 50.0 + raw.cold_starts * spec.startup_s * 1000.0,
+        );
+    }
+    // latency: service time, plus an exponential wait where requests queued
+    let base = template(&svc_q, &[0.0]);
+    merge_scaled(&mut raw.hist, &base, w_nowait);
+    let exp_q: Vec<f64> = (0..8).map(|i| -((1.0 - (i as f64 + 0.5) / 8.0) as f64).ln()).collect();
+    // group waits into a few levels to keep this cheap
+    wait_bins.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for chunk in wait_bins.chunks(wait_bins.len().div_ceil(32).max(1)) {
+        let wt: f64 = chunk.iter().map(|c| c.1).sum();
+        if wt <= 0.0 {
+            continue;
+        }
+        let mean_w = chunk.iter().map(|c| c.0 * c.1).sum::<f64>() / wt;
+        let waits: Vec<f64> = exp_q.iter().map(|e| e * mean_w).collect();
+        merge_scaled(&mut raw.hist, &template(&svc_q, &waits), wt);
+    }
+    if let Some(slo) = slo_ms {
+        raw.over_slo = raw.hist.share_above(slo) * raw.hist.total();
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erlang_b_matches_the_reference_table() {
+        assert!((erlang_b(20, 20.0) - 0.15889).abs() < 1e-5);
+        assert!((erlang_b(25, 20.0) - 0.05022).abs() < 1e-5);
+        assert!((erlang_b(100, 100.0) - 0.07570).abs() < 1e-5);
+        assert!((erlang_b(110, 100.0) - 0.0275).abs() < 1e-4);
+    }
+
+    #[test]
+    fn merging_keeps_edges_and_volume() {
+        let p = RateProfile {
+            step_s: 60.0,
+            horizon_s: 6000.0,
+            rates: (0..100)
+                .map(|i| if (40..50).contains(&i) { 10.0 } else { 1.0 })
+                .collect(),
+        };
+        let m = merge_pieces(&p, 3600.0);
+        let vol: f64 = m.iter().map(|x| x.rate * x.len).sum();
+        assert!((vol - p.expected_requests()).abs() < 1e-9);
+        assert!(m.iter().any(|x| (x.t0 - 2400.0).abs() < 1e-9 && x.rate == 10.0));
+    }
+}

@@ -1,0 +1,274 @@
+//! Usage accumulation during a run, and its conversion to billing usage records.
+//!
+//! Engines add metered quantities (integer-valued in the exact mode, expectations in the
+//! fast mode) into per-bucket accumulators; f64 sums of integers are exact below 2^53, so
+//! a billion requests do not drift. The billing core prices the totals once at the end,
+//! and prefixes of the buckets for the cost-over-time series.
+
+use super::spec::{FleetMetering, FleetSpec, FnMetering, FunctionSpec, Spec};
+use crate::billing::{
+    self, AlbUsage, ApiGatewayHttpUsage, ApiGatewayRestUsage, AzureContainerAppsUsage, AzureFlexUsage,
+    AzureFunctionsUsage, Bill, BillOptions, BillingError, CloudFunctionsUsage, CloudRunUsage, Ec2Usage, FargateUsage,
+    LambdaUsage, Os, Usage, WorkersUsage, dec,
+};
+use crate::model::{ContainerBilling, FrontDoor, Workload};
+use crate::pricing::{Catalog, Service};
+use rust_decimal::Decimal;
+
+pub const REQ_OD: usize = 0;
+pub const REQ_PC: usize = 1;
+pub const MS_OD: usize = 2;
+pub const MS_INIT: usize = 3;
+pub const MS_PC: usize = 4;
+pub const ACTIVE_MS: usize = 5;
+pub const ACTIVE_MS_PC: usize = 6;
+pub const CPU_US: usize = 7;
+pub const IDLE_MIN_MS: usize = 8;
+pub const REPLICA_S: usize = 9;
+/// Requests arriving (served or not): front doors bill these.
+pub const ARRIVALS: usize = 10;
+pub const NF: usize = 11;
+
+/// Metered quantities per time bucket.
+#[derive(Clone, Debug)]
+pub struct Acc {
+    pub bucket_s: f64,
+    pub buckets: Vec<[f64; NF]>,
+}
+
+impl Acc {
+    pub fn new(bucket_s: f64, n: usize) -> Acc {
+        Acc {
+            bucket_s,
+            buckets: vec![[0.0; NF]; n.max(1)],
+        }
+    }
+
+    #[inline(always)]
+    pub fn bucket(&self, t: f64) -> usize {
+        ((t / self.bucket_s) as usize).min(self.buckets.len() - 1)
+    }
+
+    #[inline(always)]
+    pub fn add(&mut self, t: f64, field: usize, v: f64) {
+        let b = self.bucket(t);
+        self.buckets[b][field] += v;
+    }
+
+    /// Sums of buckets `0..upto`.
+    pub fn prefix(&self, upto: usize) -> [f64; NF] {
+        let mut s = [0.0; NF];
+        for b in &self.buckets[..upto.min(self.buckets.len())] {
+            for (a, x) in s.iter_mut().zip(b) {
+                *a += x;
+            }
+        }
+        s
+    }
+
+    pub fn totals(&self) -> [f64; NF] {
+        self.prefix(self.buckets.len())
+    }
+}
+
+fn u(x: f64) -> u64 {
+    if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 }
+}
+
+/// The platform's own usage record from accumulated totals.
+pub fn platform_usage(spec: &Spec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Usage {
+    match spec {
+        Spec::Function(f) => function_usage(f, tot, horizon_s, catalog),
+        Spec::Fleet(f) => fleet_usage(f, tot),
+    }
+}
+
+fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Usage {
+    let requests = u(tot[REQ_OD] + tot[REQ_PC]);
+    match f.metering {
+        FnMetering::Lambda { .. } => Usage::Lambda(LambdaUsage {
+            arch: f.arch,
+            memory_mb: f.memory_mb,
+            on_demand_requests: u(tot[REQ_OD]),
+            provisioned_requests: u(tot[REQ_PC]),
+            on_demand_billed_ms: u(tot[MS_OD]),
+            init_billed_ms: u(tot[MS_INIT]),
+            provisioned_billed_ms: u(tot[MS_PC]),
+            provisioned_concurrency: f.provisioned,
+            provisioned_enabled_s: if f.provisioned > 0 { horizon_s.ceil() as u64 } else { 0 },
+            ephemeral_mb: f.ephemeral_mb,
+        }),
+        FnMetering::PerInvocation { .. } => Usage::CloudFunctions(CloudFunctionsUsage {
+            memory_mb: f.memory_mb,
+            invocations: requests,
+            billed_ms: u(tot[MS_OD] + tot[MS_PC]),
+        }),
+        FnMetering::PerExecutionMin { .. } => {
+            let step = match catalog.get(&f.service_id) {
+                Some(Service::AzureFunctions(a)) => a.memory_step_mb,
+                _ => 128,
+            };
+            let mb = crate::quote::azure_billed_mb(f.memory_mb, step) as f64;
+            Usage::AzureFunctions(AzureFunctionsUsage {
+                executions: requests,
+                mb_ms: u((tot[MS_OD] + tot[MS_PC]) * mb),
+            })
+        }
+        FnMetering::ActivePeriod { .. } => match catalog.get(&f.service_id) {
+            Some(Service::AzureFunctionsFlex(_)) => Usage::AzureFlex(AzureFlexUsage {
+                instance_mb: f.memory_mb,
+                on_demand_executions: u(tot[REQ_OD]),
+                on_demand_ms: u(tot[ACTIVE_MS]),
+                always_ready_instances: f.provisioned,
+                always_ready_s: if f.provisioned > 0 { horizon_s.ceil() as u64 } else { 0 },
+                always_ready_executions: u(tot[REQ_PC]),
+                always_ready_busy_ms: u(tot[ACTIVE_MS_PC]),
+            }),
+            Some(Service::GcpCloudRun(r)) => Usage::CloudRun(CloudRunUsage {
+                billing: ContainerBilling::RequestBased,
+                vcpu: dec(r.function_limits.vcpu_for_memory(f.memory_mb)),
+                memory_gib: Decimal::from(f.memory_mb) / Decimal::from(1024),
+                billable_ms: u(tot[ACTIVE_MS] + tot[ACTIVE_MS_PC]),
+                idle_min_instance_ms: u(tot[IDLE_MIN_MS]),
+                requests,
+            }),
+            _ => Usage::FunctionUrl { requests },
+        },
+        FnMetering::CpuTime => Usage::Workers(WorkersUsage {
+            requests,
+            cpu_ms: u(tot[CPU_US] / 1000.0),
+        }),
+    }
+}
+
+fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Usage {
+    match f.metering {
+        FleetMetering::Fargate => Usage::Fargate(FargateUsage {
+            arch: f.arch,
+            os: Os::Linux,
+            vcpu: dec(f.vcpu),
+            memory_gb: dec(f.memory_gb),
+            ephemeral_gb: dec(f.ephemeral_gb.max(20.0)),
+            task_seconds: u(tot[REPLICA_S]),
+            purchase: f.purchase,
+        }),
+        FleetMetering::Ec2 => Usage::Ec2(Ec2Usage {
+            instance: f.instance.clone(),
+            instance_seconds: u(tot[REPLICA_S]),
+            purchase: f.purchase,
+        }),
+        FleetMetering::CloudRun(billing) => Usage::CloudRun(CloudRunUsage {
+            billing,
+            vcpu: dec(f.vcpu),
+            memory_gib: dec(f.memory_gb),
+            billable_ms: match billing {
+                ContainerBilling::RequestBased => u(tot[ACTIVE_MS]),
+                ContainerBilling::InstanceBased => u(tot[REPLICA_S] * 1000.0),
+            },
+            idle_min_instance_ms: match billing {
+                ContainerBilling::RequestBased => u(tot[IDLE_MIN_MS]),
+                ContainerBilling::InstanceBased => 0,
+            },
+            requests: u(tot[REQ_OD]),
+        }),
+        FleetMetering::ContainerApps => Usage::AzureContainerApps(AzureContainerAppsUsage {
+            vcpu: dec(f.vcpu),
+            memory_gib: dec(f.memory_gb),
+            active_ms: u(tot[ACTIVE_MS]),
+            idle_ms: u(tot[IDLE_MIN_MS]),
+            requests: u(tot[REQ_OD]),
+        }),
+    }
+}
+
+/// The front door's usage: API Gateway and function URLs count requests; the ALB
+/// bills every hour plus the largest LCU dimension in each hour.
+pub fn front_door_usage(
+    fd: FrontDoor,
+    is_function: bool,
+    hourly_arrivals: &[f64],
+    horizon_s: f64,
+    w: &Workload,
+    mean_latency_s: f64,
+    catalog: &Catalog,
+) -> Option<(String, Usage)> {
+    let total: f64 = hourly_arrivals.iter().sum();
+    match fd {
+        FrontDoor::None => None,
+        FrontDoor::FunctionUrl => Some(("aws-function-url".into(), Usage::FunctionUrl { requests: u(total) })),
+        FrontDoor::ApiGatewayHttp => Some((
+            "aws-api-gateway-http".into(),
+            Usage::ApiGatewayHttp(ApiGatewayHttpUsage {
+                requests: u(total),
+                kb_per_request: (w.request_kb + w.response_kb).max(0.001),
+            }),
+        )),
+        FrontDoor::ApiGatewayRest => Some((
+            "aws-api-gateway-rest".into(),
+            Usage::ApiGatewayRest(ApiGatewayRestUsage {
+                requests: u(total),
+                response_kb: w.response_kb,
+            }),
+        )),
+        FrontDoor::Alb => {
+            let Some(Service::AwsAlb(alb)) = catalog.get("aws-alb") else {
+                return None;
+            };
+            let gb_per_lcu = if is_function {
+                alb.lcu_gb_per_hour_lambda
+            } else {
+                alb.lcu_gb_per_hour_instances
+            };
+            let kb = w.request_kb + w.response_kb;
+            let mut lcu_hours = 0.0;
+            for &n in hourly_arrivals {
+                let new_conn_per_s = n / 3600.0 / w.requests_per_connection.max(1.0);
+                let active_per_min =
+                    new_conn_per_s * 60.0 * (w.requests_per_connection * mean_latency_s / 60.0).max(1.0 / 60.0);
+                let gb = n * kb / (1024.0 * 1024.0);
+                let lcu = (new_conn_per_s / alb.lcu_new_connections_per_s)
+                    .max(active_per_min / alb.lcu_active_connections_per_min)
+                    .max(gb / gb_per_lcu);
+                lcu_hours += lcu;
+            }
+            Some((
+                "aws-alb".into(),
+                Usage::Alb(AlbUsage {
+                    hours: (horizon_s / 3600.0).ceil() as u64,
+                    lcu_hours: dec((lcu_hours * 1e6).round() / 1e6),
+                }),
+            ))
+        }
+    }
+}
+
+/// Prices the platform and its front door together.
+pub fn price(
+    catalog: &Catalog,
+    service_id: &str,
+    usage: &Usage,
+    front: Option<&(String, Usage)>,
+    opts: &BillOptions,
+) -> Result<Bill, BillingError> {
+    let service = catalog.get(service_id).ok_or_else(|| BillingError::Invalid {
+        service: service_id.into(),
+        message: "not in the catalog".into(),
+    })?;
+    let mut b = billing::bill(service, usage, opts)?;
+    if let Some((id, fu)) = front {
+        let fs = catalog.get(id).ok_or_else(|| BillingError::Invalid {
+            service: id.clone(),
+            message: "front door not in the catalog".into(),
+        })?;
+        let fb = billing::bill(
+            fs,
+            fu,
+            &BillOptions {
+                free_tier: false,
+                ..opts.clone()
+            },
+        )?;
+        b.extend(fb);
+    }
+    Ok(b)
+}

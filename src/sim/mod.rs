@@ -1,0 +1,143 @@
+//! The simulation engine: traffic to arrivals, per-platform engines, usage and time
+//! series, priced by the billing core.
+//!
+//! Two fidelities behind one interface (`run` with a `Mode`): the exact per-request
+//! engines (`exact_fn`, `exact_fleet`) and the fast aggregate mode (`fast`). Both fill the
+//! same `RawRun` records, which `result` turns into bills, percentiles and series.
+
+mod exact_fleet;
+mod exact_fn;
+pub mod fast;
+pub mod histogram;
+pub mod meter;
+mod result;
+pub mod rng;
+pub mod run;
+pub mod spec;
+pub mod trace;
+pub mod traffic;
+
+pub use histogram::Histogram;
+pub use result::{LatencySummary, PlatformResult, Series, SimResult, TrafficSummary};
+pub use run::Control;
+pub use spec::Spec;
+pub use trace::TraceStore;
+pub use traffic::RateProfile;
+
+use crate::billing::BillingError;
+use crate::model::{Located, Scenario};
+use crate::pricing::Catalog;
+use rayon::prelude::*;
+use std::path::Path;
+use thiserror::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Mode {
+    /// Every request simulated: exact cold starts, queues and tails.
+    Exact,
+    /// Expected values per stretch of time: milliseconds, for interactive editing.
+    Fast,
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum SimError {
+    #[error("{0}")]
+    Trace(Located),
+    #[error("{0}")]
+    Spec(String),
+    #[error("{0}")]
+    Billing(#[from] BillingError),
+    #[error("the simulation was cancelled")]
+    Cancelled,
+}
+
+/// A scenario ready to simulate: traffic resolved (traces read) and platforms looked up.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub profile: RateProfile,
+    pub specs: Vec<Spec>,
+}
+
+/// Reads traces (relative to `base_dir`, through the cache) and resolves platforms.
+pub fn prepare(
+    s: &Scenario,
+    base_dir: &Path,
+    catalog: &Catalog,
+    traces: &mut TraceStore,
+) -> Result<Prepared, SimError> {
+    let profile = traffic::build_profile(s, base_dir, traces).map_err(SimError::Trace)?;
+    let specs = spec::resolve(s, catalog).map_err(SimError::Spec)?;
+    Ok(Prepared {
+        scenario: s.clone(),
+        profile,
+        specs,
+    })
+}
+
+/// Display resolution: about 720 buckets over the horizon, at least a minute each.
+pub fn bucket_s(horizon_s: f64) -> f64 {
+    ((horizon_s / 720.0 / 60.0).ceil() * 60.0).max(60.0)
+}
+
+/// Simulates every enabled platform. Platforms run in parallel; each has its own random
+/// streams, so results do not depend on scheduling.
+pub fn run(p: &Prepared, catalog: &Catalog, mode: Mode, ctl: &Control) -> Result<SimResult, SimError> {
+    run_profile(p, &p.profile, catalog, mode, ctl)
+}
+
+/// As `run`, with another rate profile (sweeps scale the traffic without re-reading it).
+pub fn run_profile(
+    p: &Prepared,
+    profile: &RateProfile,
+    catalog: &Catalog,
+    mode: Mode,
+    ctl: &Control,
+) -> Result<SimResult, SimError> {
+    let s = &p.scenario;
+    let horizon = profile.horizon_s;
+    let bs = bucket_s(horizon);
+    let slo = s.workload.latency_slo_ms;
+    let n = p.specs.len().max(1) as f64;
+    let raws: Vec<Result<run::RawRun, SimError>> = p
+        .specs
+        .par_iter()
+        .enumerate()
+        .map(|(i, sp)| {
+            let share = (i as f64 / n, 1.0 / n);
+            match (mode, sp) {
+                (Mode::Exact, Spec::Function(f)) => {
+                    exact_fn::run(f, profile, s.traffic.arrivals, s.seed, bs, slo, ctl, share)
+                }
+                (Mode::Exact, Spec::Fleet(f)) => {
+                    exact_fleet::run(f, profile, s.traffic.arrivals, s.seed, bs, slo, ctl, share)
+                }
+                (Mode::Fast, Spec::Function(f)) => Ok(fast::run_function(f, profile, s.traffic.arrivals, bs, slo)),
+                (Mode::Fast, Spec::Fleet(f)) => Ok(fast::run_fleet(f, profile, bs, slo)),
+            }
+        })
+        .collect();
+    if ctl.cancelled() {
+        return Err(SimError::Cancelled);
+    }
+    let mut platforms = Vec::with_capacity(raws.len());
+    for (sp, raw) in p.specs.iter().zip(raws) {
+        platforms.push(result::finish(sp, raw?, s, horizon, catalog)?);
+    }
+    ctl.set_progress(1.0);
+    Ok(SimResult {
+        scenario: s.name.clone(),
+        mode,
+        seed: s.seed,
+        horizon_s: horizon,
+        bucket_s: bs,
+        traffic: TrafficSummary::new(profile, bs),
+        platforms,
+    })
+}
+
+/// Prepare and run in one call (CLI, tests).
+pub fn simulate(s: &Scenario, base_dir: &Path, catalog: &Catalog, mode: Mode) -> Result<SimResult, SimError> {
+    let p = prepare(s, base_dir, catalog, &mut TraceStore::default())?;
+    run(&p, catalog, mode, &Control::default())
+}

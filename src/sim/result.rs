@@ -1,0 +1,314 @@
+//! Results per platform: the bill, counts, percentiles and time series.
+
+use super::meter::{self, Acc};
+use super::run::*;
+use super::spec::Spec;
+use super::traffic::RateProfile;
+use super::{Histogram, Mode, SimError};
+use crate::billing::{Bill, BillOptions, Usage};
+use crate::model::Scenario;
+use crate::pricing::Catalog;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LatencySummary {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub mean: f64,
+    /// Share of served requests slower than the objective (None without an objective).
+    pub over_slo: Option<f64>,
+}
+
+/// Time series at display resolution (`bucket_s` per point).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Series {
+    pub bucket_s: f64,
+    /// Requests arriving per second.
+    pub arrivals_rps: Vec<f64>,
+    /// Served, and rejected (throttled, dropped or failed), per second.
+    pub served_rps: Vec<f64>,
+    pub rejected_rps: Vec<f64>,
+    /// Cold starts (function environments created, replicas launched) per bucket.
+    pub cold_starts: Vec<f64>,
+    /// Time-average instances: busy (serving), starting, idle.
+    pub busy: Vec<f64>,
+    pub starting: Vec<f64>,
+    pub idle: Vec<f64>,
+    /// Requests in flight and waiting in a queue (time averages).
+    pub in_flight: Vec<f64>,
+    pub queue: Vec<f64>,
+    /// Cumulative cost at the end of selected buckets: (seconds, USD).
+    pub cost_usd: Vec<(f64, f64)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlatformResult {
+    pub name: String,
+    pub service: String,
+    pub kind: &'static str,
+    pub total_usd: f64,
+    pub cost_per_million_usd: f64,
+    pub requests: u64,
+    pub served: u64,
+    pub throttled: u64,
+    pub dropped: u64,
+    /// Requests that ran past the platform's execution-time limit.
+    pub failed: u64,
+    pub cold_starts: u64,
+    pub cold_start_rate: f64,
+    pub mean_instances: f64,
+    pub peak_instances: u64,
+    pub mean_busy: f64,
+    pub utilization: f64,
+    pub latency_ms: LatencySummary,
+    pub bill: Bill,
+    #[serde(skip)]
+    pub histogram: Histogram,
+    #[serde(skip)]
+    pub usage: Usage,
+    #[serde(skip)]
+    pub series: Series,
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrafficSummary {
+    pub mean_rps: f64,
+    pub peak_rps: f64,
+    pub expected_requests: f64,
+    pub monthly_requests: f64,
+    pub idle_share: f64,
+    pub peak_to_mean: f64,
+    #[serde(skip)]
+    pub rate_rps: Vec<f64>,
+}
+
+impl TrafficSummary {
+    pub fn new(p: &RateProfile, bucket_s: f64) -> TrafficSummary {
+        let n = (p.horizon_s / bucket_s).ceil().max(1.0) as usize;
+        let rate_rps = (0..n)
+            .map(|b| p.mean_over(b as f64 * bucket_s, ((b + 1) as f64 * bucket_s).min(p.horizon_s)))
+            .collect();
+        let mean = p.mean_rps();
+        TrafficSummary {
+            mean_rps: mean,
+            peak_rps: p.peak_rps(),
+            expected_requests: p.expected_requests(),
+            monthly_requests: mean * crate::model::SECONDS_PER_MONTH,
+            idle_share: p.idle_share(),
+            peak_to_mean: if mean > 0.0 { p.peak_rps() / mean } else { 0.0 },
+            rate_rps,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SimResult {
+    pub scenario: String,
+    pub mode: Mode,
+    pub seed: u64,
+    pub horizon_s: f64,
+    pub bucket_s: f64,
+    pub traffic: TrafficSummary,
+    pub platforms: Vec<PlatformResult>,
+}
+
+impl SimResult {
+    pub fn cheapest(&self) -> Option<&PlatformResult> {
+        self.platforms.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+    }
+}
+
+fn usd(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn bill_for(
+    spec: &Spec,
+    acc_tot: &[f64; meter::NF],
+    hourly: &[f64],
+    mean_latency_s: f64,
+    s: &Scenario,
+    horizon: f64,
+    catalog: &Catalog,
+) -> Result<(Bill, Usage), SimError> {
+    let usage = meter::platform_usage(spec, acc_tot, horizon, catalog);
+    let (service_id, fd, free, is_fn) = match spec {
+        Spec::Function(f) => (&f.service_id, f.front_door, f.free_tier, true),
+        Spec::Fleet(f) => (&f.service_id, f.front_door, f.free_tier, false),
+    };
+    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, &s.workload, mean_latency_s, catalog);
+    let opts = BillOptions::new(free, horizon / 86_400.0);
+    let bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
+    Ok((bill, usage))
+}
+
+pub(super) fn finish(
+    spec: &Spec,
+    raw: RawRun,
+    s: &Scenario,
+    horizon: f64,
+    catalog: &Catalog,
+) -> Result<PlatformResult, SimError> {
+    let mean_latency_s = raw.hist.mean() / 1000.0;
+    let tot = raw.acc.totals();
+    let (bill, usage) = bill_for(spec, &tot, &raw.hourly_arrivals, mean_latency_s, s, horizon, catalog)?;
+    let total = usd(bill.total_usd());
+
+    // cumulative cost at up to 60 checkpoints
+    let nb = raw.acc.buckets.len();
+    let every = nb.div_ceil(60).max(1);
+    let mut cost = vec![(0.0, 0.0)];
+    let hours_per_bucket = raw.acc.bucket_s / 3600.0;
+    let mut k = every;
+    while k <= nb {
+        let pre = raw.acc.prefix(k);
+        let h_upto = ((k as f64 * hours_per_bucket).ceil() as usize).min(raw.hourly_arrivals.len());
+        let t = (k as f64 * raw.acc.bucket_s).min(horizon);
+        let part = partial(&raw.acc, k);
+        let (b, _) = bill_for(
+            spec,
+            &pre,
+            &raw.hourly_arrivals[..h_upto],
+            mean_latency_s,
+            s,
+            t.max(1.0),
+            catalog,
+        )
+        .map(|x| (x.0, ()))?;
+        let _ = part;
+        cost.push((t, usd(b.total_usd())));
+        if k == nb {
+            break;
+        }
+        k = (k + every).min(nb);
+    }
+
+    let bs = raw.areas.bucket_s;
+    let n = raw.areas.buckets.len();
+    let mut series = Series {
+        bucket_s: bs,
+        cost_usd: cost,
+        ..Default::default()
+    };
+    for b in 0..n {
+        let len = ((b + 1) as f64 * bs).min(horizon) - b as f64 * bs;
+        let len = len.max(1e-9);
+        let a = raw.areas.buckets[b];
+        let c = raw.counts[b];
+        series.arrivals_rps.push(c[C_ARRIVALS] / len);
+        series.served_rps.push(c[C_SERVED] / len);
+        series.rejected_rps.push(c[C_REJECTED] / len);
+        series.cold_starts.push(c[C_COLD]);
+        let starting = a[STARTING] / len;
+        let busy = (a[BUSY] / len
+            - if matches!(spec, Spec::Function(_)) {
+                starting
+            } else {
+                0.0
+            })
+        .max(0.0);
+        let live = a[LIVE] / len;
+        series.busy.push(busy);
+        series.starting.push(starting);
+        series.idle.push((live - busy - starting).max(0.0));
+        series.in_flight.push(a[IN_FLIGHT] / len);
+        series.queue.push(a[QUEUE] / len);
+    }
+
+    let mean_instances = raw.areas.total(LIVE) / horizon.max(1e-9);
+    let mean_busy = raw.areas.total(BUSY) / horizon.max(1e-9);
+    let in_flight = raw.areas.total(IN_FLIGHT) / horizon.max(1e-9);
+    let slots = match spec {
+        Spec::Function(f) => f.per_env as f64,
+        Spec::Fleet(f) => f.slots as f64,
+    };
+    let utilization = if mean_instances > 0.0 {
+        (in_flight / (mean_instances * slots)).min(1.0)
+    } else {
+        0.0
+    };
+    let served = raw.served.round().max(0.0);
+    let mut notes = raw.notes.clone();
+    limits_notes(spec, &raw, &mut notes);
+    let (name, service, kind) = match spec {
+        Spec::Function(f) => (f.name.clone(), f.service_id.clone(), "function"),
+        Spec::Fleet(f) => (
+            f.name.clone(),
+            f.service_id.clone(),
+            if f.is_vm { "vm" } else { "container" },
+        ),
+    };
+    let requests = raw.requests.round().max(0.0);
+    Ok(PlatformResult {
+        name,
+        service,
+        kind,
+        total_usd: total,
+        cost_per_million_usd: if requests > 0.0 { total / requests * 1e6 } else { 0.0 },
+        requests: requests as u64,
+        served: served as u64,
+        throttled: raw.throttled.round().max(0.0) as u64,
+        dropped: raw.dropped.round().max(0.0) as u64,
+        failed: raw.failed.round().max(0.0) as u64,
+        cold_starts: raw.cold_starts.round().max(0.0) as u64,
+        cold_start_rate: if served > 0.0 { raw.cold_starts / served } else { 0.0 },
+        mean_instances,
+        peak_instances: raw.peak_instances.ceil().max(0.0) as u64,
+        mean_busy,
+        utilization,
+        latency_ms: LatencySummary {
+            p50: raw.hist.quantile(0.5),
+            p95: raw.hist.quantile(0.95),
+            p99: raw.hist.quantile(0.99),
+            mean: raw.hist.mean(),
+            over_slo: s
+                .workload
+                .latency_slo_ms
+                .map(|_| if served > 0.0 { raw.over_slo / raw.served } else { 0.0 }),
+        },
+        bill,
+        histogram: raw.hist,
+        usage,
+        series,
+        notes,
+    })
+}
+
+fn partial(_acc: &Acc, _k: usize) {}
+
+fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
+    if raw.throttled >= 0.5 {
+        notes.push(format!(
+            "{:.0} requests throttled ({:.3} % of arrivals): concurrency limit or scaling rate reached",
+            raw.throttled,
+            100.0 * raw.throttled / raw.requests.max(1.0)
+        ));
+    }
+    if raw.dropped >= 0.5 {
+        notes.push(format!(
+            "{:.0} requests dropped ({:.3} %) after waiting longer than the queue timeout",
+            raw.dropped,
+            100.0 * raw.dropped / raw.requests.max(1.0)
+        ));
+    }
+    if raw.failed >= 0.5 {
+        let limit = match spec {
+            Spec::Function(f) => format!("{:.0} s", f.max_duration_ms / 1000.0),
+            Spec::Fleet(_) => "the limit".into(),
+        };
+        notes.push(format!(
+            "{:.0} requests ran past the {limit} execution-time limit and failed",
+            raw.failed
+        ));
+    }
+    if let Spec::Fleet(f) = spec
+        && raw.peak_instances >= f.max as f64
+        && f.max > f.min
+    {
+        notes.push(format!("scaled to its maximum of {} replicas", f.max));
+    }
+}

@@ -1,0 +1,388 @@
+//! Recorded traffic traces: CSV `timestamp,count` at any step, and the Azure Functions
+//! 2019 per-minute invocation format. Every bad row is an error with its line and column;
+//! nothing is skipped silently (blank lines aside).
+
+use crate::model::{Located, TraceFormat};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A trace as counts over consecutive intervals, replayed from its first timestamp.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// Start of each interval, seconds from the first.
+    pub starts_s: Vec<f64>,
+    pub counts: Vec<f64>,
+    /// Length of one replay: the last start plus the last interval.
+    pub period_s: f64,
+    /// Cumulative counts at each start (prefix sums), for integrating the rate.
+    cumulative: Vec<f64>,
+}
+
+impl Trace {
+    fn new(starts_s: Vec<f64>, counts: Vec<f64>, period_s: f64) -> Trace {
+        let mut cumulative = Vec::with_capacity(counts.len() + 1);
+        let mut acc = 0.0;
+        cumulative.push(0.0);
+        for c in &counts {
+            acc += c;
+            cumulative.push(acc);
+        }
+        Trace {
+            starts_s,
+            counts,
+            period_s,
+            cumulative,
+        }
+    }
+
+    pub fn total(&self) -> f64 {
+        *self.cumulative.last().unwrap_or(&0.0)
+    }
+
+    /// Smallest interval, for choosing the profile's resolution.
+    pub fn min_step_s(&self) -> f64 {
+        let mut m = self.period_s - self.starts_s.last().copied().unwrap_or(0.0);
+        for w in self.starts_s.windows(2) {
+            m = m.min(w[1] - w[0]);
+        }
+        m
+    }
+
+    /// Requests in [0, t) of the repeated trace (counts spread evenly in each interval).
+    pub fn cumulative_at(&self, t: f64) -> f64 {
+        if self.period_s <= 0.0 || t <= 0.0 {
+            return 0.0;
+        }
+        let reps = (t / self.period_s).floor();
+        let r = t - reps * self.period_s;
+        let i = match self.starts_s.binary_search_by(|s| s.total_cmp(&r)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        let end = self.starts_s.get(i + 1).copied().unwrap_or(self.period_s);
+        let len = (end - self.starts_s[i]).max(1e-9);
+        let within = ((r - self.starts_s[i]) / len).clamp(0.0, 1.0) * self.counts[i];
+        reps * self.total() + self.cumulative[i] + within
+    }
+}
+
+fn err(file: &Path, line: usize, col: usize, field: &str, message: impl Into<String>) -> Located {
+    Located {
+        file: file.display().to_string(),
+        line,
+        col,
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Fields of a line with the 1-based column each starts at.
+fn fields(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut col = 1;
+    for f in line.split(',') {
+        out.push((col, f.trim().trim_matches('"')));
+        col += f.chars().count() + 1;
+    }
+    out
+}
+
+fn parse_time(s: &str) -> Option<f64> {
+    if let Ok(x) = s.parse::<f64>() {
+        return x.is_finite().then_some(x);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp_millis() as f64 / 1000.0);
+    }
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .map(|d| d.and_utc().timestamp_millis() as f64 / 1000.0)
+}
+
+fn parse_count(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+/// `timestamp,count` rows: RFC 3339 (or `YYYY-MM-DD HH:MM:SS`) or seconds; any step,
+/// possibly irregular; an optional header line.
+pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
+    let mut times: Vec<f64> = Vec::new();
+    let mut counts = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f = fields(line);
+        if times.is_empty()
+            && counts.is_empty()
+            && f.len() == 2
+            && parse_count(f[1].1).is_none()
+            && parse_time(f[0].1).is_none()
+        {
+            continue; // header
+        }
+        if f.len() != 2 {
+            return Err(err(
+                file,
+                n,
+                1,
+                "",
+                format!("expected 2 fields `timestamp,count`, found {}", f.len()),
+            ));
+        }
+        let t = parse_time(f[0].1).ok_or_else(|| {
+            err(
+                file,
+                n,
+                f[0].0,
+                "timestamp",
+                format!("`{}` is not an RFC 3339 timestamp or a number of seconds", f[0].1),
+            )
+        })?;
+        let c = parse_count(f[1].1).ok_or_else(|| {
+            err(
+                file,
+                n,
+                f[1].0,
+                "count",
+                format!("`{}` is not a count (a finite number of zero or more)", f[1].1),
+            )
+        })?;
+        if let Some(prev) = times.last()
+            && t <= *prev
+        {
+            return Err(err(
+                file,
+                n,
+                f[0].0,
+                "timestamp",
+                "timestamps must increase from row to row",
+            ));
+        }
+        times.push(t);
+        counts.push(c);
+    }
+    if times.is_empty() {
+        return Err(err(
+            file,
+            1,
+            1,
+            "",
+            "the trace has no rows: add `timestamp,count` lines",
+        ));
+    }
+    let t0 = times[0];
+    let starts: Vec<f64> = times.iter().map(|t| t - t0).collect();
+    let last_step = if starts.len() >= 2 {
+        starts[starts.len() - 1] - starts[starts.len() - 2]
+    } else {
+        60.0
+    };
+    let period = starts[starts.len() - 1] + last_step;
+    Ok(Trace::new(starts, counts, period))
+}
+
+/// Azure Functions 2019 `invocations_per_function_md` file: one row per function, 1,440
+/// per-minute counts. `function` selects a row by HashFunction, `app` sums an app's rows;
+/// with neither, every row is summed.
+pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Option<&str>) -> Result<Trace, Located> {
+    const MINUTES: usize = 1440;
+    let mut counts = vec![0.0; MINUTES];
+    let mut rows = 0;
+    let mut saw_header = false;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f = fields(line);
+        if !saw_header {
+            if f.len() < 4
+                || f[0].1 != "HashOwner"
+                || f[1].1 != "HashApp"
+                || f[2].1 != "HashFunction"
+                || f[3].1 != "Trigger"
+            {
+                return Err(err(
+                    file,
+                    n,
+                    1,
+                    "",
+                    "expected the header `HashOwner,HashApp,HashFunction,Trigger,1,...,1440`",
+                ));
+            }
+            if f.len() != 4 + MINUTES {
+                return Err(err(
+                    file,
+                    n,
+                    1,
+                    "",
+                    format!("the header has {} columns; expected 4 + 1440", f.len()),
+                ));
+            }
+            saw_header = true;
+            continue;
+        }
+        if f.len() != 4 + MINUTES {
+            return Err(err(
+                file,
+                n,
+                1,
+                "",
+                format!("row has {} fields; expected 1444 (4 ids and 1440 minutes)", f.len()),
+            ));
+        }
+        let take = match (function, app) {
+            (Some(h), _) => f[2].1 == h,
+            (None, Some(a)) => f[1].1 == a,
+            (None, None) => true,
+        };
+        // Every row is checked, selected or not: a broken file is reported, not half-read.
+        for (m, (col, v)) in f[4..].iter().enumerate() {
+            let c = parse_count(v).ok_or_else(|| {
+                err(
+                    file,
+                    n,
+                    *col,
+                    &format!("minute {}", m + 1),
+                    format!("`{v}` is not a count"),
+                )
+            })?;
+            if take {
+                counts[m] += c;
+            }
+        }
+        if take {
+            rows += 1;
+        }
+    }
+    if !saw_header {
+        return Err(err(file, 1, 1, "", "the trace is empty"));
+    }
+    if rows == 0 {
+        let what = match (function, app) {
+            (Some(h), _) => format!("no row has HashFunction `{h}`"),
+            (None, Some(a)) => format!("no row has HashApp `{a}`"),
+            _ => "the trace has no rows".to_string(),
+        };
+        return Err(err(file, 1, 1, "", what));
+    }
+    let starts = (0..MINUTES).map(|m| m as f64 * 60.0).collect();
+    Ok(Trace::new(starts, counts, MINUTES as f64 * 60.0))
+}
+
+/// Parsed traces by file, reloaded only when the file changes (the GUI re-simulates on
+/// every edit; reading the disk each time would put I/O on the hot path).
+#[derive(Default)]
+pub struct TraceStore {
+    cache: HashMap<(PathBuf, TraceFormat, Option<String>, Option<String>), (Option<SystemTime>, Arc<Trace>)>,
+}
+
+impl TraceStore {
+    pub fn get(
+        &mut self,
+        path: &Path,
+        format: TraceFormat,
+        function: Option<&str>,
+        app: Option<&str>,
+    ) -> Result<Arc<Trace>, Located> {
+        let key = (
+            path.to_path_buf(),
+            format,
+            function.map(str::to_string),
+            app.map(str::to_string),
+        );
+        let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        if let Some((t, tr)) = self.cache.get(&key)
+            && *t == mtime
+            && mtime.is_some()
+        {
+            return Ok(tr.clone());
+        }
+        let bytes = std::fs::read(path).map_err(|e| err(path, 0, 0, "path", format!("cannot read the trace: {e}")))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let trace = Arc::new(match format {
+            TraceFormat::Csv => parse_csv(&text, path)?,
+            TraceFormat::Azure2019 => parse_azure2019(&text, path, function, app)?,
+        });
+        self.cache.insert(key, (mtime, trace.clone()));
+        Ok(trace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_header_and_rfc3339() {
+        let t = parse_csv(
+            "timestamp,count\n2026-01-05T00:00:00Z,120\n2026-01-05T00:01:00Z,180\n\n",
+            Path::new("t.csv"),
+        )
+        .unwrap();
+        assert_eq!(t.counts, vec![120.0, 180.0]);
+        assert_eq!(t.period_s, 120.0);
+        assert_eq!(t.cumulative_at(30.0), 60.0);
+        assert_eq!(t.cumulative_at(120.0), 300.0);
+        assert_eq!(t.cumulative_at(240.0 + 90.0), 600.0 + 120.0 + 90.0);
+    }
+
+    #[test]
+    fn csv_errors_name_line_and_column() {
+        let e = parse_csv("timestamp,count\n0,5\n60,-3\n", Path::new("t.csv")).unwrap_err();
+        assert_eq!((e.line, e.col, e.field.as_str()), (3, 4, "count"));
+        let e = parse_csv("0,5\n0,6\n", Path::new("t.csv")).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "timestamp"));
+        let e = parse_csv("timestamp,count\n", Path::new("t.csv")).unwrap_err();
+        assert!(e.message.contains("no rows"));
+        let e = parse_csv("0,5,7\n", Path::new("t.csv")).unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn azure_rows_selected_by_function_or_app() {
+        let mut header = "HashOwner,HashApp,HashFunction,Trigger".to_string();
+        for m in 1..=1440 {
+            header.push_str(&format!(",{m}"));
+        }
+        let row = |app: &str, f: &str, v: u32| {
+            let mut r = format!("o,{app},{f},http");
+            for _ in 0..1440 {
+                r.push_str(&format!(",{v}"));
+            }
+            r
+        };
+        let text = format!(
+            "{header}\n{}\n{}\n{}\n",
+            row("a1", "f1", 1),
+            row("a1", "f2", 2),
+            row("a2", "f3", 4)
+        );
+        let p = Path::new("az.csv");
+        assert_eq!(
+            parse_azure2019(&text, p, Some("f2"), None).unwrap().total(),
+            2.0 * 1440.0
+        );
+        assert_eq!(
+            parse_azure2019(&text, p, None, Some("a1")).unwrap().total(),
+            3.0 * 1440.0
+        );
+        assert_eq!(parse_azure2019(&text, p, None, None).unwrap().total(), 7.0 * 1440.0);
+        assert!(
+            parse_azure2019(&text, p, Some("zz"), None)
+                .unwrap_err()
+                .message
+                .contains("zz")
+        );
+        let bad = text.replacen(",4,", ",x,", 1);
+        let e = parse_azure2019(&bad, p, None, None).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.field.starts_with("minute"));
+    }
+}
