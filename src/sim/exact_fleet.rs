@@ -8,7 +8,7 @@ use super::rng::Rng;
 use super::run::*;
 use super::spec::{FleetMetering, FleetSpec};
 use super::traffic::RateProfile;
-use crate::model::{Arrivals, ContainerBilling};
+use crate::model::ContainerBilling;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -42,7 +42,14 @@ fn key(t: f64) -> u64 {
 }
 
 impl<'a> FleetEngine<'a> {
-    pub fn new(spec: &'a FleetSpec, horizon: f64, bucket_s: f64, seed: u64, slo_ms: Option<f64>) -> FleetEngine<'a> {
+    pub fn new(
+        spec: &'a FleetSpec,
+        horizon: f64,
+        bucket_s: f64,
+        seed: u64,
+        slo_ms: Option<f64>,
+        rate0: f64,
+    ) -> FleetEngine<'a> {
         let fixed = spec.min >= spec.max;
         let mut e = FleetEngine {
             spec,
@@ -65,7 +72,7 @@ impl<'a> FleetEngine<'a> {
             raw: RawRun::new(horizon, bucket_s),
         };
         // The fleet at its minimum is running when the period starts.
-        let initial = if fixed { spec.max } else { spec.min };
+        let initial = super::spec::initial_replicas(spec, rate0);
         for _ in 0..initial {
             e.launches.push(0.0);
         }
@@ -299,16 +306,14 @@ impl<'a> FleetEngine<'a> {
 pub fn run(
     spec: &FleetSpec,
     profile: &RateProfile,
-    arrivals: Arrivals,
-    seed: u64,
-    bucket_s: f64,
-    slo_ms: Option<f64>,
+    cfg: RunCfg,
     ctl: &Control,
     progress: (f64, f64),
 ) -> Result<RawRun, SimError> {
-    let mut eng = FleetEngine::new(spec, profile.horizon_s, bucket_s, seed, slo_ms);
-    let mut arrivals_gen = ArrivalGen::new(profile, arrivals);
-    let mut arr_rng = Rng::new(seed, ARRIVAL_STREAM);
+    let rate0 = profile.rates.first().copied().unwrap_or(0.0);
+    let mut eng = FleetEngine::new(spec, profile.horizon_s, cfg.bucket_s, cfg.seed, cfg.slo_ms, rate0);
+    let mut arrivals_gen = ArrivalGen::new(profile, cfg.arrivals);
+    let mut arr_rng = Rng::new(cfg.seed, ARRIVAL_STREAM);
     let mut n: u64 = 0;
     while let Some(t) = arrivals_gen.next(&mut arr_rng) {
         eng.arrive(t);

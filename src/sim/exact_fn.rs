@@ -13,7 +13,6 @@ use super::rng::Rng;
 use super::run::*;
 use super::spec::{FnMetering, FunctionSpec, KeepAlive};
 use super::traffic::RateProfile;
-use crate::model::Arrivals;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -416,16 +415,13 @@ impl<'a> FnEngine<'a> {
 pub fn run(
     spec: &FunctionSpec,
     profile: &RateProfile,
-    arrivals: Arrivals,
-    seed: u64,
-    bucket_s: f64,
-    slo_ms: Option<f64>,
+    cfg: RunCfg,
     ctl: &Control,
     progress: (f64, f64),
 ) -> Result<RawRun, SimError> {
-    let mut eng = FnEngine::new(spec, profile.horizon_s, bucket_s, seed, slo_ms);
-    let mut arrivals_gen = ArrivalGen::new(profile, arrivals);
-    let mut arr_rng = Rng::new(seed, ARRIVAL_STREAM);
+    let mut eng = FnEngine::new(spec, profile.horizon_s, cfg.bucket_s, cfg.seed, cfg.slo_ms);
+    let mut arrivals_gen = ArrivalGen::new(profile, cfg.arrivals);
+    let mut arr_rng = Rng::new(cfg.seed, ARRIVAL_STREAM);
     let mut n: u64 = 0;
     while let Some(t) = arrivals_gen.next(&mut arr_rng) {
         eng.arrive(t);

@@ -174,13 +174,13 @@ impl History {
 }
 
 /// One function platform in the fast mode.
-pub fn run_function(
-    spec: &FunctionSpec,
-    profile: &RateProfile,
-    arrivals: Arrivals,
-    bucket_s: f64,
-    slo_ms: Option<f64>,
-) -> RawRun {
+pub fn run_function(spec: &FunctionSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun {
+    let RunCfg {
+        arrivals,
+        bucket_s,
+        slo_ms,
+        ..
+    } = cfg;
     let horizon = profile.horizon_s;
     let mut raw = RawRun::new(horizon, bucket_s);
     let max_piece = match spec.keep_alive {
@@ -252,7 +252,7 @@ pub fn run_function(
         let n = lam * len;
         let a = lam * mean_s;
         let mid = t0 + len / 2.0;
-        let mut served_n;
+        let served_n;
         let mut cold_n;
         let live;
         let busy_envs;
@@ -361,34 +361,33 @@ pub fn run_function(
             }
             live = live_acc.max(envs_busy);
             busy_envs = envs_busy;
-            // scaling-rate limit: the pool can grow by `tokens` at once, then at the rate
+            // scaling-rate limit: the pool can grow by `tokens` at once, then at the
+            // refill rate; requests beyond the environments available meanwhile are
+            // throttled (fluid ramp, integrated exactly within the stretch).
             if let Some((burst, rate)) = spec.scale {
                 let need = live - cap_envs;
                 if need > 0.0 {
                     let x = need.min(tokens);
                     tokens -= x;
-                    let r = need - x;
-                    if r > 0.0 {
-                        let tau = r / rate;
-                        let d = live.max(1.0);
+                    let c1 = cap_envs + x;
+                    let d = busy_envs.max(1e-9);
+                    let short = d - c1;
+                    if short > 0.0 {
+                        let tau = short / rate;
                         if tau < len {
-                            thr += (lam * tau * r / (2.0 * d)) / n.max(1e-12);
-                            tokens = (rate * (len - tau)).min(burst);
+                            thr += (lam * tau * short / (2.0 * d)) / n.max(1e-12);
                         } else {
-                            let end_short = r - rate * len;
-                            thr += (lam * len * (r + end_short) / (2.0 * d)) / n.max(1e-12);
-                            tokens = 0.0;
+                            let end_short = short - rate * len;
+                            thr += (lam * len * (short + end_short) / (2.0 * d)) / n.max(1e-12);
                         }
                     }
+                    let grown = (need - x).min(rate * len);
+                    tokens = (tokens + rate * len - grown).clamp(0.0, burst);
+                    cap_envs = c1 + grown;
                 } else {
                     tokens = (tokens + rate * len).min(burst);
+                    cap_envs = live;
                 }
-                cap_envs = if need > 0.0 {
-                    (cap_envs + need.min(tokens.max(0.0) + rate * len)).min(live)
-                } else {
-                    live
-                };
-                cap_envs = cap_envs.max(live.min(cap_envs));
             } else {
                 cap_envs = live;
             }
@@ -448,7 +447,7 @@ pub fn run_function(
                     m[ACTIVE_MS_PC] = total * pc_share;
                 } else {
                     // environments active x time, plus half a rounding step per period
-                    let periods = served_n * (live - busy_envs).max(0.0).min(1.0).max(cold_n / served_n.max(1e-12));
+                    let periods = served_n * (live - busy_envs).clamp(0.0, 1.0).max(cold_n / served_n.max(1e-12));
                     let total = busy_envs * len * 1000.0 + periods * step_ms as f64 / 2.0 + cold_n * mean_init_ms;
                     m[ACTIVE_MS] = total * (1.0 - pc_share);
                     m[ACTIVE_MS_PC] = total * pc_share;
@@ -569,54 +568,160 @@ fn erlang_c(n: u32, a: f64) -> f64 {
     nf * b / (nf - a * (1.0 - b))
 }
 
+/// Mean busy count per piece of the profile for a time-varying Poisson stream: the rate
+/// convolved with the service time's survival function (exact for M_t/G/infinity), so a
+/// one-minute burst of eight-minute jobs keeps them busy for eight minutes.
+pub fn busy_profile(profile: &RateProfile, svc_ms: &[f64]) -> Vec<f64> {
+    let step = profile.step_s;
+    let max_s = svc_ms.iter().copied().fold(0.0, f64::max) / 1000.0;
+    let k_max = (max_s / step).ceil() as usize + 1;
+    // c_k: expected busy time per arrival falling in a piece k steps earlier, per second
+    // of the current piece (arrivals uniform in their piece, survival averaged over ours)
+    let mut c = vec![0.0; k_max + 1];
+    for s in svc_ms {
+        let s = s / 1000.0;
+        // busy time of a job arriving at x in piece 0 within piece k: overlap of
+        // [x, x + s) with [k step, (k+1) step), averaged over x uniform in [0, step)
+        for (k, ck) in c.iter_mut().enumerate() {
+            let lo = k as f64 * step;
+            let hi = lo + step;
+            *ck += avg_overlap(s, lo, hi, step) / svc_ms.len() as f64;
+        }
+    }
+    let n = profile.rates.len();
+    let mut out = vec![0.0; n];
+    for (j, o) in out.iter_mut().enumerate() {
+        let mut a = 0.0;
+        for (k, ck) in c.iter().enumerate() {
+            if k > j {
+                break;
+            }
+            a += profile.rates[j - k] * ck;
+        }
+        *o = a;
+    }
+    out
+}
+
+/// Average over x in [0, step) of |[x, x+s) ∩ [lo, hi)| / step... times step: the expected
+/// seconds of busy time per arrival landing in [lo, hi), divided by the piece length.
+fn avg_overlap(s: f64, lo: f64, hi: f64, step: f64) -> f64 {
+    // integrate over x with a few points (exactness is not needed: the sum over k is E[S])
+    let m = 16;
+    let mut acc = 0.0;
+    for i in 0..m {
+        let x = (i as f64 + 0.5) / m as f64 * step;
+        acc += ((x + s).min(hi) - x.max(lo)).max(0.0);
+    }
+    acc / m as f64
+}
+
+/// E[min(r, B)] for B ~ Poisson(a), with r fractional (interpolated): the busy
+/// instances when `a` requests are in flight, spread over `r` instances.
+fn expected_min(r: f64, a: f64, lf: &mut LnFact) -> f64 {
+    if a <= 0.0 || r <= 0.0 {
+        return 0.0;
+    }
+    let (lo, hi) = poisson_range(a);
+    if r >= hi as f64 {
+        return a;
+    }
+    if r <= lo as f64 {
+        return r;
+    }
+    let pm = pmf_range(a, lo, hi, lf);
+    let at = |ri: usize| -> f64 {
+        let mut e = 0.0;
+        for (i, p) in pm.iter().enumerate() {
+            e += p * ((lo + i).min(ri) as f64);
+        }
+        e
+    };
+    let f = r.floor();
+    let frac = r - f;
+    let e0 = at(f as usize);
+    if frac < 1e-9 {
+        e0
+    } else {
+        e0 * (1.0 - frac) + at(f as usize + 1) * frac
+    }
+}
+
+/// P(B < r) for B ~ Poisson(a): an arrival finds an idle instance.
+fn prob_below(r: f64, a: f64, lf: &mut LnFact) -> f64 {
+    if a <= 0.0 {
+        return if r > 0.0 { 1.0 } else { 0.0 };
+    }
+    let (lo, hi) = poisson_range(a);
+    let k = r.ceil().max(0.0) as usize; // B <= k - 1
+    if k <= lo {
+        return 0.0;
+    }
+    if k >= hi {
+        return 1.0;
+    }
+    pmf_range(a, lo, k, lf).iter().sum::<f64>().min(1.0)
+}
+
 /// One container or VM platform in the fast mode.
-pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms: Option<f64>) -> RawRun {
+pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun {
+    let RunCfg {
+        arrivals,
+        seed,
+        bucket_s,
+        slo_ms,
+    } = cfg;
     let horizon = profile.horizon_s;
     let mut raw = RawRun::new(horizon, bucket_s);
-    let pieces = merge_pieces(profile, 3600.0);
     let svc_q: Vec<f64> = quantiles(&spec.duration_dist, spec.slowdown, NQ);
     let mean_s = mean_of(&svc_q, |x| x) / 1000.0;
+    let m2 = mean_of(&svc_q, |x| x * x) / 1e6;
+    let busy = busy_profile(profile, &svc_q);
+    let pieces = merge_with_busy(profile, &busy, 3600.0);
     let k = spec.slots.max(1) as f64;
+    let per = k * spec.target;
     let fixed = spec.min >= spec.max;
-    let mut ready = if fixed { spec.max } else { spec.min } as f64;
-    let mut launches: Vec<f64> = vec![0.0; ready as usize];
+    let w = spec.window_s;
+    let mut ready = super::spec::initial_replicas(spec, profile.rates.first().copied().unwrap_or(0.0)) as f64;
+    let mut launches: Vec<(f64, f64)> = vec![(0.0, ready)];
     let mut starting: Vec<(f64, f64)> = Vec::new(); // (ready time, count)
     let mut queue = 0.0;
     let mut last_out = f64::NEG_INFINITY;
     let mut last_in = f64::NEG_INFINITY;
     let mut wait_bins: Vec<(f64, f64)> = Vec::new(); // (mean wait ms, weight)
     let mut w_nowait = 0.0;
-    let w = spec.window_s;
     let mut next_tick = if fixed { f64::INFINITY } else { w };
     let mut periods = 0.0;
-
-    // the demand seen by the autoscaler: a window average over recent stretches
+    let mut q_t_mean = 0.0; // mean arrival time of the queued requests
     let mut recent: Vec<(f64, f64, f64)> = Vec::new(); // (t0, t1, demand)
+    let mut recent_var: Vec<(f64, f64, f64)> = Vec::new();
+    let mut lf = LnFact(Vec::new());
+    // the autoscaler reads a noisy window average; sampling that noise (seeded) gives the
+    // same flapping up and down that the exact engine shows at low load
+    let mut noise = super::rng::Rng::new(seed, 2000 + spec.index as u64);
 
     for pc in &pieces {
-        let lam = pc.rate;
+        let (lam, a) = (pc.rate, pc.busy);
         let mut t = pc.t0;
         let end = pc.t0 + pc.len;
         while t < end - 1e-9 {
             let starting_n: f64 = starting.iter().map(|s| s.1).sum();
             if ready + starting_n < 0.5 && lam > 0.0 && spec.max > 0 {
                 starting.push((t + spec.startup_s, 1.0));
-                launches.push(t);
+                launches.push((t, 1.0));
                 raw.cold_starts += 1.0;
                 raw.count(t, C_COLD, 1.0);
                 last_out = t;
                 continue;
             }
-            // next event: tick, replicas ready, or end of stretch
             let next_ready = starting.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
             let seg_end = end.min(next_tick).min(next_ready).max(t + 1e-6);
             let dt = seg_end - t;
-            // serve the segment
             let cap = ready * k;
-            let a = lam * mean_s;
             let mu_total = cap / mean_s.max(1e-12);
             let n_arr = lam * dt;
             let (served, dropped, in_service, wait_ms, p_wait);
+            let mut lq = 0.0;
             if a < cap && queue <= 0.0 {
                 in_service = a;
                 served = n_arr;
@@ -627,8 +732,10 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
                     0.0
                 };
                 p_wait = pw;
+                // M/M/c: mean queue length and, by Little's law, the mean wait of those who wait
+                lq = pw * a / (cap - a).max(1e-9);
                 wait_ms = if pw > 0.0 {
-                    1000.0 / (mu_total - lam).max(1e-9)
+                    (1000.0 / (mu_total - lam).max(1e-9)).min(spec.queue_timeout_s * 1000.0)
                 } else {
                     0.0
                 };
@@ -637,30 +744,41 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
                 in_service = cap.min(a.max(if queue > 0.0 { cap } else { 0.0 }));
                 let out_rate = mu_total;
                 let q_end_free = queue + (lam - out_rate) * dt;
-                let q_cap = out_rate * spec.queue_timeout_s;
+                let to_ready = next_ready - t;
+                let q_cap = if cap <= 0.0 && to_ready < spec.queue_timeout_s {
+                    f64::INFINITY // waiting for starting replicas
+                } else {
+                    out_rate * spec.queue_timeout_s
+                };
                 let q_end = q_end_free.clamp(0.0, q_cap.max(0.0));
                 dropped = (q_end_free - q_cap).max(0.0);
                 let through = (queue + n_arr - q_end - dropped).max(0.0);
                 served = through.min(n_arr + queue);
                 let q_avg = ((queue + q_end) / 2.0).max(0.0);
+                let added = (n_arr - dropped).max(0.0).min(q_end);
+                if q_end > 0.0 {
+                    let kept = (q_end - added).max(0.0);
+                    q_t_mean = (q_t_mean * kept + (t + dt / 2.0) * added) / q_end;
+                }
                 wait_ms = if out_rate > 0.0 {
-                    q_avg / out_rate * 1000.0
+                    (q_avg / out_rate * 1000.0).min(spec.queue_timeout_s * 1000.0)
                 } else {
-                    spec.queue_timeout_s * 1000.0
+                    (to_ready / 2.0 * 1000.0).min(spec.queue_timeout_s * 1000.0)
                 };
                 p_wait = 1.0;
                 queue = q_end;
             }
-            let live = ready + starting.iter().map(|s| s.1).sum::<f64>();
+            let starting_now = starting.iter().map(|s| s.1).sum::<f64>();
+            let live = ready + starting_now;
             raw.requests += n_arr;
             raw.dropped += dropped;
             raw.served += served;
             raw.acc.add(t, REQ_OD, n_arr);
             add_spread(&mut raw, t, dt, n_arr, served, dropped, 0.0);
-            let busy = ready.min(in_service);
-            let idle_min = (ready.min(spec.min as f64) - busy).max(0.0);
+            let busy_inst = expected_min(ready, in_service, &mut lf);
+            let idle_min = (ready.min(spec.min as f64) - busy_inst).max(0.0);
             let active_rate = if ready <= spec.min as f64 {
-                busy + (live - ready)
+                busy_inst + starting_now
             } else {
                 live
             };
@@ -669,8 +787,8 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
                 let c = &mut raw.areas.buckets[b];
                 let d = f * dt;
                 c[LIVE] += live * d;
-                c[BUSY] += busy * d;
-                c[STARTING] += (live - ready) * d;
+                c[BUSY] += busy_inst * d;
+                c[STARTING] += starting_now * d;
                 c[QUEUE] += q_area * d;
                 c[IN_FLIGHT] += in_service * d;
                 c[IDLE_MIN] += idle_min * d;
@@ -679,31 +797,46 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
             if live > raw.peak_instances {
                 raw.peak_instances = live.ceil();
             }
-            // activity periods for request-based billing: an idle instance turning active
-            let p_idle_inst = if ready > 0.0 {
-                (1.0 - in_service / ready).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            periods += served * p_idle_inst.min(1.0) * (-(in_service / ready.max(1.0))).exp();
+            // activity periods for request-based billing: arrivals finding their
+            // instance idle (least-outstanding routing spreads requests over instances)
+            periods += served * prob_below(ready, in_service, &mut lf);
             if p_wait > 0.0 && wait_ms > 0.0 {
                 wait_bins.push((wait_ms, served * p_wait));
             }
             w_nowait += served * (1.0 - p_wait);
-            recent.push((t, seg_end, a.min(cap.max(a)) + queue.max(0.0)));
+            // demand the autoscaler reads, and its variance over the window (M/G/inf:
+            // lambda E[S^2] / W, at most the Poisson variance)
+            let var = if arrivals == Arrivals::Deterministic {
+                0.0
+            } else {
+                a.min(lam * m2 / w)
+            };
+            recent.push((t, seg_end, in_service + queue.max(0.0) + lq));
+            recent_var.push((t, seg_end, var));
             t = seg_end;
 
-            // replicas becoming ready
             let mut i = 0;
+            let mut became_ready = false;
             while i < starting.len() {
                 if starting[i].0 <= t + 1e-9 {
                     ready += starting[i].1;
                     starting.swap_remove(i);
+                    became_ready = true;
                 } else {
                     i += 1;
                 }
             }
-            // autoscaler tick
+            if became_ready && queue > 0.0 {
+                // requests waiting for the new replicas start at once where slots are free
+                let free = (ready * k - a).max(0.0);
+                let moved = queue.min(free);
+                if moved > 0.0 {
+                    queue -= moved;
+                    raw.served += moved;
+                    raw.count(t, C_SERVED, moved);
+                    wait_bins.push((((t - q_t_mean) * 1000.0).max(0.0), moved));
+                }
+            }
             if t >= next_tick - 1e-9 {
                 let lo = next_tick - w;
                 recent.retain(|r| r.1 > lo);
@@ -711,15 +844,19 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
                 for r in &recent {
                     area += r.2 * (r.1.min(next_tick) - r.0.max(lo)).max(0.0);
                 }
-                let demand = area / w;
+                recent_var.retain(|r| r.1 > lo);
+                let mut var_area = 0.0;
+                for r in &recent_var {
+                    var_area += r.2 * (r.1.min(next_tick) - r.0.max(lo)).max(0.0);
+                }
+                let sd = (var_area / w).max(0.0).sqrt();
+                let demand = (area / w + if sd > 0.0 { sd * noise.normal() } else { 0.0 }).max(0.0);
                 let current = ready + starting.iter().map(|s| s.1).sum::<f64>();
-                let desired = ((demand / (k * spec.target)).ceil()).clamp(spec.min as f64, spec.max as f64);
+                let desired = (demand / per).ceil().clamp(spec.min as f64, spec.max as f64);
                 if desired > current + 0.5 {
                     let add = desired - current;
                     starting.push((next_tick + spec.startup_s, add));
-                    for _ in 0..add.round() as usize {
-                        launches.push(next_tick);
-                    }
+                    launches.push((next_tick, add));
                     raw.cold_starts += add;
                     raw.count(next_tick, C_COLD, add);
                     last_out = next_tick;
@@ -743,29 +880,59 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
                         } else {
                             break;
                         }
-                        if let Some(l) = launches.pop() {
-                            let life = next_tick - l;
-                            raw.acc
-                                .add(next_tick, REPLICA_S, (spec.min_billed_s - life).max(0.0) + 0.5);
+                    }
+                    // bill the per-launch minimum of the newest replicas removed
+                    let mut left = current - desired;
+                    while left > 0.5 {
+                        let Some(l) = launches.last_mut() else { break };
+                        let r = left.min(l.1);
+                        let life = next_tick - l.0;
+                        raw.acc
+                            .add(next_tick, REPLICA_S, ((spec.min_billed_s - life).max(0.0) + 0.5) * r);
+                        l.1 -= r;
+                        left -= r;
+                        if l.1 < 0.5 {
+                            launches.pop();
                         }
                     }
                     last_in = next_tick;
                 }
-                // in a long steady stretch, skip ticks that cannot change anything
                 next_tick += w;
-                let steady = starting.is_empty() && queue <= 0.0 && ((desired - ready).abs() < 0.5);
+                // in a long steady stretch, skip ticks that cannot change anything
+                let settled = (a / per).ceil().clamp(spec.min as f64, spec.max as f64);
+                // skip only when the noise cannot move the reading across a threshold
+                let sd_now = if arrivals == Arrivals::Deterministic {
+                    0.0
+                } else {
+                    a.min(lam * m2 / w).sqrt()
+                };
+                let x = (a + lq) / per;
+                let margin = (x - x.floor()).min(x.ceil() - x).abs() * per;
+                let quiet = sd_now <= 1e-9
+                    || margin > 6.0 * sd_now
+                    || (settled >= spec.max as f64 && x > spec.max as f64 + 6.0 * sd_now / per)
+                    || (settled <= spec.min as f64 && x + 6.0 * sd_now / per < spec.min as f64);
+                let steady = quiet
+                    && starting.is_empty()
+                    && queue <= 0.0
+                    && (settled - ready).abs() < 0.5
+                    && next_tick - w >= pc.t0 + w;
                 if steady && next_tick < end {
                     let skip = ((end - next_tick) / w).floor();
-                    next_tick += skip * w;
+                    if skip > 0.0 {
+                        // the segment up to the new tick will carry the window's demand
+                        recent.clear();
+                        recent_var.clear();
+                        next_tick += skip * w;
+                    }
                 }
             }
         }
     }
-    // replicas still running at the horizon: per-launch minimum and second rounding
-    for l in launches {
+    for (l, n) in launches {
         let life = horizon - l;
         raw.acc
-            .add(horizon, REPLICA_S, (spec.min_billed_s - life).max(0.0) + 0.5);
+            .add(horizon, REPLICA_S, ((spec.min_billed_s - life).max(0.0) + 0.5) * n);
     }
     for b in 0..raw.areas.buckets.len() {
         let cell = raw.areas.buckets[b];
@@ -790,11 +957,9 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
             periods * 50.0 + raw.cold_starts * spec.startup_s * 1000.0,
         );
     }
-    // latency: service time, plus an exponential wait where requests queued
     let base = template(&svc_q, &[0.0]);
     merge_scaled(&mut raw.hist, &base, w_nowait);
-    let exp_q: Vec<f64> = (0..8).map(|i| -((1.0 - (i as f64 + 0.5) / 8.0) as f64).ln()).collect();
-    // group waits into a few levels to keep this cheap
+    let exp_q: Vec<f64> = (0..8).map(|i| -(1.0 - (i as f64 + 0.5) / 8.0f64).ln()).collect();
     wait_bins.sort_by(|a, b| a.0.total_cmp(&b.0));
     for chunk in wait_bins.chunks(wait_bins.len().div_ceil(32).max(1)) {
         let wt: f64 = chunk.iter().map(|c| c.1).sum();
@@ -802,13 +967,57 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, bucket_s: f64, slo_ms:
             continue;
         }
         let mean_w = chunk.iter().map(|c| c.0 * c.1).sum::<f64>() / wt;
-        let waits: Vec<f64> = exp_q.iter().map(|e| e * mean_w).collect();
+        // requests waiting longer than the timeout were dropped, not served
+        let waits: Vec<f64> = exp_q
+            .iter()
+            .map(|e| (e * mean_w).min(spec.queue_timeout_s * 1000.0))
+            .collect();
         merge_scaled(&mut raw.hist, &template(&svc_q, &waits), wt);
     }
     if let Some(slo) = slo_ms {
         raw.over_slo = raw.hist.share_above(slo) * raw.hist.total();
     }
     raw
+}
+
+/// A stretch with its arrival rate and mean busy count.
+#[derive(Clone, Copy, Debug)]
+pub struct BusyPiece {
+    pub t0: f64,
+    pub len: f64,
+    pub rate: f64,
+    pub busy: f64,
+}
+
+/// As `merge_pieces`, requiring both the rate and the busy count to stay close.
+pub fn merge_with_busy(p: &RateProfile, busy: &[f64], max_len: f64) -> Vec<BusyPiece> {
+    let mut out: Vec<BusyPiece> = Vec::new();
+    let mut first = (0.0, 0.0);
+    for (i, (&r, &b)) in p.rates.iter().zip(busy).enumerate() {
+        let len = p.piece_len(i);
+        if len <= 0.0 {
+            continue;
+        }
+        if let Some(c) = out.last_mut()
+            && c.len + len <= max_len + 1e-9
+            && close(first.0, r)
+            && close(first.1, b)
+        {
+            let tot = c.len + len;
+            c.rate = (c.rate * c.len + r * len) / tot;
+            c.busy = (c.busy * c.len + b * len) / tot;
+            c.len = tot;
+            continue;
+        }
+        first = (r, b);
+        out.push(BusyPiece {
+            t0: p.start(i),
+            len,
+            rate: r,
+            busy: b,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ use rayon::prelude::*;
 use std::path::Path;
 use thiserror::Error;
 
+/// Below this many expected requests the fast mode runs the exact engines.
+pub const FAST_EXACT_BELOW: f64 = 20_000.0;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Mode {
     /// Every request simulated: exact cold starts, queues and tails.
@@ -99,21 +102,31 @@ pub fn run_profile(
     let bs = bucket_s(horizon);
     let slo = s.workload.latency_slo_ms;
     let n = p.specs.len().max(1) as f64;
+    let cfg = run::RunCfg {
+        arrivals: s.traffic.arrivals,
+        seed: s.seed,
+        bucket_s: bs,
+        slo_ms: slo,
+    };
+    // Small volumes are simulated request by request even in the fast mode: that is both
+    // exact and as quick as the aggregate model (tens of thousands of requests take a
+    // millisecond or two), and it avoids fluid approximations of a handful of jobs.
+    let mode_used = if mode == Mode::Fast && profile.expected_requests() < FAST_EXACT_BELOW {
+        Mode::Exact
+    } else {
+        mode
+    };
     let raws: Vec<Result<run::RawRun, SimError>> = p
         .specs
         .par_iter()
         .enumerate()
         .map(|(i, sp)| {
             let share = (i as f64 / n, 1.0 / n);
-            match (mode, sp) {
-                (Mode::Exact, Spec::Function(f)) => {
-                    exact_fn::run(f, profile, s.traffic.arrivals, s.seed, bs, slo, ctl, share)
-                }
-                (Mode::Exact, Spec::Fleet(f)) => {
-                    exact_fleet::run(f, profile, s.traffic.arrivals, s.seed, bs, slo, ctl, share)
-                }
-                (Mode::Fast, Spec::Function(f)) => Ok(fast::run_function(f, profile, s.traffic.arrivals, bs, slo)),
-                (Mode::Fast, Spec::Fleet(f)) => Ok(fast::run_fleet(f, profile, bs, slo)),
+            match (mode_used, sp) {
+                (Mode::Exact, Spec::Function(f)) => exact_fn::run(f, profile, cfg, ctl, share),
+                (Mode::Exact, Spec::Fleet(f)) => exact_fleet::run(f, profile, cfg, ctl, share),
+                (Mode::Fast, Spec::Function(f)) => Ok(fast::run_function(f, profile, cfg)),
+                (Mode::Fast, Spec::Fleet(f)) => Ok(fast::run_fleet(f, profile, cfg)),
             }
         })
         .collect();

@@ -1,6 +1,6 @@
 //! Results per platform: the bill, counts, percentiles and time series.
 
-use super::meter::{self, Acc};
+use super::meter;
 use super::run::*;
 use super::spec::Spec;
 use super::traffic::RateProfile;
@@ -168,7 +168,6 @@ pub(super) fn finish(
         let pre = raw.acc.prefix(k);
         let h_upto = ((k as f64 * hours_per_bucket).ceil() as usize).min(raw.hourly_arrivals.len());
         let t = (k as f64 * raw.acc.bucket_s).min(horizon);
-        let part = partial(&raw.acc, k);
         let (b, _) = bill_for(
             spec,
             &pre,
@@ -179,7 +178,6 @@ pub(super) fn finish(
             catalog,
         )
         .map(|x| (x.0, ()))?;
-        let _ = part;
         cost.push((t, usd(b.total_usd())));
         if k == nb {
             break;
@@ -277,8 +275,6 @@ pub(super) fn finish(
         notes,
     })
 }
-
-fn partial(_acc: &Acc, _k: usize) {}
 
 fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
     if raw.throttled >= 0.5 {

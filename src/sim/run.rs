@@ -55,9 +55,8 @@ impl Areas {
                 self.last_t = t;
                 break;
             }
-            let cell = &mut self.buckets[b];
-            for k in 0..NA {
-                cell[k] += self.cur[k] * dt;
+            for (c, v) in self.buckets[b].iter_mut().zip(&self.cur) {
+                *c += v * dt;
             }
             self.last_t = end;
         }
@@ -284,6 +283,15 @@ mod tests {
         a.advance(40.0); // past the last bucket: kept in the last
         assert_eq!(a.total(LIVE), 80.0);
     }
+}
+
+/// What every engine needs besides the platform and the traffic.
+#[derive(Clone, Copy, Debug)]
+pub struct RunCfg {
+    pub arrivals: Arrivals,
+    pub seed: u64,
+    pub bucket_s: f64,
+    pub slo_ms: Option<f64>,
 }
 
 /// Every platform sees the same arrivals (common random numbers): differences between

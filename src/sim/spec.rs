@@ -123,13 +123,24 @@ impl Spec {
 /// in service, so a replica with `vcpu` vCPUs serves about vcpu / cpu_fraction at once
 /// (after the single-request slowdown on sub-vCPU sizes), never more than `concurrency`.
 pub fn fleet_slots(concurrency: u32, vcpu: f64, cpu_fraction: f64) -> (u32, f64) {
-    let speed = vcpu.min(1.0).max(1e-3);
+    let speed = vcpu.clamp(1e-3, 1.0);
     let slowdown = (1.0 - cpu_fraction) + cpu_fraction / speed;
     if cpu_fraction <= 0.0 {
         return (concurrency.max(1), slowdown);
     }
     let by_cpu = (vcpu * slowdown / cpu_fraction + 1e-9).floor().max(1.0);
     ((by_cpu as u32).min(concurrency).max(1), slowdown)
+}
+
+/// The fleet at the start of the period: sized by the autoscaler for the opening demand
+/// (a running service is not deployed at the first second of the month), or the fixed
+/// fleet.
+pub fn initial_replicas(f: &FleetSpec, rate0: f64) -> u32 {
+    if f.min >= f.max {
+        return f.max;
+    }
+    let a = rate0 * f.duration_dist.mean() * f.slowdown / 1000.0;
+    ((a / (f.slots.max(1) as f64 * f.target)).ceil().min(f.max as f64) as u32).clamp(f.min, f.max)
 }
 
 /// Resolves the enabled platforms. The scenario must be valid (see `validate_scenario`).

@@ -278,9 +278,11 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
 
 /// Parsed traces by file, reloaded only when the file changes (the GUI re-simulates on
 /// every edit; reading the disk each time would put I/O on the hot path).
+type TraceKey = (PathBuf, TraceFormat, Option<String>, Option<String>);
+
 #[derive(Default)]
 pub struct TraceStore {
-    cache: HashMap<(PathBuf, TraceFormat, Option<String>, Option<String>), (Option<SystemTime>, Arc<Trace>)>,
+    cache: HashMap<TraceKey, (Option<SystemTime>, Arc<Trace>)>,
 }
 
 impl TraceStore {
@@ -380,7 +382,7 @@ mod tests {
                 .message
                 .contains("zz")
         );
-        let bad = text.replacen(",4,", ",x,", 1);
+        let bad = text.replacen("a2,f3,http,4", "a2,f3,http,x", 1);
         let e = parse_azure2019(&bad, p, None, None).unwrap_err();
         assert_eq!(e.line, 4);
         assert!(e.field.starts_with("minute"));
