@@ -6,6 +6,10 @@
 //! the finished requests and expired environments before it are processed in time order
 //! (a min-heap of completions, a FIFO or heap of expiries), then the request is placed.
 //! Cost per request is O(log busy); memory is bounded by the number of live environments.
+//!
+//! Time-weighted statistics are not integrated event by event: every interval is known
+//! when it closes (a request's time in flight at arrival, an environment's life at its
+//! expiry, an activity period at its end) and is added to the buckets it covers.
 
 use super::SimError;
 use super::meter::*;
@@ -22,6 +26,7 @@ struct Env {
     generation: u32,
     alive: bool,
     provisioned: bool,
+    born: f64,
     busy_since: f64,
     ready_at: f64,
 }
@@ -75,7 +80,7 @@ impl Expiries {
 pub struct FnEngine<'a> {
     spec: &'a FunctionSpec,
     horizon: f64,
-    slo_ms: Option<f64>,
+    slo_ms: f64,
     envs: Vec<Env>,
     free_ids: Vec<u32>,
     avail_od: Vec<(u32, u32)>,
@@ -83,7 +88,6 @@ pub struct FnEngine<'a> {
     done: BinaryHeap<Reverse<(u64, u32)>>,
     expiries: Expiries,
     live: u32,
-    busy: u32,
     in_flight: u32,
     tokens: f64,
     tokens_t: f64,
@@ -100,7 +104,7 @@ impl<'a> FnEngine<'a> {
         let mut e = FnEngine {
             spec,
             horizon,
-            slo_ms,
+            slo_ms: slo_ms.unwrap_or(f64::INFINITY),
             envs: Vec::new(),
             free_ids: Vec::new(),
             avail_od: Vec::new(),
@@ -108,7 +112,6 @@ impl<'a> FnEngine<'a> {
             done: BinaryHeap::new(),
             expiries,
             live: 0,
-            busy: 0,
             in_flight: 0,
             tokens: spec.scale.map(|s| s.0).unwrap_or(0.0),
             tokens_t: 0.0,
@@ -120,7 +123,6 @@ impl<'a> FnEngine<'a> {
             let g = e.envs[id as usize].generation;
             e.avail_pc.push((id, g));
         }
-        e.sync_counts();
         e
     }
 
@@ -130,10 +132,14 @@ impl<'a> FnEngine<'a> {
             generation: 0,
             alive: true,
             provisioned,
+            born: t,
             busy_since: t,
             ready_at: t,
         };
         self.live += 1;
+        if self.live as f64 > self.raw.peak_instances {
+            self.raw.peak_instances = self.live as f64;
+        }
         if let Some(id) = self.free_ids.pop() {
             let g = self.envs[id as usize].generation.wrapping_add(1);
             self.envs[id as usize] = Env { generation: g, ..env };
@@ -144,17 +150,6 @@ impl<'a> FnEngine<'a> {
         }
     }
 
-    #[inline(always)]
-    fn sync_counts(&mut self) {
-        let a = &mut self.raw.areas.cur;
-        a[LIVE] = self.live as f64;
-        a[BUSY] = self.busy as f64;
-        a[IN_FLIGHT] = self.in_flight as f64;
-        if self.live as f64 > self.raw.peak_instances {
-            self.raw.peak_instances = self.live as f64;
-        }
-    }
-
     fn keep_alive(&mut self) -> f64 {
         match self.spec.keep_alive {
             KeepAlive::Fixed(s) => s,
@@ -162,12 +157,14 @@ impl<'a> FnEngine<'a> {
         }
     }
 
-    /// Ends an activity period (for services billed per active environment time).
+    /// Ends an activity period: busy time, and billing for services that bill it.
     #[inline]
     fn end_period(&mut self, env: u32, t: f64) {
+        let e = self.envs[env as usize];
+        let end = t.min(self.horizon);
+        self.raw.areas.add_interval(e.busy_since, end, BUSY);
         if let FnMetering::ActivePeriod { step_ms, min_ms } = self.spec.metering {
-            let e = self.envs[env as usize];
-            let ms = ((t.min(self.horizon) - e.busy_since).max(0.0) * 1000.0).ceil() as u64;
+            let ms = ((end - e.busy_since).max(0.0) * 1000.0).ceil() as u64;
             let billed = ms.div_ceil(step_ms.max(1)) * step_ms.max(1);
             let field = if e.provisioned { ACTIVE_MS_PC } else { ACTIVE_MS };
             self.raw.acc.add(e.busy_since, field, billed.max(min_ms) as f64);
@@ -178,37 +175,32 @@ impl<'a> FnEngine<'a> {
     #[inline]
     fn process_until(&mut self, t: f64) {
         loop {
-            let next_done = self.done.peek().map(|Reverse((k, _))| unkey(*k));
-            let next_exp = self.expiries.peek();
-            let take_done = match (next_done, next_exp) {
-                (Some(d), Some((x, _, _))) => d <= x,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => return,
+            let next_done = match self.done.peek() {
+                Some(Reverse((k, _))) => unkey(*k),
+                None => f64::INFINITY,
             };
-            if take_done {
-                let d = next_done.unwrap_or(f64::INFINITY);
-                if d > t {
+            let next_exp = self.expiries.peek();
+            let exp_t = next_exp.map(|x| x.0).unwrap_or(f64::INFINITY);
+            if next_done <= exp_t {
+                if next_done > t {
                     return;
                 }
-                let Some(Reverse((_, env))) = self.done.pop() else {
-                    return;
-                };
-                self.complete(env, d);
+                let Some(Reverse((_, env))) = self.done.pop() else { return };
+                self.complete(env, next_done);
             } else {
-                let Some((x, env, generation)) = next_exp else { return };
-                if x > t {
+                if exp_t > t {
                     return;
                 }
+                let Some((x, env, generation)) = next_exp else { return };
                 self.expiries.pop();
                 let e = &mut self.envs[env as usize];
                 if e.alive && e.generation == generation && e.active == 0 {
-                    self.raw.areas.advance(x);
                     e.alive = false;
                     e.generation = e.generation.wrapping_add(1);
+                    let born = e.born;
                     self.live -= 1;
                     self.free_ids.push(env);
-                    self.sync_counts();
+                    self.raw.areas.add_interval(born, x.min(self.horizon), LIVE);
                 }
             }
         }
@@ -216,13 +208,11 @@ impl<'a> FnEngine<'a> {
 
     #[inline]
     fn complete(&mut self, env: u32, t: f64) {
-        self.raw.areas.advance(t);
         self.in_flight -= 1;
         let c = self.spec.per_env;
         let e = &mut self.envs[env as usize];
         e.active -= 1;
         if e.active == 0 {
-            self.busy -= 1;
             e.generation = e.generation.wrapping_add(1);
             let (g, prov) = (e.generation, e.provisioned);
             self.end_period(env, t);
@@ -242,11 +232,9 @@ impl<'a> FnEngine<'a> {
                 self.avail_od.push((env, g));
             }
         }
-        self.sync_counts();
         if self.avail_od.len() > 64 + 4 * self.live as usize {
             let envs = &self.envs;
-            self.avail_od
-                .retain(|(e, g)| envs[*e as usize].alive && envs[*e as usize].generation == *g);
+            self.avail_od.retain(|(e, g)| envs[*e as usize].alive && envs[*e as usize].generation == *g);
         }
     }
 
@@ -265,11 +253,12 @@ impl<'a> FnEngine<'a> {
     #[inline]
     pub fn arrive(&mut self, t: f64) {
         self.process_until(t);
-        self.raw.arrival(t);
+        let b = self.raw.cursor(t);
+        self.raw.arrival_at(b);
         let spec = self.spec;
         if self.in_flight >= spec.max_in_flight {
             self.raw.throttled += 1.0;
-            self.raw.count(t, C_REJECTED, 1.0);
+            self.raw.counts[b][C_REJECTED] += 1.0;
             return;
         }
         let c = spec.per_env;
@@ -284,29 +273,22 @@ impl<'a> FnEngine<'a> {
                         self.tokens_t = t;
                         if self.tokens < 1.0 {
                             self.raw.throttled += 1.0;
-                            self.raw.count(t, C_REJECTED, 1.0);
+                            self.raw.counts[b][C_REJECTED] += 1.0;
                             return;
                         }
                         self.tokens -= 1.0;
                     }
                     cold = true;
-                    self.raw.areas.advance(t);
                     self.new_env(t, false)
                 }
             },
         };
-        self.raw.areas.advance(t);
-        let init_ms = if cold {
-            spec.cold.sample(&mut self.rng).max(0.0)
-        } else {
-            0.0
-        };
+        let init_ms = if cold { spec.cold.sample(&mut self.rng).max(0.0) } else { 0.0 };
         let e = &mut self.envs[env as usize];
         if cold {
             e.ready_at = t + init_ms / 1000.0;
         }
         if e.active == 0 {
-            self.busy += 1;
             e.busy_since = t;
             e.generation = e.generation.wrapping_add(1);
         }
@@ -320,7 +302,6 @@ impl<'a> FnEngine<'a> {
             }
         }
         self.in_flight += 1;
-        self.sync_counts();
 
         let raw_ms = spec.duration.sample(&mut self.rng).max(0.0);
         let mut service_ms = raw_ms * spec.slowdown;
@@ -338,29 +319,26 @@ impl<'a> FnEngine<'a> {
         let wait_s = (ready_at - t).max(0.0);
         let finish = t + wait_s + service_ms / 1000.0;
         self.done.push(Reverse((key(finish), env)));
+        self.raw.areas.add_interval(t, finish.min(self.horizon), IN_FLIGHT);
         if cold {
+            self.raw.counts[b][C_COLD] += 1.0;
             self.raw.cold_starts += 1.0;
-            self.raw.count(t, C_COLD, 1.0);
-            self.raw.areas.add(t, STARTING, init_ms / 1000.0);
+            self.raw.areas.add_interval(t, (t + init_ms / 1000.0).min(self.horizon), STARTING);
         }
         let latency = wait_s * 1000.0 + service_ms;
         if failed {
+            self.raw.counts[b][C_REJECTED] += 1.0;
             self.raw.failed += 1.0;
-            self.raw.count(t, C_REJECTED, 1.0);
         } else {
+            self.raw.counts[b][C_SERVED] += 1.0;
             self.raw.served += 1.0;
-            self.raw.count(t, C_SERVED, 1.0);
             self.raw.hist.record(latency);
-            if let Some(slo) = self.slo_ms
-                && latency > slo
-            {
+            if latency > self.slo_ms {
                 self.raw.over_slo += 1.0;
             }
         }
         // metering
-        let acc = &mut self.raw.acc;
-        let b = acc.bucket(t);
-        let cell = &mut acc.buckets[b];
+        let cell = &mut self.raw.acc.buckets[b];
         cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
         match spec.metering {
             FnMetering::Lambda { init_billed } => {
@@ -391,34 +369,30 @@ impl<'a> FnEngine<'a> {
     /// Closes the run at the horizon.
     pub fn finish(mut self) -> RawRun {
         self.process_until(self.horizon);
-        self.raw.areas.advance(self.horizon);
-        // open activity periods are billed up to the horizon
-        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) {
-            for id in 0..self.envs.len() {
-                let e = self.envs[id];
-                if e.alive && e.active > 0 {
-                    self.end_period(id as u32, self.horizon);
-                }
+        let h = self.horizon;
+        for id in 0..self.envs.len() {
+            let e = self.envs[id];
+            if !e.alive {
+                continue;
             }
-            if self.spec.provisioned > 0 {
-                // idle time of provisioned (minimum) instances, billed at the idle rate
-                let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
-                let idle = (self.spec.provisioned as f64 * self.horizon * 1000.0 - prov_busy).max(0.0);
-                self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
+            // open lives and activity periods end at the horizon
+            self.raw.areas.add_interval(e.born, h, LIVE);
+            if e.active > 0 {
+                self.end_period(id as u32, h);
             }
+        }
+        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) && self.spec.provisioned > 0 {
+            // idle time of provisioned (minimum) instances, billed at the idle rate
+            let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
+            let idle = (self.spec.provisioned as f64 * h * 1000.0 - prov_busy).max(0.0);
+            self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
         }
         self.raw
     }
 }
 
 /// Runs one function platform over the profile.
-pub fn run(
-    spec: &FunctionSpec,
-    profile: &RateProfile,
-    cfg: RunCfg,
-    ctl: &Control,
-    progress: (f64, f64),
-) -> Result<RawRun, SimError> {
+pub fn run(spec: &FunctionSpec, profile: &RateProfile, cfg: RunCfg, ctl: &Control, progress: (f64, f64)) -> Result<RawRun, SimError> {
     let mut eng = FnEngine::new(spec, profile.horizon_s, cfg.bucket_s, cfg.seed, cfg.slo_ms);
     let mut arrivals_gen = ArrivalGen::new(profile, cfg.arrivals);
     let mut arr_rng = Rng::new(cfg.seed, ARRIVAL_STREAM);

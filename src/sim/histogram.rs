@@ -27,10 +27,12 @@ impl Default for Histogram {
     }
 }
 
+/// 2^MIN_EXP.
+const MIN_VALUE: f64 = 1.0 / 1024.0;
+
 #[inline(always)]
 fn index(v: f64) -> usize {
-    let min = f64::powi(2.0, MIN_EXP);
-    if v <= min {
+    if v <= MIN_VALUE {
         return 0;
     }
     let bits = v.to_bits();

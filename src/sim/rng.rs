@@ -60,9 +60,40 @@ impl Rng {
         -self.u01().ln()
     }
 
-    /// Standard normal (Marsaglia's polar method).
+    /// Standard normal: the ziggurat method (Marsaglia and Tsang 2000, in Doornik's
+    /// ZIGNOR form, 128 layers): one 64-bit draw and a multiply 98.8 % of the time.
     #[inline]
     pub fn normal(&mut self) -> f64 {
+        let z = zig();
+        loop {
+            let bits = self.next_u64();
+            let i = (bits & 0x7f) as usize;
+            let u = ((bits >> 11) as f64) * (2.0 / (1u64 << 53) as f64) - 1.0;
+            if u.abs() < z.r[i] {
+                return u * z.x[i];
+            }
+            if i == 0 {
+                // the tail beyond R
+                loop {
+                    let x = self.u01().ln() / ZIG_R;
+                    let y = self.u01().ln();
+                    if -2.0 * y >= x * x {
+                        return if u < 0.0 { x - ZIG_R } else { ZIG_R - x };
+                    }
+                }
+            }
+            let x = u * z.x[i];
+            let f0 = (-0.5 * (z.x[i] * z.x[i] - x * x)).exp();
+            let f1 = (-0.5 * (z.x[i + 1] * z.x[i + 1] - x * x)).exp();
+            if f1 + self.u01() * (f0 - f1) < 1.0 {
+                return x;
+            }
+        }
+    }
+
+    /// Standard normal by Marsaglia's polar method (kept as an independent reference for
+    /// the ziggurat's tests).
+    pub fn normal_polar(&mut self) -> f64 {
         if let Some(z) = self.spare_normal.take() {
             return z;
         }
@@ -77,6 +108,33 @@ impl Rng {
             }
         }
     }
+}
+
+const ZIG_R: f64 = 3.442_619_855_899;
+const ZIG_V: f64 = 9.912_563_035_262_17e-3;
+
+struct Zig {
+    x: [f64; 129],
+    r: [f64; 128],
+}
+
+fn zig() -> &'static Zig {
+    static Z: std::sync::OnceLock<Zig> = std::sync::OnceLock::new();
+    Z.get_or_init(|| {
+        let f = |x: f64| (-0.5 * x * x).exp();
+        let mut x = [0.0; 129];
+        x[0] = ZIG_V / f(ZIG_R);
+        x[1] = ZIG_R;
+        for i in 2..128 {
+            x[i] = (-2.0 * (ZIG_V / x[i - 1] + f(x[i - 1])).ln()).sqrt();
+        }
+        x[128] = 0.0;
+        let mut r = [0.0; 128];
+        for i in 0..128 {
+            r[i] = x[i + 1] / x[i];
+        }
+        Zig { x, r }
+    })
 }
 
 /// A distribution prepared for fast repeated sampling.
@@ -175,6 +233,12 @@ mod tests {
         assert!(mean.abs() < 0.01, "{mean}");
         assert!((var - 1.0).abs() < 0.01, "{var}");
         let e: f64 = (0..n).map(|_| r.exp1()).sum::<f64>() / n as f64;
+        // the ziggurat agrees with the polar method on tail probabilities
+        let tail = |g: &mut dyn FnMut() -> f64| (0..n).filter(|_| g().abs() > 2.5758).count() as f64 / n as f64;
+        let mut r2 = Rng::new(9, 9);
+        let zt = tail(&mut || r.normal());
+        let pt = tail(&mut || r2.normal_polar());
+        assert!((zt - 0.01).abs() < 0.0008 && (pt - 0.01).abs() < 0.0008, "{zt} {pt}");
         assert!((e - 1.0).abs() < 0.01, "{e}");
         let ln = Sampler::new(&Dist::LogNormal {
             median: 100.0,

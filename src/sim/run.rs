@@ -62,6 +62,24 @@ impl Areas {
         }
     }
 
+    /// Adds the interval [t0, t1) to field `k`, split at bucket edges (clipped to the
+    /// buckets' span; the last bucket takes anything beyond).
+    #[inline]
+    pub fn add_interval(&mut self, mut t0: f64, t1: f64, k: usize) {
+        let n = self.buckets.len();
+        let inv = 1.0 / self.bucket_s;
+        while t0 < t1 {
+            let b = ((t0 * inv) as usize).min(n - 1);
+            let end = if b + 1 >= n { t1 } else { t1.min((b + 1) as f64 * self.bucket_s) };
+            if end <= t0 {
+                self.buckets[b][k] += t1 - t0;
+                return;
+            }
+            self.buckets[b][k] += end - t0;
+            t0 = end;
+        }
+    }
+
     /// Adds an area directly (fast mode, or a known future interval).
     pub fn add(&mut self, t: f64, k: usize, area: f64) {
         let b = ((t / self.bucket_s) as usize).min(self.buckets.len() - 1);
@@ -97,6 +115,10 @@ pub struct RawRun {
     pub hist: Histogram,
     pub acc: Acc,
     pub notes: Vec<String>,
+    cursor_b: usize,
+    cursor_end: f64,
+    hour: usize,
+    hour_end: f64,
 }
 
 impl RawRun {
@@ -118,6 +140,10 @@ impl RawRun {
             hist: Histogram::default(),
             acc: Acc::new(bucket_s, n),
             notes: Vec::new(),
+            cursor_b: 0,
+            cursor_end: bucket_s,
+            hour: 0,
+            hour_end: 3600.0,
         }
     }
 
@@ -125,6 +151,29 @@ impl RawRun {
     pub fn count(&mut self, t: f64, k: usize, v: f64) {
         let b = ((t / self.areas.bucket_s) as usize).min(self.counts.len() - 1);
         self.counts[b][k] += v;
+    }
+
+    /// Bucket and hour of `t` for arrivals, which come in time order: a cursor that
+    /// advances instead of dividing for every request.
+    #[inline(always)]
+    pub fn cursor(&mut self, t: f64) -> usize {
+        while t >= self.cursor_end && self.cursor_b + 1 < self.counts.len() {
+            self.cursor_b += 1;
+            self.cursor_end += self.areas.bucket_s;
+        }
+        while t >= self.hour_end && self.hour + 1 < self.hourly_arrivals.len() {
+            self.hour += 1;
+            self.hour_end += 3600.0;
+        }
+        self.cursor_b
+    }
+
+    /// Counts an arrival at the cursor.
+    #[inline(always)]
+    pub fn arrival_at(&mut self, b: usize) {
+        self.requests += 1.0;
+        self.counts[b][C_ARRIVALS] += 1.0;
+        self.hourly_arrivals[self.hour] += 1.0;
     }
 
     #[inline(always)]
@@ -170,6 +219,7 @@ pub struct ArrivalGen<'a> {
     t: f64,
     end: f64,
     rate: f64,
+    inv_rate: f64,
     /// Deterministic: cumulative expected count at `t`, and the next target.
     lambda: f64,
     next_target: f64,
@@ -185,6 +235,7 @@ impl<'a> ArrivalGen<'a> {
             t: 0.0,
             end: profile.piece_len(0),
             rate,
+            inv_rate: if rate > 0.0 { 1.0 / rate } else { 0.0 },
             lambda: 0.0,
             next_target: 0.5,
         }
@@ -199,6 +250,7 @@ impl<'a> ArrivalGen<'a> {
         self.t = self.end;
         self.end = self.t + self.profile.piece_len(self.i);
         self.rate = self.profile.rates[self.i];
+        self.inv_rate = if self.rate > 0.0 { 1.0 / self.rate } else { 0.0 };
         true
     }
 
@@ -208,14 +260,14 @@ impl<'a> ArrivalGen<'a> {
             if self.rate > 0.0 {
                 match self.kind {
                     Arrivals::Poisson => {
-                        let c = self.t + rng.exp1() / self.rate;
+                        let c = self.t + rng.exp1() * self.inv_rate;
                         if c < self.end {
                             self.t = c;
                             return Some(c);
                         }
                     }
                     Arrivals::Deterministic => {
-                        let c = self.t + (self.next_target - self.lambda) / self.rate;
+                        let c = self.t + (self.next_target - self.lambda) * self.inv_rate;
                         if c < self.end {
                             self.lambda = self.next_target;
                             self.next_target += 1.0;
