@@ -5,6 +5,7 @@
 //! `report`) is pure and deterministic and has no GUI dependency; `cli` and `gui` are
 //! thin shells over it. See ARCHITECTURE.md.
 
+pub mod analysis;
 pub mod billing;
 pub mod cli;
 pub mod model;

@@ -45,6 +45,35 @@ pub struct Scenario {
     pub traffic: Traffic,
     pub workload: Workload,
     pub platforms: Vec<Platform>,
+    /// Uncertain inputs, for Monte Carlo bands around costs and crossovers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// Multipliers drawn per Monte Carlo sample (each a distribution of a factor around 1;
+/// leave one out to keep that input fixed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// Multiplies the whole traffic volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<Dist>,
+    /// Multiplies request durations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Dist>,
+    /// Multiplies cold-start times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<Dist>,
+    /// Multiplies function keep-alive times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_alive: Option<Dist>,
+    /// Number of Monte Carlo samples.
+    #[serde(default = "default_samples")]
+    pub samples: u32,
+}
+
+fn default_samples() -> u32 {
+    200
 }
 
 fn default_horizon_days() -> f64 {

@@ -149,6 +149,48 @@ pub fn run_profile(
     })
 }
 
+impl Prepared {
+    /// The same traffic with another scenario's workload and platforms (the traffic
+    /// components must be unchanged): sweeps over memory or duration re-resolve platforms
+    /// without re-reading traces.
+    pub fn with_scenario(&self, s: Scenario, catalog: &Catalog) -> Result<Prepared, SimError> {
+        let specs = spec::resolve(&s, catalog).map_err(SimError::Spec)?;
+        Ok(Prepared {
+            scenario: s,
+            profile: self.profile.clone(),
+            specs,
+        })
+    }
+}
+
+/// Total cost per enabled platform in the fast mode, without series or percentiles: the
+/// inner loop of sweeps and Monte Carlo.
+pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Result<Vec<f64>, SimError> {
+    let s = &p.scenario;
+    let horizon = profile.horizon_s;
+    let bs = bucket_s(horizon);
+    let cfg = run::RunCfg {
+        arrivals: s.traffic.arrivals,
+        seed: s.seed,
+        bucket_s: bs,
+        slo_ms: s.workload.latency_slo_ms,
+    };
+    let exact = profile.expected_requests() < FAST_EXACT_BELOW;
+    let ctl = Control::default();
+    p.specs
+        .iter()
+        .map(|sp| {
+            let raw = match (exact, sp) {
+                (true, Spec::Function(f)) => exact_fn::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
+                (true, Spec::Fleet(f)) => exact_fleet::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
+                (false, Spec::Function(f)) => fast::run_function(f, profile, cfg),
+                (false, Spec::Fleet(f)) => fast::run_fleet(f, profile, cfg),
+            };
+            result::total_only(sp, &raw, s, horizon, catalog)
+        })
+        .collect()
+}
+
 /// Prepare and run in one call (CLI, tests).
 pub fn simulate(s: &Scenario, base_dir: &Path, catalog: &Catalog, mode: Mode) -> Result<SimResult, SimError> {
     let p = prepare(s, base_dir, catalog, &mut TraceStore::default())?;

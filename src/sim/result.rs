@@ -146,6 +146,13 @@ fn bill_for(
     Ok((bill, usage))
 }
 
+/// Just the total bill of a run (sweeps).
+pub(super) fn total_only(spec: &Spec, raw: &RawRun, s: &Scenario, horizon: f64, catalog: &Catalog) -> Result<f64, SimError> {
+    let tot = raw.acc.totals();
+    let (bill, _) = bill_for(spec, &tot, &raw.hourly_arrivals, raw.hist.mean() / 1000.0, s, horizon, catalog)?;
+    Ok(usd(bill.total_usd()))
+}
+
 pub(super) fn finish(
     spec: &Spec,
     raw: RawRun,

@@ -285,6 +285,7 @@ mod tests {
                 requests_per_connection: 1.0,
             },
             platforms: vec![],
+            uncertainty: None,
         }
     }
 

@@ -1,0 +1,99 @@
+//! Which platform is cheapest, and by how much, over two axes at once.
+
+use super::shape;
+use super::sweep::with_memory;
+use crate::pricing::Catalog;
+use crate::sim::{Prepared, SimError, fast_totals};
+use rayon::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapAxes {
+    /// Monthly volume (traffic scale) by peak-to-mean ratio.
+    VolumeByBurstiness,
+    /// Function memory (MB) by request duration scale.
+    MemoryByDuration,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MapCell {
+    /// Index into `platforms` of the cheapest.
+    pub cheapest: usize,
+    /// How much dearer the runner-up is, as a fraction of the cheapest (0.25 = 25 %).
+    pub margin: f64,
+    pub costs_usd: Vec<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheapestMap {
+    pub axes: MapAxes,
+    pub x_label: String,
+    pub y_label: String,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub platforms: Vec<String>,
+    /// Row-major: `cells[iy][ix]`.
+    pub cells: Vec<Vec<MapCell>>,
+}
+
+fn log_grid(min: f64, max: f64, n: usize) -> Vec<f64> {
+    let n = n.max(2);
+    (0..n).map(|i| (min.ln() + (max.ln() - min.ln()) * i as f64 / (n - 1) as f64).exp()).collect()
+}
+
+pub fn cheapest_map(p: &Prepared, catalog: &Catalog, axes: MapAxes, nx: usize, ny: usize) -> Result<CheapestMap, SimError> {
+    let (x, y, xl, yl) = match axes {
+        MapAxes::VolumeByBurstiness => (log_grid(1e-2, 1e2, nx), log_grid(1.0, 100.0, ny), "traffic scale", "peak-to-mean ratio"),
+        MapAxes::MemoryByDuration => (log_grid(128.0, 10240.0, nx), log_grid(0.1, 10.0, ny), "function memory (MB)", "duration scale"),
+    };
+    let cells_flat: Vec<Vec<f64>> = (0..y.len() * x.len())
+        .into_par_iter()
+        .map(|k| {
+            let (iy, ix) = (k / x.len(), k % x.len());
+            match axes {
+                MapAxes::VolumeByBurstiness => {
+                    let prof = shape::with_peak_to_mean(&p.profile, y[iy]).scaled(x[ix]);
+                    fast_totals(p, &prof, catalog)
+                }
+                MapAxes::MemoryByDuration => {
+                    let mut s = with_memory(&p.scenario, x[ix], catalog);
+                    s.workload.duration_ms = s.workload.duration_ms.scaled(y[iy]);
+                    let q = p.with_scenario(s, catalog)?;
+                    fast_totals(&q, &q.profile, catalog)
+                }
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let cells = (0..y.len())
+        .map(|iy| {
+            (0..x.len())
+                .map(|ix| {
+                    let costs = cells_flat[iy * x.len() + ix].clone();
+                    let mut order: Vec<usize> = (0..costs.len()).collect();
+                    order.sort_by(|a, b| costs[*a].total_cmp(&costs[*b]));
+                    let best = order.first().copied().unwrap_or(0);
+                    let margin = match (order.first(), order.get(1)) {
+                        (Some(a), Some(b)) if costs[*a] > 0.0 => costs[*b] / costs[*a] - 1.0,
+                        (Some(_), Some(b)) if costs[*b] > 0.0 => f64::INFINITY,
+                        _ => 0.0,
+                    };
+                    MapCell {
+                        cheapest: best,
+                        margin,
+                        costs_usd: costs,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Ok(CheapestMap {
+        axes,
+        x_label: xl.to_string(),
+        y_label: yl.to_string(),
+        x,
+        y,
+        platforms: p.specs.iter().map(|s| s.name().to_string()).collect(),
+        cells,
+    })
+}

@@ -1,0 +1,16 @@
+//! Analysis on top of the engine: sweeps and break-even points, the cheapest-platform map,
+//! Monte Carlo bands over uncertain inputs, and the verdict with its reasons.
+//!
+//! Every point is a fast-mode simulation (`sim::fast_totals`); points run in parallel.
+//! Break-even points are found by root finding on the engine, not read off the grid.
+
+pub mod map;
+pub mod shape;
+pub mod sweep;
+pub mod uncertainty;
+pub mod verdict;
+
+pub use map::{CheapestMap, MapAxes, cheapest_map};
+pub use sweep::{Axis, Crossover, Sweep, SweepOptions, SweepPoint, sweep, traffic_sweep};
+pub use uncertainty::{MonteCarlo, monte_carlo};
+pub use verdict::{Reason, Recommendation, Verdict, verdict};

@@ -1,0 +1,125 @@
+//! Reshaping traffic at the same monthly volume: the burstiness axis.
+
+use crate::sim::RateProfile;
+
+/// The profile with peak-to-mean ratio `target` and the same expected volume.
+///
+/// Where the scenario's traffic varies, its own shape is sharpened or flattened by a
+/// power (rate^g, renormalised), so peaks stay where they were. A flat profile (or a
+/// target beyond what sharpening can reach) is concentrated into one daily window of
+/// 1/target of the day at target x the mean rate.
+pub fn with_peak_to_mean(p: &RateProfile, target: f64) -> RateProfile {
+    let mean = p.mean_rps();
+    if mean <= 0.0 || p.is_empty() {
+        return p.clone();
+    }
+    let target = target.max(1.0);
+    if target <= 1.0 + 1e-9 {
+        return RateProfile {
+            rates: vec![mean; p.len()],
+            ..p.clone()
+        };
+    }
+    let ratio = |g: f64| -> (f64, RateProfile) {
+        let q = power(p, g, mean);
+        (q.peak_rps() / mean, q)
+    };
+    let (r_max, _) = ratio(64.0);
+    let flat = p.peak_rps() / mean < 1.0 + 1e-6;
+    if !flat && r_max >= target {
+        // peak-to-mean grows with g: bisect
+        let (mut lo, mut hi) = (0.0f64, 64.0f64);
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if ratio(mid).0 < target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return ratio(hi).1;
+    }
+    concentrated(p, target, mean)
+}
+
+fn power(p: &RateProfile, g: f64, mean: f64) -> RateProfile {
+    let mut rates: Vec<f64> = p.rates.iter().map(|r| (r / mean).max(0.0).powf(g)).collect();
+    let vol: f64 = rates.iter().enumerate().map(|(i, r)| r * p.piece_len(i)).sum();
+    let want = p.expected_requests();
+    let k = if vol > 0.0 { want / vol } else { 0.0 };
+    rates.iter_mut().for_each(|r| *r *= k);
+    RateProfile {
+        rates,
+        ..p.clone()
+    }
+}
+
+/// All traffic in one window per day, starting at noon, of length day / target.
+fn concentrated(p: &RateProfile, target: f64, mean: f64) -> RateProfile {
+    let day = 86_400.0;
+    let win = day / target;
+    let start = 12.0 * 3600.0 - win / 2.0;
+    let rates = (0..p.len())
+        .map(|i| {
+            let a = p.start(i);
+            let b = a + p.piece_len(i);
+            // overlap of [a, b) with the daily windows
+            let mut ov = 0.0;
+            let first_day = (a / day).floor() as i64 - 1;
+            let last_day = (b / day).floor() as i64 + 1;
+            for d in first_day..=last_day {
+                let w0 = d as f64 * day + start.max(0.0);
+                let w1 = w0 + win;
+                ov += (b.min(w1) - a.max(w0)).max(0.0);
+            }
+            let len = p.piece_len(i).max(1e-9);
+            mean * target * ov / len
+        })
+        .collect::<Vec<_>>();
+    let mut q = RateProfile {
+        rates,
+        ..p.clone()
+    };
+    // the horizon may cut a window: renormalise to the same volume
+    let vol = q.expected_requests();
+    if vol > 0.0 {
+        let k = p.expected_requests() / vol;
+        q.rates.iter_mut().for_each(|r| *r *= k);
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diurnal() -> RateProfile {
+        let rates = (0..1440 * 3)
+            .map(|i| 5.0 + 4.0 * ((i as f64 / 1440.0) * std::f64::consts::TAU).cos())
+            .collect();
+        RateProfile {
+            step_s: 60.0,
+            horizon_s: 3.0 * 86_400.0,
+            rates,
+        }
+    }
+
+    #[test]
+    fn keeps_volume_and_hits_the_target() {
+        let p = diurnal();
+        for target in [1.0, 1.5, 3.0, 10.0, 50.0] {
+            let q = with_peak_to_mean(&p, target);
+            assert!((q.expected_requests() / p.expected_requests() - 1.0).abs() < 1e-9, "volume at {target}");
+            let got = q.peak_rps() / q.mean_rps();
+            assert!((got / target - 1.0).abs() < 0.02, "target {target}: {got}");
+        }
+        let flat = RateProfile {
+            step_s: 60.0,
+            horizon_s: 86_400.0 * 2.0,
+            rates: vec![3.0; 2880],
+        };
+        let q = with_peak_to_mean(&flat, 8.0);
+        assert!((q.peak_rps() / q.mean_rps() / 8.0 - 1.0).abs() < 0.02);
+        assert!((q.expected_requests() - flat.expected_requests()).abs() < 1e-6);
+    }
+}

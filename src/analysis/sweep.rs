@@ -1,0 +1,347 @@
+//! Cost curves along one axis and the points where two platforms' curves cross.
+
+use super::shape;
+use crate::model::{Dist, Limits, Platform, SECONDS_PER_MONTH, Scenario};
+use crate::pricing::{Catalog, Service};
+use crate::sim::{Prepared, RateProfile, SimError, Spec, fast_totals};
+use rayon::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Axis {
+    /// The scenario's traffic times x (shape kept).
+    TrafficScale,
+    /// Memory of every function platform, MB.
+    MemoryMb,
+    /// Request duration times x.
+    DurationScale,
+    /// Peak-to-mean ratio at the same monthly volume.
+    Burstiness,
+}
+
+impl Axis {
+    pub fn label(self) -> &'static str {
+        match self {
+            Axis::TrafficScale => "traffic scale",
+            Axis::MemoryMb => "function memory (MB)",
+            Axis::DurationScale => "duration scale",
+            Axis::Burstiness => "peak-to-mean ratio",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepPoint {
+    pub x: f64,
+    pub mean_rps: f64,
+    pub monthly_requests: f64,
+    /// Total cost per platform (same order as `Sweep::platforms`).
+    pub costs_usd: Vec<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Crossover {
+    pub between: [String; 2],
+    /// Where the curves cross, in the axis' unit.
+    pub x: f64,
+    pub mean_rps: f64,
+    pub monthly_requests: f64,
+    pub cost_usd: f64,
+    /// The platform that is cheaper just below `x`.
+    pub cheaper_below: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Sweep {
+    pub axis: Axis,
+    pub platforms: Vec<String>,
+    pub points: Vec<SweepPoint>,
+    pub crossovers: Vec<Crossover>,
+}
+
+impl Sweep {
+    /// Cost of platform `i` at `x` by log-linear interpolation between grid points.
+    pub fn cost_at(&self, i: usize, x: f64) -> Option<f64> {
+        let pts = &self.points;
+        let k = pts.iter().position(|p| p.x >= x)?;
+        if k == 0 {
+            return (pts[0].x == x).then(|| pts[0].costs_usd[i]);
+        }
+        let (a, b) = (&pts[k - 1], &pts[k]);
+        let f = (x.ln() - a.x.ln()) / (b.x.ln() - a.x.ln());
+        Some(a.costs_usd[i] + f * (b.costs_usd[i] - a.costs_usd[i]))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SweepOptions {
+    pub points: usize,
+    pub min: f64,
+    pub max: f64,
+    /// Crossovers are refined until the bracket is this narrow (relative).
+    pub tolerance: f64,
+}
+
+impl Default for SweepOptions {
+    fn default() -> Self {
+        SweepOptions {
+            points: 100,
+            min: 1e-3,
+            max: 1e3,
+            tolerance: 0.005,
+        }
+    }
+}
+
+impl SweepOptions {
+    pub fn for_axis(axis: Axis) -> SweepOptions {
+        match axis {
+            Axis::TrafficScale => SweepOptions::default(),
+            Axis::MemoryMb => SweepOptions { points: 40, min: 128.0, max: 10240.0, tolerance: 0.005 },
+            Axis::DurationScale => SweepOptions { points: 40, min: 0.05, max: 20.0, tolerance: 0.005 },
+            Axis::Burstiness => SweepOptions { points: 30, min: 1.0, max: 200.0, tolerance: 0.005 },
+        }
+    }
+}
+
+fn log_grid(min: f64, max: f64, n: usize) -> Vec<f64> {
+    let n = n.max(2);
+    let (a, b) = (min.ln(), max.ln());
+    (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect()
+}
+
+/// Evaluates the costs at one point of an axis.
+struct Evaluator<'a> {
+    axis: Axis,
+    base: &'a Prepared,
+    catalog: &'a Catalog,
+}
+
+impl Evaluator<'_> {
+    fn profile(&self, x: f64) -> RateProfile {
+        match self.axis {
+            Axis::TrafficScale => self.base.profile.scaled(x),
+            Axis::Burstiness => shape::with_peak_to_mean(&self.base.profile, x),
+            _ => self.base.profile.clone(),
+        }
+    }
+
+    fn prepared(&self, x: f64) -> Result<Option<Prepared>, SimError> {
+        match self.axis {
+            Axis::MemoryMb => Ok(Some(self.base.with_scenario(with_memory(&self.base.scenario, x, self.catalog), self.catalog)?)),
+            Axis::DurationScale => {
+                let mut s = self.base.scenario.clone();
+                s.workload.duration_ms = s.workload.duration_ms.scaled(x);
+                Ok(Some(self.base.with_scenario(s, self.catalog)?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn costs(&self, x: f64, only: Option<&[usize]>) -> Result<Vec<f64>, SimError> {
+        let p = self.prepared(x)?;
+        let p = p.as_ref().unwrap_or(self.base);
+        let prof = self.profile(x);
+        match only {
+            None => fast_totals(p, &prof, self.catalog),
+            Some(idx) => {
+                let sub = Prepared {
+                    scenario: p.scenario.clone(),
+                    profile: p.profile.clone(),
+                    specs: idx.iter().map(|i| p.specs[*i].clone()).collect(),
+                };
+                fast_totals(&sub, &prof, self.catalog)
+            }
+        }
+    }
+
+    fn mean_rps(&self, x: f64) -> f64 {
+        match self.axis {
+            Axis::TrafficScale => self.base.profile.mean_rps() * x,
+            _ => self.base.profile.mean_rps(),
+        }
+    }
+}
+
+/// Every function platform at `memory_mb` (clamped to what its service offers).
+pub fn with_memory(s: &Scenario, memory_mb: f64, catalog: &Catalog) -> Scenario {
+    let mut s = s.clone();
+    for p in s.platforms.iter_mut() {
+        if let Platform::Function(f) = p
+            && let Some(lim) = catalog.get(&f.service).and_then(Service::function_limits)
+        {
+            let m = memory_mb.round().clamp(lim.memory_min_mb as f64, lim.memory_max_mb as f64) as u32;
+            f.memory_mb = if lim.memory_sizes_mb.is_empty() {
+                m
+            } else {
+                *lim.memory_sizes_mb.iter().min_by_key(|s| (**s as i64 - m as i64).abs()).unwrap_or(&f.memory_mb)
+            };
+        }
+    }
+    s
+}
+
+/// The traffic-scale sweep of `sweep --json`: a log range wide enough for every crossover.
+pub fn traffic_sweep(p: &Prepared, catalog: &Catalog) -> Result<Sweep, SimError> {
+    sweep(p, catalog, Axis::TrafficScale, &SweepOptions::default())
+}
+
+/// Sweeps `axis` and finds every crossover between two platforms' cost curves.
+pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -> Result<Sweep, SimError> {
+    let ev = Evaluator { axis, base: p, catalog };
+    let (mut min, mut max) = (opts.min, opts.max);
+    if axis == Axis::TrafficScale {
+        let peak = p.profile.peak_rps();
+        if peak > 0.0 {
+            max = max.min(Limits::MAX_RPS / peak);
+        }
+        min = min.min(max / 10.0);
+    }
+    let mut xs = log_grid(min, max, opts.points);
+    let mut costs: Vec<Vec<f64>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
+    if axis == Axis::TrafficScale {
+        extend_range(&ev, &mut xs, &mut costs, max)?;
+    }
+    let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
+    let points: Vec<SweepPoint> = xs
+        .iter()
+        .zip(&costs)
+        .map(|(x, c)| {
+            let mean = ev.mean_rps(*x);
+            SweepPoint {
+                x: *x,
+                mean_rps: mean,
+                monthly_requests: mean * SECONDS_PER_MONTH,
+                costs_usd: c.clone(),
+            }
+        })
+        .collect();
+    let refine = axis != Axis::MemoryMb;
+    let crossovers = find_crossovers(&ev, &names, &points, refine, opts.tolerance)?;
+    Ok(Sweep {
+        axis,
+        platforms: names,
+        points,
+        crossovers,
+    })
+}
+
+/// Adds decades above the range while some pair's order could still flip: the cheaper
+/// platform at the top is growing faster than a dearer one.
+fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<f64>>, cap: f64) -> Result<(), SimError> {
+    for _ in 0..3 {
+        let n = xs.len();
+        if n < 2 || xs[n - 1] >= cap * 0.999 {
+            return Ok(());
+        }
+        let (a, b) = (&costs[n - 2], &costs[n - 1]);
+        let k = b.len();
+        let mut flip_ahead = false;
+        for i in 0..k {
+            for j in 0..k {
+                let (gi, gj) = (b[i] - a[i], b[j] - a[j]);
+                if b[i] < b[j] && gi > gj * 1.001 && gi > 0.0 {
+                    flip_ahead = true;
+                }
+            }
+        }
+        if !flip_ahead {
+            return Ok(());
+        }
+        let top = xs[n - 1];
+        let new_max = (top * 10.0).min(cap);
+        let step = (xs[n - 1] / xs[n - 2]).ln();
+        let mut more = Vec::new();
+        let mut x = top;
+        while x * step.exp() <= new_max * 1.0001 {
+            x *= step.exp();
+            more.push(x);
+        }
+        if more.is_empty() {
+            return Ok(());
+        }
+        let extra: Vec<Vec<f64>> = more.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
+        xs.extend(more);
+        costs.extend(extra);
+    }
+    Ok(())
+}
+
+const TIE_USD: f64 = 0.005;
+
+fn find_crossovers(ev: &Evaluator, names: &[String], points: &[SweepPoint], refine: bool, tol: f64) -> Result<Vec<Crossover>, SimError> {
+    let k = names.len();
+    let mut brackets = Vec::new();
+    for i in 0..k {
+        for j in (i + 1)..k {
+            // sign of c_i - c_j, skipping ties (both free, or equal to the cent)
+            let mut last: Option<(usize, f64)> = None;
+            for (n, p) in points.iter().enumerate() {
+                let d = p.costs_usd[i] - p.costs_usd[j];
+                if d.abs() <= TIE_USD {
+                    continue;
+                }
+                let s = d.signum();
+                if let Some((m, ls)) = last
+                    && ls != s
+                {
+                    brackets.push((i, j, m, n, ls));
+                }
+                last = Some((n, s));
+            }
+        }
+    }
+    brackets
+        .par_iter()
+        .map(|&(i, j, m, n, sign_below)| {
+            let (mut lo, mut hi) = (points[m].x, points[n].x);
+            let (mut d_lo, mut d_hi) = (
+                points[m].costs_usd[i] - points[m].costs_usd[j],
+                points[n].costs_usd[i] - points[n].costs_usd[j],
+            );
+            if refine {
+                while hi / lo - 1.0 > tol {
+                    let mid = (lo * hi).sqrt();
+                    let c = ev.costs(mid, Some(&[i, j]))?;
+                    let d = c[0] - c[1];
+                    if d.abs() <= TIE_USD || d.signum() != sign_below {
+                        hi = mid;
+                        d_hi = d;
+                    } else {
+                        lo = mid;
+                        d_lo = d;
+                    }
+                }
+            }
+            // interpolate the zero in log x within the final bracket
+            let f = if (d_lo - d_hi).abs() > 0.0 { (d_lo / (d_lo - d_hi)).clamp(0.0, 1.0) } else { 0.5 };
+            let x = (lo.ln() + f * (hi.ln() - lo.ln())).exp();
+            let c = ev.costs(x, Some(&[i, j]))?;
+            let mean = ev.mean_rps(x);
+            let cheaper_below = if sign_below < 0.0 { &names[i] } else { &names[j] };
+            Ok(Crossover {
+                between: [names[i].clone(), names[j].clone()],
+                x,
+                mean_rps: mean,
+                monthly_requests: mean * SECONDS_PER_MONTH,
+                cost_usd: 0.5 * (c[0] + c[1]),
+                cheaper_below: cheaper_below.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, SimError>>()
+        .map(|mut v| {
+            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+            v
+        })
+}
+
+/// The spec index of each enabled platform by name (for callers that map results).
+pub fn spec_names(p: &Prepared) -> Vec<String> {
+    p.specs.iter().map(Spec::name).map(str::to_string).collect()
+}
+
+/// Multiplies a distribution (helper for other axes and Monte Carlo).
+pub fn scale_dist(d: &Dist, k: f64) -> Dist {
+    d.scaled(k)
+}

@@ -1,0 +1,178 @@
+//! Monte Carlo over uncertain inputs: cost bands per platform, the probability that each
+//! is cheapest, and bands around the break-even points. Seeded and reproducible.
+
+use super::sweep::Sweep;
+use crate::model::{Dist, Platform, Uncertainty};
+use crate::pricing::Catalog;
+use crate::sim::rng::{Rng, Sampler};
+use crate::sim::{Prepared, SimError, fast_totals};
+use rayon::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlatformBand {
+    pub name: String,
+    pub p10_usd: f64,
+    pub p50_usd: f64,
+    pub p90_usd: f64,
+    /// Share of samples in which this platform is the cheapest.
+    pub p_cheapest: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CrossoverBand {
+    pub between: [String; 2],
+    /// Traffic scale of the crossover: base value and p10/p50/p90 over samples.
+    pub base_scale: f64,
+    pub p10_scale: f64,
+    pub p50_scale: f64,
+    pub p90_scale: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MonteCarlo {
+    pub samples: usize,
+    pub platforms: Vec<PlatformBand>,
+    pub crossovers: Vec<CrossoverBand>,
+}
+
+/// Multipliers for one sample.
+#[derive(Clone, Copy, Debug)]
+struct Draw {
+    traffic: f64,
+    duration: f64,
+    cold: f64,
+    keep_alive: f64,
+}
+
+fn draw(u: &Uncertainty, seed: u64, i: usize) -> Draw {
+    let mut rng = Rng::new(seed, 5000 + i as u64);
+    let mut one = |d: &Option<Dist>| match d {
+        Some(d) => Sampler::new(d).sample(&mut rng).max(0.0),
+        None => 1.0,
+    };
+    Draw {
+        traffic: one(&u.traffic),
+        duration: one(&u.duration),
+        cold: one(&u.cold_start),
+        keep_alive: one(&u.keep_alive),
+    }
+}
+
+fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared, SimError> {
+    let mut s = p.scenario.clone();
+    s.workload.duration_ms = s.workload.duration_ms.scaled(d.duration);
+    s.workload.cold_start_ms = s.workload.cold_start_ms.scaled(d.cold);
+    for pl in s.platforms.iter_mut() {
+        if let Platform::Function(f) = pl {
+            f.keep_alive_s *= d.keep_alive;
+            f.keep_alive_dist_s = f.keep_alive_dist_s.map(|k| k.scaled(d.keep_alive));
+        }
+    }
+    p.with_scenario(s, catalog)
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (i, f) = (pos.floor() as usize, pos - pos.floor());
+    let j = (i + 1).min(sorted.len() - 1);
+    sorted[i] * (1.0 - f) + sorted[j] * f
+}
+
+/// Runs `u.samples` fast simulations with drawn multipliers. With every multiplier fixed
+/// at 1 each sample is the deterministic run, so all bands collapse onto it.
+pub fn monte_carlo(p: &Prepared, catalog: &Catalog, u: &Uncertainty, sweep: Option<&Sweep>) -> Result<MonteCarlo, SimError> {
+    let n = u.samples.max(1) as usize;
+    let seed = p.scenario.seed;
+    let rows: Vec<(Draw, Vec<f64>)> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let d = draw(u, seed, i);
+            let q = sample_prepared(p, d, catalog)?;
+            let prof = q.profile.scaled(d.traffic);
+            Ok((d, fast_totals(&q, &prof, catalog)?))
+        })
+        .collect::<Result<_, SimError>>()?;
+    let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
+    let mut platforms = Vec::new();
+    for (k, name) in names.iter().enumerate() {
+        let mut v: Vec<f64> = rows.iter().map(|r| r.1[k]).collect();
+        v.sort_by(f64::total_cmp);
+        let cheapest = rows
+            .iter()
+            .filter(|r| {
+                let best = r.1.iter().copied().fold(f64::INFINITY, f64::min);
+                r.1[k] <= best
+            })
+            .count();
+        platforms.push(PlatformBand {
+            name: name.clone(),
+            p10_usd: quantile(&v, 0.1),
+            p50_usd: quantile(&v, 0.5),
+            p90_usd: quantile(&v, 0.9),
+            p_cheapest: cheapest as f64 / n as f64,
+        });
+    }
+    // crossover bands: re-find each base crossover under the sampled workload (the traffic
+    // multiplier moves where today sits on the axis, not where the curves cross)
+    let mut crossovers = Vec::new();
+    if let Some(sw) = sweep {
+        let m = n.min(100);
+        for c in &sw.crossovers {
+            let (Some(i), Some(j)) = (names.iter().position(|x| *x == c.between[0]), names.iter().position(|x| *x == c.between[1])) else {
+                continue;
+            };
+            let xs: Vec<Option<f64>> = (0..m)
+                .into_par_iter()
+                .map(|s| {
+                    let d = draw(u, seed, s);
+                    let q = sample_prepared(p, d, catalog)?;
+                    let sub = Prepared {
+                        scenario: q.scenario.clone(),
+                        profile: q.profile.clone(),
+                        specs: vec![q.specs[i].clone(), q.specs[j].clone()],
+                    };
+                    let diff = |x: f64| -> Result<f64, SimError> {
+                        let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
+                        Ok(t[0] - t[1])
+                    };
+                    // bracket within a factor of 8 either side, then bisect to 1 %
+                    let (mut lo, mut hi) = (c.x / 8.0, c.x * 8.0);
+                    let (dl, dh) = (diff(lo)?, diff(hi)?);
+                    if dl.signum() == dh.signum() {
+                        return Ok(None);
+                    }
+                    while hi / lo > 1.01 {
+                        let mid = (lo * hi).sqrt();
+                        if diff(mid)?.signum() == dl.signum() {
+                            lo = mid;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    Ok(Some((lo * hi).sqrt()))
+                })
+                .collect::<Result<_, SimError>>()?;
+            let mut v: Vec<f64> = xs.into_iter().flatten().collect();
+            if v.is_empty() {
+                continue;
+            }
+            v.sort_by(f64::total_cmp);
+            crossovers.push(CrossoverBand {
+                between: c.between.clone(),
+                base_scale: c.x,
+                p10_scale: quantile(&v, 0.1),
+                p50_scale: quantile(&v, 0.5),
+                p90_scale: quantile(&v, 0.9),
+            });
+        }
+    }
+    Ok(MonteCarlo {
+        samples: n,
+        platforms,
+        crossovers,
+    })
+}

@@ -1,0 +1,361 @@
+//! The verdict: serverless, containers, VMs or a hybrid, with reasons that each carry the
+//! number behind them.
+//!
+//! The criteria follow the usual guidance: serverless fits event-driven, bursty,
+//! low-to-medium, stateless work, and stops fitting for consistently high load, strict low
+//! latency and long-running jobs. Here that becomes: among the platforms that are good
+//! enough (no requests over the execution-time limit, at most 0.5 % rejected, at most 5 %
+//! over the latency objective), the cheapest wins; a fixed fleet for the base load plus
+//! functions for the peaks is recommended when that mix is clearly cheaper still.
+
+use super::sweep::Sweep;
+use crate::model::FrontDoor;
+use crate::pricing::Catalog;
+use crate::sim::{PlatformResult, Prepared, RateProfile, SimError, SimResult, Spec, fast_totals};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Serverless,
+    Containers,
+    Vms,
+    Hybrid,
+}
+
+impl Recommendation {
+    pub fn label(self) -> &'static str {
+        match self {
+            Recommendation::Serverless => "Serverless",
+            Recommendation::Containers => "Containers",
+            Recommendation::Vms => "VMs",
+            Recommendation::Hybrid => "Hybrid",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Reason {
+    pub text: String,
+    /// What the number measures (stable key for reports and tests).
+    pub metric: String,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HybridEstimate {
+    pub fleet: String,
+    pub function: String,
+    pub replicas: u32,
+    /// Requests per second the fixed fleet takes; the rest goes to functions.
+    pub base_rps: f64,
+    pub cost_usd: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub recommendation: Recommendation,
+    /// The platform to choose (for a hybrid: the fleet's and the function's names).
+    pub platform: String,
+    pub headline: String,
+    pub reasons: Vec<Reason>,
+    pub hybrid: Option<HybridEstimate>,
+}
+
+/// Lambda's synchronous invocation payload limit (6 MB each way).
+const SYNC_PAYLOAD_KB: f64 = 6.0 * 1024.0;
+const MAX_REJECTED: f64 = 0.005;
+const MAX_OVER_SLO: f64 = 0.05;
+
+fn rejected_share(p: &PlatformResult) -> f64 {
+    (p.throttled + p.dropped) as f64 / p.requests.max(1) as f64
+}
+
+fn money(x: f64) -> String {
+    if x >= 100.0 { format!("${x:.0}") } else { format!("${x:.2}") }
+}
+
+fn requests_per_month(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{:.1} billion", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.1} million", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.0} thousand", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// Why a platform is not good enough, if it is not.
+fn disqualified(p: &PlatformResult, s: &crate::model::Scenario, spec: Option<&Spec>) -> Option<(String, String, f64)> {
+    if p.failed > 0 {
+        let share = p.failed as f64 / p.requests.max(1) as f64;
+        return Some((
+            format!("{}: {:.2} % of requests run past its execution-time limit and fail", p.name, share * 100.0),
+            "failed_share".into(),
+            share,
+        ));
+    }
+    if let Some(Spec::Function(f)) = spec
+        && f.service_id == "aws-lambda"
+        && f.front_door != FrontDoor::None
+        && (s.workload.request_kb > SYNC_PAYLOAD_KB || s.workload.response_kb > SYNC_PAYLOAD_KB)
+    {
+        let kb = s.workload.request_kb.max(s.workload.response_kb);
+        return Some((
+            format!("{}: payloads of {kb:.0} KB exceed Lambda's 6 MB synchronous limit", p.name),
+            "payload_kb".into(),
+            kb,
+        ));
+    }
+    let rej = rejected_share(p);
+    if rej > MAX_REJECTED {
+        return Some((
+            format!(
+                "{}: {:.2} % of requests are throttled or dropped (concurrency, scaling or capacity limits)",
+                p.name,
+                rej * 100.0
+            ),
+            "rejected_share".into(),
+            rej,
+        ));
+    }
+    if let (Some(over), Some(slo)) = (p.latency_ms.over_slo, s.workload.latency_slo_ms)
+        && over > MAX_OVER_SLO
+    {
+        return Some((
+            format!("{}: {:.1} % of requests are slower than the {slo:.0} ms objective", p.name, over * 100.0),
+            "over_slo_share".into(),
+            over,
+        ));
+    }
+    None
+}
+
+/// The verdict for `result` (a run of `p`), using the traffic sweep for the outlook.
+pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Sweep) -> Result<Verdict, SimError> {
+    let s = &p.scenario;
+    let plats = &result.platforms;
+    let spec_of = |name: &str| p.specs.iter().find(|sp| sp.name() == name);
+    let mut reasons = Vec::new();
+    let t = &result.traffic;
+    reasons.push(Reason {
+        text: format!(
+            "Traffic: {} requests a month, {:.0} % of the time idle, peak {:.1}x the mean rate",
+            requests_per_month(t.monthly_requests),
+            t.idle_share * 100.0,
+            t.peak_to_mean
+        ),
+        metric: "peak_to_mean".into(),
+        value: t.peak_to_mean,
+    });
+
+    let mut good: Vec<&PlatformResult> = Vec::new();
+    for pl in plats {
+        match disqualified(pl, s, spec_of(&pl.name)) {
+            Some((text, metric, value)) => reasons.push(Reason { text, metric, value }),
+            None => good.push(pl),
+        }
+    }
+    let pool: Vec<&PlatformResult> = if good.is_empty() { plats.iter().collect() } else { good.clone() };
+    let Some(winner) = pool.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)).copied() else {
+        return Err(SimError::Spec("the scenario has no enabled platform to compare".into()));
+    };
+    let is_fn = |pl: &PlatformResult| pl.kind == "function";
+    let runner_up = pool
+        .iter()
+        .filter(|pl| is_fn(pl) != is_fn(winner))
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+        .copied();
+    if let Some(r) = runner_up {
+        let ratio = if winner.total_usd > 0.0 { r.total_usd / winner.total_usd } else { f64::INFINITY };
+        reasons.push(Reason {
+            text: format!(
+                "Today: {} costs {} a month, {} than {} at {}",
+                winner.name,
+                money(winner.total_usd),
+                if ratio.is_finite() { format!("{ratio:.1}x less") } else { "far less".to_string() },
+                r.name,
+                money(r.total_usd)
+            ),
+            metric: "cost_ratio_today".into(),
+            value: ratio,
+        });
+        let (wi, ri) = (
+            sweep.platforms.iter().position(|n| *n == winner.name),
+            sweep.platforms.iter().position(|n| *n == r.name),
+        );
+        if let (Some(wi), Some(ri)) = (wi, ri)
+            && let (Some(w10), Some(r10)) = (sweep.cost_at(wi, 10.0), sweep.cost_at(ri, 10.0))
+        {
+            let ratio10 = if w10 > 0.0 { r10 / w10 } else { f64::INFINITY };
+            reasons.push(Reason {
+                text: format!(
+                    "At 10x today's traffic: {} {} vs {} {} ({})",
+                    winner.name,
+                    money(w10),
+                    r.name,
+                    money(r10),
+                    if ratio10 >= 1.0 { format!("still {ratio10:.1}x cheaper") } else { format!("{:.1}x dearer", 1.0 / ratio10) }
+                ),
+                metric: "cost_ratio_10x".into(),
+                value: ratio10,
+            });
+        }
+    }
+    // distance to the nearest break-even involving the winner
+    if let Some(c) = sweep
+        .crossovers
+        .iter()
+        .filter(|c| c.between.iter().any(|n| *n == winner.name))
+        .min_by(|a, b| a.x.ln().abs().total_cmp(&b.x.ln().abs()))
+    {
+        let other = if c.between[0] == winner.name { &c.between[1] } else { &c.between[0] };
+        let dir = if c.x >= 1.0 { "grows" } else { "shrinks" };
+        let factor = if c.x >= 1.0 { c.x } else { 1.0 / c.x };
+        reasons.push(Reason {
+            text: format!(
+                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} a month",
+                requests_per_month(c.monthly_requests),
+                c.mean_rps,
+                money(c.cost_usd)
+            ),
+            metric: "nearest_crossover_scale".into(),
+            value: c.x,
+        });
+    } else if sweep.axis == super::Axis::TrafficScale {
+        reasons.push(Reason {
+            text: format!(
+                "No break-even with another platform between {:.3}x and {:.0}x today's traffic",
+                sweep.points.first().map(|p| p.x).unwrap_or(0.0),
+                sweep.points.last().map(|p| p.x).unwrap_or(0.0)
+            ),
+            metric: "nearest_crossover_scale".into(),
+            value: f64::INFINITY,
+        });
+    }
+    // cold starts against the objective, for the best function platform
+    if let Some(f) = pool.iter().filter(|pl| is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)) {
+        let over = f.latency_ms.over_slo.unwrap_or(0.0);
+        reasons.push(Reason {
+            text: match s.workload.latency_slo_ms {
+                Some(slo) => format!(
+                    "Cold starts: {:.3} % of {}'s requests; {:.2} % are slower than the {slo:.0} ms objective (p99 {:.0} ms)",
+                    f.cold_start_rate * 100.0,
+                    f.name,
+                    over * 100.0,
+                    f.latency_ms.p99
+                ),
+                None => format!("Cold starts: {:.3} % of {}'s requests (p99 {:.0} ms)", f.cold_start_rate * 100.0, f.name, f.latency_ms.p99),
+            },
+            metric: "cold_start_rate".into(),
+            value: f.cold_start_rate,
+        });
+    }
+
+    let mut recommendation = match winner.kind {
+        "function" => Recommendation::Serverless,
+        "vm" => Recommendation::Vms,
+        _ => Recommendation::Containers,
+    };
+    let mut platform = winner.name.clone();
+    let mut headline = format!(
+        "{}: {} is the cheapest platform that is good enough, at {} a month",
+        recommendation.label(),
+        winner.name,
+        money(winner.total_usd)
+    );
+    // a fixed fleet for the base load plus functions for the peaks
+    let mut hybrid = None;
+    if recommendation != Recommendation::Serverless && t.peak_to_mean >= 3.0 {
+        let best_fn = pool.iter().filter(|pl| is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+        let best_fleet = pool.iter().filter(|pl| !is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+        if let (Some(f), Some(a)) = (best_fn, best_fleet)
+            && let (Some(fs), Some(as_)) = (spec_of(&f.name), spec_of(&a.name))
+            && let Some(h) = hybrid_cost(p, catalog, fs, as_)?
+            && h.cost_usd < 0.9 * winner.total_usd
+        {
+            reasons.push(Reason {
+                text: format!(
+                    "Hybrid: {} fixed {} replicas for the first {:.1} req/s plus {} for the peaks would cost {} ({:.0} % less)",
+                    h.replicas,
+                    h.fleet,
+                    h.base_rps,
+                    h.function,
+                    money(h.cost_usd),
+                    (1.0 - h.cost_usd / winner.total_usd) * 100.0
+                ),
+                metric: "hybrid_saving".into(),
+                value: 1.0 - h.cost_usd / winner.total_usd,
+            });
+            recommendation = Recommendation::Hybrid;
+            platform = format!("{} + {}", h.fleet, h.function);
+            headline = format!(
+                "Hybrid: a fixed {} fleet for the base load with {} for the peaks, about {} a month",
+                h.fleet,
+                h.function,
+                money(h.cost_usd)
+            );
+            hybrid = Some(h);
+        }
+    }
+    if good.is_empty() {
+        headline.push_str(" (no platform meets every limit: see the reasons)");
+    }
+    Ok(Verdict {
+        recommendation,
+        platform,
+        headline,
+        reasons,
+        hybrid,
+    })
+}
+
+/// Cost of a fixed fleet sized for the 75th-percentile rate plus functions for the excess.
+fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Option<HybridEstimate>, SimError> {
+    let Spec::Fleet(fleet) = a else { return Ok(None) };
+    let prof = &p.profile;
+    let mut rates: Vec<(f64, f64)> = prof.rates.iter().enumerate().map(|(i, r)| (*r, prof.piece_len(i))).collect();
+    rates.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let total: f64 = rates.iter().map(|r| r.1).sum();
+    let mut acc = 0.0;
+    let mut base = 0.0;
+    for (r, len) in &rates {
+        acc += len;
+        if acc >= 0.75 * total {
+            base = *r;
+            break;
+        }
+    }
+    if base <= 0.0 {
+        return Ok(None);
+    }
+    let mean_s = fleet.duration_dist.mean() * fleet.slowdown / 1000.0;
+    let replicas = ((base * mean_s / (fleet.slots as f64 * fleet.target)).ceil() as u32).max(1);
+    let mut fixed = fleet.clone();
+    fixed.min = replicas;
+    fixed.max = replicas;
+    let base_prof = RateProfile {
+        rates: prof.rates.iter().map(|r| r.min(base)).collect(),
+        ..prof.clone()
+    };
+    let excess = RateProfile {
+        rates: prof.rates.iter().map(|r| (r - base).max(0.0)).collect(),
+        ..prof.clone()
+    };
+    let only = |spec: Spec| Prepared {
+        scenario: p.scenario.clone(),
+        profile: prof.clone(),
+        specs: vec![spec],
+    };
+    let c_fleet = fast_totals(&only(Spec::Fleet(fixed)), &base_prof, catalog)?[0];
+    let c_fn = fast_totals(&only(f.clone()), &excess, catalog)?[0];
+    Ok(Some(HybridEstimate {
+        fleet: a.name().to_string(),
+        function: f.name().to_string(),
+        replicas,
+        base_rps: base,
+        cost_usd: c_fleet + c_fn,
+    }))
+}
