@@ -193,9 +193,9 @@ fn catalog(dir: Option<&PathBuf>) -> Result<Catalog, Failure> {
 
 fn execute(cli: Cli) -> Result<(), Failure> {
     let Some(command) = cli.command else {
-        return Err(Failure::Internal(
-            "the desktop application is not part of this build yet".into(),
-        ));
+        // No command: the desktop application.
+        let cat = catalog(cli.pricing.as_ref())?;
+        return crate::gui::run(cat, cli.pricing.clone()).map_err(Failure::Internal);
     };
     match command {
         Command::Quote(a) => {

@@ -1,0 +1,476 @@
+//! User actions. Drawing code only *collects* commands during a frame; `App::apply` runs
+//! them after it, in order. This is the one place (besides the editor's in-place value
+//! edits, which end in `Edited`) where the document changes.
+//!
+//! Owns: what each action does to the app state. Must not: draw.
+
+use super::App;
+use super::defaults::{self, Kind};
+use super::files;
+use super::state::{Level, PathPrompt, PathPurpose, Pending, ThemeChoice};
+use crate::model::{Component, Scenario};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    // files
+    New,
+    Open,
+    OpenPath(PathBuf),
+    Save,
+    SaveAs,
+    SaveAsPath(PathBuf),
+    LoadPricing,
+    LoadPricingPath(PathBuf),
+    BuiltinPricing,
+    /// Files dropped on the window.
+    Dropped(Vec<PathBuf>),
+    /// Typed into the path field shown when no native dialog is available.
+    SubmitPath,
+    ClosePrompt,
+    // unsaved-changes prompt
+    SaveThen(Pending),
+    Discard(Pending),
+    CancelPending,
+    Quit,
+    // editing
+    /// A value was edited in place; `group` is the widget id of a continuous gesture.
+    Edited {
+        group: Option<u64>,
+    },
+    AddComponent(Component),
+    AddTrace,
+    AddTracePath(PathBuf),
+    RemoveComponent(usize),
+    MoveComponent {
+        from: usize,
+        to: usize,
+    },
+    AddPlatform {
+        kind: Kind,
+        service: String,
+        instance: Option<String>,
+    },
+    RemovePlatform(usize),
+    MovePlatform {
+        from: usize,
+        to: usize,
+    },
+    /// The service (or size) of platform `i` changed: fit its other fields.
+    FitPlatform(usize),
+    Undo,
+    Redo,
+    // simulation
+    RunExact,
+    CancelExact,
+    // view
+    SetTheme(ThemeChoice),
+    ToggleFrameTime,
+    Dismiss(u64),
+    ClearNotifications,
+}
+
+impl App {
+    pub fn apply(&mut self, cmds: Vec<Command>) {
+        for c in cmds {
+            self.apply_one(c);
+        }
+    }
+
+    fn apply_one(&mut self, cmd: Command) {
+        match cmd {
+            Command::New => self.guarded(Pending::New),
+            Command::Open => self.guarded(Pending::OpenDialog),
+            Command::OpenPath(p) => self.guarded(Pending::OpenPath(p)),
+            Command::Quit => self.guarded(Pending::Quit),
+            Command::Save => self.save(None),
+            Command::SaveAs => self.ask_path(PathPurpose::SaveAs),
+            Command::SaveAsPath(p) => self.save_as(p),
+            Command::LoadPricing => self.ask_path(PathPurpose::PricingDir),
+            Command::LoadPricingPath(p) => self.load_pricing(Some(p)),
+            Command::BuiltinPricing => self.load_pricing(None),
+            Command::Dropped(paths) => self.dropped(paths),
+            Command::SubmitPath => self.submit_prompt(),
+            Command::ClosePrompt => self.ui.prompt = None,
+            Command::SaveThen(p) => {
+                self.ui.confirm = None;
+                if self.doc.path.is_some() {
+                    self.save(None);
+                    if !self.doc.dirty() {
+                        self.run_pending(p);
+                    }
+                } else {
+                    self.after_save = Some(p);
+                    self.ask_path(PathPurpose::SaveAs);
+                }
+            }
+            Command::Discard(p) => {
+                self.ui.confirm = None;
+                self.run_pending(p);
+            }
+            Command::CancelPending => {
+                self.ui.confirm = None;
+                self.after_save = None;
+            }
+            Command::Edited { group } => self.commit(group),
+            Command::AddComponent(c) => {
+                self.doc.scenario.traffic.components.push(c);
+                self.commit(None);
+            }
+            Command::AddTrace => self.ask_path(PathPurpose::Trace),
+            Command::AddTracePath(p) => self.add_trace(&p),
+            Command::RemoveComponent(i) => {
+                if i < self.doc.scenario.traffic.components.len() {
+                    self.doc.scenario.traffic.components.remove(i);
+                    self.commit(None);
+                }
+            }
+            Command::MoveComponent { from, to } => {
+                let v = &mut self.doc.scenario.traffic.components;
+                if from < v.len() && to < v.len() && from != to {
+                    let c = v.remove(from);
+                    v.insert(to, c);
+                    self.commit(None);
+                }
+            }
+            Command::AddPlatform {
+                kind,
+                service,
+                instance,
+            } => match defaults::new_platform(kind, &service, instance.as_deref(), &self.doc.scenario, &self.catalog) {
+                Some(p) => {
+                    self.doc.scenario.platforms.push(p);
+                    self.commit(None);
+                }
+                None => self.notes.error(
+                    format!("Cannot add a {} on `{service}`", kind.label()),
+                    vec!["the service is not in the catalog or cannot host this kind of platform".into()],
+                ),
+            },
+            Command::RemovePlatform(i) => {
+                if i < self.doc.scenario.platforms.len() {
+                    self.doc.scenario.platforms.remove(i);
+                    self.commit(None);
+                }
+            }
+            Command::MovePlatform { from, to } => {
+                let v = &mut self.doc.scenario.platforms;
+                if from < v.len() && to < v.len() && from != to {
+                    let p = v.remove(from);
+                    v.insert(to, p);
+                    self.commit(None);
+                }
+            }
+            Command::FitPlatform(i) => {
+                if let Some(p) = self.doc.scenario.platforms.get_mut(i) {
+                    defaults::fit_to_service(p, &self.catalog);
+                }
+                self.commit(None);
+            }
+            Command::Undo => {
+                if let Some(prev) = self.history.undo(self.doc.scenario.clone()) {
+                    self.replace_scenario(prev);
+                }
+            }
+            Command::Redo => {
+                if let Some(next) = self.history.redo(self.doc.scenario.clone()) {
+                    self.replace_scenario(next);
+                }
+            }
+            Command::RunExact => self.run_exact(),
+            Command::CancelExact => {
+                if let Some(run) = self.sim.exact.take() {
+                    run.control.request_cancel();
+                    self.notes.info("Exact run cancelled");
+                }
+            }
+            Command::SetTheme(t) => self.settings.theme = t,
+            Command::ToggleFrameTime => self.settings.show_frame_time = !self.settings.show_frame_time,
+            Command::Dismiss(id) => self.notes.dismiss(id),
+            Command::ClearNotifications => self.notes.clear(),
+        }
+    }
+
+    /// Runs `p` now, or asks first when it would discard unsaved changes.
+    fn guarded(&mut self, p: Pending) {
+        if self.doc.dirty() {
+            self.ui.confirm = Some(p);
+        } else {
+            self.run_pending(p);
+        }
+    }
+
+    pub(crate) fn run_pending(&mut self, p: Pending) {
+        match p {
+            Pending::New => match crate::model::default_scenario(&self.catalog) {
+                Ok(s) => {
+                    self.set_document(s, None);
+                    self.notes.info("New scenario (the built-in default)");
+                }
+                Err(e) => self.notes.error(
+                    "The built-in scenario does not validate with this catalog",
+                    e.problems().iter().map(|p| p.to_string()).collect(),
+                ),
+            },
+            Pending::OpenDialog => self.ask_path(PathPurpose::Open),
+            Pending::OpenPath(path) => self.open_path(&path),
+            Pending::Quit => {
+                self.ui.allow_close = true;
+                self.close_requested = true;
+            }
+        }
+    }
+
+    fn open_path(&mut self, path: &std::path::Path) {
+        match files::open_scenario(path, &self.catalog) {
+            Ok(s) => {
+                self.set_document(s, Some(path.to_path_buf()));
+                self.settings.remember(path);
+                self.notes.info(format!("Opened {}", path.display()));
+            }
+            Err(lines) => {
+                // the current scenario stays as it is
+                self.notes.error(format!("Cannot open {}", path.display()), lines);
+            }
+        }
+    }
+
+    fn save(&mut self, path: Option<PathBuf>) {
+        let Some(path) = path.or_else(|| self.doc.path.clone()) else {
+            self.ask_path(PathPurpose::SaveAs);
+            return;
+        };
+        let old_base = self.doc.base_dir();
+        match files::save_scenario(&path, &self.doc.scenario, &old_base) {
+            Ok(saved) => {
+                let moved = saved != self.doc.scenario;
+                if moved {
+                    // trace paths were rewritten for the new folder: that is the document now
+                    self.doc.scenario = saved.clone();
+                    self.committed = saved.clone();
+                    self.bump();
+                }
+                self.doc.path = Some(path.clone());
+                self.doc.saved = Some(saved);
+                self.settings.remember(&path);
+                if !self.problems.is_empty() {
+                    self.notes.warn(
+                        format!("Saved {} with {} problems", path.display(), self.problems.len()),
+                        vec!["fix them before the file can be opened again or simulated".into()],
+                    );
+                } else {
+                    self.notes.info(format!("Saved {}", path.display()));
+                }
+                if moved {
+                    self.revalidate_and_simulate();
+                }
+                if let Some(p) = self.after_save.take() {
+                    self.run_pending(p);
+                }
+            }
+            Err(e) => {
+                self.after_save = None;
+                self.notes.error(format!("Cannot save {}", path.display()), vec![e]);
+            }
+        }
+    }
+
+    fn save_as(&mut self, path: PathBuf) {
+        let path = files::with_ron_extension(path);
+        self.save(Some(path));
+    }
+
+    fn load_pricing(&mut self, dir: Option<PathBuf>) {
+        let loaded = match &dir {
+            Some(d) => files::load_catalog(d),
+            None => crate::pricing::Catalog::builtin().map_err(|e| e.to_string()),
+        };
+        match loaded {
+            Ok(cat) => {
+                self.catalog = Arc::new(cat);
+                self.notes.info(match &dir {
+                    Some(d) => format!("Prices from {} (on top of the built-in catalog)", d.display()),
+                    None => "Built-in prices".to_string(),
+                });
+                self.pricing_dir = dir;
+                self.revalidate_and_simulate();
+            }
+            Err(e) => self
+                .notes
+                .error("Cannot load the pricing folder; prices unchanged", vec![e]),
+        }
+    }
+
+    fn dropped(&mut self, paths: Vec<PathBuf>) {
+        for p in paths {
+            if files::has_extension(&p, "ron") {
+                self.apply_one(Command::OpenPath(p));
+            } else if files::has_extension(&p, "csv") {
+                self.add_trace(&p);
+            } else {
+                self.notes.warn(
+                    format!("Ignored {}", p.display()),
+                    vec!["drop a scenario (.ron) or a trace (.csv)".into()],
+                );
+            }
+        }
+    }
+
+    fn add_trace(&mut self, path: &std::path::Path) {
+        match files::trace_component(path, &self.doc.base_dir()) {
+            Ok(c) => {
+                self.doc.scenario.traffic.components.push(c);
+                self.commit(None);
+                self.notes.info(format!("Added trace {}", path.display()));
+            }
+            Err(lines) => self
+                .notes
+                .error(format!("Cannot use {} as a trace", path.display()), lines),
+        }
+    }
+
+    /// Shows the native dialog, or the path field when there is none.
+    pub(crate) fn ask_path(&mut self, purpose: PathPurpose) {
+        if self.dialogs.busy() {
+            return;
+        }
+        let start = Some(self.doc.base_dir());
+        let name = (purpose == PathPurpose::SaveAs).then(|| {
+            self.doc
+                .path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| files::suggested_file_name(&self.doc.scenario))
+        });
+        self.dialogs.request(purpose, start, name);
+    }
+
+    pub(crate) fn dialog_answer(&mut self, a: files::DialogAnswer) {
+        match a.path {
+            Some(p) => self.use_path(a.purpose, p),
+            None if a.unavailable => {
+                self.notes.push(
+                    Level::Warning,
+                    "The system file dialog is unavailable",
+                    vec!["no desktop portal or zenity answered; type a path instead".into()],
+                );
+                let text = match a.purpose {
+                    PathPurpose::SaveAs => {
+                        self.doc
+                            .path
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| {
+                                self.doc
+                                    .base_dir()
+                                    .join(files::suggested_file_name(&self.doc.scenario))
+                                    .display()
+                                    .to_string()
+                            })
+                    }
+                    _ => String::new(),
+                };
+                self.ui.prompt = Some(PathPrompt {
+                    purpose: a.purpose,
+                    text,
+                    reason: "The system file dialog is unavailable: type a path.".into(),
+                });
+            }
+            None => {
+                // cancelled by the user
+                self.after_save = None;
+            }
+        }
+    }
+
+    fn submit_prompt(&mut self) {
+        let Some(prompt) = self.ui.prompt.take() else { return };
+        let text = prompt.text.trim();
+        if text.is_empty() {
+            self.ui.prompt = Some(prompt);
+            return;
+        }
+        let path = expand_home(text);
+        self.use_path(prompt.purpose, path);
+    }
+
+    fn use_path(&mut self, purpose: PathPurpose, p: PathBuf) {
+        match purpose {
+            // the unsaved-changes question was asked before the dialog
+            PathPurpose::Open => self.open_path(&p),
+            PathPurpose::SaveAs => self.save_as(p),
+            PathPurpose::PricingDir => self.load_pricing(Some(p)),
+            PathPurpose::Trace => self.add_trace(&p),
+        }
+    }
+
+    /// Records an edit of the scenario (already applied in place) as one undo step, or
+    /// merges it into the open gesture, then re-validates and re-simulates.
+    pub(crate) fn commit(&mut self, group: Option<u64>) {
+        if self.doc.scenario == self.committed {
+            return;
+        }
+        let before = std::mem::replace(&mut self.committed, self.doc.scenario.clone());
+        self.history.record(before, group);
+        self.bump();
+        self.revalidate_and_simulate();
+    }
+
+    fn replace_scenario(&mut self, s: Scenario) {
+        self.doc.scenario = s.clone();
+        self.committed = s;
+        self.bump();
+        self.revalidate_and_simulate();
+    }
+
+    pub(crate) fn set_document(&mut self, s: Scenario, path: Option<PathBuf>) {
+        self.doc = super::state::Document::new(s.clone(), path);
+        self.bump();
+        self.committed = s;
+        self.history.clear();
+        self.revalidate_and_simulate();
+    }
+
+    /// A new revision number for the document. Revisions keep increasing across
+    /// documents, so a late result of the previous document is never taken for the new one.
+    pub(crate) fn bump(&mut self) {
+        self.revisions += 1;
+        self.doc.revision = self.revisions;
+    }
+
+    fn run_exact(&mut self) {
+        if self.sim.exact.is_some() {
+            return;
+        }
+        if !self.problems.is_empty() {
+            self.notes.warn(
+                "Fix the scenario's problems before running the exact simulation",
+                self.problems
+                    .list
+                    .iter()
+                    .map(|p| format!("{}: {}", p.path, p.message))
+                    .collect(),
+            );
+            return;
+        }
+        let job = self.job(crate::sim::Mode::Exact);
+        self.sim.exact = Some(super::ExactRun {
+            generation: job.generation,
+            control: job.control.clone(),
+            started: std::time::Instant::now(),
+        });
+        self.worker.submit(job);
+    }
+}
+
+/// `~/x` means the home folder, as in a shell.
+fn expand_home(text: &str) -> PathBuf {
+    if let Some(rest) = text.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(text)
+}

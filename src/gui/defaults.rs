@@ -1,0 +1,479 @@
+//! What the catalog says about a platform, in the editor's terms: sensible settings for a
+//! platform added from the catalog, fitting a platform's fields to a newly chosen service,
+//! and the sourced rates shown in tooltips.
+//!
+//! Owns: those rules (pure functions of the catalog). Must not: draw, or price anything.
+
+use super::fmt;
+use crate::model::{
+    Arch, Component, ContainerBilling, ContainerPlatform, FrontDoor, FunctionPlatform, Platform, Purchase, Scenario,
+    VmPlatform,
+};
+use crate::pricing::{Allowance, Catalog, Price, Service, ServiceRole, TaskSize, Tiered};
+
+/// The platform kinds, in the order of the Add menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Function,
+    Container,
+    Vm,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Function, Kind::Container, Kind::Vm];
+    pub fn role(self) -> ServiceRole {
+        match self {
+            Kind::Function => ServiceRole::Function,
+            Kind::Container => ServiceRole::Container,
+            Kind::Vm => ServiceRole::Vm,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Function => "Function",
+            Kind::Container => "Container",
+            Kind::Vm => "VM",
+        }
+    }
+    pub fn of(p: &Platform) -> Kind {
+        match p {
+            Platform::Function(_) => Kind::Function,
+            Platform::Container(_) => Kind::Container,
+            Platform::Vm(_) => Kind::Vm,
+        }
+    }
+}
+
+/// `base`, or `base 2`, `base 3`... whichever no platform uses yet.
+pub fn unique_name(base: &str, s: &Scenario) -> String {
+    let taken = |n: &str| s.platforms.iter().any(|p| p.name() == n);
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base} {i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// A short display name for a service ("AWS Lambda" -> "Lambda").
+pub fn short_name(service: &Service) -> String {
+    let n = service.name();
+    for prefix in ["AWS ", "Amazon ", "Google ", "Azure ", "Cloudflare "] {
+        if let Some(rest) = n.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
+        }
+    }
+    n.to_string()
+}
+
+/// A new platform of `kind` on `service_id` (for a VM, `instance` picks the type), with
+/// settings that validate: the provider's defaults where it has them.
+pub fn new_platform(
+    kind: Kind,
+    service_id: &str,
+    instance: Option<&str>,
+    s: &Scenario,
+    cat: &Catalog,
+) -> Option<Platform> {
+    let service = cat.get(service_id)?;
+    let name = unique_name(&short_name(service), s);
+    match kind {
+        Kind::Function => {
+            let lim = service.function_limits()?;
+            let mut f = FunctionPlatform {
+                name,
+                service: service_id.to_string(),
+                arch: Arch::X86_64,
+                memory_mb: 1024,
+                keep_alive_s: lim.default_keep_alive_s,
+                keep_alive_dist_s: None,
+                max_concurrency: lim.default_max_concurrency.max(1),
+                provisioned: 0,
+                free_tier: true,
+                front_door: FrontDoor::None,
+                concurrency: 1,
+                ephemeral_mb: 512,
+                enabled: true,
+            };
+            fit_function(&mut f, service);
+            Some(Platform::Function(f))
+        }
+        Kind::Container => {
+            let lim = service.container_limits()?;
+            let mut c = ContainerPlatform {
+                name,
+                service: service_id.to_string(),
+                arch: Arch::X86_64,
+                vcpu: 1.0,
+                memory_gb: 2.0,
+                concurrency: 80.min(lim.max_instance_concurrency).max(1),
+                min_replicas: if matches!(service, Service::AwsFargate(_)) {
+                    1
+                } else {
+                    0
+                },
+                max_replicas: 10,
+                target_utilization: 0.7,
+                startup_s: 30.0,
+                front_door: FrontDoor::None,
+                metric_window_s: 60.0,
+                scale_in_cooldown_s: 300.0,
+                queue_timeout_s: 30.0,
+                ephemeral_gb: 0.0,
+                billing: ContainerBilling::RequestBased,
+                purchase: Purchase::OnDemand,
+                free_tier: true,
+                enabled: true,
+            };
+            fit_container(&mut c, service);
+            Some(Platform::Container(c))
+        }
+        Kind::Vm => {
+            let Service::AwsEc2(ec2) = service else { return None };
+            let inst = instance
+                .and_then(|n| ec2.instances.iter().find(|i| i.name == n))
+                .or_else(|| ec2.instances.first())?;
+            Some(Platform::Vm(VmPlatform {
+                name: unique_name(&format!("EC2 {}", inst.name), s),
+                service: service_id.to_string(),
+                instance: inst.name.clone(),
+                concurrency: (inst.vcpu * 25.0).round().max(1.0) as u32,
+                min_instances: 1,
+                max_instances: 1,
+                purchase: Purchase::OnDemand,
+                front_door: FrontDoor::None,
+                target_utilization: 0.7,
+                startup_s: 180.0,
+                metric_window_s: 300.0,
+                scale_in_cooldown_s: 600.0,
+                queue_timeout_s: 30.0,
+                enabled: true,
+            }))
+        }
+    }
+}
+
+/// Adjusts the fields of a platform whose service changed so that they fit the new
+/// service's limits and options (memory sizes, vCPU sizes, billing modes...).
+pub fn fit_to_service(p: &mut Platform, cat: &Catalog) {
+    let Some(service) = cat.get(p.service()) else { return };
+    match p {
+        Platform::Function(f) => fit_function(f, service),
+        Platform::Container(c) => fit_container(c, service),
+        Platform::Vm(v) => {
+            if let Service::AwsEc2(ec2) = service
+                && !ec2.instances.iter().any(|i| i.name == v.instance)
+                && let Some(first) = ec2.instances.first()
+            {
+                v.instance = first.name.clone();
+            }
+        }
+    }
+}
+
+fn fit_function(f: &mut FunctionPlatform, service: &Service) {
+    let Some(lim) = service.function_limits() else { return };
+    if lim.memory_sizes_mb.is_empty() {
+        f.memory_mb = f.memory_mb.clamp(lim.memory_min_mb, lim.memory_max_mb);
+    } else if !lim.memory_sizes_mb.contains(&f.memory_mb) {
+        f.memory_mb = nearest_u32(&lim.memory_sizes_mb, f.memory_mb).unwrap_or(lim.memory_min_mb);
+    }
+    f.concurrency = f.concurrency.clamp(1, lim.max_instance_concurrency.max(1));
+    f.max_concurrency = f.max_concurrency.max(1);
+    if matches!(service, Service::CloudflareWorkers(_)) {
+        f.provisioned = 0;
+    }
+    f.provisioned = f.provisioned.min(f.max_concurrency);
+    if f.front_door == FrontDoor::FunctionUrl && !matches!(service, Service::AwsLambda(_)) {
+        f.front_door = FrontDoor::None;
+    }
+    f.ephemeral_mb = f.ephemeral_mb.clamp(512, 10240);
+}
+
+fn fit_container(c: &mut ContainerPlatform, service: &Service) {
+    let Some(lim) = service.container_limits() else { return };
+    if lim.sizes.is_empty() {
+        c.vcpu = c.vcpu.clamp(lim.vcpu_min, lim.vcpu_max);
+        c.memory_gb = c.memory_gb.clamp(lim.memory_min_gb, lim.memory_max_gb);
+    } else {
+        let size = lim
+            .sizes
+            .iter()
+            .min_by(|a, b| (a.vcpu - c.vcpu).abs().total_cmp(&(b.vcpu - c.vcpu).abs()));
+        if let Some(size) = size {
+            c.vcpu = size.vcpu;
+            if !size.allows(c.memory_gb) {
+                let allowed = memory_choices(size);
+                c.memory_gb = allowed
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| (a - c.memory_gb).abs().total_cmp(&(b - c.memory_gb).abs()))
+                    .unwrap_or(size.memory_min_gb);
+            }
+        }
+    }
+    c.concurrency = c.concurrency.clamp(1, lim.max_instance_concurrency.max(1));
+    if c.billing == ContainerBilling::InstanceBased && !matches!(service, Service::GcpCloudRun(_)) {
+        c.billing = ContainerBilling::RequestBased;
+    }
+    if c.purchase != Purchase::OnDemand && !matches!(service, Service::AwsFargate(_)) {
+        c.purchase = Purchase::OnDemand;
+    }
+    if c.front_door == FrontDoor::FunctionUrl {
+        c.front_door = FrontDoor::None;
+    }
+}
+
+/// The memory sizes (GB) a fixed task size allows.
+pub fn memory_choices(size: &TaskSize) -> Vec<f64> {
+    if !size.memory_values_gb.is_empty() {
+        return size.memory_values_gb.clone();
+    }
+    let mut out = Vec::new();
+    if size.step_gb <= 0.0 {
+        return vec![size.memory_min_gb];
+    }
+    let mut k = 0.0;
+    loop {
+        let m = size.memory_min_gb + k * size.step_gb;
+        if m > size.memory_max_gb + 1e-9 || out.len() > 1000 {
+            break;
+        }
+        out.push((m * 1000.0).round() / 1000.0);
+        k += 1.0;
+    }
+    out
+}
+
+fn nearest_u32(values: &[u32], x: u32) -> Option<u32> {
+    values.iter().copied().min_by_key(|v| v.abs_diff(x))
+}
+
+/// Default settings for a new traffic component of each kind.
+pub fn new_component(kind: &str, s: &Scenario) -> Option<Component> {
+    Some(match kind {
+        "Constant" => Component::Constant { rps: 1.0 },
+        "Diurnal" => Component::Diurnal {
+            peak_rps: 5.0,
+            trough_rps: 0.5,
+            peak_hour: 14.0,
+        },
+        "Spike" => Component::Spike {
+            day: (s.horizon_days / 2.0).floor().max(0.0),
+            hour: 12.0,
+            duration_min: 60.0,
+            requests: 100_000.0,
+        },
+        "Scheduled" => Component::Scheduled {
+            every_hours: 24.0,
+            at_hour: 2.0,
+            duration_min: 30.0,
+            rps: 20.0,
+        },
+        "Growth" => Component::Growth { monthly_pct: 10.0 },
+        _ => return None,
+    })
+}
+
+pub const COMPONENT_KINDS: [(&str, &str); 5] = [
+    ("Constant", "A flat rate all the time"),
+    ("Diurnal", "A daily cycle between a trough and a peak"),
+    ("Spike", "A one-off burst of requests"),
+    ("Scheduled", "A job that runs every few hours"),
+    ("Growth", "Compound growth of the whole rate"),
+];
+
+// ---------------------------------------------------------------------------------------
+// Sourced rates for tooltips
+
+fn price_line(label: &str, p: &Price) -> String {
+    format!(
+        "{label}: ${} per {} ({}, {}; {:?}) — {}",
+        p.usd.normalize(),
+        p.unit,
+        p.region,
+        p.effective,
+        p.status,
+        p.source
+    )
+}
+
+fn tiered_line(label: &str, t: &Tiered) -> String {
+    let first = t
+        .tiers
+        .first()
+        .map(|x| x.usd.normalize().to_string())
+        .unwrap_or_default();
+    let more = if t.tiers.len() > 1 {
+        format!(", {} volume tiers", t.tiers.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "{label}: ${first} per {}{more} ({}, {}; {:?}) — {}",
+        t.unit, t.region, t.effective, t.status, t.source
+    )
+}
+
+fn allowance_line(label: &str, a: &Allowance) -> String {
+    format!(
+        "{label}: {} {} free per month ({}; {:?}) — {}",
+        fmt::short(rust_decimal::prelude::ToPrimitive::to_f64(&a.quantity).unwrap_or(0.0)),
+        a.unit,
+        a.effective,
+        a.status,
+        a.source
+    )
+}
+
+/// The main rates of a service with their source, one per line, for tooltips.
+pub fn rates(service: &Service, arch: Arch, instance: Option<&str>) -> Vec<String> {
+    let arm = arch == Arch::Arm64;
+    match service {
+        Service::AwsLambda(s) => vec![
+            price_line("Requests", &s.requests),
+            tiered_line("Duration", if arm { &s.duration_arm64 } else { &s.duration_x86_64 }),
+            price_line(
+                "Provisioned concurrency",
+                if arm {
+                    &s.provisioned_arm64
+                } else {
+                    &s.provisioned_x86_64
+                },
+            ),
+            allowance_line("Free requests", &s.free_requests),
+            allowance_line("Free compute", &s.free_compute),
+        ],
+        Service::AwsApiGatewayHttp(s) => vec![tiered_line("Requests", &s.requests)],
+        Service::AwsApiGatewayRest(s) => vec![
+            tiered_line("Requests", &s.requests),
+            price_line("Data out", &s.data_transfer_out),
+        ],
+        Service::AwsFunctionUrl(s) => vec![price_line("Requests", &s.requests)],
+        Service::AwsAlb(s) => vec![price_line("Hours", &s.hourly), price_line("LCU", &s.lcu)],
+        Service::AwsFargate(s) => vec![
+            price_line("vCPU", if arm { &s.vcpu_arm64 } else { &s.vcpu_x86_64 }),
+            price_line("Memory", if arm { &s.memory_arm64 } else { &s.memory_x86_64 }),
+            price_line("Ephemeral storage", &s.ephemeral_storage),
+        ],
+        Service::AwsEc2(s) => s
+            .instances
+            .iter()
+            .filter(|i| instance.is_none_or(|n| n == i.name))
+            .map(|i| {
+                price_line(
+                    &format!("{} ({} vCPU, {} GiB)", i.name, fmt::num(i.vcpu), fmt::num(i.memory_gib)),
+                    &i.hourly,
+                )
+            })
+            .collect(),
+        Service::GcpCloudRun(s) => vec![
+            price_line("vCPU (request-based)", &s.cpu_request_based),
+            price_line("Memory (request-based)", &s.memory_request_based),
+            price_line("Requests", &s.requests),
+            price_line("vCPU (instance-based)", &s.cpu_instance_based),
+            price_line("Memory (instance-based)", &s.memory_instance_based),
+        ],
+        Service::GcpCloudFunctions(s) => vec![
+            price_line("Invocations", &s.invocations),
+            price_line("Memory", &s.memory),
+            price_line("CPU", &s.cpu),
+        ],
+        Service::AzureFunctions(s) => vec![
+            price_line("Execution time", &s.execution_time),
+            price_line("Executions", &s.executions),
+            allowance_line("Free executions", &s.free_executions),
+        ],
+        Service::AzureFunctionsFlex(s) => vec![
+            price_line("On-demand time", &s.on_demand_time),
+            price_line("On-demand executions", &s.on_demand_executions),
+            price_line("Always-ready baseline", &s.always_ready_baseline),
+        ],
+        Service::AzureContainerApps(s) => vec![
+            price_line("vCPU active", &s.vcpu_active),
+            price_line("vCPU idle", &s.vcpu_idle),
+            price_line("Memory", &s.memory),
+            price_line("Requests", &s.requests),
+        ],
+        Service::CloudflareWorkers(s) => vec![
+            price_line("Subscription", &s.subscription),
+            price_line("Requests", &s.requests),
+            price_line("CPU time", &s.cpu_time),
+        ],
+    }
+}
+
+/// The catalog id that prices a front door.
+pub fn front_door_service(fd: FrontDoor) -> Option<&'static str> {
+    match fd {
+        FrontDoor::None => None,
+        FrontDoor::FunctionUrl => Some("aws-function-url"),
+        FrontDoor::ApiGatewayHttp => Some("aws-api-gateway-http"),
+        FrontDoor::ApiGatewayRest => Some("aws-api-gateway-rest"),
+        FrontDoor::Alb => Some("aws-alb"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{default_scenario, validate_scenario};
+
+    /// Every platform the Add menu can create validates, on every service that fits.
+    #[test]
+    fn every_addable_platform_validates() {
+        let cat = Catalog::builtin().unwrap();
+        let base = default_scenario(&cat).unwrap();
+        for kind in Kind::ALL {
+            for id in cat.ids_for(kind.role()) {
+                let instances: Vec<Option<String>> = match cat.get(id) {
+                    Some(Service::AwsEc2(e)) => e.instances.iter().map(|i| Some(i.name.clone())).collect(),
+                    _ => vec![None],
+                };
+                for inst in instances {
+                    let mut s = base.clone();
+                    let p = new_platform(kind, id, inst.as_deref(), &s, &cat).unwrap();
+                    s.platforms.push(p);
+                    let problems = validate_scenario(&s, &cat, None);
+                    assert!(problems.is_empty(), "{kind:?} {id} {inst:?}: {problems:?}");
+                }
+            }
+        }
+    }
+
+    /// Switching a platform to another service of its kind keeps it valid.
+    #[test]
+    fn fitting_to_another_service_validates() {
+        let cat = Catalog::builtin().unwrap();
+        let base = default_scenario(&cat).unwrap();
+        for (i, p) in base.platforms.iter().enumerate() {
+            for id in cat.ids_for(Kind::of(p).role()) {
+                let mut s = base.clone();
+                match &mut s.platforms[i] {
+                    Platform::Function(f) => f.service = id.to_string(),
+                    Platform::Container(c) => c.service = id.to_string(),
+                    Platform::Vm(v) => v.service = id.to_string(),
+                }
+                fit_to_service(&mut s.platforms[i], &cat);
+                let problems = validate_scenario(&s, &cat, None);
+                assert!(problems.is_empty(), "{} -> {id}: {problems:?}", p.name());
+            }
+        }
+        let names: Vec<String> = Kind::ALL.iter().map(|k| k.label().to_string()).collect();
+        assert_eq!(names, ["Function", "Container", "VM"]);
+        assert_eq!(unique_name("Lambda", &base), "Lambda 2");
+    }
+
+    #[test]
+    fn rates_name_their_source() {
+        let cat = Catalog::builtin().unwrap();
+        for s in cat.services() {
+            let lines = rates(s, Arch::X86_64, None);
+            assert!(!lines.is_empty(), "{}", s.id());
+            assert!(lines.iter().all(|l| l.contains("http")), "{}: {lines:?}", s.id());
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Files: opening and saving scenarios, trace files dropped or picked, the pricing folder,
+//! and the native file dialogs.
+//!
+//! The native dialogs (rfd) block, so they run on a thread of their own and their answer
+//! comes back through a channel; the window keeps repainting meanwhile. rfd returns
+//! `None` both when the user cancels and when no dialog could be shown (no desktop portal,
+//! no zenity); an answer that comes back faster than anyone could click is taken to mean
+//! the latter, and the app offers a path field instead.
+//!
+//! Owns: every read and write of user files. Must not: draw, or change the app state (it
+//! returns values; `commands` applies them).
+
+use super::state::PathPurpose;
+use crate::model::{self, Component, Scenario, TraceFormat};
+use crate::pricing::Catalog;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+/// A dialog that answers faster than this was not shown to anyone.
+pub const NO_DIALOG_BELOW: Duration = Duration::from_millis(250);
+
+/// Reads and validates a scenario. On failure, one line per problem as
+/// `file:line:col: field: message`.
+pub fn open_scenario(path: &Path, catalog: &Catalog) -> Result<Scenario, Vec<String>> {
+    model::load_scenario_file(path, catalog).map_err(|e| e.problems().iter().map(|p| p.to_string()).collect())
+}
+
+/// Saves atomically. Relative trace paths are rewritten when the folder changes, so the
+/// saved file still finds its traces.
+pub fn save_scenario(path: &Path, scenario: &Scenario, old_base: &Path) -> Result<Scenario, String> {
+    let mut s = scenario.clone();
+    let new_base = parent_dir(path);
+    rebase_traces(&mut s, old_base, &new_base);
+    model::save_scenario_file(path, &s).map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// Folder of a file path ("." for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Makes trace paths that were relative to `old_base` work from `new_base`: kept relative
+/// when the trace sits under the new folder, absolute otherwise.
+pub fn rebase_traces(s: &mut Scenario, old_base: &Path, new_base: &Path) {
+    let same = canonical(old_base) == canonical(new_base);
+    if same {
+        return;
+    }
+    for c in &mut s.traffic.components {
+        if let Component::Trace { path, .. } = c {
+            let p = Path::new(path.as_str());
+            if p.is_absolute() {
+                continue;
+            }
+            let full = canonical(&old_base.join(p));
+            *path = relative_to(&full, new_base);
+        }
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `full` relative to `base` when it lies under it, else `full` itself.
+pub fn relative_to(full: &Path, base: &Path) -> String {
+    let base = canonical(base);
+    match full.strip_prefix(&base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().to_string(),
+        _ => full.to_string_lossy().to_string(),
+    }
+}
+
+pub fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// A Trace component for a CSV file, after checking that it parses. Azure Functions 2019
+/// files (header `HashOwner,...`) are recognised; their rows are summed.
+pub fn trace_component(path: &Path, base: &Path) -> Result<Component, Vec<String>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| vec![format!("{shown}: cannot read: {e}")])?;
+    let text = String::from_utf8_lossy(&bytes);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let format = if first.trim_start().starts_with("HashOwner") {
+        TraceFormat::Azure2019
+    } else {
+        TraceFormat::Csv
+    };
+    let parsed = match format {
+        TraceFormat::Csv => crate::sim::trace::parse_csv(&text, path).map(|_| ()),
+        TraceFormat::Azure2019 => crate::sim::trace::parse_azure2019(&text, path, None, None).map(|_| ()),
+    };
+    parsed.map_err(|l| vec![l.to_string()])?;
+    Ok(Component::Trace {
+        path: relative_to(&canonical(path), base),
+        format,
+        function: None,
+        app: None,
+        scale: 1.0,
+    })
+}
+
+/// The built-in catalog plus a user's folder of price files.
+pub fn load_catalog(dir: &Path) -> Result<Catalog, String> {
+    let builtin = Catalog::builtin().map_err(|e| format!("built-in price catalog: {e}"))?;
+    builtin.with_dir(dir).map_err(|e| e.to_string())
+}
+
+/// A native dialog's answer.
+pub struct DialogAnswer {
+    pub purpose: PathPurpose,
+    pub path: Option<PathBuf>,
+    /// Answered too fast to have been shown: the dialog is unavailable.
+    pub unavailable: bool,
+}
+
+/// Native dialogs on a helper thread, one at a time.
+pub struct Dialogs {
+    enabled: bool,
+    busy: bool,
+    tx: Sender<DialogAnswer>,
+    rx: Receiver<DialogAnswer>,
+    repaint: Option<egui::Context>,
+}
+
+impl Dialogs {
+    /// `enabled: false` (tests) never calls rfd: every request is answered "unavailable".
+    pub fn new(enabled: bool, repaint: Option<egui::Context>) -> Dialogs {
+        let (tx, rx) = channel();
+        Dialogs {
+            enabled,
+            busy: false,
+            tx,
+            rx,
+            repaint,
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// Asks for a path. `start` is the folder to start in, `name` a suggested file name.
+    pub fn request(&mut self, purpose: PathPurpose, start: Option<PathBuf>, name: Option<String>) {
+        if self.busy {
+            return;
+        }
+        if !self.enabled {
+            let _ = self.tx.send(DialogAnswer {
+                purpose,
+                path: None,
+                unavailable: true,
+            });
+            return;
+        }
+        self.busy = true;
+        let tx = self.tx.clone();
+        let repaint = self.repaint.clone();
+        let spawned = std::thread::Builder::new()
+            .name("breakeven-dialog".into())
+            .spawn(move || {
+                let began = Instant::now();
+                let mut d = rfd::FileDialog::new().set_title(purpose.title());
+                if let Some(dir) = start {
+                    d = d.set_directory(dir);
+                }
+                if let Some(n) = name {
+                    d = d.set_file_name(n);
+                }
+                let path = match purpose {
+                    PathPurpose::Open => d
+                        .add_filter("Scenario (.ron)", &["ron"])
+                        .add_filter("All files", &["*"])
+                        .pick_file(),
+                    PathPurpose::SaveAs => d.add_filter("Scenario (.ron)", &["ron"]).save_file(),
+                    PathPurpose::PricingDir => d.pick_folder(),
+                    PathPurpose::Trace => d
+                        .add_filter("Trace (.csv)", &["csv"])
+                        .add_filter("All files", &["*"])
+                        .pick_file(),
+                };
+                let unavailable = path.is_none() && began.elapsed() < NO_DIALOG_BELOW;
+                let _ = tx.send(DialogAnswer {
+                    purpose,
+                    path,
+                    unavailable,
+                });
+                if let Some(ctx) = repaint {
+                    ctx.request_repaint();
+                }
+            });
+        if spawned.is_err() {
+            self.busy = false;
+            let _ = self.tx.send(DialogAnswer {
+                purpose,
+                path: None,
+                unavailable: true,
+            });
+        }
+    }
+
+    pub fn poll(&mut self) -> Option<DialogAnswer> {
+        let a = self.rx.try_recv().ok()?;
+        self.busy = false;
+        Some(a)
+    }
+}
+
+/// Save As adds `.ron` when the user typed a name without an extension.
+pub fn with_ron_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_none() {
+        path.with_extension("ron")
+    } else {
+        path
+    }
+}
+
+/// A file name for Save As, from the scenario name.
+pub fn suggested_file_name(s: &Scenario) -> String {
+    let mut out = String::new();
+    for c in s.name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "scenario.ron".into()
+    } else {
+        format!("{out}.ron")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_and_extensions() {
+        let cat = Catalog::builtin().unwrap();
+        let s = model::default_scenario(&cat).unwrap();
+        assert_eq!(suggested_file_name(&s), "startup-launch-a-viral-post.ron");
+        assert_eq!(with_ron_extension(PathBuf::from("/tmp/x")), PathBuf::from("/tmp/x.ron"));
+        assert!(has_extension(Path::new("a/B.RON"), "ron"));
+    }
+
+    #[test]
+    fn traces_follow_a_save_into_another_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::create_dir_all(a.join("traces")).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("traces/t.csv"), "timestamp,count\n0,1\n60,2\n").unwrap();
+        let c = trace_component(&a.join("traces/t.csv"), &a).unwrap();
+        let Component::Trace { path, format, .. } = &c else {
+            panic!()
+        };
+        assert_eq!(path, "traces/t.csv");
+        assert_eq!(*format, TraceFormat::Csv);
+        let cat = Catalog::builtin().unwrap();
+        let mut s = model::default_scenario(&cat).unwrap();
+        s.traffic.components = vec![c];
+        rebase_traces(&mut s, &a, &b);
+        let Component::Trace { path, .. } = &s.traffic.components[0] else {
+            panic!()
+        };
+        assert!(Path::new(path).is_absolute() && Path::new(path).is_file(), "{path}");
+        // and a broken trace is refused with its position
+        std::fs::write(a.join("bad.csv"), "timestamp,count\n0,1\n60,lots\n").unwrap();
+        let e = trace_component(&a.join("bad.csv"), &a).unwrap_err();
+        assert!(e[0].contains("bad.csv:3:"), "{e:?}");
+    }
+}

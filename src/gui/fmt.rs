@@ -1,0 +1,145 @@
+//! Number formatting shared by the verdict, tables, tooltips and plot axes.
+//!
+//! Owns: how money, shares, counts and durations read on screen. Must not: compute
+//! anything but text.
+
+/// Dollars: cents below $1,000, whole dollars with thousands separators above.
+pub fn money(usd: f64) -> String {
+    if !usd.is_finite() {
+        return "–".into();
+    }
+    let neg = usd < 0.0;
+    let a = usd.abs();
+    let body = if a >= 1000.0 {
+        group_thousands(a.round() as u64)
+    } else if a >= 0.01 || a == 0.0 {
+        format!("{a:.2}")
+    } else {
+        format!("{a:.4}")
+    };
+    format!("{}${body}", if neg { "-" } else { "" })
+}
+
+/// A share in 0..1 as a percentage with sensible precision ("0.42 %", "<0.01 %").
+pub fn pct(share: f64) -> String {
+    if !share.is_finite() {
+        return "–".into();
+    }
+    let p = share * 100.0;
+    if p == 0.0 {
+        "0 %".into()
+    } else if p < 0.01 {
+        "<0.01 %".into()
+    } else if p < 1.0 {
+        format!("{p:.2} %")
+    } else if p < 10.0 {
+        format!("{p:.1} %")
+    } else {
+        format!("{p:.0} %")
+    }
+}
+
+/// Whole numbers with thousands separators.
+pub fn count(n: u64) -> String {
+    group_thousands(n)
+}
+
+/// Large quantities in short form: 950, 12.3 k, 4.56 M, 1.2 B.
+pub fn short(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("{:.3} B", x / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.3} M", x / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1} k", x / 1e3)
+    } else if a >= 100.0 || x == x.round() {
+        format!("{x:.0}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// Milliseconds, switching to seconds above 10 s.
+pub fn ms(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v >= 10_000.0 {
+        let s = v / 1000.0;
+        if (s - s.round()).abs() < 1e-9 {
+            format!("{s:.0} s")
+        } else {
+            format!("{s:.1} s")
+        }
+    } else if v >= 100.0 || (v >= 1.0 && (v - v.round()).abs() < 1e-9) {
+        format!("{v:.0} ms")
+    } else if v >= 1.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.2} ms")
+    }
+}
+
+/// A ratio such as "3.2×".
+pub fn times(r: f64) -> String {
+    if !r.is_finite() {
+        "∞×".into()
+    } else if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.1}×")
+    }
+}
+
+/// A plain number without trailing zeros, for tooltips ("0.5", "1000", "1.25").
+pub fn num(x: f64) -> String {
+    if x == x.round() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(money(1234.4), "$1,234");
+        assert_eq!(money(12.345), "$12.35");
+        assert_eq!(money(0.0), "$0.00");
+        assert_eq!(money(0.004), "$0.0040");
+        assert_eq!(pct(0.0042), "0.42 %");
+        assert_eq!(pct(0.00001), "<0.01 %");
+        assert_eq!(pct(0.25), "25 %");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(short(2_500_000.0), "2.500 M");
+        assert_eq!(ms(1234.0), "1234 ms");
+        assert_eq!(ms(12_345.0), "12.3 s");
+        assert_eq!(ms(10.0), "10 ms");
+        assert_eq!(ms(10_000.0), "10 s");
+        assert_eq!(ms(12.26), "12.3 ms");
+        assert_eq!(times(3.21), "3.2×");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(1000.0), "1000");
+    }
+}

@@ -1,0 +1,621 @@
+//! The desktop application (eframe/egui): a thin shell over the core. It edits a
+//! `Scenario`, hands it to a background worker, and draws the results.
+//!
+//! One `App` holds all state. A frame: take what the worker and the file dialogs have
+//! finished; read shortcuts, dropped files and close requests; draw the panels (which only
+//! *collect* `Command`s, plus the editor's in-place value edits); apply the commands; close
+//! the undo gesture if the drag or typing ended. Nothing is computed while drawing: the
+//! worker simulates, and `ResultsView` derives every string and plot point once, when a
+//! result arrives.
+//!
+//! Files: `state` (plain data), `commands` (actions), `worker` (background simulation),
+//! `undo` (history), `editor` (left panel), `results` (derived data + central panel),
+//! `plots` (the charts), `chrome` (menus, shortcuts, status, notifications, dialogs),
+//! `files` (reading and writing, native dialogs), `defaults` (catalog-aware defaults and
+//! sourced rates), `verdict` (the one-line verdict), `fmt` (number formatting).
+
+pub mod chrome;
+pub mod commands;
+pub mod defaults;
+pub mod editor;
+pub mod files;
+pub mod fmt;
+pub mod plots;
+pub mod results;
+pub mod state;
+pub mod undo;
+pub mod verdict;
+pub mod worker;
+
+pub use commands::Command;
+pub use results::ResultsView;
+
+use crate::model::{self, Scenario};
+use crate::pricing::Catalog;
+use crate::sim::{Control, Mode, SimError};
+use state::{Document, Notifications, Problems, Settings, ThemeChoice, UiState};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use undo::History;
+use worker::{Job, Reply, Worker};
+
+/// Key of the settings in eframe's storage.
+pub const SETTINGS_KEY: &str = "breakeven-settings";
+
+/// Opens the window on the last scenario (or the built-in default) and runs until it is
+/// closed.
+pub fn run(catalog: Catalog, pricing_dir: Option<PathBuf>) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Breakeven")
+            .with_app_id("breakeven")
+            .with_inner_size([1560.0, 960.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Breakeven",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, catalog, pricing_dir)))),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// An exact simulation in progress.
+pub struct ExactRun {
+    pub generation: u64,
+    pub control: Control,
+    pub started: Instant,
+}
+
+/// What the results area shows.
+#[derive(Default)]
+pub struct SimState {
+    pub view: Option<ResultsView>,
+    pub exact: Option<ExactRun>,
+    /// The engine's error for a revision.
+    pub error: Option<(u64, String)>,
+}
+
+/// How an `App` is set up (tests use an inline worker and no native dialogs).
+pub struct Options {
+    pub inline_worker: bool,
+    pub native_dialogs: bool,
+    pub settings: Settings,
+    /// Asked to repaint when a background result or dialog answer is ready.
+    pub repaint: Option<egui::Context>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            inline_worker: true,
+            native_dialogs: false,
+            settings: Settings::default(),
+            repaint: None,
+        }
+    }
+}
+
+/// Build times of the last frames.
+#[derive(Default)]
+pub struct FrameStats {
+    times: std::collections::VecDeque<Duration>,
+}
+
+impl FrameStats {
+    const KEEP: usize = 120;
+    fn record(&mut self, d: Duration) {
+        self.times.push_back(d);
+        if self.times.len() > Self::KEEP {
+            self.times.pop_front();
+        }
+    }
+    /// (last, slowest) in ms.
+    pub fn summary(&self) -> Option<(f64, f64)> {
+        let last = self.times.back()?;
+        let max = self.times.iter().max()?;
+        Some((last.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3))
+    }
+}
+
+pub struct App {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) pricing_dir: Option<PathBuf>,
+    pub(crate) doc: Document,
+    /// The scenario as of the last recorded undo step.
+    pub(crate) committed: Scenario,
+    pub(crate) history: History<Scenario>,
+    pub(crate) problems: Problems,
+    pub(crate) sim: SimState,
+    pub(crate) worker: Worker,
+    pub(crate) dialogs: files::Dialogs,
+    pub(crate) notes: Notifications,
+    pub(crate) settings: Settings,
+    pub(crate) ui: UiState,
+    /// What to do once a Save As started from the unsaved-changes prompt succeeds.
+    pub(crate) after_save: Option<state::Pending>,
+    pub(crate) close_requested: bool,
+    pub(crate) revisions: u64,
+    last_title: String,
+    applied_theme: Option<ThemeChoice>,
+    frames: FrameStats,
+}
+
+/// A scenario with no platforms, the last resort when nothing else parses.
+const MINIMAL: &str = "Scenario(version: 1, name: \"Untitled scenario\", traffic: Traffic(components: [Constant(rps: 1.0)]), \
+    workload: Workload(duration_ms: Fixed(100.0), cpu_fraction: 0.5, cold_start_ms: Fixed(300.0)), platforms: [])";
+
+/// Both texts are fixed at compile time and a unit test parses them.
+fn catalog_free_minimal() -> Scenario {
+    match model::ron_options().from_str(MINIMAL) {
+        Ok(s) => s,
+        Err(e) => panic!("the built-in minimal scenario must parse: {e}"),
+    }
+}
+
+
+/// The built-in scenario without validation, for a catalog it does not fit (a user's
+/// pricing folder may replace a service): shown with its problems rather than not at all.
+fn default_unvalidated() -> Option<Scenario> {
+    const TEXT: &str = include_str!("../../scenarios/startup-launch.ron");
+    model::ron_options().from_str(TEXT).ok()
+}
+
+impl App {
+    /// The application as eframe starts it: settings from storage, a background worker.
+    pub fn new(cc: &eframe::CreationContext<'_>, catalog: Catalog, pricing_dir: Option<PathBuf>) -> App {
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+            .unwrap_or_default();
+        App::with_options(
+            catalog,
+            pricing_dir,
+            Options {
+                inline_worker: false,
+                native_dialogs: true,
+                settings,
+                repaint: Some(cc.egui_ctx.clone()),
+            },
+        )
+    }
+
+    /// The application for tests: built-in prices, default settings, results computed
+    /// inline (deterministic), no native dialogs.
+    pub fn for_tests() -> App {
+        let catalog = Catalog::builtin().unwrap_or_default();
+        App::with_options(catalog, None, Options::default())
+    }
+
+    pub fn with_options(catalog: Catalog, pricing_dir: Option<PathBuf>, opts: Options) -> App {
+        let mut notes = Notifications::default();
+        let mut settings = opts.settings;
+        let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes);
+        let worker = if opts.inline_worker {
+            Worker::inline()
+        } else {
+            Worker::threaded(opts.repaint.clone())
+        };
+        let mut app = App {
+            catalog: Arc::new(catalog),
+            pricing_dir,
+            committed: scenario.clone(),
+            doc: Document::new(scenario, path),
+            history: History::default(),
+            problems: Problems::default(),
+            sim: SimState::default(),
+            worker,
+            dialogs: files::Dialogs::new(opts.native_dialogs, opts.repaint),
+            notes,
+            settings,
+            ui: UiState {
+                editor_open: true,
+                ..Default::default()
+            },
+            after_save: None,
+            close_requested: false,
+            revisions: 1,
+            last_title: String::new(),
+            applied_theme: None,
+            frames: FrameStats::default(),
+        };
+        app.revalidate_and_simulate();
+        app
+    }
+
+    // --- read access (tests, benchmarks) ---
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.doc.scenario
+    }
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.doc.path.as_deref()
+    }
+    pub fn is_dirty(&self) -> bool {
+        self.doc.dirty()
+    }
+    pub fn title(&self) -> String {
+        self.doc.title()
+    }
+    pub fn results(&self) -> Option<&ResultsView> {
+        self.sim.view.as_ref()
+    }
+    /// True when the shown results are for the scenario as it is now.
+    pub fn results_current(&self) -> bool {
+        self.sim
+            .view
+            .as_ref()
+            .is_some_and(|v| v.generation == self.doc.revision)
+    }
+    pub fn problems(&self) -> &Problems {
+        &self.problems
+    }
+    pub fn notifications(&self) -> &[state::Note] {
+        &self.notes.items
+    }
+    pub fn undo_steps(&self) -> usize {
+        self.history.undo_len()
+    }
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    pub fn frame_stats(&self) -> &FrameStats {
+        &self.frames
+    }
+
+    /// A job for the current scenario.
+    pub(crate) fn job(&self, mode: Mode) -> Job {
+        Job {
+            generation: self.doc.revision,
+            mode,
+            scenario: self.doc.scenario.clone(),
+            base_dir: self.doc.base_dir(),
+            catalog: self.catalog.clone(),
+            control: Control::default(),
+        }
+    }
+
+    /// Validates the current scenario; simulates it (fast) when it is valid. A running
+    /// exact simulation of an older revision is cancelled.
+    pub(crate) fn revalidate_and_simulate(&mut self) {
+        let base = self.doc.base_dir();
+        self.problems = Problems::new(model::validate_scenario(&self.doc.scenario, &self.catalog, Some(&base)));
+        if let Some(run) = self.sim.exact.take() {
+            if run.generation == self.doc.revision {
+                self.sim.exact = Some(run);
+            } else {
+                run.control.request_cancel();
+                self.notes.info("Exact simulation cancelled: the scenario changed");
+            }
+        }
+        if self.problems.is_empty() {
+            let job = self.job(Mode::Fast);
+            self.worker.submit(job);
+        }
+    }
+
+    fn on_reply(&mut self, r: Reply) {
+        let slo = r.slo_ms;
+        match r.mode {
+            Mode::Exact => {
+                if self.sim.exact.as_ref().is_some_and(|e| e.generation == r.generation) {
+                    self.sim.exact = None;
+                }
+                match r.outcome {
+                    Err(SimError::Cancelled) => {}
+                    Err(e) => self.notes.error("The exact simulation failed", vec![e.to_string()]),
+                    Ok(res) if r.generation == self.doc.revision => {
+                        self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo));
+                        self.notes.info(format!(
+                            "Exact simulation done in {}",
+                            fmt::ms(r.elapsed.as_secs_f64() * 1e3)
+                        ));
+                    }
+                    Ok(_) => {}
+                }
+            }
+            Mode::Fast => match r.outcome {
+                Ok(res) => {
+                    if let Some(v) = &self.sim.view
+                        && (v.generation > r.generation || (v.generation == r.generation && v.mode == Mode::Exact))
+                    {
+                        return;
+                    }
+                    self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo));
+                    if self.sim.error.as_ref().is_some_and(|e| e.0 <= r.generation) {
+                        self.sim.error = None;
+                    }
+                }
+                Err(SimError::Cancelled) => {}
+                Err(e) => {
+                    let msg = e.to_string();
+                    if self.sim.error.as_ref().map(|x| &x.1) != Some(&msg) {
+                        self.notes.error("The simulation failed", vec![msg.clone()]);
+                    }
+                    self.sim.error = Some((r.generation, msg));
+                }
+            },
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            ctx.set_theme(match self.settings.theme {
+                ThemeChoice::Dark => egui::Theme::Dark,
+                ThemeChoice::Light => egui::Theme::Light,
+            });
+            self.applied_theme = Some(self.settings.theme);
+        }
+    }
+
+    /// One frame of the whole UI. Used by eframe and by the tests.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+
+        // 1. what finished in the background
+        for r in self.worker.poll() {
+            self.on_reply(r);
+        }
+        while let Some(a) = self.dialogs.poll() {
+            self.dialog_answer(a);
+        }
+        let info_shown = self.notes.expire(Instant::now());
+
+        // 2. input that is not a widget's
+        let mut cmds: Vec<Command> = Vec::new();
+        let modal_open = self.ui.confirm.is_some() || self.ui.prompt.is_some();
+        chrome::shortcuts(&ctx, modal_open, &mut cmds);
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            cmds.push(Command::Dropped(dropped));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.ui.allow_close && self.doc.dirty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            cmds.push(Command::Quit);
+        }
+
+        // 3. draw (collecting commands)
+        let fresh = self.results_current();
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            chrome::menu_bar(
+                ui,
+                chrome::MenuInfo {
+                    settings: &self.settings,
+                    can_undo: self.history.can_undo(),
+                    can_redo: self.history.can_redo(),
+                    exact_running: self.sim.exact.is_some(),
+                    can_simulate: self.problems.is_empty(),
+                    custom_pricing: self.pricing_dir.as_ref(),
+                    editor_open: &mut self.ui.editor_open,
+                    show_about: &mut self.ui.show_about,
+                },
+                &mut cmds,
+            )
+        });
+        let error_now = self
+            .sim
+            .error
+            .as_ref()
+            .filter(|e| e.0 == self.doc.revision)
+            .map(|e| e.1.clone());
+        let pricing = match &self.pricing_dir {
+            Some(d) => format!("prices: built-in + {}", d.display()),
+            None => "prices: built-in catalog".to_string(),
+        };
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            chrome::status_bar(
+                ui,
+                chrome::StatusInfo {
+                    file: self.doc.file_name(),
+                    dirty: self.doc.dirty(),
+                    sim: chrome::sim_status(
+                        fresh,
+                        self.sim.view.is_some(),
+                        self.problems.len(),
+                        self.sim.view.as_ref().map(|v| v.elapsed.as_secs_f64() * 1e3),
+                        error_now.as_deref(),
+                    ),
+                    exact_progress: self.sim.exact.as_ref().map(|e| e.control.progress()),
+                    pricing: &pricing,
+                    frame_ms: if self.settings.show_frame_time {
+                        self.frames.summary()
+                    } else {
+                        None
+                    },
+                },
+                &mut cmds,
+            )
+        });
+        if self.ui.editor_open {
+            egui::Panel::left("editor")
+                .resizable(true)
+                .default_size(440.0)
+                .size_range(320.0..=900.0)
+                .show(ui, |ui| {
+                    editor::show(
+                        ui,
+                        &mut self.doc.scenario,
+                        &editor::EditorCtx {
+                            catalog: &self.catalog,
+                            problems: &self.problems,
+                        },
+                        &mut cmds,
+                    )
+                });
+        }
+        if !self.notes.items.is_empty() || !self.problems.is_empty() {
+            egui::Panel::bottom("notifications")
+                .resizable(true)
+                .default_size(110.0)
+                .size_range(60.0..=420.0)
+                .show(ui, |ui| {
+                    chrome::notifications(ui, &self.notes, &self.problems, &mut cmds)
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            results::show(
+                ui,
+                &self.sim,
+                &results::Status {
+                    revision: self.doc.revision,
+                    problems: self.problems.len(),
+                    exact: self.sim.exact.as_ref(),
+                    error: error_now.as_deref(),
+                },
+                &mut self.ui,
+                &mut cmds,
+            )
+        });
+        if let Some(p) = &self.ui.confirm {
+            chrome::confirm_modal(&ctx, p, &self.doc.title(), &mut cmds);
+        }
+        if let Some(p) = &mut self.ui.prompt {
+            chrome::path_modal(&ctx, p, &mut cmds);
+        }
+        if self.ui.show_about {
+            chrome::about(&ctx, &mut self.ui.show_about);
+        }
+        drop_overlay(&ctx);
+
+        // 4. apply
+        self.apply(cmds);
+        let dragged = ctx.dragged_id().map(|i| i.value());
+        let focused = ctx.memory(|m| m.focused()).map(|i| i.value());
+        self.history.settle(|g| Some(g) == dragged || Some(g) == focused);
+
+        if self.close_requested {
+            self.close_requested = false;
+            if let Some(run) = self.sim.exact.take() {
+                run.control.request_cancel();
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let title = self.doc.title();
+        if title != self.last_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.last_title = title;
+        }
+        if self.sim.exact.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        } else if info_shown {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+        self.frames.record(started.elapsed());
+    }
+}
+
+/// The built-in scenario, or the last file if it still loads.
+fn initial_document(
+    catalog: &Catalog,
+    settings: &mut Settings,
+    notes: &mut Notifications,
+) -> (Scenario, Option<PathBuf>) {
+    if let Some(last) = settings.last_path.clone() {
+        match files::open_scenario(&last, catalog) {
+            Ok(s) => return (s, Some(last)),
+            Err(lines) => {
+                notes.warn(
+                    format!(
+                        "Could not reopen {}; starting from the built-in scenario",
+                        last.display()
+                    ),
+                    lines,
+                );
+                settings.last_path = None;
+            }
+        }
+    }
+    match model::default_scenario(catalog) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            notes.error(
+                "The built-in scenario does not fit the loaded prices",
+                e.problems().iter().map(|p| p.to_string()).collect(),
+            );
+            let s = default_unvalidated().unwrap_or_else(catalog_free_minimal);
+            (s, None)
+        }
+    }
+}
+
+/// A hint over the window while files are dragged onto it.
+fn drop_overlay(ctx: &egui::Context) {
+    let hovering: Vec<String> = ctx.input(|i| {
+        i.raw
+            .hovered_files
+            .iter()
+            .filter_map(|f| {
+                f.path
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().to_string())
+            })
+            .collect()
+    });
+    if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_overlay"),
+    ));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+    let text = if hovering.is_empty() {
+        "Drop a scenario (.ron) to open it, or a trace (.csv) to add it".to_string()
+    } else {
+        format!(
+            "Drop {}: a scenario (.ron) opens, a trace (.csv) is added to the traffic",
+            hovering.join(", ")
+        )
+    };
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(20.0),
+        egui::Color32::WHITE,
+    );
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.last_path = self
+            .doc
+            .path
+            .as_ref()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(run) = self.sim.exact.take() {
+            run.control.request_cancel();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fallback_scenarios_parse() {
+        assert!(super::default_unvalidated().is_some());
+        assert_eq!(super::catalog_free_minimal().name, "Untitled scenario");
+    }
+}

@@ -1,0 +1,560 @@
+//! The results area: display data derived once from a finished simulation, and the
+//! central panel (tab bar, status banner, Overview tab with the bills).
+//!
+//! Owns: `ResultsView` (every string and plot point the tabs show, computed when a result
+//! arrives) and the layout of the results. Must not: simulate or price (the worker does),
+//! or compute anything per frame beyond laying out what `ResultsView` holds.
+
+use super::commands::Command;
+use super::fmt;
+use super::plots;
+use super::state::{Tab, UiState};
+use super::verdict;
+use super::{ExactRun, SimState};
+use crate::billing::{Bill, cents, group};
+use crate::sim::{Mode, SimResult};
+use egui::{Color32, RichText};
+use egui_plot::PlotPoint;
+use rust_decimal::Decimal;
+use std::time::Duration;
+
+/// Colours of the platforms, in scenario order (readable on light and dark backgrounds).
+pub const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(66, 133, 244),
+    Color32::from_rgb(230, 81, 0),
+    Color32::from_rgb(52, 168, 83),
+    Color32::from_rgb(171, 71, 188),
+    Color32::from_rgb(0, 151, 167),
+    Color32::from_rgb(219, 68, 55),
+    Color32::from_rgb(190, 150, 0),
+    Color32::from_rgb(121, 85, 72),
+];
+
+/// Latency histogram bins per decade: the fast mode's histogram is a smooth estimate at
+/// coarser resolution than the exact mode's.
+pub fn latency_bins_per_decade(mode: Mode) -> f64 {
+    match mode {
+        Mode::Fast => 10.0,
+        Mode::Exact => 20.0,
+    }
+}
+
+pub struct ResultsView {
+    pub generation: u64,
+    pub mode: Mode,
+    pub elapsed: Duration,
+    pub horizon_days: f64,
+    pub slo_ms: Option<f64>,
+    pub verdict: String,
+    pub traffic: TrafficView,
+    pub platforms: Vec<PlatformView>,
+    /// Length of one series point, for axis labels ("per 60 min").
+    pub bucket_min: f64,
+    pub latency_bins_per_decade: f64,
+}
+
+pub struct TrafficView {
+    /// (label, value, explanation)
+    pub summary: Vec<(String, String, String)>,
+    /// Expected request rate, req/s by day.
+    pub rate: Vec<PlotPoint>,
+    /// The same with log10 of the rate (points at zero left out).
+    pub rate_log: Vec<PlotPoint>,
+    pub peak_rps: f64,
+}
+
+pub struct BillView {
+    pub heading: String,
+    /// item, quantity, unit, unit price, amount, note
+    pub lines: Vec<[String; 6]>,
+    pub total: String,
+}
+
+pub struct PlatformView {
+    pub name: String,
+    pub service: String,
+    pub kind: &'static str,
+    pub color: Color32,
+    pub total_usd: f64,
+    pub cheapest: bool,
+    /// The cells of the Overview table, in `SUMMARY_COLUMNS` order after the name.
+    pub cells: Vec<String>,
+    pub bill: BillView,
+    pub notes: Vec<String>,
+    pub served: Vec<PlotPoint>,
+    pub rejected: Vec<PlotPoint>,
+    pub any_rejected: bool,
+    /// Stacked instance bands: x (days), busy, busy + starting, busy + starting + idle.
+    pub xs: Vec<f64>,
+    pub zeros: Vec<f64>,
+    pub busy: Vec<f64>,
+    pub busy_starting: Vec<f64>,
+    pub live: Vec<f64>,
+    /// Cold starts (new environments or replicas) per hour.
+    pub cold_per_hour: Vec<PlotPoint>,
+    pub cold_total: u64,
+    /// Cumulative cost, USD by day.
+    pub cost: Vec<PlotPoint>,
+    /// Latency histogram outline: x = log10(ms), y = % of requests per bin.
+    pub latency: Vec<PlotPoint>,
+    /// p50, p95, p99 in ms.
+    pub percentiles: [f64; 3],
+}
+
+/// Overview table columns (header, explanation).
+pub const SUMMARY_COLUMNS: [(&str, &str); 12] = [
+    ("Platform", "Name in the scenario, and the service that runs it"),
+    ("Total", "Itemised bill for the whole horizon, USD"),
+    ("Per 1M requests", "Total divided by requests, per million"),
+    ("Served", "Requests completed"),
+    (
+        "Rejected",
+        "Throttled (concurrency or scaling limit), dropped (queue timeout) and failed (execution-time limit)",
+    ),
+    (
+        "Cold starts",
+        "New environments or replicas started, and their share of served requests",
+    ),
+    ("p50", "Median latency, cold starts and queueing included"),
+    ("p95", "95th percentile latency"),
+    ("p99", "99th percentile latency"),
+    (
+        "Over objective",
+        "Share of served requests slower than the latency objective",
+    ),
+    (
+        "Instances",
+        "Mean and peak live instances (environments, replicas or VMs)",
+    ),
+    (
+        "Utilisation",
+        "Requests in flight over the capacity of the live instances",
+    ),
+];
+
+fn qty(d: Decimal) -> String {
+    group(d.round_dp(3).normalize())
+}
+
+fn usd_exact(d: Decimal) -> String {
+    let r = cents(d);
+    let s = format!("{r:.2}");
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let n: Decimal = int.parse().unwrap_or_default();
+    format!("${}.{frac}", group(n))
+}
+
+fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
+    BillView {
+        heading: format!(
+            "{} ({}), {} days",
+            b.service_name,
+            if b.region.is_empty() { "region n/a" } else { &b.region },
+            fmt::num(horizon_days)
+        ),
+        lines: b
+            .lines
+            .iter()
+            .map(|l| {
+                [
+                    l.item.clone(),
+                    qty(l.quantity),
+                    l.unit.clone(),
+                    format!("${}", l.unit_price_usd.normalize()),
+                    usd_exact(l.amount_usd),
+                    l.note.clone(),
+                ]
+            })
+            .collect(),
+        total: usd_exact(b.total_usd()),
+    }
+}
+
+/// Re-bins the engine's fine log histogram into `per_decade` bins per decade and returns
+/// a step outline (x = log10 ms, y = % of requests).
+pub fn latency_outline(bars: &[crate::sim::histogram::Bar], per_decade: f64) -> Vec<PlotPoint> {
+    use std::collections::BTreeMap;
+    let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
+    for b in bars {
+        if !(b.low_ms > 0.0 && b.high_ms > 0.0 && b.share.is_finite()) {
+            continue;
+        }
+        let mid = (b.low_ms * b.high_ms).sqrt();
+        let k = (mid.log10() * per_decade).floor() as i64;
+        *bins.entry(k).or_default() += b.share * 100.0;
+    }
+    let mut out = Vec::with_capacity(bins.len() * 4);
+    let mut prev: Option<i64> = None;
+    for (&k, &v) in &bins {
+        let x0 = k as f64 / per_decade;
+        let x1 = (k + 1) as f64 / per_decade;
+        if prev != Some(k - 1) {
+            if let Some(p) = prev {
+                out.push(PlotPoint::new((p + 1) as f64 / per_decade, 0.0));
+            }
+            out.push(PlotPoint::new(x0, 0.0));
+        }
+        out.push(PlotPoint::new(x0, v));
+        out.push(PlotPoint::new(x1, v));
+        prev = Some(k);
+    }
+    if let Some(p) = prev {
+        out.push(PlotPoint::new((p + 1) as f64 / per_decade, 0.0));
+    }
+    out
+}
+
+impl ResultsView {
+    /// Everything the tabs draw, computed once when a result arrives.
+    pub fn new(r: &SimResult, generation: u64, elapsed: Duration, slo_ms: Option<f64>) -> ResultsView {
+        let day = 86_400.0;
+        let horizon_days = r.horizon_s / day;
+        let t = &r.traffic;
+        let bs = r.bucket_s;
+        let x_at = |b: usize| (b as f64 + 0.5) * bs / day;
+        let rate: Vec<PlotPoint> = t
+            .rate_rps
+            .iter()
+            .enumerate()
+            .map(|(b, v)| PlotPoint::new(x_at(b), *v))
+            .collect();
+        let rate_log = t
+            .rate_rps
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > 0.0)
+            .map(|(b, v)| PlotPoint::new(x_at(b), v.log10()))
+            .collect();
+        let traffic = TrafficView {
+            summary: vec![
+                (
+                    "Mean rate".into(),
+                    format!("{} req/s", fmt::short(t.mean_rps)),
+                    "Average over the horizon".into(),
+                ),
+                (
+                    "Peak rate".into(),
+                    format!("{} req/s", fmt::short(t.peak_rps)),
+                    "Highest rate of any stretch of the profile".into(),
+                ),
+                (
+                    "Peak / mean".into(),
+                    format!("{:.1}", t.peak_to_mean),
+                    "Burstiness: how far the peak is above the average".into(),
+                ),
+                (
+                    "Idle share".into(),
+                    fmt::pct(t.idle_share),
+                    "Share of the time with (almost) no traffic: what pay-per-use saves".into(),
+                ),
+                (
+                    "Requests".into(),
+                    fmt::short(t.expected_requests),
+                    "Expected requests over the horizon".into(),
+                ),
+                (
+                    "Per 30 days".into(),
+                    fmt::short(t.monthly_requests),
+                    "Mean rate times a 30-day month".into(),
+                ),
+            ],
+            rate,
+            rate_log,
+            peak_rps: t.peak_rps,
+        };
+        let cheapest = r.cheapest().map(|c| c.name.clone());
+        let platforms = r
+            .platforms
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let s = &p.series;
+                let n = s.busy.len().min(s.starting.len()).min(s.idle.len());
+                let pbs = if s.bucket_s > 0.0 { s.bucket_s } else { bs };
+                let px = |b: usize| (b as f64 + 0.5) * pbs / day;
+                let xs: Vec<f64> = (0..n).map(px).collect();
+                let busy: Vec<f64> = s.busy[..n].to_vec();
+                let busy_starting: Vec<f64> = (0..n).map(|b| s.busy[b] + s.starting[b]).collect();
+                let live: Vec<f64> = (0..n).map(|b| busy_starting[b] + s.idle[b]).collect();
+                let rejected: Vec<PlotPoint> = s
+                    .rejected_rps
+                    .iter()
+                    .enumerate()
+                    .map(|(b, v)| PlotPoint::new(px(b), *v))
+                    .collect();
+                let rejected_n = p.throttled + p.dropped + p.failed;
+                let over = match p.latency_ms.over_slo {
+                    Some(o) => fmt::pct(o),
+                    None => "no objective".into(),
+                };
+                PlatformView {
+                    name: p.name.clone(),
+                    service: p.service.clone(),
+                    kind: p.kind,
+                    color: PALETTE[i % PALETTE.len()],
+                    total_usd: p.total_usd,
+                    cheapest: cheapest.as_deref() == Some(p.name.as_str()),
+                    cells: vec![
+                        fmt::money(p.total_usd),
+                        fmt::money(p.cost_per_million_usd),
+                        fmt::count(p.served),
+                        if rejected_n == 0 {
+                            "0".into()
+                        } else {
+                            format!(
+                                "{} ({})",
+                                fmt::count(rejected_n),
+                                fmt::pct(rejected_n as f64 / p.requests.max(1) as f64)
+                            )
+                        },
+                        format!("{} ({})", fmt::count(p.cold_starts), fmt::pct(p.cold_start_rate)),
+                        fmt::ms(p.latency_ms.p50),
+                        fmt::ms(p.latency_ms.p95),
+                        fmt::ms(p.latency_ms.p99),
+                        over,
+                        format!("{:.1} / {}", p.mean_instances, p.peak_instances),
+                        fmt::pct(p.utilization),
+                    ],
+                    bill: bill_view(&p.bill, horizon_days),
+                    notes: p.notes.clone(),
+                    served: s
+                        .served_rps
+                        .iter()
+                        .enumerate()
+                        .map(|(b, v)| PlotPoint::new(px(b), *v))
+                        .collect(),
+                    any_rejected: s.rejected_rps.iter().any(|v| *v > 0.0),
+                    rejected,
+                    zeros: vec![0.0; n],
+                    xs,
+                    busy,
+                    busy_starting,
+                    live,
+                    cold_per_hour: s
+                        .cold_starts
+                        .iter()
+                        .enumerate()
+                        .map(|(b, v)| PlotPoint::new(px(b), v * 3600.0 / pbs))
+                        .collect(),
+                    cold_total: p.cold_starts,
+                    cost: s
+                        .cost_usd
+                        .iter()
+                        .map(|(t, usd)| PlotPoint::new(t / day, *usd))
+                        .collect(),
+                    latency: latency_outline(&p.histogram.bars(), latency_bins_per_decade(r.mode)),
+                    percentiles: [p.latency_ms.p50, p.latency_ms.p95, p.latency_ms.p99],
+                }
+            })
+            .collect();
+        ResultsView {
+            generation,
+            mode: r.mode,
+            elapsed,
+            horizon_days,
+            slo_ms,
+            verdict: verdict::verdict_for(r, slo_ms),
+            traffic,
+            platforms,
+            bucket_min: bs / 60.0,
+            latency_bins_per_decade: latency_bins_per_decade(r.mode),
+        }
+    }
+}
+
+/// What the central panel needs besides the results.
+pub struct Status<'a> {
+    pub revision: u64,
+    pub problems: usize,
+    pub exact: Option<&'a ExactRun>,
+    pub error: Option<&'a str>,
+}
+
+/// The central panel: a banner saying what the numbers are, the tab bar, the tab.
+pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState, cmds: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        for tab in Tab::ALL {
+            ui.selectable_value(&mut state.tab, tab, tab.title())
+                .on_hover_text(tab.help());
+        }
+    });
+    ui.separator();
+    let Some(view) = &sim.view else {
+        ui.add_space(20.0);
+        ui.vertical_centered(|ui| {
+            if st.problems > 0 {
+                ui.label(format!(
+                    "No results yet: the scenario has {} problem{} (see the editor and the notifications).",
+                    st.problems,
+                    if st.problems == 1 { "" } else { "s" }
+                ));
+            } else if let Some(e) = st.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            } else {
+                ui.spinner();
+                ui.label("Simulating…");
+            }
+        });
+        return;
+    };
+    let stale = view.generation != st.revision;
+    banner(ui, view, st, stale, cmds);
+    ui.add_space(4.0);
+    if stale {
+        // visibly marked until the new numbers arrive
+        ui.multiply_opacity(0.45);
+    }
+    match state.tab {
+        Tab::Overview => overview(ui, view),
+        Tab::Traffic => plots::traffic(ui, view, &mut state.traffic_log),
+        Tab::Instances => plots::instances(ui, view, &mut state.instances_platform),
+        Tab::Cost => plots::cumulative_cost(ui, view),
+        Tab::Latency => plots::latency(ui, view),
+    }
+}
+
+fn banner(ui: &mut egui::Ui, view: &ResultsView, st: &Status, stale: bool, cmds: &mut Vec<Command>) {
+    let visuals = ui.visuals().clone();
+    let fill = if stale {
+        visuals.warn_fg_color.gamma_multiply(0.15)
+    } else {
+        visuals.selection.bg_fill.gamma_multiply(0.25)
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(10, 6))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                let what = match view.mode {
+                    Mode::Fast => "Fast estimate",
+                    Mode::Exact => "Exact simulation",
+                };
+                ui.label(RichText::new(what).strong()).on_hover_text(match view.mode {
+                    Mode::Fast => "Expected values per stretch of time; updates as you edit. Run the exact simulation (Ctrl+R) for exact cold starts, queues and tails.",
+                    Mode::Exact => "Every request simulated.",
+                });
+                ui.label(format!(
+                    "· {} days · computed in {}",
+                    fmt::num(view.horizon_days),
+                    fmt::ms(view.elapsed.as_secs_f64() * 1000.0)
+                ));
+                if stale {
+                    let why = if st.problems > 0 {
+                        format!(
+                            "Out of date: the scenario has {} problem{}; these are the last valid results",
+                            st.problems,
+                            if st.problems == 1 { "" } else { "s" }
+                        )
+                    } else if let Some(e) = st.error {
+                        format!("Out of date: {e}")
+                    } else {
+                        "Out of date: updating…".to_string()
+                    };
+                    ui.colored_label(visuals.warn_fg_color, RichText::new(why).strong());
+                }
+                if let Some(run) = st.exact {
+                    ui.add(
+                        egui::ProgressBar::new(run.control.progress() as f32)
+                            .desired_width(140.0)
+                            .show_percentage(),
+                    )
+                    .on_hover_text("Exact simulation running");
+                    if ui.button("Cancel").on_hover_text("Stop the exact simulation").clicked() {
+                        cmds.push(Command::CancelExact);
+                    }
+                }
+            });
+            ui.label(RichText::new(&view.verdict).size(15.0));
+        });
+}
+
+fn overview(ui: &mut egui::Ui, view: &ResultsView) {
+    egui::ScrollArea::vertical()
+        .id_salt("overview_scroll")
+        .auto_shrink([false; 2])
+        .show(ui, |ui| {
+            plots::cost_bars(ui, view);
+            ui.add_space(6.0);
+            egui::ScrollArea::horizontal().id_salt("summary_h").show(ui, |ui| {
+                egui::Grid::new("summary_table")
+                    .striped(true)
+                    .num_columns(SUMMARY_COLUMNS.len())
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        for (h, help) in SUMMARY_COLUMNS {
+                            ui.label(RichText::new(h).strong()).on_hover_text(help);
+                        }
+                        ui.end_row();
+                        for p in &view.platforms {
+                            ui.horizontal(|ui| {
+                                let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                                ui.painter().rect_filled(rect, 2.0, p.color);
+                                let name = if p.cheapest {
+                                    RichText::new(&p.name).strong()
+                                } else {
+                                    RichText::new(&p.name)
+                                };
+                                ui.label(name).on_hover_text(format!("{} ({})", p.service, p.kind));
+                            });
+                            for (i, c) in p.cells.iter().enumerate() {
+                                if i == 0 && p.cheapest {
+                                    ui.label(RichText::new(c).strong()).on_hover_text("Cheapest");
+                                } else {
+                                    ui.label(c);
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+            ui.add_space(8.0);
+            ui.heading("Itemised bills");
+            for p in &view.platforms {
+                egui::CollapsingHeader::new(RichText::new(format!("{} — {}", p.name, p.bill.total)).strong())
+                    .id_salt(("bill", &p.name))
+                    .default_open(p.cheapest || view.platforms.len() <= 2)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(&p.bill.heading).weak());
+                        egui::Grid::new(("bill_grid", &p.name))
+                            .striped(true)
+                            .num_columns(6)
+                            .spacing([14.0, 3.0])
+                            .show(ui, |ui| {
+                                for h in ["Item", "Quantity", "Unit", "Unit price", "Amount", "Note"] {
+                                    ui.label(RichText::new(h).strong());
+                                }
+                                ui.end_row();
+                                for l in &p.bill.lines {
+                                    ui.label(&l[0]);
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(&l[1]);
+                                    });
+                                    ui.label(&l[2]);
+                                    ui.label(&l[3]);
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        ui.label(&l[4]);
+                                    });
+                                    // one line per bill line; the whole note on hover
+                                    ui.add(egui::Label::new(RichText::new(&l[5]).weak()).truncate())
+                                        .on_hover_text(&l[5]);
+                                    ui.end_row();
+                                }
+                                ui.label(RichText::new("Total").strong());
+                                ui.label("");
+                                ui.label("");
+                                ui.label("");
+                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                    ui.label(RichText::new(&p.bill.total).strong());
+                                });
+                                ui.label("");
+                                ui.end_row();
+                            });
+                        for n in &p.notes {
+                            ui.label(RichText::new(format!("Note: {n}")).color(ui.visuals().warn_fg_color));
+                        }
+                    });
+            }
+        });
+}

@@ -1,0 +1,298 @@
+//! The application state that is not the results: the open document, the settings that
+//! persist between runs, notifications, the current validation problems and the small
+//! bits of UI state (tab, open dialogs).
+//!
+//! Owns: plain data and the few rules on it (dirty, title, recent list). Must not: draw,
+//! read or write files, or simulate.
+
+use crate::model::{Problem, Scenario};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The scenario being edited and where it lives.
+pub struct Document {
+    pub scenario: Scenario,
+    pub path: Option<PathBuf>,
+    /// The scenario as last opened or saved; `None` when it was never saved (a new
+    /// document counts as saved until it is edited).
+    pub saved: Option<Scenario>,
+    /// Bumped on every change of `scenario`; results carry the revision they were
+    /// computed for, so stale ones can be told apart.
+    pub revision: u64,
+}
+
+impl Document {
+    pub fn new(scenario: Scenario, path: Option<PathBuf>) -> Document {
+        Document {
+            saved: Some(scenario.clone()),
+            scenario,
+            path,
+            revision: 1,
+        }
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.saved.as_ref() != Some(&self.scenario)
+    }
+
+    /// Window title: the scenario name, with `*` while there are unsaved changes.
+    pub fn title(&self) -> String {
+        let name = if self.scenario.name.trim().is_empty() {
+            "Untitled scenario"
+        } else {
+            self.scenario.name.trim()
+        };
+        if self.dirty() {
+            format!("{name} *")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Folder that relative trace paths are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        match self.path.as_ref().and_then(|p| p.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "not saved yet".into())
+    }
+}
+
+/// Settings kept between runs (eframe persistence). The window size is kept by eframe.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+    /// The scenario open when the app last closed; reopened if it still loads.
+    pub last_path: Option<PathBuf>,
+    pub theme: ThemeChoice,
+    pub show_frame_time: bool,
+}
+
+pub const MAX_RECENT: usize = 10;
+
+impl Settings {
+    pub fn remember(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path.clone());
+        self.recent.truncate(MAX_RECENT);
+        self.last_path = Some(path);
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum ThemeChoice {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub id: u64,
+    pub level: Level,
+    pub title: String,
+    /// Details, one per line (e.g. file:line:col messages).
+    pub lines: Vec<String>,
+    pub at: Instant,
+}
+
+/// Messages for the user. They are listed in a panel of their own and never take focus.
+#[derive(Default)]
+pub struct Notifications {
+    pub items: Vec<Note>,
+    next_id: u64,
+}
+
+/// Information fades after this; warnings and errors stay until dismissed.
+pub const INFO_LIFETIME: Duration = Duration::from_secs(8);
+const MAX_NOTES: usize = 50;
+
+impl Notifications {
+    pub fn push(&mut self, level: Level, title: impl Into<String>, lines: Vec<String>) {
+        self.next_id += 1;
+        self.items.push(Note {
+            id: self.next_id,
+            level,
+            title: title.into(),
+            lines,
+            at: Instant::now(),
+        });
+        if self.items.len() > MAX_NOTES {
+            self.items.remove(0);
+        }
+    }
+    pub fn info(&mut self, title: impl Into<String>) {
+        self.push(Level::Info, title, Vec::new());
+    }
+    pub fn warn(&mut self, title: impl Into<String>, lines: Vec<String>) {
+        self.push(Level::Warning, title, lines);
+    }
+    pub fn error(&mut self, title: impl Into<String>, lines: Vec<String>) {
+        self.push(Level::Error, title, lines);
+    }
+    pub fn dismiss(&mut self, id: u64) {
+        self.items.retain(|n| n.id != id);
+    }
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+    /// Drops information older than `INFO_LIFETIME`; true while some is still shown.
+    pub fn expire(&mut self, now: Instant) -> bool {
+        self.items
+            .retain(|n| n.level != Level::Info || now.duration_since(n.at) < INFO_LIFETIME);
+        self.items.iter().any(|n| n.level == Level::Info)
+    }
+}
+
+/// The validation problems of the current scenario, by field path.
+#[derive(Default, Clone, Debug)]
+pub struct Problems {
+    pub list: Vec<Problem>,
+    by_path: HashMap<String, Vec<usize>>,
+}
+
+impl Problems {
+    pub fn new(list: Vec<Problem>) -> Problems {
+        let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in list.iter().enumerate() {
+            by_path.entry(p.path.clone()).or_default().push(i);
+        }
+        Problems { list, by_path }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+    /// Messages for exactly this field.
+    pub fn at(&self, path: &str) -> impl Iterator<Item = &str> {
+        self.by_path
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.list[i].message.as_str())
+    }
+    /// How many problems concern this field or anything inside it.
+    pub fn count_under(&self, prefix: &str) -> usize {
+        self.list
+            .iter()
+            .filter(|p| {
+                p.path == prefix
+                    || p.path
+                        .strip_prefix(prefix)
+                        .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
+            })
+            .count()
+    }
+}
+
+/// The tabs of the results area. Add a variant and a line in `ALL` to add a tab.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Traffic,
+    Instances,
+    Cost,
+    Latency,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Traffic, Tab::Instances, Tab::Cost, Tab::Latency];
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Traffic => "Traffic",
+            Tab::Instances => "Instances",
+            Tab::Cost => "Cumulative cost",
+            Tab::Latency => "Latency",
+        }
+    }
+    pub fn help(self) -> &'static str {
+        match self {
+            Tab::Overview => "Cost per platform, the itemised bills, cold starts and latency percentiles",
+            Tab::Traffic => "Request rate over the horizon, and what each platform served or rejected",
+            Tab::Instances => "Busy, starting and idle instances and cold starts over time, per platform",
+            Tab::Cost => "How each platform's bill accumulates over the horizon",
+            Tab::Latency => "Distribution of request latency (log scale), with the objective",
+        }
+    }
+}
+
+/// An action that would discard unsaved changes, waiting for the user's answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    New,
+    OpenDialog,
+    OpenPath(PathBuf),
+    Quit,
+}
+
+/// What a typed path is for, when the native dialog is unavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+    PricingDir,
+    Trace,
+}
+
+impl PathPurpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            PathPurpose::Open => "Open scenario",
+            PathPurpose::SaveAs => "Save scenario as",
+            PathPurpose::PricingDir => "Load pricing folder",
+            PathPurpose::Trace => "Add trace file",
+        }
+    }
+    pub fn hint(self) -> &'static str {
+        match self {
+            PathPurpose::Open => "path/to/scenario.ron",
+            PathPurpose::SaveAs => "path/to/scenario.ron",
+            PathPurpose::PricingDir => "path/to/pricing-folder",
+            PathPurpose::Trace => "path/to/trace.csv",
+        }
+    }
+}
+
+pub struct PathPrompt {
+    pub purpose: PathPurpose,
+    pub text: String,
+    /// Why the prompt is shown (e.g. the dialog is unavailable).
+    pub reason: String,
+}
+
+#[derive(Default)]
+pub struct UiState {
+    pub tab: Tab,
+    /// Platform shown on the Instances tab (index into the results).
+    pub instances_platform: usize,
+    /// Traffic tab: logarithmic rate axis.
+    pub traffic_log: bool,
+    pub confirm: Option<Pending>,
+    pub prompt: Option<PathPrompt>,
+    pub show_about: bool,
+    pub allow_close: bool,
+    pub editor_open: bool,
+}
