@@ -375,3 +375,304 @@ fn adding_a_platform_from_the_catalog_and_disabling_it() {
     h.run();
     assert_eq!(h.state().scenario().platforms.len(), 4);
 }
+
+/// A file dropped on the window, as the windowing backend hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, App>, path: PathBuf) {
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path)));
+    h.step();
+    h.run();
+}
+
+#[test]
+fn dropping_a_trace_adds_it_and_dropping_a_scenario_opens_it() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/trace.csv");
+    drop_file(&mut h, trace.clone());
+    let comps = &h.state().scenario().traffic.components;
+    assert_eq!(comps.len(), 4);
+    match &comps[3] {
+        Component::Trace { path, format, .. } => {
+            assert_eq!(*format, breakeven::model::TraceFormat::Csv);
+            assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+            assert!(path.ends_with("trace.csv"));
+        }
+        c => panic!("{c:?}"),
+    }
+    assert!(h.state().results_current(), "the trace is simulated");
+    h.get_by_label("4. Trace");
+
+    // a scenario file opens (after asking about the unsaved trace)
+    drop_file(&mut h, scenarios_dir().join("iot-ingestion.ron"));
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert_eq!(
+        h.state().path(),
+        Some(scenarios_dir().join("iot-ingestion.ron").as_path())
+    );
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn the_exact_simulation_runs_on_request() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    // no spike and a short horizon keep the exact run quick
+    h.get_by_label("Remove component 2").click();
+    h.run();
+    h.get_by_label("Horizon").set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.run();
+    let r = h.state().results().unwrap();
+    assert_eq!(
+        r.mode,
+        breakeven::sim::Mode::Exact,
+        "{:?}",
+        h.state()
+            .notifications()
+            .iter()
+            .map(|n| (&n.title, &n.lines))
+            .collect::<Vec<_>>()
+    );
+    assert!(h.state().results_current());
+    h.get_by_label("Exact simulation");
+    // an edit goes back to fast estimates
+    h.get_by_label("Seed").set_value_accesskit(9.0);
+    h.run();
+    assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
+}
+
+#[test]
+fn a_pricing_folder_changes_the_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    // a negotiated Lambda price: requests at ten times the list price
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("pricing/aws-lambda.ron"))
+        .unwrap()
+        .replacen("usd: 0.0000002,", "usd: 0.000002,", 1);
+    std::fs::write(dir.path().join("lambda.ron"), text).unwrap();
+
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = lambda_total(h.state());
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Load pricing folder…").click();
+    h.run();
+    h.get_by_label("Path").focus();
+    h.step();
+    h.get_by_label("Path").type_text(&dir.path().display().to_string());
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    let after = lambda_total(h.state());
+    assert!(after > before + 1.0, "{before} -> {after}");
+    assert!(h.state().results_current());
+    h.get_by_label_contains("prices: built-in + ");
+
+    // a folder that does not parse leaves the prices as they were
+    std::fs::write(dir.path().join("broken.ron"), "PriceFile(provider: ").unwrap();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Load pricing folder…").click();
+    h.run();
+    h.get_by_label("Path").focus();
+    h.step();
+    h.get_by_label("Path").type_text(&dir.path().display().to_string());
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+    assert_eq!(lambda_total(h.state()), after);
+    assert!(
+        h.state()
+            .notifications()
+            .iter()
+            .any(|n| n.title.starts_with("Cannot load the pricing folder"))
+    );
+}
+
+#[test]
+fn the_last_scenario_reopens_if_it_still_loads() {
+    use breakeven::gui::{Options, state::Settings};
+    let cat = || breakeven::pricing::Catalog::builtin().unwrap();
+    let file = scenarios_dir().join("nightly-report.ron");
+    let settings = Settings {
+        last_path: Some(file.clone()),
+        ..Default::default()
+    };
+    let app = App::with_options(
+        cat(),
+        None,
+        Options {
+            settings,
+            ..Default::default()
+        },
+    );
+    assert_eq!(app.path(), Some(file.as_path()));
+    let mut h = harness(app);
+    h.run();
+    assert!(h.state().results_current());
+    assert_eq!(h.state().title(), h.state().scenario().name);
+
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.ron");
+    let settings = Settings {
+        last_path: Some(gone),
+        ..Default::default()
+    };
+    let app = App::with_options(
+        cat(),
+        None,
+        Options {
+            settings,
+            ..Default::default()
+        },
+    );
+    assert_eq!(app.path(), None);
+    assert_eq!(app.scenario().name, "Startup launch: a viral post");
+    assert!(
+        app.notifications()
+            .iter()
+            .any(|n| n.title.starts_with("Could not reopen"))
+    );
+}
+
+#[test]
+fn dragging_a_slider_is_one_undo_step() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = h.state().scenario().workload.cpu_fraction;
+    let rect = h
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "CPU share")
+        .rect();
+    let y = rect.center().y;
+    let x0 = rect.left() + 20.0;
+    h.hover_at(egui::pos2(x0, y));
+    h.drag_at(egui::pos2(x0, y));
+    h.step();
+    for k in 1..=15 {
+        h.hover_at(egui::pos2(x0 + 4.0 * k as f32, y));
+        h.step();
+    }
+    h.drop_at(egui::pos2(x0 + 60.0, y));
+    h.step();
+    h.run();
+    let after = h.state().scenario().workload.cpu_fraction;
+    assert_ne!(before, after, "the drag moved the slider");
+    assert_eq!(h.state().undo_steps(), 1, "one drag, one undo step");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().scenario().workload.cpu_fraction, before);
+}
+
+/// Frame time while dragging a slider on the default scenario, with the real background
+/// worker re-simulating every change. `cargo test --release --test gui -- --ignored
+/// --nocapture frame_time` prints the figures (see BENCHMARKS.md).
+#[test]
+#[ignore]
+fn frame_time_while_dragging_a_slider() {
+    use breakeven::gui::Options;
+    use std::time::{Duration, Instant};
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        Options {
+            inline_worker: false,
+            ..Default::default()
+        },
+    );
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1560.0, 960.0))
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app);
+    // wait for the first results
+    let start = Instant::now();
+    while h.state().results().is_none() && start.elapsed() < Duration::from_secs(10) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // idle frames first (nothing changes), for comparison
+    let mut idle_ms = Vec::new();
+    for _ in 0..60 {
+        h.step();
+        idle_ms.push(h.state().frame_stats().summary().unwrap().0);
+    }
+    let result = breakeven::sim::simulate(
+        h.state().scenario(),
+        std::path::Path::new("."),
+        &breakeven::pricing::Catalog::builtin().unwrap(),
+        breakeven::sim::Mode::Fast,
+    )
+    .unwrap();
+    let t = Instant::now();
+    let n = 50;
+    for _ in 0..n {
+        let _ = breakeven::gui::ResultsView::new(&result, 1, Duration::ZERO, Some(1000.0));
+    }
+    println!(
+        "deriving the display data of a result: {:.2} ms",
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    );
+    let rect = h
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "CPU share")
+        .rect();
+    let y = rect.center().y;
+    let x0 = rect.left() + 10.0;
+    h.hover_at(egui::pos2(x0, y));
+    h.drag_at(egui::pos2(x0, y));
+    h.step();
+    let mut ui_ms = Vec::new();
+    let mut tess_ms = Vec::new();
+    let mut results_seen = 0;
+    let mut last_gen = None;
+    for k in 0..240 {
+        // back and forth across the slider, one pixel per frame
+        let dx = (k % 120) as f32;
+        let x = if (k / 120) % 2 == 0 { x0 + dx } else { x0 + 120.0 - dx };
+        h.hover_at(egui::pos2(x, y));
+        h.step();
+        ui_ms.push(h.state().frame_stats().summary().unwrap().0);
+        let shapes = h.output().shapes.clone();
+        let t = Instant::now();
+        let _ = h.ctx.tessellate(shapes, 1.0);
+        tess_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let g = h.state().results().map(|r| r.generation);
+        if g != last_gen {
+            results_seen += 1;
+            last_gen = g;
+        }
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    h.drop_at(egui::pos2(x0, y));
+    h.step();
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        (mean, v[v.len() * 95 / 100], v[v.len() - 1])
+    };
+    let (im, ip95, imax) = stats(&mut idle_ms);
+    println!("idle frames: ui() mean {im:.2} ms, p95 {ip95:.2} ms, max {imax:.2} ms");
+    let (m, p95, max) = stats(&mut ui_ms);
+    let (tm, tp95, tmax) = stats(&mut tess_ms);
+    println!(
+        "frame time over {} drag frames: ui() mean {m:.2} ms, p95 {p95:.2} ms, max {max:.2} ms; \
+         tessellation mean {tm:.2} ms, p95 {tp95:.2} ms, max {tmax:.2} ms; {results_seen} new results shown; \
+         {} undo step(s)",
+        ui_ms.len(),
+        h.state().undo_steps()
+    );
+    assert!(results_seen > 1, "results kept arriving while dragging");
+    assert_eq!(h.state().undo_steps(), 1);
+}

@@ -156,7 +156,6 @@ fn catalog_free_minimal() -> Scenario {
     }
 }
 
-
 /// The built-in scenario without validation, for a catalog it does not fit (a user's
 /// pricing folder may replace a service): shown with its problems rather than not at all.
 fn default_unvalidated() -> Option<Scenario> {
@@ -507,7 +506,9 @@ impl App {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
         }
-        if self.sim.exact.is_some() {
+        if self.worker.has_ready() {
+            ctx.request_repaint();
+        } else if self.sim.exact.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         } else if info_shown {
             ctx.request_repaint_after(Duration::from_secs(1));

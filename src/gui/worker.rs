@@ -117,6 +117,11 @@ impl Worker {
         }
     }
 
+    /// True when an inline worker holds replies the next frame should pick up.
+    pub fn has_ready(&self) -> bool {
+        matches!(&self.backend, Backend::Inline { ready, .. } if !ready.is_empty())
+    }
+
     /// Replies that are ready, oldest first. Never blocks.
     pub fn poll(&mut self) -> Vec<Reply> {
         match &mut self.backend {
