@@ -676,3 +676,64 @@ fn frame_time_while_dragging_a_slider() {
     assert!(results_seen > 1, "results kept arriving while dragging");
     assert_eq!(h.state().undo_steps(), 1);
 }
+
+#[test]
+fn uncertainty_inputs_can_be_switched_on() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert!(h.state().scenario().uncertainty.is_none());
+    // at the bottom of the editor: click through accessibility (no scrolling needed)
+    h.get_by_label("Uncertainty").click_accesskit();
+    h.run();
+    h.get_by_label("Monte Carlo bands").click_accesskit();
+    h.run();
+    let u = h.state().scenario().uncertainty.clone().expect("switched on");
+    assert!(u.traffic.is_some() && u.duration.is_none());
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    h.get_by_label("Request duration").click_accesskit();
+    h.run();
+    assert!(h.state().scenario().uncertainty.as_ref().unwrap().duration.is_some());
+    h.get_by_label("Samples").set_value_accesskit(1000.0);
+    h.run();
+    assert_eq!(h.state().scenario().uncertainty.as_ref().unwrap().samples, 1000);
+    assert!(h.state().problems().is_empty());
+}
+
+#[test]
+fn save_from_the_unsaved_changes_prompt_then_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(App::for_tests());
+    h.run();
+    h.get_by_label("Seed").set_value_accesskit(11.0);
+    h.run();
+    // New -> Save -> (no dialog) path field -> Cancel: nothing happens, the edit stays
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().scenario().seed, 11);
+    assert!(h.state().is_dirty());
+
+    // New -> Save -> path -> saved, then the new scenario opens
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    h.get_by_label("Path").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    let target = dir.path().join("kept.ron");
+    h.get_by_label("Path").type_text(&target.display().to_string());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(target.is_file());
+    let cat = breakeven::pricing::Catalog::builtin().unwrap();
+    assert_eq!(breakeven::model::load_scenario_file(&target, &cat).unwrap().seed, 11);
+    assert_eq!(h.state().scenario().seed, 7, "then the new (default) scenario");
+    assert_eq!(h.state().path(), None);
+    assert!(!h.state().is_dirty());
+}

@@ -92,7 +92,11 @@ impl App {
             Command::BuiltinPricing => self.load_pricing(None),
             Command::Dropped(paths) => self.dropped(paths),
             Command::SubmitPath => self.submit_prompt(),
-            Command::ClosePrompt => self.ui.prompt = None,
+            Command::ClosePrompt => {
+                self.ui.prompt = None;
+                // a Save As abandoned: whatever waited for the save does not happen
+                self.after_save = None;
+            }
             Command::SaveThen(p) => {
                 self.ui.confirm = None;
                 if self.doc.path.is_some() {
@@ -288,7 +292,9 @@ impl App {
         };
         match loaded {
             Ok(cat) => {
+                self.catalog_view = defaults::CatalogView::new(&cat);
                 self.catalog = Arc::new(cat);
+                self.bump();
                 self.notes.info(match &dir {
                     Some(d) => format!("Prices from {} (on top of the built-in catalog)", d.display()),
                     None => "Built-in prices".to_string(),

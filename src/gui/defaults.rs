@@ -10,6 +10,7 @@ use crate::model::{
     VmPlatform,
 };
 use crate::pricing::{Allowance, Catalog, Price, Service, ServiceRole, TaskSize, Tiered};
+use std::collections::HashMap;
 
 /// The platform kinds, in the order of the Add menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,9 @@ impl Kind {
             Kind::Container => "Container",
             Kind::Vm => "VM",
         }
+    }
+    pub fn index(self) -> usize {
+        self as usize
     }
     pub fn of(p: &Platform) -> Kind {
         match p {
@@ -414,6 +418,249 @@ pub fn front_door_service(fd: FrontDoor) -> Option<&'static str> {
         FrontDoor::ApiGatewayHttp => Some("aws-api-gateway-http"),
         FrontDoor::ApiGatewayRest => Some("aws-api-gateway-rest"),
         FrontDoor::Alb => Some("aws-alb"),
+    }
+}
+
+/// Choices for a combo box: (value, text, tooltip).
+pub type Choices<T> = Vec<(T, String, String)>;
+
+/// An entry of the Add platform menu.
+pub struct AddEntry {
+    pub id: String,
+    pub label: String,
+    pub tip: String,
+    /// VM services: one entry per instance type (name, text, tooltip).
+    pub instances: Choices<String>,
+}
+
+/// Everything the editor shows about the catalog — combo box choices and sourced-rate
+/// tooltips — built once when the catalog is loaded, not per frame.
+pub struct CatalogView {
+    services: [Choices<String>; 3],
+    pub add_menu: Vec<(Kind, Vec<AddEntry>)>,
+    pub front_doors_lambda: Choices<FrontDoor>,
+    pub front_doors: Choices<FrontDoor>,
+    pub arch: Choices<Arch>,
+    pub purchase: Choices<Purchase>,
+    service_tips: HashMap<(String, Arch), String>,
+    instances: HashMap<String, Choices<String>>,
+    instance_tips: HashMap<(String, String), String>,
+    fn_memory: HashMap<String, Choices<u32>>,
+    vcpu_sizes: HashMap<String, Choices<f64>>,
+    task_memory: HashMap<(String, u64), Choices<f64>>,
+}
+
+fn vcpu_key(v: f64) -> u64 {
+    (v * 1000.0).round() as u64
+}
+
+impl CatalogView {
+    pub fn new(cat: &Catalog) -> CatalogView {
+        let mut services: [Choices<String>; 3] = Default::default();
+        let mut add_menu = Vec::new();
+        let mut instances = HashMap::new();
+        let mut instance_tips = HashMap::new();
+        for kind in Kind::ALL {
+            let mut entries = Vec::new();
+            for id in cat.ids_for(kind.role()) {
+                let Some(s) = cat.get(id) else { continue };
+                let tip = rates(s, Arch::X86_64, None).join("\n");
+                services[kind.index()].push((id.to_string(), format!("{} ({id})", s.name()), tip.clone()));
+                let mut inst_choices = Vec::new();
+                if let Service::AwsEc2(ec2) = s {
+                    for inst in &ec2.instances {
+                        inst_choices.push((
+                            inst.name.clone(),
+                            format!(
+                                "{} — {} vCPU, {} GiB, ${}/h",
+                                inst.name,
+                                fmt::num(inst.vcpu),
+                                fmt::num(inst.memory_gib),
+                                inst.hourly.usd.normalize()
+                            ),
+                            format!(
+                                "{}, on demand, {}; effective {}; {} ({:?})",
+                                inst.arch.label(),
+                                inst.hourly.region,
+                                inst.hourly.effective,
+                                inst.hourly.source,
+                                inst.hourly.status
+                            ),
+                        ));
+                        instance_tips.insert(
+                            (id.to_string(), inst.name.clone()),
+                            format!(
+                                "Instance type and its on-demand rate:\n{}",
+                                rates(s, Arch::X86_64, Some(&inst.name)).join("\n")
+                            ),
+                        );
+                    }
+                    instances.insert(id.to_string(), inst_choices.clone());
+                }
+                entries.push(AddEntry {
+                    id: id.to_string(),
+                    label: if kind == Kind::Vm {
+                        s.name().to_string()
+                    } else {
+                        format!("{} ({id})", s.name())
+                    },
+                    tip,
+                    instances: inst_choices,
+                });
+            }
+            add_menu.push((kind, entries));
+        }
+        let mut service_tips = HashMap::new();
+        let mut fn_memory = HashMap::new();
+        let mut vcpu_sizes = HashMap::new();
+        let mut task_memory = HashMap::new();
+        for s in cat.services() {
+            for arch in [Arch::X86_64, Arch::Arm64] {
+                service_tips.insert(
+                    (s.id().to_string(), arch),
+                    format!(
+                        "The service that runs this platform. Rates from the catalog:\n{}",
+                        rates(s, arch, None).join("\n")
+                    ),
+                );
+            }
+            if let Some(lim) = s.function_limits()
+                && !lim.memory_sizes_mb.is_empty()
+            {
+                let choices = lim
+                    .memory_sizes_mb
+                    .iter()
+                    .map(|m| {
+                        (
+                            *m,
+                            format!("{m} MB"),
+                            format!("{} vCPU", fmt::num(lim.vcpu_for_memory(*m))),
+                        )
+                    })
+                    .collect();
+                fn_memory.insert(s.id().to_string(), choices);
+            }
+            if let Some(lim) = s.container_limits()
+                && !lim.sizes.is_empty()
+            {
+                let choices = lim
+                    .sizes
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.vcpu,
+                            format!("{} vCPU", fmt::num(t.vcpu)),
+                            format!(
+                                "{} to {} GB memory",
+                                fmt::num(t.memory_min_gb),
+                                fmt::num(t.memory_max_gb)
+                            ),
+                        )
+                    })
+                    .collect();
+                vcpu_sizes.insert(s.id().to_string(), choices);
+                for t in &lim.sizes {
+                    let mem = memory_choices(t)
+                        .into_iter()
+                        .map(|m| (m, format!("{} GB", fmt::num(m)), String::new()))
+                        .collect();
+                    task_memory.insert((s.id().to_string(), vcpu_key(t.vcpu)), mem);
+                }
+            }
+        }
+        let front = |lambda: bool| {
+            let mut out = vec![(
+                FrontDoor::None,
+                "None".to_string(),
+                "Reached directly (or by an event trigger); nothing extra billed".to_string(),
+            )];
+            for (fd, text) in [
+                (FrontDoor::FunctionUrl, "Lambda function URL"),
+                (FrontDoor::ApiGatewayHttp, "API Gateway HTTP API"),
+                (FrontDoor::ApiGatewayRest, "API Gateway REST API"),
+                (FrontDoor::Alb, "Application Load Balancer"),
+            ] {
+                if fd == FrontDoor::FunctionUrl && !lambda {
+                    continue;
+                }
+                let tip = front_door_service(fd)
+                    .and_then(|id| cat.get(id))
+                    .map(|s| rates(s, Arch::X86_64, None).join("\n"))
+                    .unwrap_or_else(|| "not in the loaded catalog".into());
+                out.push((fd, text.to_string(), tip));
+            }
+            out
+        };
+        let assumption = "Committed-use discount (rate from the catalog; an assumption unless you load your own)";
+        CatalogView {
+            services,
+            add_menu,
+            front_doors_lambda: front(true),
+            front_doors: front(false),
+            arch: vec![
+                (Arch::X86_64, "x86_64".into(), "Intel/AMD".into()),
+                (
+                    Arch::Arm64,
+                    "arm64 (Graviton)".into(),
+                    "AWS Graviton: cheaper per GB-second or vCPU-hour on Lambda and Fargate".into(),
+                ),
+            ],
+            purchase: vec![
+                (Purchase::OnDemand, "On demand".into(), "List price".into()),
+                (Purchase::Savings1y, "Savings plan, 1 year".into(), assumption.into()),
+                (Purchase::Savings3y, "Savings plan, 3 years".into(), assumption.into()),
+                (
+                    Purchase::Spot,
+                    "Spot".into(),
+                    "Spare capacity at a discount; can be interrupted (not simulated)".into(),
+                ),
+            ],
+            service_tips,
+            instances,
+            instance_tips,
+            fn_memory,
+            vcpu_sizes,
+            task_memory,
+        }
+    }
+
+    pub fn services(&self, kind: Kind) -> &[(String, String, String)] {
+        &self.services[kind.index()]
+    }
+
+    pub fn service_tip(&self, id: &str, arch: Arch) -> &str {
+        self.service_tips
+            .get(&(id.to_string(), arch))
+            .map(String::as_str)
+            .unwrap_or("The service that runs this platform (not in the loaded catalog)")
+    }
+
+    pub fn instances(&self, id: &str) -> &[(String, String, String)] {
+        self.instances.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn instance_tip(&self, id: &str, instance: &str) -> &str {
+        self.instance_tips
+            .get(&(id.to_string(), instance.to_string()))
+            .map(String::as_str)
+            .unwrap_or("Instance type (not in the loaded catalog)")
+    }
+
+    /// Fixed memory sizes of a function service (None: any size in its range).
+    pub fn function_memory(&self, id: &str) -> Option<&[(u32, String, String)]> {
+        self.fn_memory.get(id).map(Vec::as_slice)
+    }
+
+    /// Fixed task sizes of a container service (None: any vCPU in its range).
+    pub fn vcpu_sizes(&self, id: &str) -> Option<&[(f64, String, String)]> {
+        self.vcpu_sizes.get(id).map(Vec::as_slice)
+    }
+
+    pub fn task_memory(&self, id: &str, vcpu: f64) -> &[(f64, String, String)] {
+        self.task_memory
+            .get(&(id.to_string(), vcpu_key(vcpu)))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 

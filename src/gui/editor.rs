@@ -12,18 +12,20 @@
 //! touch files (it reads the problems computed by the app).
 
 use super::commands::Command;
-use super::defaults::{self, COMPONENT_KINDS, Kind};
+use super::defaults::{self, COMPONENT_KINDS, CatalogView, Kind};
 use super::fmt;
 use super::state::Problems;
 use crate::model::{
-    Arch, Arrivals, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor, FunctionPlatform, Limits,
-    Platform, Purchase, Scenario, TraceFormat, VmPlatform,
+    Arch, Arrivals, Component, ContainerBilling, ContainerPlatform, Dist, FunctionPlatform, Limits, Platform, Scenario,
+    TraceFormat, Uncertainty, VmPlatform,
 };
 use crate::pricing::{Catalog, Service};
 use egui::{Response, RichText, Ui};
 
 pub struct EditorCtx<'a> {
     pub catalog: &'a Catalog,
+    /// Choices and tooltips from the catalog, built once per catalog.
+    pub view: &'a CatalogView,
     pub problems: &'a Problems,
 }
 
@@ -245,7 +247,7 @@ impl Ed<'_, '_> {
         }
         ui.end_row();
         let lo = if allow_zero { 0.0 } else { 1e-3 };
-        let what = label.to_lowercase();
+        let what = label.trim().to_lowercase();
         match d {
             Dist::Fixed(x) => self.num(ui, "    value", &format!("The {what}, {unit}"), path, x, lo, max, unit),
             Dist::Exponential { mean } => self.num(
@@ -262,7 +264,7 @@ impl Ed<'_, '_> {
                 self.num(
                     ui,
                     "    median",
-                    &format!("Median {what} (half are faster), {unit}"),
+                    &format!("Median {what} (half are below), {unit}"),
                     &format!("{path}.median"),
                     median,
                     lo,
@@ -272,7 +274,7 @@ impl Ed<'_, '_> {
                 self.num(
                     ui,
                     "    p99",
-                    &format!("99th percentile of the {what} (1 in 100 is slower), {unit}; at least the median"),
+                    &format!("99th percentile of the {what} (1 in 100 is above), {unit}; at least the median"),
                     &format!("{path}.p99"),
                     p99,
                     lo,
@@ -379,22 +381,120 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, cx: &EditorCtx, cmds: &mut Vec<Comman
             section(ui, "Platforms", cx.problems.count_under("platforms"), |ui| {
                 platforms(ui, &mut ed, s)
             });
+            let n = cx.problems.count_under("uncertainty");
+            egui::CollapsingHeader::new(section_title(ui, "Uncertainty", n))
+                .id_salt(("section", "Uncertainty"))
+                .default_open(n > 0)
+                .show(ui, |ui| uncertainty(ui, &mut ed, s));
             ui.add_space(20.0);
         });
 }
 
-fn section(ui: &mut Ui, title: &str, problems: usize, body: impl FnOnce(&mut Ui)) {
-    let mut text = RichText::new(title).strong().size(15.0);
+fn section_title(ui: &Ui, title: &str, problems: usize) -> RichText {
     if problems > 0 {
-        text = RichText::new(format!("{title}  ⚠ {problems}"))
+        RichText::new(format!("{title}  ⚠ {problems}"))
             .strong()
             .size(15.0)
-            .color(ui.visuals().error_fg_color);
+            .color(ui.visuals().error_fg_color)
+    } else {
+        RichText::new(title).strong().size(15.0)
     }
-    egui::CollapsingHeader::new(text)
+}
+
+fn section(ui: &mut Ui, title: &str, problems: usize, body: impl FnOnce(&mut Ui)) {
+    egui::CollapsingHeader::new(section_title(ui, title, problems))
         .id_salt(("section", title))
         .default_open(true)
         .show(ui, body);
+}
+
+/// Uncertain inputs for the analysis' Monte Carlo bands: multipliers around 1.
+fn uncertainty(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
+    ui.label(
+        RichText::new(
+            "Multipliers drawn per Monte Carlo sample, for bands around costs and crossovers in the analysis. \
+             The results here are for the scenario as written.",
+        )
+        .weak(),
+    );
+    let help = "Draw uncertain inputs from distributions (multipliers around 1) for Monte Carlo bands";
+    let mut on = s.uncertainty.is_some();
+    let r = ui.checkbox(&mut on, "Monte Carlo bands").on_hover_text(help);
+    if r.changed() {
+        s.uncertainty = on.then_some(Uncertainty {
+            traffic: Some(Dist::LogNormal { median: 1.0, p99: 2.0 }),
+            duration: None,
+            cold_start: None,
+            keep_alive: None,
+            samples: 200,
+        });
+        ed.discrete(true);
+    }
+    let Some(u) = &mut s.uncertainty else { return };
+    grid("uncertainty_grid").show(ui, |ui| {
+        let factors: [(&str, &str, &str, &mut Option<Dist>); 4] = [
+            (
+                "traffic",
+                "Traffic volume",
+                "Multiplies the whole traffic volume",
+                &mut u.traffic,
+            ),
+            (
+                "duration",
+                "Request duration",
+                "Multiplies request durations",
+                &mut u.duration,
+            ),
+            (
+                "cold_start",
+                "Cold-start time",
+                "Multiplies cold-start times",
+                &mut u.cold_start,
+            ),
+            (
+                "keep_alive",
+                "Keep-alive",
+                "Multiplies function keep-alive times",
+                &mut u.keep_alive,
+            ),
+        ];
+        for (key, label, help, d) in factors {
+            let mut vary = d.is_some();
+            let l = ui.label(label).on_hover_text(help);
+            let r = ui
+                .checkbox(&mut vary, "uncertain")
+                .labelled_by(l.id)
+                .on_hover_text(format!("{help}; off: fixed as written"));
+            if r.changed() {
+                *d = vary.then_some(Dist::LogNormal { median: 1.0, p99: 1.5 });
+                ed.discrete(true);
+            }
+            ui.end_row();
+            if let Some(d) = d {
+                ed.dist(
+                    ui,
+                    &format!("unc_{key}"),
+                    "    factor",
+                    &format!("{help}: a multiplier, 1 = as written"),
+                    &format!("uncertainty.{key}"),
+                    d,
+                    "×",
+                    false,
+                    1000.0,
+                );
+            }
+        }
+        ed.int(
+            ui,
+            "Samples",
+            "Monte Carlo samples (1 to 5,000); more give smoother bands and take longer",
+            "uncertainty.samples",
+            &mut u.samples,
+            1,
+            5000,
+            "",
+        );
+    });
 }
 
 fn scenario_fields(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
@@ -950,137 +1050,36 @@ fn p_name_hint(i: usize) -> String {
 }
 
 fn add_platform_menu(ui: &mut Ui, ed: &mut Ed) {
-    let cat = ed.cx.catalog;
-    for kind in Kind::ALL {
+    let view = ed.cx.view;
+    for (kind, entries) in &view.add_menu {
+        let kind = *kind;
         ui.menu_button(kind.label(), |ui| {
-            for id in cat.ids_for(kind.role()) {
-                let Some(service) = cat.get(id) else { continue };
-                match (kind, service) {
-                    (Kind::Vm, Service::AwsEc2(ec2)) => {
-                        ui.menu_button(service.name(), |ui| {
-                            for inst in &ec2.instances {
-                                let text = format!(
-                                    "{} — {} vCPU, {} GiB, ${}/h",
-                                    inst.name,
-                                    fmt::num(inst.vcpu),
-                                    fmt::num(inst.memory_gib),
-                                    inst.hourly.usd.normalize()
-                                );
-                                if ui
-                                    .button(text)
-                                    .on_hover_text(format!(
-                                        "{:?}, on demand, {}; {} ({:?})",
-                                        inst.arch, inst.hourly.region, inst.hourly.source, inst.hourly.status
-                                    ))
-                                    .clicked()
-                                {
-                                    ed.cmds.push(Command::AddPlatform {
-                                        kind,
-                                        service: id.to_string(),
-                                        instance: Some(inst.name.clone()),
-                                    });
-                                    ui.close();
-                                }
-                            }
+            for e in entries {
+                if e.instances.is_empty() {
+                    if ui.button(&e.label).on_hover_text(&e.tip).clicked() {
+                        ed.cmds.push(Command::AddPlatform {
+                            kind,
+                            service: e.id.clone(),
+                            instance: None,
                         });
+                        ui.close();
                     }
-                    _ => {
-                        if ui
-                            .button(format!("{} ({id})", service.name()))
-                            .on_hover_text(defaults::rates(service, Arch::X86_64, None).join("\n"))
-                            .clicked()
-                        {
+                    continue;
+                }
+                ui.menu_button(&e.label, |ui| {
+                    for (name, text, tip) in &e.instances {
+                        if ui.button(text).on_hover_text(tip).clicked() {
                             ed.cmds.push(Command::AddPlatform {
                                 kind,
-                                service: id.to_string(),
-                                instance: None,
+                                service: e.id.clone(),
+                                instance: Some(name.clone()),
                             });
                             ui.close();
                         }
                     }
-                }
+                });
             }
         });
-    }
-}
-
-fn service_options(cat: &Catalog, kind: Kind) -> Vec<(String, String, String)> {
-    cat.ids_for(kind.role())
-        .into_iter()
-        .filter_map(|id| {
-            let s = cat.get(id)?;
-            Some((
-                id.to_string(),
-                format!("{} ({id})", s.name()),
-                defaults::rates(s, Arch::X86_64, None).join("\n"),
-            ))
-        })
-        .collect()
-}
-
-fn front_door_options(cat: &Catalog, lambda: bool) -> Vec<(FrontDoor, String, String)> {
-    let mut out = vec![(
-        FrontDoor::None,
-        "None".to_string(),
-        "Reached directly (or by an event trigger); nothing extra billed".to_string(),
-    )];
-    for (fd, text) in [
-        (FrontDoor::FunctionUrl, "Lambda function URL"),
-        (FrontDoor::ApiGatewayHttp, "API Gateway HTTP API"),
-        (FrontDoor::ApiGatewayRest, "API Gateway REST API"),
-        (FrontDoor::Alb, "Application Load Balancer"),
-    ] {
-        if fd == FrontDoor::FunctionUrl && !lambda {
-            continue;
-        }
-        let tip = defaults::front_door_service(fd)
-            .and_then(|id| cat.get(id))
-            .map(|s| defaults::rates(s, Arch::X86_64, None).join("\n"))
-            .unwrap_or_else(|| "not in the loaded catalog".into());
-        out.push((fd, text.to_string(), tip));
-    }
-    out
-}
-
-fn arch_options() -> Vec<(Arch, String, String)> {
-    vec![
-        (Arch::X86_64, "x86_64".into(), "Intel/AMD".into()),
-        (
-            Arch::Arm64,
-            "arm64 (Graviton)".into(),
-            "AWS Graviton: cheaper per GB-second or vCPU-hour on Lambda and Fargate".into(),
-        ),
-    ]
-}
-
-fn purchase_options() -> Vec<(Purchase, String, String)> {
-    vec![
-        (Purchase::OnDemand, "On demand".into(), "List price".into()),
-        (
-            Purchase::Savings1y,
-            "Savings plan, 1 year".into(),
-            "Committed-use discount (rate from the catalog; an assumption unless you load your own)".into(),
-        ),
-        (
-            Purchase::Savings3y,
-            "Savings plan, 3 years".into(),
-            "Committed-use discount (rate from the catalog; an assumption unless you load your own)".into(),
-        ),
-        (
-            Purchase::Spot,
-            "Spot".into(),
-            "Spare capacity at a discount; can be interrupted (not simulated)".into(),
-        ),
-    ]
-}
-
-fn service_tooltip(service: Option<&Service>, arch: Arch, instance: Option<&str>) -> String {
-    match service {
-        Some(s) => format!(
-            "The service that runs this platform. Rates from the catalog:\n{}",
-            defaults::rates(s, arch, instance).join("\n")
-        ),
-        None => "The service that runs this platform (not in the loaded catalog)".into(),
     }
 }
 
@@ -1094,16 +1093,15 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
         &p("name"),
         &mut f.name,
     );
-    let service = cat.get(&f.service);
-    let services = service_options(cat, Kind::Function);
+    let view = ed.cx.view;
     if ed.choice(
         ui,
         ("fn_service", i),
         "Service",
-        &service_tooltip(service, f.arch, None),
+        view.service_tip(&f.service, f.arch),
         &p("service"),
         &mut f.service,
-        &services,
+        view.services(Kind::Function),
         true,
     ) {
         ed.cmds.push(Command::FitPlatform(i));
@@ -1118,22 +1116,11 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
         "CPU architecture: priced differently on AWS Lambda (arm64 is cheaper per GB-second); other function services ignore it",
         &p("arch"),
         &mut f.arch,
-        &arch_options(),
+        &view.arch,
         true,
     );
-    match lim {
-        Some(lim) if !lim.memory_sizes_mb.is_empty() => {
-            let opts: Vec<(u32, String, String)> = lim
-                .memory_sizes_mb
-                .iter()
-                .map(|m| {
-                    (
-                        *m,
-                        format!("{m} MB"),
-                        format!("{} vCPU", fmt::num(lim.vcpu_for_memory(*m))),
-                    )
-                })
-                .collect();
+    match (lim, view.function_memory(&f.service)) {
+        (Some(lim), Some(opts)) => {
             ed.choice(
                 ui,
                 ("fn_mem", i),
@@ -1144,11 +1131,11 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
                 ),
                 &p("memory_mb"),
                 &mut f.memory_mb,
-                &opts,
+                opts,
                 true,
             );
         }
-        Some(lim) => {
+        (Some(lim), None) => {
             let help = format!(
                 "Memory of an environment, MB ({} to {} MB); the CPU grows with it{}. Billed per GB-second. Source: {}",
                 lim.memory_min_mb,
@@ -1169,7 +1156,7 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
                 "MB",
             );
         }
-        None => {
+        (None, _) => {
             ed.int(
                 ui,
                 "Memory (MB)",
@@ -1278,7 +1265,11 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
         "How the platform is reached from the internet; often decides the answer",
         &p("front_door"),
         &mut f.front_door,
-        &front_door_options(cat, is_lambda),
+        if is_lambda {
+            &view.front_doors_lambda
+        } else {
+            &view.front_doors
+        },
         true,
     );
     ed.checkbox(
@@ -1300,15 +1291,15 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
         &p("name"),
         &mut c.name,
     );
-    let service = cat.get(&c.service);
+    let view = ed.cx.view;
     if ed.choice(
         ui,
         ("ct_service", i),
         "Service",
-        &service_tooltip(service, c.arch, None),
+        view.service_tip(&c.service, c.arch),
         &p("service"),
         &mut c.service,
-        &service_options(cat, Kind::Container),
+        view.services(Kind::Container),
         true,
     ) {
         ed.cmds.push(Command::FitPlatform(i));
@@ -1324,27 +1315,12 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
         "CPU architecture: Fargate prices arm64 (Graviton) lower; other services ignore it",
         &p("arch"),
         &mut c.arch,
-        &arch_options(),
+        &view.arch,
         true,
     );
     let src = lim.map(|l| l.source.as_str()).unwrap_or("the catalog");
-    match lim {
-        Some(lim) if !lim.sizes.is_empty() => {
-            let opts: Vec<(f64, String, String)> = lim
-                .sizes
-                .iter()
-                .map(|t| {
-                    (
-                        t.vcpu,
-                        format!("{} vCPU", fmt::num(t.vcpu)),
-                        format!(
-                            "{} to {} GB memory",
-                            fmt::num(t.memory_min_gb),
-                            fmt::num(t.memory_max_gb)
-                        ),
-                    )
-                })
-                .collect();
+    match (lim, view.vcpu_sizes(&c.service)) {
+        (Some(_), Some(opts)) => {
             if ed.choice(
                 ui,
                 ("ct_vcpu", i),
@@ -1352,18 +1328,12 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
                 &format!("vCPUs per replica; this service offers fixed task sizes. Source: {src}"),
                 &p("vcpu"),
                 &mut c.vcpu,
-                &opts,
+                opts,
                 true,
             ) {
                 ed.cmds.push(Command::FitPlatform(i));
             }
-            let size = lim.sizes.iter().find(|t| (t.vcpu - c.vcpu).abs() < 1e-9);
-            let mem: Vec<(f64, String, String)> = size
-                .map(defaults::memory_choices)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| (m, format!("{} GB", fmt::num(m)), String::new()))
-                .collect();
+            let mem = view.task_memory(&c.service, c.vcpu);
             ed.choice(
                 ui,
                 ("ct_mem", i),
@@ -1371,7 +1341,7 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
                 &format!("Memory per replica, GB: the sizes allowed with this many vCPUs. Source: {src}"),
                 &p("memory_gb"),
                 &mut c.memory_gb,
-                &mem,
+                mem,
                 true,
             );
         }
@@ -1459,7 +1429,7 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
         "Purchase option; Savings plans and Spot apply to Fargate (discounts from the catalog)",
         &p("purchase"),
         &mut c.purchase,
-        &purchase_options(),
+        &view.purchase,
         is_fargate,
     );
     ed.choice(
@@ -1469,7 +1439,7 @@ fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i:
         "How the platform is reached from the internet; an ALB adds an hourly charge plus LCUs",
         &p("front_door"),
         &mut c.front_door,
-        &front_door_options(cat, false),
+        &view.front_doors,
         true,
     );
     ed.checkbox(
@@ -1567,7 +1537,6 @@ fn fleet_common(ui: &mut Ui, ed: &mut Ed, path: &str, f: &mut FleetFields) {
 }
 
 fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
-    let cat = ed.cx.catalog;
     let p = |x: &str| format!("{path}.{x}");
     ed.text(
         ui,
@@ -1576,61 +1545,27 @@ fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
         &p("name"),
         &mut v.name,
     );
-    let service = cat.get(&v.service);
+    let view = ed.cx.view;
     if ed.choice(
         ui,
         ("vm_service", i),
         "Service",
-        &service_tooltip(service, Arch::X86_64, Some(&v.instance)),
+        view.service_tip(&v.service, Arch::X86_64),
         &p("service"),
         &mut v.service,
-        &service_options(cat, Kind::Vm),
+        view.services(Kind::Vm),
         true,
     ) {
         ed.cmds.push(Command::FitPlatform(i));
     }
-    let instances: Vec<(String, String, String)> = match cat.get(&v.service) {
-        Some(Service::AwsEc2(ec2)) => ec2
-            .instances
-            .iter()
-            .map(|inst| {
-                (
-                    inst.name.clone(),
-                    format!(
-                        "{} — {} vCPU, {} GiB, ${}/h",
-                        inst.name,
-                        fmt::num(inst.vcpu),
-                        fmt::num(inst.memory_gib),
-                        inst.hourly.usd.normalize()
-                    ),
-                    format!(
-                        "{}, {}; effective {}; {} ({:?})",
-                        inst.arch.label(),
-                        inst.hourly.region,
-                        inst.hourly.effective,
-                        inst.hourly.source,
-                        inst.hourly.status
-                    ),
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let inst_help = match cat.get(&v.service) {
-        Some(s) => format!(
-            "Instance type and its on-demand rate:\n{}",
-            defaults::rates(s, Arch::X86_64, Some(&v.instance)).join("\n")
-        ),
-        None => "Instance type".into(),
-    };
     ed.choice(
         ui,
         ("vm_inst", i),
         "Instance",
-        &inst_help,
+        view.instance_tip(&v.service, &v.instance),
         &p("instance"),
         &mut v.instance,
-        &instances,
+        view.instances(&v.service),
         true,
     );
     ed.int(
@@ -1665,7 +1600,7 @@ fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
         "Purchase option: savings plans and Spot discounts come from the catalog (planning assumptions unless you load your own rates)",
         &p("purchase"),
         &mut v.purchase,
-        &purchase_options(),
+        &view.purchase,
         true,
     );
     ed.choice(
@@ -1675,7 +1610,7 @@ fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
         "How the VMs are reached; an ALB adds an hourly charge plus LCUs",
         &p("front_door"),
         &mut v.front_door,
-        &front_door_options(cat, false),
+        &view.front_doors,
         true,
     );
 }

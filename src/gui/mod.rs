@@ -123,6 +123,8 @@ impl FrameStats {
 
 pub struct App {
     pub(crate) catalog: Arc<Catalog>,
+    /// The editor's view of the catalog (choices, sourced tooltips), rebuilt with it.
+    pub(crate) catalog_view: defaults::CatalogView,
     pub(crate) pricing_dir: Option<PathBuf>,
     pub(crate) doc: Document,
     /// The scenario as of the last recorded undo step.
@@ -199,6 +201,7 @@ impl App {
             Worker::threaded(opts.repaint.clone())
         };
         let mut app = App {
+            catalog_view: defaults::CatalogView::new(&catalog),
             catalog: Arc::new(catalog),
             pricing_dir,
             committed: scenario.clone(),
@@ -448,6 +451,7 @@ impl App {
                         &mut self.doc.scenario,
                         &editor::EditorCtx {
                             catalog: &self.catalog,
+                            view: &self.catalog_view,
                             problems: &self.problems,
                         },
                         &mut cmds,
