@@ -163,6 +163,11 @@ fn scenarios_dir() -> PathBuf {
 
 /// Opens `path` through File > Open… (no native dialog in tests: the path field).
 fn open_through_menu(h: &mut Harness<'_, App>, path: &std::path::Path) {
+    open_through_menu_with(h, path, false)
+}
+
+/// As `open_through_menu`; `enter` submits the path with the Enter key.
+fn open_through_menu_with(h: &mut Harness<'_, App>, path: &std::path::Path, enter: bool) {
     h.get_by_label("File").click();
     h.run();
     h.get_by_label_contains("Open…").click();
@@ -183,7 +188,11 @@ fn open_through_menu(h: &mut Harness<'_, App>, path: &std::path::Path) {
     h.step();
     h.get_by_label("Path").type_text(&path.display().to_string());
     h.run();
-    h.get_by_label("Open").click();
+    if enter {
+        h.key_press(egui::Key::Enter);
+    } else {
+        h.get_by_label("Open").click();
+    }
     h.run();
 }
 
@@ -223,7 +232,7 @@ fn a_broken_file_shows_its_problems_and_keeps_the_scenario() {
     h.get_by_label("Memory (MB)").set_value_accesskit(512.0);
     h.run();
     let edited = h.state().scenario().clone();
-    open_through_menu(&mut h, &bad);
+    open_through_menu_with(&mut h, &bad, true);
 
     assert_eq!(h.state().scenario(), &edited, "the current scenario is untouched");
     assert!(h.state().is_dirty());

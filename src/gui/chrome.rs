@@ -344,10 +344,12 @@ pub fn path_modal(ctx: &egui::Context, prompt: &mut PathPrompt, cmds: &mut Vec<C
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(l.id);
-        if !te.has_focus() && ui.memory(|m| m.focused().is_none()) {
-            te.request_focus();
-        }
         let enter = te.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        if !prompt.focused {
+            // type straight away; later the user may move the focus elsewhere
+            te.request_focus();
+            prompt.focused = true;
+        }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             if ui.button(verb).clicked() || enter {

@@ -382,6 +382,7 @@ impl App {
                     purpose: a.purpose,
                     text,
                     reason: "The system file dialog is unavailable: type a path.".into(),
+                    focused: false,
                 });
             }
             None => {

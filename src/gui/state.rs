@@ -281,6 +281,8 @@ pub struct PathPrompt {
     pub text: String,
     /// Why the prompt is shown (e.g. the dialog is unavailable).
     pub reason: String,
+    /// The text field has been given the keyboard focus once.
+    pub focused: bool,
 }
 
 #[derive(Default)]

@@ -143,6 +143,14 @@ impl Drop for Worker {
 
 fn worker_loop(jobs: Receiver<Job>, replies: Sender<Reply>, repaint: Option<egui::Context>) {
     let mut traces = TraceStore::default();
+    // Fast runs follow every edit: they leave one core to the UI thread so that dragging
+    // stays smooth. (Exact runs, asked for explicitly, use every core.)
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.saturating_sub(1).max(1))
+        .thread_name(|i| format!("breakeven-fast-{i}"))
+        .build()
+        .ok();
     let notify = |reply: Reply, replies: &Sender<Reply>| {
         let _ = replies.send(reply);
         if let Some(ctx) = &repaint {
@@ -205,7 +213,11 @@ fn worker_loop(jobs: Receiver<Job>, replies: Sender<Reply>, repaint: Option<egui
             }
         }
         if let Some(job) = fast {
-            notify(compute(&job, &mut traces), &replies);
+            let reply = match &pool {
+                Some(pool) => pool.install(|| compute(&job, &mut traces)),
+                None => compute(&job, &mut traces),
+            };
+            notify(reply, &replies);
         }
     }
 }
