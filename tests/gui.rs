@@ -746,3 +746,52 @@ fn save_from_the_unsaved_changes_prompt_then_continues() {
     assert_eq!(h.state().path(), None);
     assert!(!h.state().is_dirty());
 }
+
+#[test]
+fn an_exact_run_can_be_cancelled_and_the_window_stays_responsive() {
+    use breakeven::gui::Options;
+    use std::time::{Duration, Instant};
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        Options {
+            inline_worker: false,
+            ..Default::default()
+        },
+    );
+    let mut h = harness(app);
+    let wait = |h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool| {
+        let start = Instant::now();
+        while !done(h.state()) && start.elapsed() < Duration::from_secs(30) {
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(done(h.state()), "timed out");
+    };
+    wait(&mut h, &|a| a.results_current());
+    // the default scenario's exact run takes seconds: cancel it from the banner
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.step();
+    h.step();
+    let t = Instant::now();
+    h.step();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "frames do not wait for the run"
+    );
+    h.get_by_label("Cancel").click();
+    h.step();
+    h.step();
+    assert!(
+        h.state()
+            .notifications()
+            .iter()
+            .any(|n| n.title == "Exact run cancelled")
+    );
+    assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
+    // edits still simulate (fast) afterwards
+    h.get_by_label("Seed").set_value_accesskit(3.0);
+    h.step();
+    wait(&mut h, &|a| a.results_current() && a.scenario().seed == 3);
+    assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
+}

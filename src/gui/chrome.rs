@@ -211,6 +211,7 @@ pub fn status_bar(ui: &mut Ui, s: StatusInfo, cmds: &mut Vec<Command>) {
                 .on_hover_text("Exact simulation progress");
             if ui
                 .small_button("Cancel")
+                .accessible_name("Cancel the exact simulation")
                 .on_hover_text("Stop the exact simulation")
                 .clicked()
             {
@@ -397,7 +398,7 @@ pub fn sim_status(
     fresh: bool,
     has_view: bool,
     problems: usize,
-    elapsed_ms: Option<f64>,
+    elapsed: Option<std::time::Duration>,
     error: Option<&str>,
 ) -> String {
     if problems > 0 {
@@ -409,8 +410,8 @@ pub fn sim_status(
     if let Some(e) = error {
         return format!("Simulation failed: {e}");
     }
-    match (fresh, has_view, elapsed_ms) {
-        (true, true, Some(ms)) => format!("Up to date ({})", fmt::ms(ms)),
+    match (fresh, has_view, elapsed) {
+        (true, true, Some(d)) => format!("Up to date (computed in {})", fmt::elapsed(d)),
         _ => "Simulating…".into(),
     }
 }

@@ -85,6 +85,18 @@ pub fn ms(v: f64) -> String {
     }
 }
 
+/// A computing time: milliseconds below a second, then seconds.
+pub fn elapsed(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{} min {:.0} s", (ms / 60_000.0).floor(), (ms % 60_000.0) / 1000.0)
+    }
+}
+
 /// A ratio such as "3.2×".
 pub fn times(r: f64) -> String {
     if !r.is_finite() {
@@ -139,6 +151,9 @@ mod tests {
         assert_eq!(ms(10_000.0), "10 s");
         assert_eq!(ms(12.26), "12.3 ms");
         assert_eq!(times(3.21), "3.2×");
+        assert_eq!(elapsed(std::time::Duration::from_millis(6306)), "6.3 s");
+        assert_eq!(elapsed(std::time::Duration::from_millis(36)), "36 ms");
+        assert_eq!(elapsed(std::time::Duration::from_secs(75)), "1 min 15 s");
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(1000.0), "1000");
     }

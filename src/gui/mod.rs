@@ -311,10 +311,8 @@ impl App {
                     Err(e) => self.notes.error("The exact simulation failed", vec![e.to_string()]),
                     Ok(res) if r.generation == self.doc.revision => {
                         self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo));
-                        self.notes.info(format!(
-                            "Exact simulation done in {}",
-                            fmt::ms(r.elapsed.as_secs_f64() * 1e3)
-                        ));
+                        self.notes
+                            .info(format!("Exact simulation done in {}", fmt::elapsed(r.elapsed)));
                     }
                     Ok(_) => {}
                 }
@@ -426,7 +424,7 @@ impl App {
                         fresh,
                         self.sim.view.is_some(),
                         self.problems.len(),
-                        self.sim.view.as_ref().map(|v| v.elapsed.as_secs_f64() * 1e3),
+                        self.sim.view.as_ref().map(|v| v.elapsed),
                         error_now.as_deref(),
                     ),
                     exact_progress: self.sim.exact.as_ref().map(|e| e.control.progress()),

@@ -438,7 +438,7 @@ fn banner(ui: &mut egui::Ui, view: &ResultsView, st: &Status, stale: bool, cmds:
                 ui.label(format!(
                     "· {} days · computed in {}",
                     fmt::num(view.horizon_days),
-                    fmt::ms(view.elapsed.as_secs_f64() * 1000.0)
+                    fmt::elapsed(view.elapsed)
                 ));
                 if stale {
                     let why = if st.problems > 0 {
