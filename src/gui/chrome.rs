@@ -344,7 +344,8 @@ pub fn path_modal(ctx: &egui::Context, prompt: &mut PathPrompt, cmds: &mut Vec<C
                     .hint_text(prompt.purpose.hint())
                     .desired_width(f32::INFINITY),
             )
-            .labelled_by(l.id);
+            .labelled_by(l.id)
+            .on_hover_text("An absolute path, or one relative to the folder Breakeven was started in; ~/ is your home folder. Enter confirms.");
         let enter = te.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if !prompt.focused {
             // type straight away; later the user may move the focus elsewhere

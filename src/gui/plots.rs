@@ -44,7 +44,7 @@ fn points(v: &[PlotPoint]) -> PlotPoints<'_> {
 /// Total cost per platform, with the amount above each bar.
 pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView) {
     let ps = &view.platforms;
-    let max = ps.iter().map(|p| p.total_usd).fold(0.0, f64::max);
+    let max = view.max_total_usd;
     let text_color = ui.visuals().strong_text_color();
     Plot::new("cost_bars")
         .height(230.0)

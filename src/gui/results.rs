@@ -51,6 +51,8 @@ pub struct ResultsView {
     /// Length of one series point, for axis labels ("per 60 min").
     pub bucket_min: f64,
     pub latency_bins_per_decade: f64,
+    /// Highest total of any platform (the bar chart's scale).
+    pub max_total_usd: f64,
 }
 
 pub struct TrafficView {
@@ -358,6 +360,7 @@ impl ResultsView {
             platforms,
             bucket_min: bs / 60.0,
             latency_bins_per_decade: latency_bins_per_decade(r.mode),
+            max_total_usd: r.platforms.iter().map(|p| p.total_usd).fold(0.0, f64::max),
         }
     }
 }
