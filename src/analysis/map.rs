@@ -39,13 +39,31 @@ pub struct CheapestMap {
 
 fn log_grid(min: f64, max: f64, n: usize) -> Vec<f64> {
     let n = n.max(2);
-    (0..n).map(|i| (min.ln() + (max.ln() - min.ln()) * i as f64 / (n - 1) as f64).exp()).collect()
+    (0..n)
+        .map(|i| (min.ln() + (max.ln() - min.ln()) * i as f64 / (n - 1) as f64).exp())
+        .collect()
 }
 
-pub fn cheapest_map(p: &Prepared, catalog: &Catalog, axes: MapAxes, nx: usize, ny: usize) -> Result<CheapestMap, SimError> {
+pub fn cheapest_map(
+    p: &Prepared,
+    catalog: &Catalog,
+    axes: MapAxes,
+    nx: usize,
+    ny: usize,
+) -> Result<CheapestMap, SimError> {
     let (x, y, xl, yl) = match axes {
-        MapAxes::VolumeByBurstiness => (log_grid(1e-2, 1e2, nx), log_grid(1.0, 100.0, ny), "traffic scale", "peak-to-mean ratio"),
-        MapAxes::MemoryByDuration => (log_grid(128.0, 10240.0, nx), log_grid(0.1, 10.0, ny), "function memory (MB)", "duration scale"),
+        MapAxes::VolumeByBurstiness => (
+            log_grid(1e-2, 1e2, nx),
+            log_grid(1.0, 100.0, ny),
+            "traffic scale",
+            "peak-to-mean ratio",
+        ),
+        MapAxes::MemoryByDuration => (
+            log_grid(128.0, 10240.0, nx),
+            log_grid(0.1, 10.0, ny),
+            "function memory (MB)",
+            "duration scale",
+        ),
     };
     let cells_flat: Vec<Vec<f64>> = (0..y.len() * x.len())
         .into_par_iter()

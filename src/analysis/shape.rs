@@ -48,10 +48,7 @@ fn power(p: &RateProfile, g: f64, mean: f64) -> RateProfile {
     let want = p.expected_requests();
     let k = if vol > 0.0 { want / vol } else { 0.0 };
     rates.iter_mut().for_each(|r| *r *= k);
-    RateProfile {
-        rates,
-        ..p.clone()
-    }
+    RateProfile { rates, ..p.clone() }
 }
 
 /// All traffic in one window per day, starting at noon, of length day / target.
@@ -76,10 +73,7 @@ fn concentrated(p: &RateProfile, target: f64, mean: f64) -> RateProfile {
             mean * target * ov / len
         })
         .collect::<Vec<_>>();
-    let mut q = RateProfile {
-        rates,
-        ..p.clone()
-    };
+    let mut q = RateProfile { rates, ..p.clone() };
     // the horizon may cut a window: renormalise to the same volume
     let vol = q.expected_requests();
     if vol > 0.0 {
@@ -109,7 +103,10 @@ mod tests {
         let p = diurnal();
         for target in [1.0, 1.5, 3.0, 10.0, 50.0] {
             let q = with_peak_to_mean(&p, target);
-            assert!((q.expected_requests() / p.expected_requests() - 1.0).abs() < 1e-9, "volume at {target}");
+            assert!(
+                (q.expected_requests() / p.expected_requests() - 1.0).abs() < 1e-9,
+                "volume at {target}"
+            );
             let got = q.peak_rps() / q.mean_rps();
             assert!((got / target - 1.0).abs() < 0.02, "target {target}: {got}");
         }

@@ -98,9 +98,24 @@ impl SweepOptions {
     pub fn for_axis(axis: Axis) -> SweepOptions {
         match axis {
             Axis::TrafficScale => SweepOptions::default(),
-            Axis::MemoryMb => SweepOptions { points: 40, min: 128.0, max: 10240.0, tolerance: 0.005 },
-            Axis::DurationScale => SweepOptions { points: 40, min: 0.05, max: 20.0, tolerance: 0.005 },
-            Axis::Burstiness => SweepOptions { points: 30, min: 1.0, max: 200.0, tolerance: 0.005 },
+            Axis::MemoryMb => SweepOptions {
+                points: 40,
+                min: 128.0,
+                max: 10240.0,
+                tolerance: 0.005,
+            },
+            Axis::DurationScale => SweepOptions {
+                points: 40,
+                min: 0.05,
+                max: 20.0,
+                tolerance: 0.005,
+            },
+            Axis::Burstiness => SweepOptions {
+                points: 30,
+                min: 1.0,
+                max: 200.0,
+                tolerance: 0.005,
+            },
         }
     }
 }
@@ -108,7 +123,9 @@ impl SweepOptions {
 fn log_grid(min: f64, max: f64, n: usize) -> Vec<f64> {
     let n = n.max(2);
     let (a, b) = (min.ln(), max.ln());
-    (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect()
+    (0..n)
+        .map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp())
+        .collect()
 }
 
 /// Evaluates the costs at one point of an axis.
@@ -116,20 +133,27 @@ struct Evaluator<'a> {
     axis: Axis,
     base: &'a Prepared,
     catalog: &'a Catalog,
+    /// The base traffic at the fast mode's resolution, computed once per sweep.
+    coarse: RateProfile,
+    /// Traffic axis: the platforms' fast-mode plans, computed once per sweep.
+    plans: Option<crate::sim::FastPlans>,
 }
 
 impl Evaluator<'_> {
     fn profile(&self, x: f64) -> RateProfile {
         match self.axis {
-            Axis::TrafficScale => self.base.profile.scaled(x),
-            Axis::Burstiness => shape::with_peak_to_mean(&self.base.profile, x),
-            _ => self.base.profile.clone(),
+            Axis::TrafficScale => self.coarse.scaled(x),
+            Axis::Burstiness => shape::with_peak_to_mean(&self.coarse, x),
+            _ => self.coarse.clone(),
         }
     }
 
     fn prepared(&self, x: f64) -> Result<Option<Prepared>, SimError> {
         match self.axis {
-            Axis::MemoryMb => Ok(Some(self.base.with_scenario(with_memory(&self.base.scenario, x, self.catalog), self.catalog)?)),
+            Axis::MemoryMb => Ok(Some(
+                self.base
+                    .with_scenario(with_memory(&self.base.scenario, x, self.catalog), self.catalog)?,
+            )),
             Axis::DurationScale => {
                 let mut s = self.base.scenario.clone();
                 s.workload.duration_ms = s.workload.duration_ms.scaled(x);
@@ -140,6 +164,9 @@ impl Evaluator<'_> {
     }
 
     fn costs(&self, x: f64, only: Option<&[usize]>) -> Result<Vec<f64>, SimError> {
+        if let Some(plans) = &self.plans {
+            return crate::sim::fast_totals_scaled(self.base, plans, x, only, self.catalog);
+        }
         let p = self.prepared(x)?;
         let p = p.as_ref().unwrap_or(self.base);
         let prof = self.profile(x);
@@ -171,11 +198,16 @@ pub fn with_memory(s: &Scenario, memory_mb: f64, catalog: &Catalog) -> Scenario 
         if let Platform::Function(f) = p
             && let Some(lim) = catalog.get(&f.service).and_then(Service::function_limits)
         {
-            let m = memory_mb.round().clamp(lim.memory_min_mb as f64, lim.memory_max_mb as f64) as u32;
+            let m = memory_mb
+                .round()
+                .clamp(lim.memory_min_mb as f64, lim.memory_max_mb as f64) as u32;
             f.memory_mb = if lim.memory_sizes_mb.is_empty() {
                 m
             } else {
-                *lim.memory_sizes_mb.iter().min_by_key(|s| (**s as i64 - m as i64).abs()).unwrap_or(&f.memory_mb)
+                *lim.memory_sizes_mb
+                    .iter()
+                    .min_by_key(|s| (**s as i64 - m as i64).abs())
+                    .unwrap_or(&f.memory_mb)
             };
         }
     }
@@ -189,7 +221,13 @@ pub fn traffic_sweep(p: &Prepared, catalog: &Catalog) -> Result<Sweep, SimError>
 
 /// Sweeps `axis` and finds every crossover between two platforms' cost curves.
 pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -> Result<Sweep, SimError> {
-    let ev = Evaluator { axis, base: p, catalog };
+    let ev = Evaluator {
+        axis,
+        base: p,
+        catalog,
+        coarse: crate::sim::fast::fast_profile(&p.profile).into_owned(),
+        plans: (axis == Axis::TrafficScale).then(|| p.fast_plans()),
+    };
     let (mut min, mut max) = (opts.min, opts.max);
     if axis == Axis::TrafficScale {
         let peak = p.profile.peak_rps();
@@ -270,7 +308,13 @@ fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<f64>>, ca
 
 const TIE_USD: f64 = 0.005;
 
-fn find_crossovers(ev: &Evaluator, names: &[String], points: &[SweepPoint], refine: bool, tol: f64) -> Result<Vec<Crossover>, SimError> {
+fn find_crossovers(
+    ev: &Evaluator,
+    names: &[String],
+    points: &[SweepPoint],
+    refine: bool,
+    tol: f64,
+) -> Result<Vec<Crossover>, SimError> {
     let k = names.len();
     let mut brackets = Vec::new();
     for i in 0..k {
@@ -315,7 +359,11 @@ fn find_crossovers(ev: &Evaluator, names: &[String], points: &[SweepPoint], refi
                 }
             }
             // interpolate the zero in log x within the final bracket
-            let f = if (d_lo - d_hi).abs() > 0.0 { (d_lo / (d_lo - d_hi)).clamp(0.0, 1.0) } else { 0.5 };
+            let f = if (d_lo - d_hi).abs() > 0.0 {
+                (d_lo / (d_lo - d_hi)).clamp(0.0, 1.0)
+            } else {
+                0.5
+            };
             let x = (lo.ln() + f * (hi.ln() - lo.ln())).exp();
             let c = ev.costs(x, Some(&[i, j]))?;
             let mean = ev.mean_rps(x);

@@ -84,7 +84,12 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// Runs `u.samples` fast simulations with drawn multipliers. With every multiplier fixed
 /// at 1 each sample is the deterministic run, so all bands collapse onto it.
-pub fn monte_carlo(p: &Prepared, catalog: &Catalog, u: &Uncertainty, sweep: Option<&Sweep>) -> Result<MonteCarlo, SimError> {
+pub fn monte_carlo(
+    p: &Prepared,
+    catalog: &Catalog,
+    u: &Uncertainty,
+    sweep: Option<&Sweep>,
+) -> Result<MonteCarlo, SimError> {
     let n = u.samples.max(1) as usize;
     let seed = p.scenario.seed;
     let rows: Vec<(Draw, Vec<f64>)> = (0..n)
@@ -122,7 +127,10 @@ pub fn monte_carlo(p: &Prepared, catalog: &Catalog, u: &Uncertainty, sweep: Opti
     if let Some(sw) = sweep {
         let m = n.min(100);
         for c in &sw.crossovers {
-            let (Some(i), Some(j)) = (names.iter().position(|x| *x == c.between[0]), names.iter().position(|x| *x == c.between[1])) else {
+            let (Some(i), Some(j)) = (
+                names.iter().position(|x| *x == c.between[0]),
+                names.iter().position(|x| *x == c.between[1]),
+            ) else {
                 continue;
             };
             let xs: Vec<Option<f64>> = (0..m)

@@ -72,7 +72,11 @@ fn rejected_share(p: &PlatformResult) -> f64 {
 }
 
 fn money(x: f64) -> String {
-    if x >= 100.0 { format!("${x:.0}") } else { format!("${x:.2}") }
+    if x >= 100.0 {
+        format!("${x:.0}")
+    } else {
+        format!("${x:.2}")
+    }
 }
 
 fn requests_per_month(x: f64) -> String {
@@ -92,7 +96,11 @@ fn disqualified(p: &PlatformResult, s: &crate::model::Scenario, spec: Option<&Sp
     if p.failed > 0 {
         let share = p.failed as f64 / p.requests.max(1) as f64;
         return Some((
-            format!("{}: {:.2} % of requests run past its execution-time limit and fail", p.name, share * 100.0),
+            format!(
+                "{}: {:.2} % of requests run past its execution-time limit and fail",
+                p.name,
+                share * 100.0
+            ),
             "failed_share".into(),
             share,
         ));
@@ -104,7 +112,10 @@ fn disqualified(p: &PlatformResult, s: &crate::model::Scenario, spec: Option<&Sp
     {
         let kb = s.workload.request_kb.max(s.workload.response_kb);
         return Some((
-            format!("{}: payloads of {kb:.0} KB exceed Lambda's 6 MB synchronous limit", p.name),
+            format!(
+                "{}: payloads of {kb:.0} KB exceed Lambda's 6 MB synchronous limit",
+                p.name
+            ),
             "payload_kb".into(),
             kb,
         ));
@@ -125,7 +136,11 @@ fn disqualified(p: &PlatformResult, s: &crate::model::Scenario, spec: Option<&Sp
         && over > MAX_OVER_SLO
     {
         return Some((
-            format!("{}: {:.1} % of requests are slower than the {slo:.0} ms objective", p.name, over * 100.0),
+            format!(
+                "{}: {:.1} % of requests are slower than the {slo:.0} ms objective",
+                p.name,
+                over * 100.0
+            ),
             "over_slo_share".into(),
             over,
         ));
@@ -158,7 +173,11 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
             None => good.push(pl),
         }
     }
-    let pool: Vec<&PlatformResult> = if good.is_empty() { plats.iter().collect() } else { good.clone() };
+    let pool: Vec<&PlatformResult> = if good.is_empty() {
+        plats.iter().collect()
+    } else {
+        good.clone()
+    };
     let Some(winner) = pool.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)).copied() else {
         return Err(SimError::Spec("the scenario has no enabled platform to compare".into()));
     };
@@ -169,13 +188,21 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
         .copied();
     if let Some(r) = runner_up {
-        let ratio = if winner.total_usd > 0.0 { r.total_usd / winner.total_usd } else { f64::INFINITY };
+        let ratio = if winner.total_usd > 0.0 {
+            r.total_usd / winner.total_usd
+        } else {
+            f64::INFINITY
+        };
         reasons.push(Reason {
             text: format!(
                 "Today: {} costs {} a month, {} than {} at {}",
                 winner.name,
                 money(winner.total_usd),
-                if ratio.is_finite() { format!("{ratio:.1}x less") } else { "far less".to_string() },
+                if ratio.is_finite() {
+                    format!("{ratio:.1}x less")
+                } else {
+                    "far less".to_string()
+                },
                 r.name,
                 money(r.total_usd)
             ),
@@ -197,7 +224,11 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
                     money(w10),
                     r.name,
                     money(r10),
-                    if ratio10 >= 1.0 { format!("still {ratio10:.1}x cheaper") } else { format!("{:.1}x dearer", 1.0 / ratio10) }
+                    if ratio10 >= 1.0 {
+                        format!("still {ratio10:.1}x cheaper")
+                    } else {
+                        format!("{:.1}x dearer", 1.0 / ratio10)
+                    }
                 ),
                 metric: "cost_ratio_10x".into(),
                 value: ratio10,
@@ -208,10 +239,14 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     if let Some(c) = sweep
         .crossovers
         .iter()
-        .filter(|c| c.between.iter().any(|n| *n == winner.name))
+        .filter(|c| c.between.contains(&winner.name))
         .min_by(|a, b| a.x.ln().abs().total_cmp(&b.x.ln().abs()))
     {
-        let other = if c.between[0] == winner.name { &c.between[1] } else { &c.between[0] };
+        let other = if c.between[0] == winner.name {
+            &c.between[1]
+        } else {
+            &c.between[0]
+        };
         let dir = if c.x >= 1.0 { "grows" } else { "shrinks" };
         let factor = if c.x >= 1.0 { c.x } else { 1.0 / c.x };
         reasons.push(Reason {
@@ -236,7 +271,11 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         });
     }
     // cold starts against the objective, for the best function platform
-    if let Some(f) = pool.iter().filter(|pl| is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd)) {
+    if let Some(f) = pool
+        .iter()
+        .filter(|pl| is_fn(pl))
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+    {
         let over = f.latency_ms.over_slo.unwrap_or(0.0);
         reasons.push(Reason {
             text: match s.workload.latency_slo_ms {
@@ -269,8 +308,14 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     // a fixed fleet for the base load plus functions for the peaks
     let mut hybrid = None;
     if recommendation != Recommendation::Serverless && t.peak_to_mean >= 3.0 {
-        let best_fn = pool.iter().filter(|pl| is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
-        let best_fleet = pool.iter().filter(|pl| !is_fn(pl)).min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+        let best_fn = pool
+            .iter()
+            .filter(|pl| is_fn(pl))
+            .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+        let best_fleet = pool
+            .iter()
+            .filter(|pl| !is_fn(pl))
+            .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
         if let (Some(f), Some(a)) = (best_fn, best_fleet)
             && let (Some(fs), Some(as_)) = (spec_of(&f.name), spec_of(&a.name))
             && let Some(h) = hybrid_cost(p, catalog, fs, as_)?
@@ -316,7 +361,12 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
 fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Option<HybridEstimate>, SimError> {
     let Spec::Fleet(fleet) = a else { return Ok(None) };
     let prof = &p.profile;
-    let mut rates: Vec<(f64, f64)> = prof.rates.iter().enumerate().map(|(i, r)| (*r, prof.piece_len(i))).collect();
+    let mut rates: Vec<(f64, f64)> = prof
+        .rates
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (*r, prof.piece_len(i)))
+        .collect();
     rates.sort_by(|x, y| x.0.total_cmp(&y.0));
     let total: f64 = rates.iter().map(|r| r.1).sum();
     let mut acc = 0.0;

@@ -5,6 +5,7 @@
 mod run;
 mod table;
 
+use crate::analysis;
 use crate::billing::Bill;
 use crate::model::{self, Purchase};
 use crate::pricing::{self, Arch, Catalog};
@@ -35,6 +36,19 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Cost curves against traffic (or memory, duration, burstiness) and break-even points.
+    Sweep {
+        file: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// What to vary.
+        #[arg(long, value_enum, default_value = "traffic")]
+        axis: AxisArg,
+        /// Grid points (crossovers are refined between them).
+        #[arg(long)]
+        points: Option<usize>,
+    },
     /// Simulate a scenario and print the comparison per platform.
     Run {
         file: PathBuf,
@@ -53,6 +67,14 @@ pub enum ArchArg {
     X86_64,
     #[value(name = "arm64", alias = "arm")]
     Arm64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AxisArg {
+    Traffic,
+    Memory,
+    Duration,
+    Burstiness,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -209,6 +231,39 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check { files } => check(&files, cli.pricing.as_ref()),
+        Command::Sweep {
+            file,
+            json,
+            axis,
+            points,
+        } => {
+            let cat = catalog(cli.pricing.as_ref())?;
+            let scenario = load(&file, &cat)?;
+            let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            let prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+            let axis = match axis {
+                AxisArg::Traffic => analysis::Axis::TrafficScale,
+                AxisArg::Memory => analysis::Axis::MemoryMb,
+                AxisArg::Duration => analysis::Axis::DurationScale,
+                AxisArg::Burstiness => analysis::Axis::Burstiness,
+            };
+            let mut opts = analysis::SweepOptions::for_axis(axis);
+            if let Some(n) = points {
+                if !(2..=2000).contains(&n) {
+                    return Err(Failure::BadInput(format!(
+                        "error: --points {n} is out of range: allowed 2 to 2000"
+                    )));
+                }
+                opts.points = n;
+            }
+            let sw = analysis::sweep(&prepared, &cat, axis, &opts).map_err(sim_failure)?;
+            if json {
+                println!("{}", run::sweep_json(&sw));
+            } else {
+                print!("{}", run::sweep_table(&sw));
+            }
+            Ok(())
+        }
         Command::Run { file, json, fast } => {
             let cat = catalog(cli.pricing.as_ref())?;
             let scenario = load(&file, &cat)?;

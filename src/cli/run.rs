@@ -1,6 +1,7 @@
 //! Output of `run`: tables for people, JSON for scripts (`../shared/contract/cli.md`).
 
 use super::table::{bill_table, usd};
+use crate::analysis::{Axis, Sweep};
 use crate::sim::SimResult;
 use serde_json::json;
 use std::fmt::Write;
@@ -85,6 +86,72 @@ pub fn run_table(r: &SimResult) -> String {
             let _ = writeln!(o, "  note: {n}");
         }
         o.push('\n');
+    }
+    o
+}
+
+/// The `sweep --json` shape of `../shared/contract/cli.md` (traffic axis: `scale`).
+pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
+    let xkey = if sw.axis == Axis::TrafficScale {
+        "scale"
+    } else {
+        "value"
+    };
+    json!({
+        "axis": sw.axis,
+        "platforms": sw.platforms,
+        "points": sw.points.iter().map(|p| {
+            let mut costs = serde_json::Map::new();
+            for (n, c) in sw.platforms.iter().zip(&p.costs_usd) {
+                costs.insert(n.clone(), json!(c));
+            }
+            json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs })
+        }).collect::<Vec<_>>(),
+        "crossovers": sw.crossovers.iter().map(|c| json!({
+            "between": c.between,
+            xkey: c.x,
+            "mean_rps": c.mean_rps,
+            "monthly_requests": c.monthly_requests,
+            "cost_usd": c.cost_usd,
+            "cheaper_below": c.cheaper_below,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub fn sweep_table(sw: &Sweep) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Cost per platform against {} ({} points)\n",
+        sw.axis.label(),
+        sw.points.len()
+    );
+    let _ = write!(o, "  {:>12} {:>14} {:>16}", "x", "mean req/s", "requests/month");
+    for n in &sw.platforms {
+        let _ = write!(o, " {:>14}", n);
+    }
+    o.push('\n');
+    let step = (sw.points.len() / 20).max(1);
+    for (i, p) in sw.points.iter().enumerate() {
+        if i % step != 0 && i + 1 != sw.points.len() {
+            continue;
+        }
+        let _ = write!(o, "  {:>12.4} {:>14.4} {:>16.0}", p.x, p.mean_rps, p.monthly_requests);
+        for c in &p.costs_usd {
+            let _ = write!(o, " {:>14.2}", c);
+        }
+        o.push('\n');
+    }
+    o.push('\n');
+    if sw.crossovers.is_empty() {
+        let _ = writeln!(o, "No crossovers in this range.");
+    }
+    for c in &sw.crossovers {
+        let _ = writeln!(
+            o,
+            "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), ${:.2}; {} is cheaper below",
+            c.between[0], c.between[1], c.x, c.mean_rps, c.monthly_requests, c.cost_usd, c.cheaper_below
+        );
     }
     o
 }

@@ -11,7 +11,7 @@ mod load;
 mod locate;
 mod validate;
 
-pub use dist::{Dist, lognormal_params};
+pub use dist::{Dist, lognormal_params, normal_quantile};
 pub use load::{
     DEFAULT_SCENARIO_NAME, LoadError, Problem, default_scenario, load_scenario_file, parse_scenario,
     save_scenario_file, scenario_to_ron,

@@ -155,13 +155,21 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     workload(&mut v, s);
     platforms(&mut v, s, catalog);
     if let Some(u) = &s.uncertainty {
-        for (name, d) in [("traffic", &u.traffic), ("duration", &u.duration), ("cold_start", &u.cold_start), ("keep_alive", &u.keep_alive)] {
+        for (name, d) in [
+            ("traffic", &u.traffic),
+            ("duration", &u.duration),
+            ("cold_start", &u.cold_start),
+            ("keep_alive", &u.keep_alive),
+        ] {
             if let Some(d) = d {
                 v.dist(&format!("uncertainty.{name}"), d, false, 1000.0, "(multiplier)");
             }
         }
         if u.samples == 0 || u.samples > 5000 {
-            v.push("uncertainty.samples", format!("{} is out of range: allowed 1 to 5000 samples", u.samples));
+            v.push(
+                "uncertainty.samples",
+                format!("{} is out of range: allowed 1 to 5000 samples", u.samples),
+            );
         }
     }
     out

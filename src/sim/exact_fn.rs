@@ -12,13 +12,14 @@
 //! expiry, an activity period at its end) and is added to the buckets it covers.
 
 use super::SimError;
+use super::heap::QuadHeap;
 use super::meter::*;
 use super::rng::Rng;
 use super::run::*;
 use super::spec::{FnMetering, FunctionSpec, KeepAlive};
 use super::traffic::RateProfile;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Env {
@@ -29,6 +30,14 @@ struct Env {
     born: f64,
     busy_since: f64,
     ready_at: f64,
+}
+
+/// Ceiling of a non-negative number below 2^52 without a libm call (the baseline x86-64
+/// target has no SSE4.1 rounding instruction).
+#[inline(always)]
+pub(super) fn ceil_pos(x: f64) -> f64 {
+    let t = x as i64 as f64;
+    if t < x { t + 1.0 } else { t }
 }
 
 /// Positive finite times order like their bit patterns.
@@ -45,7 +54,7 @@ fn unkey(k: u64) -> f64 {
 /// Idle environments' expiry times: a FIFO when keep-alive is fixed (expiries are pushed
 /// in time order), a heap when it is random.
 enum Expiries {
-    Fifo(VecDeque<(f64, u32, u32)>),
+    Fifo(Fifo),
     Heap(BinaryHeap<Reverse<(u64, u32, u32)>>),
 }
 
@@ -53,26 +62,53 @@ impl Expiries {
     #[inline]
     fn push(&mut self, t: f64, env: u32, generation: u32) {
         match self {
-            Expiries::Fifo(q) => q.push_back((t, env, generation)),
+            Expiries::Fifo(q) => q.push((t, env, generation)),
             Expiries::Heap(h) => h.push(Reverse((key(t), env, generation))),
         }
     }
     #[inline]
     fn peek(&self) -> Option<(f64, u32, u32)> {
         match self {
-            Expiries::Fifo(q) => q.front().copied(),
+            Expiries::Fifo(q) => q.front(),
             Expiries::Heap(h) => h.peek().map(|Reverse((k, e, g))| (unkey(*k), *e, *g)),
         }
     }
     #[inline]
     fn pop(&mut self) {
         match self {
-            Expiries::Fifo(q) => {
-                q.pop_front();
-            }
+            Expiries::Fifo(q) => q.pop(),
             Expiries::Heap(h) => {
                 h.pop();
             }
+        }
+    }
+}
+
+/// A queue as a vector and a read position, compacted now and then: cheaper than a
+/// ring buffer's wrap-around arithmetic on every push and pop.
+#[derive(Default)]
+struct Fifo {
+    items: Vec<(f64, u32, u32)>,
+    head: usize,
+}
+
+impl Fifo {
+    #[inline(always)]
+    fn push(&mut self, x: (f64, u32, u32)) {
+        if self.head > 4096 && self.head * 2 > self.items.len() {
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+        self.items.push(x);
+    }
+    #[inline(always)]
+    fn front(&self) -> Option<(f64, u32, u32)> {
+        self.items.get(self.head).copied()
+    }
+    #[inline(always)]
+    fn pop(&mut self) {
+        if self.head < self.items.len() {
+            self.head += 1;
         }
     }
 }
@@ -85,7 +121,7 @@ pub struct FnEngine<'a> {
     free_ids: Vec<u32>,
     avail_od: Vec<(u32, u32)>,
     avail_pc: Vec<(u32, u32)>,
-    done: BinaryHeap<Reverse<(u64, u32)>>,
+    done: QuadHeap<u32>,
     expiries: Expiries,
     live: u32,
     in_flight: u32,
@@ -98,7 +134,7 @@ pub struct FnEngine<'a> {
 impl<'a> FnEngine<'a> {
     pub fn new(spec: &'a FunctionSpec, horizon: f64, bucket_s: f64, seed: u64, slo_ms: Option<f64>) -> FnEngine<'a> {
         let expiries = match spec.keep_alive {
-            KeepAlive::Fixed(_) => Expiries::Fifo(VecDeque::new()),
+            KeepAlive::Fixed(_) => Expiries::Fifo(Fifo::default()),
             KeepAlive::Random(..) => Expiries::Heap(BinaryHeap::new()),
         };
         let mut e = FnEngine {
@@ -109,7 +145,7 @@ impl<'a> FnEngine<'a> {
             free_ids: Vec::new(),
             avail_od: Vec::new(),
             avail_pc: Vec::new(),
-            done: BinaryHeap::new(),
+            done: QuadHeap::default(),
             expiries,
             live: 0,
             in_flight: 0,
@@ -162,7 +198,11 @@ impl<'a> FnEngine<'a> {
     fn end_period(&mut self, env: u32, t: f64) {
         let e = self.envs[env as usize];
         let end = t.min(self.horizon);
-        self.raw.areas.add_interval(e.busy_since, end, BUSY);
+        if self.spec.per_env > 1 {
+            // with one request per environment, busy time is time in flight (added at
+            // arrival); with several it is the environment's activity period
+            self.raw.areas.add_interval(e.busy_since, end, BUSY);
+        }
         if let FnMetering::ActivePeriod { step_ms, min_ms } = self.spec.metering {
             let ms = ((end - e.busy_since).max(0.0) * 1000.0).ceil() as u64;
             let billed = ms.div_ceil(step_ms.max(1)) * step_ms.max(1);
@@ -175,8 +215,8 @@ impl<'a> FnEngine<'a> {
     #[inline]
     fn process_until(&mut self, t: f64) {
         loop {
-            let next_done = match self.done.peek() {
-                Some(Reverse((k, _))) => unkey(*k),
+            let next_done = match self.done.peek_key() {
+                Some(k) => unkey(k),
                 None => f64::INFINITY,
             };
             let next_exp = self.expiries.peek();
@@ -185,7 +225,7 @@ impl<'a> FnEngine<'a> {
                 if next_done > t {
                     return;
                 }
-                let Some(Reverse((_, env))) = self.done.pop() else { return };
+                let Some((_, env)) = self.done.pop() else { return };
                 self.complete(env, next_done);
             } else {
                 if exp_t > t {
@@ -234,7 +274,8 @@ impl<'a> FnEngine<'a> {
         }
         if self.avail_od.len() > 64 + 4 * self.live as usize {
             let envs = &self.envs;
-            self.avail_od.retain(|(e, g)| envs[*e as usize].alive && envs[*e as usize].generation == *g);
+            self.avail_od
+                .retain(|(e, g)| envs[*e as usize].alive && envs[*e as usize].generation == *g);
         }
     }
 
@@ -283,7 +324,11 @@ impl<'a> FnEngine<'a> {
                 }
             },
         };
-        let init_ms = if cold { spec.cold.sample(&mut self.rng).max(0.0) } else { 0.0 };
+        let init_ms = if cold {
+            spec.cold.sample(&mut self.rng).max(0.0)
+        } else {
+            0.0
+        };
         let e = &mut self.envs[env as usize];
         if cold {
             e.ready_at = t + init_ms / 1000.0;
@@ -318,12 +363,14 @@ impl<'a> FnEngine<'a> {
         }
         let wait_s = (ready_at - t).max(0.0);
         let finish = t + wait_s + service_ms / 1000.0;
-        self.done.push(Reverse((key(finish), env)));
+        self.done.push(key(finish), env);
         self.raw.areas.add_interval(t, finish.min(self.horizon), IN_FLIGHT);
         if cold {
             self.raw.counts[b][C_COLD] += 1.0;
             self.raw.cold_starts += 1.0;
-            self.raw.areas.add_interval(t, (t + init_ms / 1000.0).min(self.horizon), STARTING);
+            self.raw
+                .areas
+                .add_interval(t, (t + init_ms / 1000.0).min(self.horizon), STARTING);
         }
         let latency = wait_s * 1000.0 + service_ms;
         if failed {
@@ -342,13 +389,13 @@ impl<'a> FnEngine<'a> {
         cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
         match spec.metering {
             FnMetering::Lambda { init_billed } => {
-                let billed = service_ms.ceil().max(1.0);
+                let billed = ceil_pos(service_ms).max(1.0);
                 if prov {
                     cell[MS_PC] += billed;
                 } else {
                     cell[MS_OD] += billed;
                     if cold && init_billed {
-                        let init = init_ms.ceil();
+                        let init = ceil_pos(init_ms);
                         cell[MS_OD] += init;
                         cell[MS_INIT] += init;
                     }
@@ -356,10 +403,10 @@ impl<'a> FnEngine<'a> {
             }
             FnMetering::PerInvocation { step_ms } => {
                 let s = step_ms.max(1) as f64;
-                cell[MS_OD] += ((service_ms / s).ceil() * s).max(s);
+                cell[MS_OD] += (ceil_pos(service_ms / s) * s).max(s);
             }
             FnMetering::PerExecutionMin { min_ms } => {
-                cell[MS_OD] += service_ms.ceil().max(min_ms as f64);
+                cell[MS_OD] += ceil_pos(service_ms).max(min_ms as f64);
             }
             FnMetering::ActivePeriod { .. } => {}
             FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
@@ -369,6 +416,11 @@ impl<'a> FnEngine<'a> {
     /// Closes the run at the horizon.
     pub fn finish(mut self) -> RawRun {
         self.process_until(self.horizon);
+        if self.spec.per_env <= 1 {
+            for cell in self.raw.areas.buckets.iter_mut() {
+                cell[BUSY] = cell[IN_FLIGHT];
+            }
+        }
         let h = self.horizon;
         for id in 0..self.envs.len() {
             let e = self.envs[id];
@@ -392,7 +444,13 @@ impl<'a> FnEngine<'a> {
 }
 
 /// Runs one function platform over the profile.
-pub fn run(spec: &FunctionSpec, profile: &RateProfile, cfg: RunCfg, ctl: &Control, progress: (f64, f64)) -> Result<RawRun, SimError> {
+pub fn run(
+    spec: &FunctionSpec,
+    profile: &RateProfile,
+    cfg: RunCfg,
+    ctl: &Control,
+    progress: (f64, f64),
+) -> Result<RawRun, SimError> {
     let mut eng = FnEngine::new(spec, profile.horizon_s, cfg.bucket_s, cfg.seed, cfg.slo_ms);
     let mut arrivals_gen = ArrivalGen::new(profile, cfg.arrivals);
     let mut arr_rng = Rng::new(cfg.seed, ARRIVAL_STREAM);

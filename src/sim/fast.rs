@@ -21,6 +21,18 @@ use super::spec::{FleetMetering, FleetSpec, FnMetering, FunctionSpec, KeepAlive}
 use super::traffic::RateProfile;
 use crate::model::{Arrivals, ContainerBilling, Dist};
 
+/// The resolution the fast mode works at: five-minute pieces over long horizons (a 30-day
+/// month is 8,640 of them), the profile's own below two days. Volumes are kept exactly;
+/// only edges inside a five-minute piece are smoothed.
+pub fn fast_profile(p: &RateProfile) -> std::borrow::Cow<'_, RateProfile> {
+    let factor = (300.0 / p.step_s).floor() as usize;
+    if p.horizon_s >= 2.0 * 86_400.0 && factor > 1 {
+        std::borrow::Cow::Owned(p.coarsened(factor))
+    } else {
+        std::borrow::Cow::Borrowed(p)
+    }
+}
+
 /// A stretch of constant rate.
 #[derive(Clone, Copy, Debug)]
 pub struct Piece {
@@ -125,14 +137,32 @@ fn poisson_range(a: f64) -> (usize, usize) {
     (lo, hi)
 }
 
-/// Erlang B blocking probability (stable recursion).
+/// Erlang B blocking probability. Negligible (below 1e-15) when the load is far below
+/// the servers; otherwise the stable recursion, started where the terms matter.
 pub fn erlang_b(m: u32, a: f64) -> f64 {
     if a <= 0.0 {
         return 0.0;
     }
-    let mut inv = 1.0;
-    for j in 1..=m {
-        inv = 1.0 + inv * j as f64 / a;
+    let mf = m as f64;
+    if mf - a >= 7.0 * a.sqrt() + 5.0 {
+        return 0.0;
+    }
+    // 1/B(j) = 1 + (j/a) / B(j-1); from j0 on, with 1/B(j0) from the Poisson ratio
+    // P(N <= j0) / pi(j0), which is close to 1 when j0 is well below the load
+    let j0 = (a - 7.0 * a.sqrt() - 5.0).max(0.0).floor() as u32;
+    let mut inv = if j0 == 0 {
+        1.0
+    } else {
+        1.0 / (1.0 - (j0 as f64) / a).max(1e-300)
+    };
+    if j0 == 0 {
+        for j in 1..=m {
+            inv = 1.0 + inv * j as f64 / a;
+        }
+    } else {
+        for j in (j0 + 1)..=m {
+            inv = 1.0 + inv * j as f64 / a;
+        }
     }
     1.0 / inv
 }
@@ -145,49 +175,132 @@ fn keep_alive_points(k: &KeepAlive) -> Vec<f64> {
     }
 }
 
+/// Recent stretches with (the visited upper part of) their busy-count distributions, for
+/// the keep-alive window.
 struct History {
-    pieces: Vec<(f64, f64, f64, f64)>, // t0, len, lambda, a
+    /// (start, length, arrival rate, mean busy, top level, pmf from the top down)
+    pieces: Vec<(f64, f64, f64, f64, usize, Vec<f64>)>,
 }
 
 impl History {
-    /// Hazard of arrivals finding exactly `level` busy over [t1 - w, t1].
-    fn hazard(&self, level: usize, t1: f64, w: f64, lf: &mut LnFact) -> f64 {
+    /// Weights lambda_i x overlap_i of the stretches overlapping [t1 - w, t1].
+    fn window(&self, t1: f64, w: f64) -> Vec<(usize, f64)> {
         let t0 = t1 - w;
-        let mut h = 0.0;
-        for &(s, len, lam, a) in self.pieces.iter().rev() {
+        let mut out = Vec::new();
+        for (i, (s, len, lam, ..)) in self.pieces.iter().enumerate().rev() {
             if s + len <= t0 {
                 break;
             }
             let ov = ((s + len).min(t1) - s.max(t0)).max(0.0);
-            if ov <= 0.0 || lam <= 0.0 {
-                continue;
+            if ov > 0.0 && *lam > 0.0 {
+                out.push((i, lam * ov));
             }
-            let p = if a <= 0.0 {
-                if level == 0 { 1.0 } else { 0.0 }
-            } else {
-                ((level as f64) * a.ln() - a - lf.get(level)).exp()
+        }
+        out
+    }
+
+    /// Hazard of arrivals finding exactly `level` busy, over a window from `window`.
+    #[inline]
+    fn hazard(&self, level: usize, win: &[(usize, f64)], lf: &mut LnFact) -> f64 {
+        let mut h = 0.0;
+        for &(i, coef) in win {
+            let (_, _, _, a, top, desc) = &self.pieces[i];
+            let p = match top.checked_sub(level).and_then(|d| desc.get(d)) {
+                Some(p) => *p,
+                None if level > *top => 0.0,
+                None => pmf_at(*a, level, lf),
             };
-            h += lam * p * ov;
+            h += coef * p;
         }
         h
     }
+
+    /// Drops stretches that ended before `t`.
+    fn prune(&mut self, t: f64) {
+        let keep_from = self
+            .pieces
+            .iter()
+            .position(|p| p.0 + p.1 > t)
+            .unwrap_or(self.pieces.len());
+        if keep_from > 0 {
+            self.pieces.drain(..keep_from);
+        }
+    }
+}
+
+/// Poisson pmf at one point.
+fn pmf_at(a: f64, n: usize, lf: &mut LnFact) -> f64 {
+    if a <= 0.0 {
+        return if n == 0 { 1.0 } else { 0.0 };
+    }
+    ((n as f64) * a.ln() - a - lf.get(n)).exp()
 }
 
 /// One function platform in the fast mode.
 pub fn run_function(spec: &FunctionSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun {
+    let coarse = fast_profile(profile);
+    let plan = merge_pieces(&coarse, 3600.0);
+    run_function_planned(spec, &plan, 1.0, coarse.horizon_s, cfg)
+}
+
+/// A fast-mode plan: the stretches of a traffic shape, which do not change when the
+/// traffic is scaled (closeness of rates is relative), so a sweep computes them once.
+#[derive(Clone, Debug)]
+pub enum Plan {
+    Function(Vec<Piece>),
+    Fleet(FleetPlan),
+}
+
+#[derive(Clone, Debug)]
+pub struct FleetPlan {
+    svc_q: Vec<f64>,
+    mean_s: f64,
+    m2: f64,
+    pieces: Vec<BusyPiece>,
+}
+
+/// Plans for `spec` over `profile` (at the fast mode's resolution).
+pub fn plan(spec: &super::spec::Spec, profile: &RateProfile) -> Plan {
+    let coarse = fast_profile(profile);
+    match spec {
+        super::spec::Spec::Function(_) => Plan::Function(merge_pieces(&coarse, 3600.0)),
+        super::spec::Spec::Fleet(f) => Plan::Fleet(fleet_plan(f, &coarse)),
+    }
+}
+
+fn fleet_plan(spec: &FleetSpec, profile: &RateProfile) -> FleetPlan {
+    let svc_q: Vec<f64> = quantiles(&spec.duration_dist, spec.slowdown, NQ);
+    let mean_s = mean_of(&svc_q, |x| x) / 1000.0;
+    let m2 = mean_of(&svc_q, |x| x * x) / 1e6;
+    let busy = busy_profile(profile, &svc_q);
+    let pieces = merge_with_busy(profile, &busy, 3600.0);
+    FleetPlan {
+        svc_q,
+        mean_s,
+        m2,
+        pieces,
+    }
+}
+
+/// A function platform on planned stretches, with every rate times `scale`.
+pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, horizon: f64, cfg: RunCfg) -> RawRun {
     let RunCfg {
         arrivals,
         bucket_s,
         slo_ms,
         ..
     } = cfg;
-    let horizon = profile.horizon_s;
     let mut raw = RawRun::new(horizon, bucket_s);
-    let max_piece = match spec.keep_alive {
-        KeepAlive::Fixed(t) => t.clamp(60.0, 3600.0),
-        KeepAlive::Random(_, d) => d.mean().clamp(60.0, 3600.0),
-    };
-    let pieces = merge_pieces(profile, max_piece);
+    // stretches of near-constant rate up to an hour: the pool formulas are stationary
+    // within one; its keep-alive window reaches into the previous stretch only near the
+    // start, which the window at the stretch's middle does not see (documented error)
+    let pieces: Vec<Piece> = plan
+        .iter()
+        .map(|p| Piece {
+            rate: p.rate * scale,
+            ..*p
+        })
+        .collect();
 
     // Request-level expectations, once.
     let raw_q = quantiles(&spec.duration_dist, 1.0, NQ);
@@ -307,58 +420,73 @@ pub fn run_function(spec: &FunctionSpec, profile: &RateProfile, cfg: RunCfg) -> 
             if a > 0.3 * m as f64 {
                 thr = erlang_b(m, a);
             }
-            let (lo, hi) = poisson_range(a);
-            let pm = pmf_range(a, lo, hi, &mut lf);
-            let pi = |k: usize| if k >= lo && k < hi { pm[k - lo] } else { 0.0 };
-            let cdf_below = |k: usize| -> f64 {
-                // P(B <= k)
-                if k < lo {
-                    0.0
-                } else if k >= hi {
-                    1.0
-                } else {
-                    pm[..=(k - lo)].iter().sum()
+            let (lo_full, hi) = poisson_range(a);
+            let mut envs_busy = 0.0;
+            if c == 1 {
+                envs_busy = a;
+            } else {
+                let full = pmf_range(a, lo_full, hi, &mut lf);
+                for (i, p) in full.iter().enumerate() {
+                    envs_busy += p * ((lo_full + i) as f64 / c as f64).ceil();
                 }
-            };
-            hist.pieces.push((t0, len, lam, a));
-            if hist.pieces.len() > 64 {
-                hist.pieces.drain(..32);
             }
+            if prov > 0 {
+                let cap = prov * c;
+                let full = pmf_range(a, lo_full, hi, &mut lf);
+                let mut on_pc = 0.0;
+                for (i, p) in full.iter().enumerate() {
+                    on_pc += p * ((lo_full + i).min(cap) as f64);
+                }
+                pc_share = if a > 0.0 { (on_pc / a).min(1.0) } else { 1.0 };
+            }
+            let max_w = kas.iter().copied().fold(0.0, f64::max) + mean_s;
+            hist.prune(mid - max_w);
+            // The busy-count distribution from the top level down, built only as far as the
+            // levels visited: desc[i] = pi(top - i), above[i] = P(B > top - i).
+            // pi(top) is below 1e-12: nothing above it matters
+            let top = ((a + 7.0 * a.sqrt() + 8.0).ceil() as usize / c + 1) * c;
+            let band = (5.0 * a.sqrt() + 16.0) as usize;
+            let mut desc: Vec<f64> = Vec::with_capacity(band);
+            let mut above: Vec<f64> = Vec::with_capacity(band);
             let mut p_cold = 0.0;
             let mut live_acc = 0.0;
-            let mut envs_busy = 0.0;
-            let k_max = hi / c + 2;
-            for (ki, &ka) in kas.iter().enumerate() {
-                let _ = ki;
+            for &ka in &kas {
                 let w = ka + mean_s;
+                let win = hist.window(mid, w);
+                let own = (len / 2.0).min(w) * lam;
                 let mut pc_k = 0.0;
                 let mut live_k = prov as f64;
-                for k in prov..k_max {
-                    // env k+1 (1-based) is needed when an arrival finds k*c busy
+                // from the top level down: once the hazard is large, every lower level's
+                // environment is certainly alive and never the cold one
+                let mut k = top / c + 1;
+                while k > prov {
+                    k -= 1;
                     let level = k * c;
-                    let h = if level + c < lo {
-                        f64::INFINITY
-                    } else {
-                        hist.hazard(level, mid, w, &mut lf)
-                    };
+                    let depth = top - level;
+                    while desc.len() <= depth {
+                        let l = top - desc.len();
+                        let p = match desc.last() {
+                            None => pmf_at(a, l, &mut lf),
+                            Some(prev) => prev * (l + 1) as f64 / a.max(1e-300),
+                        };
+                        let prev_above = above.last().copied().unwrap_or(0.0) + desc.last().copied().unwrap_or(0.0);
+                        desc.push(p);
+                        above.push(prev_above);
+                    }
+                    let p_level = desc[depth];
+                    let h = hist.hazard(level, &win, &mut lf) + own * p_level;
+                    if h > 40.0 || (level + 1 < lo_full && h > 20.0) {
+                        live_k += (k - prov + 1) as f64;
+                        break;
+                    }
                     let e = (-h).exp();
-                    pc_k += pi(level) * e;
-                    live_k += 1.0 - cdf_below(level) * e;
+                    pc_k += p_level * e;
+                    live_k += 1.0 - (1.0 - above[depth]).clamp(0.0, 1.0) * e;
                 }
                 p_cold += pc_k / kas.len() as f64;
                 live_acc += live_k / kas.len() as f64;
             }
-            for k in lo..hi {
-                envs_busy += pi(k) * (k as f64 / c as f64).ceil();
-            }
-            if prov > 0 {
-                let cap = prov * c;
-                let mut on_pc = 0.0;
-                for k in lo..hi {
-                    on_pc += pi(k) * (k.min(cap) as f64);
-                }
-                pc_share = if a > 0.0 { (on_pc / a).min(1.0) } else { 1.0 };
-            }
+            hist.pieces.push((t0, len, lam, a, top, desc));
             live = live_acc.max(envs_busy);
             busy_envs = envs_busy;
             // scaling-rate limit: the pool can grow by `tokens` at once, then at the
@@ -563,8 +691,15 @@ fn erlang_c(n: u32, a: f64) -> f64 {
     if a >= n as f64 {
         return 1.0;
     }
-    let b = erlang_b(n, a);
     let nf = n as f64;
+    if n > 64 {
+        // Halfin-Whitt: accurate for many servers, without the O(n) recursion
+        let beta = (nf - a) / a.sqrt();
+        let pdf = (-0.5 * beta * beta).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let cdf = 0.5 * statrs::function::erf::erfc(-beta / std::f64::consts::SQRT_2);
+        return (1.0 / (1.0 + beta * cdf / pdf.max(1e-300))).clamp(0.0, 1.0);
+    }
+    let b = erlang_b(n, a);
     nf * b / (nf - a * (1.0 - b))
 }
 
@@ -616,78 +751,295 @@ fn avg_overlap(s: f64, lo: f64, hi: f64, step: f64) -> f64 {
     acc / m as f64
 }
 
-/// E[min(r, B)] for B ~ Poisson(a), with r fractional (interpolated): the busy
-/// instances when `a` requests are in flight, spread over `r` instances.
-fn expected_min(r: f64, a: f64, lf: &mut LnFact) -> f64 {
+/// E[min(r, B)] and P(B < r) for B ~ Poisson(a), r fractional (interpolated): the busy
+/// instances when `a` requests are in flight spread over `r` instances, and the chance
+/// an arrival finds an idle one. Iterates the pmf from 0 when r is small (no tables).
+fn busy_and_idle(r: f64, a: f64) -> (f64, f64) {
     if a <= 0.0 || r <= 0.0 {
-        return 0.0;
+        return (0.0, if r > 0.0 { 1.0 } else { 0.0 });
     }
-    let (lo, hi) = poisson_range(a);
-    if r >= hi as f64 {
-        return a;
+    let sd = a.sqrt();
+    if r >= a + 9.0 * sd + 12.0 {
+        return (a, 1.0);
     }
-    if r <= lo as f64 {
-        return r;
+    if r <= a - 9.0 * sd - 5.0 || a > 30.0 {
+        // far into the tail (or too large to iterate from 0): normal approximation
+        // normal approximation: E[min(r, B)] = a - E[(B - r)+]
+        let z = (r - a) / sd.max(1e-12);
+        let below = 0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2);
+        let pdf = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let excess = sd * pdf - (r - a) * (1.0 - below);
+        let min = if r <= a - 9.0 * sd - 5.0 {
+            r
+        } else {
+            a - excess.max(0.0)
+        };
+        return (min.clamp(0.0, a.min(r)), below);
     }
-    let pm = pmf_range(a, lo, hi, lf);
-    let at = |ri: usize| -> f64 {
-        let mut e = 0.0;
-        for (i, p) in pm.iter().enumerate() {
-            e += p * ((lo + i).min(ri) as f64);
-        }
-        e
-    };
-    let f = r.floor();
-    let frac = r - f;
-    let e0 = at(f as usize);
-    if frac < 1e-9 {
-        e0
+    let f = r.floor() as usize;
+    // sums over k < f and the pmf at f
+    let mut p = (-a).exp();
+    let (mut s_k, mut s_p) = (0.0, 0.0);
+    for k in 0..f {
+        s_k += k as f64 * p;
+        s_p += p;
+        p *= a / (k + 1) as f64;
+    }
+    let p_f = p;
+    let at = |ri: usize, s_k: f64, s_p: f64| s_k + ri as f64 * (1.0 - s_p);
+    let e0 = at(f, s_k, s_p);
+    let frac = r - f as f64;
+    let (e, below) = if frac < 1e-9 {
+        (e0, s_p)
     } else {
-        e0 * (1.0 - frac) + at(f as usize + 1) * frac
+        let e1 = at(f + 1, s_k + f as f64 * p_f, s_p + p_f);
+        (e0 * (1.0 - frac) + e1 * frac, s_p + p_f)
+    };
+    (e, below.min(1.0))
+}
+
+/// Replica bookkeeping shared by the calm and the general paths of `run_fleet`.
+struct Fleet<'a> {
+    spec: &'a FleetSpec,
+    ready: f64,
+    starting: Vec<(f64, f64)>,
+    launches: Vec<(f64, f64)>,
+    last_out: f64,
+    last_in: f64,
+}
+
+impl Fleet<'_> {
+    fn starting_n(&self) -> f64 {
+        self.starting.iter().map(|s| s.1).sum()
+    }
+
+    /// Applies the autoscaler's wish at tick `tk`, under the same rules as the exact engine.
+    fn decide(&mut self, raw: &mut RawRun, tk: f64, desired: f64) {
+        let spec = self.spec;
+        let current = self.ready + self.starting_n();
+        if desired > current + 0.5 {
+            let add = desired - current;
+            self.starting.push((tk + spec.startup_s, add));
+            self.launches.push((tk, add));
+            raw.cold_starts += add;
+            raw.count(tk, C_COLD, add);
+            self.last_out = tk;
+        } else if desired < current - 0.5
+            && tk - self.last_out >= spec.cooldown_s
+            && tk - self.last_in >= spec.cooldown_s
+        {
+            let mut remove = current - desired;
+            while remove > 0.5 {
+                if let Some(s) = self.starting.last_mut() {
+                    let r = remove.min(s.1);
+                    s.1 -= r;
+                    remove -= r;
+                    if s.1 < 0.5 {
+                        self.starting.pop();
+                    }
+                } else if self.ready > 0.0 {
+                    let r = remove.min(self.ready);
+                    self.ready -= r;
+                    remove -= r;
+                } else {
+                    break;
+                }
+            }
+            // bill the per-launch minimum of the newest replicas removed
+            let mut left = current - desired;
+            while left > 0.5 {
+                let Some(l) = self.launches.last_mut() else { break };
+                let r = left.min(l.1);
+                let life = tk - l.0;
+                raw.acc
+                    .add(tk, REPLICA_S, ((spec.min_billed_s - life).max(0.0) + 0.5) * r);
+                l.1 -= r;
+                left -= r;
+                if l.1 < 0.5 {
+                    self.launches.pop();
+                }
+            }
+            self.last_in = tk;
+        }
+    }
+
+    /// Would the autoscaler act on `desired` at `tk`?
+    fn acts(&self, tk: f64, desired: f64) -> bool {
+        let current = self.ready + self.starting_n();
+        desired > current + 0.5
+            || (desired < current - 0.5
+                && tk - self.last_out >= self.spec.cooldown_s
+                && tk - self.last_in >= self.spec.cooldown_s)
     }
 }
 
-/// P(B < r) for B ~ Poisson(a): an arrival finds an idle instance.
-fn prob_below(r: f64, a: f64, lf: &mut LnFact) -> f64 {
-    if a <= 0.0 {
-        return if r > 0.0 { 1.0 } else { 0.0 };
-    }
-    let (lo, hi) = poisson_range(a);
-    let k = r.ceil().max(0.0) as usize; // B <= k - 1
-    if k <= lo {
+/// The autoscaler's noisy window reading: none of the window's requests at all with the
+/// probability of an empty window (so a scale-to-zero service does scale to zero), else a
+/// normal draw around the mean.
+fn reading(noise: &mut super::rng::Rng, mean: f64, sd: f64, p_empty: f64) -> f64 {
+    if p_empty > 0.0 && noise.u01() < p_empty {
         return 0.0;
     }
-    if k >= hi {
-        return 1.0;
+    let m = if p_empty < 1.0 { mean / (1.0 - p_empty) } else { mean };
+    (m + if sd > 0.0 { sd * noise.normal() } else { 0.0 }).max(if mean > 0.0 { 1e-9 } else { 0.0 })
+}
+
+/// Standard normal CDF.
+fn phi(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// The first tick in [next_tick, end] at which the autoscaler acts, in a calm stretch
+/// where its readings are independent draws (empty window with probability `p_empty`,
+/// else normal): the number of idle ticks is geometric, so it is drawn in one step, and
+/// the wish at that tick from the reading's conditional tail. The same distribution as
+/// drawing every tick, at the cost of one decision.
+#[allow(clippy::too_many_arguments)]
+fn first_action(
+    noise: &mut super::rng::Rng,
+    fl: &Fleet,
+    next_tick: f64,
+    end: f64,
+    w: f64,
+    mean: f64,
+    sd: f64,
+    p_empty: f64,
+    per: f64,
+) -> Option<(f64, f64)> {
+    let spec = fl.spec;
+    let (min, max) = (spec.min as f64, spec.max as f64);
+    let ready = fl.ready;
+    let m = if p_empty < 1.0 { mean / (1.0 - p_empty) } else { mean };
+    // P(reading > x) for x >= 0, on the normal branch (clamped to a tiny positive value)
+    let tail_above = |x: f64| -> f64 {
+        if sd <= 0.0 {
+            if m > x { 1.0 } else { 0.0 }
+        } else {
+            1.0 - phi((x - m) / sd)
+        }
+    };
+    let out_thr = ready * per;
+    let p_out = if ready < max - 0.5 {
+        (1.0 - p_empty) * tail_above(out_thr)
+    } else {
+        0.0
+    };
+    let in_thr = (ready - 1.0) * per;
+    let p_in = if ready > min + 0.5 {
+        p_empty
+            + if in_thr > 0.0 {
+                (1.0 - p_empty) * (1.0 - tail_above(in_thr))
+            } else {
+                0.0
+            }
+    } else {
+        0.0
+    };
+    let in_ok = fl.last_out.max(fl.last_in) + spec.cooldown_s;
+    let n_ticks = |from: f64, to: f64| -> f64 {
+        if to < from - 1e-9 {
+            0.0
+        } else {
+            ((to - from) / w + 1e-9).floor() + 1.0
+        }
+    };
+    // ticks before scale-in is allowed, then after
+    let phases = [
+        (next_tick, end.min(in_ok - 1e-9), p_out, 0.0),
+        (
+            next_tick.max(first_tick_at_or_after(next_tick, in_ok, w)),
+            end,
+            p_out,
+            p_in,
+        ),
+    ];
+    for (from, to, po, pi) in phases {
+        let count = n_ticks(from, to);
+        let p = (po + pi).min(1.0);
+        if count <= 0.0 || p <= 0.0 {
+            continue;
+        }
+        // ticks until the first action: geometric
+        let k = if p >= 1.0 {
+            0.0
+        } else {
+            (noise.u01().ln() / (1.0 - p).ln()).floor()
+        };
+        if k >= count {
+            continue;
+        }
+        let tk = from + k * w;
+        let out = noise.u01() * p < po;
+        let x = if out {
+            // reading above the threshold: inverse CDF on the upper tail
+            if sd <= 0.0 {
+                m
+            } else {
+                let lo = phi((out_thr - m) / sd);
+                m + sd * super::super::model::normal_quantile(lo + noise.u01() * (1.0 - lo))
+            }
+        } else if noise.u01() * pi < p_empty || sd <= 0.0 {
+            0.0
+        } else {
+            let hi = phi((in_thr - m) / sd);
+            (m + sd * super::super::model::normal_quantile(noise.u01() * hi)).max(1e-9)
+        };
+        let d = (x / per).ceil().clamp(min, max);
+        if fl.acts(tk, d) {
+            return Some((tk, d));
+        }
     }
-    pmf_range(a, lo, k, lf).iter().sum::<f64>().min(1.0)
+    None
+}
+
+fn first_tick_at_or_after(first: f64, t: f64, w: f64) -> f64 {
+    if t <= first {
+        first
+    } else {
+        first + ((t - first) / w - 1e-9).ceil() * w
+    }
 }
 
 /// One container or VM platform in the fast mode.
 pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun {
+    let coarse = fast_profile(profile);
+    let plan = fleet_plan(spec, &coarse);
+    run_fleet_planned(spec, &plan, 1.0, coarse.horizon_s, cfg)
+}
+
+/// A fleet on a plan, with every rate (and so every busy count) times `scale`.
+pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon: f64, cfg: RunCfg) -> RawRun {
     let RunCfg {
         arrivals,
         seed,
         bucket_s,
         slo_ms,
     } = cfg;
-    let horizon = profile.horizon_s;
     let mut raw = RawRun::new(horizon, bucket_s);
-    let svc_q: Vec<f64> = quantiles(&spec.duration_dist, spec.slowdown, NQ);
-    let mean_s = mean_of(&svc_q, |x| x) / 1000.0;
-    let m2 = mean_of(&svc_q, |x| x * x) / 1e6;
-    let busy = busy_profile(profile, &svc_q);
-    let pieces = merge_with_busy(profile, &busy, 3600.0);
+    let (svc_q, mean_s, m2) = (&plan.svc_q, plan.mean_s, plan.m2);
+    let pieces: Vec<BusyPiece> = plan
+        .pieces
+        .iter()
+        .map(|p| BusyPiece {
+            rate: p.rate * scale,
+            busy: p.busy * scale,
+            ..*p
+        })
+        .collect();
     let k = spec.slots.max(1) as f64;
     let per = k * spec.target;
     let fixed = spec.min >= spec.max;
     let w = spec.window_s;
-    let mut ready = super::spec::initial_replicas(spec, profile.rates.first().copied().unwrap_or(0.0)) as f64;
-    let mut launches: Vec<(f64, f64)> = vec![(0.0, ready)];
-    let mut starting: Vec<(f64, f64)> = Vec::new(); // (ready time, count)
+    let ready0 = super::spec::initial_replicas(spec, pieces.first().map(|p| p.rate).unwrap_or(0.0)) as f64;
+    let mut fl = Fleet {
+        spec,
+        ready: ready0,
+        starting: Vec::new(),
+        launches: vec![(0.0, ready0)],
+        last_out: f64::NEG_INFINITY,
+        last_in: f64::NEG_INFINITY,
+    };
     let mut queue = 0.0;
-    let mut last_out = f64::NEG_INFINITY;
-    let mut last_in = f64::NEG_INFINITY;
     let mut wait_bins: Vec<(f64, f64)> = Vec::new(); // (mean wait ms, weight)
     let mut w_nowait = 0.0;
     let mut next_tick = if fixed { f64::INFINITY } else { w };
@@ -695,7 +1047,6 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
     let mut q_t_mean = 0.0; // mean arrival time of the queued requests
     let mut recent: Vec<(f64, f64, f64)> = Vec::new(); // (t0, t1, demand)
     let mut recent_var: Vec<(f64, f64, f64)> = Vec::new();
-    let mut lf = LnFact(Vec::new());
     // the autoscaler reads a noisy window average; sampling that noise (seeded) gives the
     // same flapping up and down that the exact engine shows at low load
     let mut noise = super::rng::Rng::new(seed, 2000 + spec.index as u64);
@@ -705,20 +1056,131 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
         let mut t = pc.t0;
         let end = pc.t0 + pc.len;
         while t < end - 1e-9 {
-            let starting_n: f64 = starting.iter().map(|s| s.1).sum();
-            if ready + starting_n < 0.5 && lam > 0.0 && spec.max > 0 {
-                starting.push((t + spec.startup_s, 1.0));
-                launches.push((t, 1.0));
+            if fl.ready + fl.starting_n() < 0.5 && lam > 0.0 && spec.max > 0 {
+                fl.starting.push((t + spec.startup_s, 1.0));
+                fl.launches.push((t, 1.0));
                 raw.cold_starts += 1.0;
                 raw.count(t, C_COLD, 1.0);
-                last_out = t;
+                fl.last_out = t;
                 continue;
             }
-            let next_ready = starting.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
-            let seg_end = end.min(next_tick).min(next_ready).max(t + 1e-6);
-            let dt = seg_end - t;
+            // calm: nothing starting, no backlog, capacity to spare, and the next tick's
+            // window lies inside this state; the state holds until a tick changes it, so
+            // walk the ticks cheaply and account for the whole stretch at once
+            let var_now = if arrivals == Arrivals::Deterministic {
+                0.0
+            } else {
+                a.min(lam * m2 / w)
+            };
+            if fl.starting.is_empty() && queue <= 0.0 && a < fl.ready * k && next_tick - w >= t - 1e-9 {
+                let ready = fl.ready;
+                let cap = ready * k;
+                let mu_total = cap / mean_s.max(1e-12);
+                let pw = if a > cap - 6.0 * cap.sqrt() - 2.0 {
+                    erlang_c(cap as u32, a)
+                } else {
+                    0.0
+                };
+                let lq = pw * a / (cap - a).max(1e-9);
+                let wait_ms = if pw > 0.0 {
+                    (1000.0 / (mu_total - lam).max(1e-9)).min(spec.queue_timeout_s * 1000.0)
+                } else {
+                    0.0
+                };
+                let mean_read = a + lq;
+                let sd = var_now.sqrt();
+                let p_empty = if arrivals == Arrivals::Deterministic || lam * (w + mean_s) > 30.0 {
+                    0.0
+                } else {
+                    (-lam * (w + mean_s)).exp()
+                };
+                let mut t_stop = end;
+                let mut decision = None;
+                if !fixed {
+                    // a reading that cannot move the fleet need not be drawn
+                    let lo_read = (mean_read - 6.0 * sd).max(0.0);
+                    let hi_read = mean_read + 6.0 * sd;
+                    let d_lo = (if p_empty > 1e-12 { 0.0 } else { lo_read / per })
+                        .ceil()
+                        .clamp(spec.min as f64, spec.max as f64);
+                    let d_hi = (hi_read / per).ceil().clamp(spec.min as f64, spec.max as f64);
+                    let can_out = d_hi > fl.ready + 0.5;
+                    let can_in = d_lo < fl.ready - 0.5;
+                    if !can_out && !can_in {
+                        while next_tick <= end + 1e-9 {
+                            next_tick += w;
+                        }
+                    } else if let Some((tk, d)) =
+                        first_action(&mut noise, &fl, next_tick, end, w, mean_read, sd, p_empty, per)
+                    {
+                        decision = Some((tk, d));
+                        t_stop = tk;
+                        next_tick = tk;
+                    } else {
+                        while next_tick <= end + 1e-9 {
+                            next_tick += w;
+                        }
+                    }
+                }
+                let dt = t_stop - t;
+                if dt > 0.0 {
+                    let n_arr = lam * dt;
+                    raw.requests += n_arr;
+                    raw.served += n_arr;
+                    raw.acc.add(t, REQ_OD, n_arr);
+                    add_spread(&mut raw, t, dt, n_arr, n_arr, 0.0, 0.0);
+                    let (busy_inst, p_idle) = busy_and_idle(ready, a);
+                    let idle_min = (ready.min(spec.min as f64) - busy_inst).max(0.0);
+                    let active_rate = if ready <= spec.min as f64 { busy_inst } else { ready };
+                    spread(raw.areas.bucket_s, raw.areas.buckets.len(), t, dt, |b, f| {
+                        let c = &mut raw.areas.buckets[b];
+                        let d = f * dt;
+                        c[LIVE] += ready * d;
+                        c[BUSY] += busy_inst * d;
+                        c[IN_FLIGHT] += a * d;
+                        c[IDLE_MIN] += idle_min * d;
+                        c[ACTIVE_RATE] += active_rate * d;
+                    });
+                    if ready > raw.peak_instances {
+                        raw.peak_instances = ready.ceil();
+                    }
+                    periods += n_arr * p_idle;
+                    if pw > 0.0 && wait_ms > 0.0 {
+                        wait_bins.push((wait_ms, n_arr * pw));
+                    }
+                    w_nowait += n_arr * (1.0 - pw);
+                }
+                recent.clear();
+                recent_var.clear();
+                recent.push((t_stop - w, t_stop, mean_read));
+                recent_var.push((t_stop - w, t_stop, var_now));
+                t = t_stop;
+                if let Some((tk, d)) = decision {
+                    fl.decide(&mut raw, tk, d);
+                    next_tick = tk + w;
+                }
+                continue;
+            }
+            let ready = fl.ready;
+            let next_ready = fl.starting.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+            if fl.starting.is_empty() && ready >= spec.max as f64 - 0.5 && a >= ready * k {
+                // at the maximum and saturated: no tick can scale out, and demand at or
+                // above capacity cannot scale in, so the stretch is one fluid segment
+                while next_tick < end - 1e-9 {
+                    next_tick += w;
+                }
+            }
             let cap = ready * k;
             let mu_total = cap / mean_s.max(1e-12);
+            // a backlog that capacity drains within the segment ends it: after that the
+            // replicas are no longer all busy
+            let drained = if queue > 0.0 && mu_total > lam && a < cap {
+                t + (queue / (mu_total - lam)).max(1e-3)
+            } else {
+                f64::INFINITY
+            };
+            let seg_end = end.min(next_tick).min(next_ready).min(drained).max(t + 1e-6);
+            let dt = seg_end - t;
             let n_arr = lam * dt;
             let (served, dropped, in_service, wait_ms, p_wait);
             let mut lq = 0.0;
@@ -750,7 +1212,10 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
                 } else {
                     out_rate * spec.queue_timeout_s
                 };
-                let q_end = q_end_free.clamp(0.0, q_cap.max(0.0));
+                let mut q_end = q_end_free.clamp(0.0, q_cap.max(0.0));
+                if q_end < 1e-6 {
+                    q_end = 0.0; // drained (rounding leftovers would block the calm path)
+                }
                 dropped = (q_end_free - q_cap).max(0.0);
                 let through = (queue + n_arr - q_end - dropped).max(0.0);
                 served = through.min(n_arr + queue);
@@ -768,14 +1233,14 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
                 p_wait = 1.0;
                 queue = q_end;
             }
-            let starting_now = starting.iter().map(|s| s.1).sum::<f64>();
+            let starting_now = fl.starting_n();
             let live = ready + starting_now;
             raw.requests += n_arr;
             raw.dropped += dropped;
             raw.served += served;
             raw.acc.add(t, REQ_OD, n_arr);
             add_spread(&mut raw, t, dt, n_arr, served, dropped, 0.0);
-            let busy_inst = expected_min(ready, in_service, &mut lf);
+            let (busy_inst, p_idle) = busy_and_idle(ready, in_service);
             let idle_min = (ready.min(spec.min as f64) - busy_inst).max(0.0);
             let active_rate = if ready <= spec.min as f64 {
                 busy_inst + starting_now
@@ -799,28 +1264,23 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
             }
             // activity periods for request-based billing: arrivals finding their
             // instance idle (least-outstanding routing spreads requests over instances)
-            periods += served * prob_below(ready, in_service, &mut lf);
+            periods += served * p_idle;
             if p_wait > 0.0 && wait_ms > 0.0 {
                 wait_bins.push((wait_ms, served * p_wait));
             }
             w_nowait += served * (1.0 - p_wait);
             // demand the autoscaler reads, and its variance over the window (M/G/inf:
             // lambda E[S^2] / W, at most the Poisson variance)
-            let var = if arrivals == Arrivals::Deterministic {
-                0.0
-            } else {
-                a.min(lam * m2 / w)
-            };
             recent.push((t, seg_end, in_service + queue.max(0.0) + lq));
-            recent_var.push((t, seg_end, var));
+            recent_var.push((t, seg_end, var_now));
             t = seg_end;
 
             let mut i = 0;
             let mut became_ready = false;
-            while i < starting.len() {
-                if starting[i].0 <= t + 1e-9 {
-                    ready += starting[i].1;
-                    starting.swap_remove(i);
+            while i < fl.starting.len() {
+                if fl.starting[i].0 <= t + 1e-9 {
+                    fl.ready += fl.starting[i].1;
+                    fl.starting.swap_remove(i);
                     became_ready = true;
                 } else {
                     i += 1;
@@ -828,7 +1288,7 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
             }
             if became_ready && queue > 0.0 {
                 // requests waiting for the new replicas start at once where slots are free
-                let free = (ready * k - a).max(0.0);
+                let free = (fl.ready * k - a).max(0.0);
                 let moved = queue.min(free);
                 if moved > 0.0 {
                     queue -= moved;
@@ -850,86 +1310,20 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
                     var_area += r.2 * (r.1.min(next_tick) - r.0.max(lo)).max(0.0);
                 }
                 let sd = (var_area / w).max(0.0).sqrt();
-                let demand = (area / w + if sd > 0.0 { sd * noise.normal() } else { 0.0 }).max(0.0);
-                let current = ready + starting.iter().map(|s| s.1).sum::<f64>();
-                let desired = (demand / per).ceil().clamp(spec.min as f64, spec.max as f64);
-                if desired > current + 0.5 {
-                    let add = desired - current;
-                    starting.push((next_tick + spec.startup_s, add));
-                    launches.push((next_tick, add));
-                    raw.cold_starts += add;
-                    raw.count(next_tick, C_COLD, add);
-                    last_out = next_tick;
-                } else if desired < current - 0.5
-                    && next_tick - last_out >= spec.cooldown_s
-                    && next_tick - last_in >= spec.cooldown_s
-                {
-                    let mut remove = current - desired;
-                    while remove > 0.5 {
-                        if let Some(s) = starting.last_mut() {
-                            let r = remove.min(s.1);
-                            s.1 -= r;
-                            remove -= r;
-                            if s.1 < 0.5 {
-                                starting.pop();
-                            }
-                        } else if ready > 0.0 {
-                            let r = remove.min(ready);
-                            ready -= r;
-                            remove -= r;
-                        } else {
-                            break;
-                        }
-                    }
-                    // bill the per-launch minimum of the newest replicas removed
-                    let mut left = current - desired;
-                    while left > 0.5 {
-                        let Some(l) = launches.last_mut() else { break };
-                        let r = left.min(l.1);
-                        let life = next_tick - l.0;
-                        raw.acc
-                            .add(next_tick, REPLICA_S, ((spec.min_billed_s - life).max(0.0) + 0.5) * r);
-                        l.1 -= r;
-                        left -= r;
-                        if l.1 < 0.5 {
-                            launches.pop();
-                        }
-                    }
-                    last_in = next_tick;
-                }
-                next_tick += w;
-                // in a long steady stretch, skip ticks that cannot change anything
-                let settled = (a / per).ceil().clamp(spec.min as f64, spec.max as f64);
-                // skip only when the noise cannot move the reading across a threshold
-                let sd_now = if arrivals == Arrivals::Deterministic {
+                let lam_w = lam * (w + mean_s);
+                let p_empty = if arrivals == Arrivals::Deterministic || lam_w > 30.0 {
                     0.0
                 } else {
-                    a.min(lam * m2 / w).sqrt()
+                    (-lam_w).exp()
                 };
-                let x = (a + lq) / per;
-                let margin = (x - x.floor()).min(x.ceil() - x).abs() * per;
-                let quiet = sd_now <= 1e-9
-                    || margin > 6.0 * sd_now
-                    || (settled >= spec.max as f64 && x > spec.max as f64 + 6.0 * sd_now / per)
-                    || (settled <= spec.min as f64 && x + 6.0 * sd_now / per < spec.min as f64);
-                let steady = quiet
-                    && starting.is_empty()
-                    && queue <= 0.0
-                    && (settled - ready).abs() < 0.5
-                    && next_tick - w >= pc.t0 + w;
-                if steady && next_tick < end {
-                    let skip = ((end - next_tick) / w).floor();
-                    if skip > 0.0 {
-                        // the segment up to the new tick will carry the window's demand
-                        recent.clear();
-                        recent_var.clear();
-                        next_tick += skip * w;
-                    }
-                }
+                let demand = reading(&mut noise, area / w, sd, p_empty);
+                let desired = (demand / per).ceil().clamp(spec.min as f64, spec.max as f64);
+                fl.decide(&mut raw, next_tick, desired);
+                next_tick += w;
             }
         }
     }
-    for (l, n) in launches {
+    for (l, n) in fl.launches {
         let life = horizon - l;
         raw.acc
             .add(horizon, REPLICA_S, ((spec.min_billed_s - life).max(0.0) + 0.5) * n);
@@ -957,22 +1351,31 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
             periods * 50.0 + raw.cold_starts * spec.startup_s * 1000.0,
         );
     }
-    let base = template(&svc_q, &[0.0]);
-    merge_scaled(&mut raw.hist, &base, w_nowait);
+    // latency: service time alone, plus an exponential wait where requests queued
+    // (waits grouped into a few levels; a coarser service grid for the convolution)
+    if w_nowait > 0.0 {
+        let w = w_nowait / svc_q.len() as f64;
+        for s in svc_q {
+            raw.hist.record_weighted(*s, w);
+        }
+    }
     let exp_q: Vec<f64> = (0..8).map(|i| -(1.0 - (i as f64 + 0.5) / 8.0f64).ln()).collect();
+    let svc_coarse: Vec<f64> = svc_q.iter().step_by(4).copied().collect();
     wait_bins.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for chunk in wait_bins.chunks(wait_bins.len().div_ceil(32).max(1)) {
+    for chunk in wait_bins.chunks(wait_bins.len().div_ceil(16).max(1)) {
         let wt: f64 = chunk.iter().map(|c| c.1).sum();
         if wt <= 0.0 {
             continue;
         }
         let mean_w = chunk.iter().map(|c| c.0 * c.1).sum::<f64>() / wt;
-        // requests waiting longer than the timeout were dropped, not served
-        let waits: Vec<f64> = exp_q
-            .iter()
-            .map(|e| (e * mean_w).min(spec.queue_timeout_s * 1000.0))
-            .collect();
-        merge_scaled(&mut raw.hist, &template(&svc_q, &waits), wt);
+        let each = wt / (exp_q.len() * svc_coarse.len()) as f64;
+        for e in &exp_q {
+            // requests waiting longer than the timeout were dropped, not served
+            let wait = (e * mean_w).min(spec.queue_timeout_s * 1000.0);
+            for s in &svc_coarse {
+                raw.hist.record_weighted(s + wait, each);
+            }
+        }
     }
     if let Some(slo) = slo_ms {
         raw.over_slo = raw.hist.share_above(slo) * raw.hist.total();

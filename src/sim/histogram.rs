@@ -48,7 +48,7 @@ fn index(v: f64) -> usize {
 pub fn bucket_low(i: usize) -> f64 {
     let exp = (i / SUB) as i32 + MIN_EXP;
     let sub = (i % SUB) as f64;
-    f64::powi(2.0, exp) * (1.0 + sub / SUB as f64)
+    f64::from_bits(((exp + 1023) as u64) << 52) * (1.0 + sub / SUB as f64)
 }
 
 impl Histogram {

@@ -7,7 +7,9 @@
 
 mod exact_fleet;
 mod exact_fn;
+mod exact_pool;
 pub mod fast;
+pub mod heap;
 pub mod histogram;
 pub mod meter;
 mod result;
@@ -116,6 +118,7 @@ pub fn run_profile(
     } else {
         mode
     };
+    let coarse = fast::fast_profile(profile);
     let raws: Vec<Result<run::RawRun, SimError>> = p
         .specs
         .par_iter()
@@ -123,10 +126,13 @@ pub fn run_profile(
         .map(|(i, sp)| {
             let share = (i as f64 / n, 1.0 / n);
             match (mode_used, sp) {
+                (Mode::Exact, Spec::Function(f)) if exact_pool::applies(f) => {
+                    exact_pool::run(f, profile, cfg, ctl, share)
+                }
                 (Mode::Exact, Spec::Function(f)) => exact_fn::run(f, profile, cfg, ctl, share),
                 (Mode::Exact, Spec::Fleet(f)) => exact_fleet::run(f, profile, cfg, ctl, share),
-                (Mode::Fast, Spec::Function(f)) => Ok(fast::run_function(f, profile, cfg)),
-                (Mode::Fast, Spec::Fleet(f)) => Ok(fast::run_fleet(f, profile, cfg)),
+                (Mode::Fast, Spec::Function(f)) => Ok(fast::run_function(f, &coarse, cfg)),
+                (Mode::Fast, Spec::Fleet(f)) => Ok(fast::run_fleet(f, &coarse, cfg)),
             }
         })
         .collect();
@@ -177,14 +183,79 @@ pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Re
     };
     let exact = profile.expected_requests() < FAST_EXACT_BELOW;
     let ctl = Control::default();
+    let coarse = fast::fast_profile(profile);
     p.specs
         .iter()
         .map(|sp| {
             let raw = match (exact, sp) {
+                (true, Spec::Function(f)) if exact_pool::applies(f) => {
+                    exact_pool::run(f, profile, cfg, &ctl, (0.0, 0.0))?
+                }
                 (true, Spec::Function(f)) => exact_fn::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
                 (true, Spec::Fleet(f)) => exact_fleet::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
-                (false, Spec::Function(f)) => fast::run_function(f, profile, cfg),
-                (false, Spec::Fleet(f)) => fast::run_fleet(f, profile, cfg),
+                (false, Spec::Function(f)) => fast::run_function(f, &coarse, cfg),
+                (false, Spec::Fleet(f)) => fast::run_fleet(f, &coarse, cfg),
+            };
+            result::total_only(sp, &raw, s, horizon, catalog)
+        })
+        .collect()
+}
+
+/// Fast-mode plans for every platform of a prepared scenario: what does not change when
+/// only the traffic volume does (sweeps along traffic scale compute them once).
+pub struct FastPlans {
+    pub plans: Vec<fast::Plan>,
+    pub horizon_s: f64,
+    pub expected_requests: f64,
+}
+
+impl Prepared {
+    pub fn fast_plans(&self) -> FastPlans {
+        FastPlans {
+            plans: self.specs.iter().map(|s| fast::plan(s, &self.profile)).collect(),
+            horizon_s: self.profile.horizon_s,
+            expected_requests: self.profile.expected_requests(),
+        }
+    }
+}
+
+/// As `fast_totals` at `scale` times the traffic, from precomputed plans, for the
+/// platforms `only` (all when None), in that order.
+pub fn fast_totals_scaled(
+    p: &Prepared,
+    plans: &FastPlans,
+    scale: f64,
+    only: Option<&[usize]>,
+    catalog: &Catalog,
+) -> Result<Vec<f64>, SimError> {
+    let s = &p.scenario;
+    let horizon = plans.horizon_s;
+    let bs = bucket_s(horizon);
+    let cfg = run::RunCfg {
+        arrivals: s.traffic.arrivals,
+        seed: s.seed,
+        bucket_s: bs,
+        slo_ms: s.workload.latency_slo_ms,
+    };
+    let all: Vec<usize> = (0..p.specs.len()).collect();
+    let idx = only.unwrap_or(&all);
+    let exact = plans.expected_requests * scale < FAST_EXACT_BELOW;
+    let scaled = if exact { Some(p.profile.scaled(scale)) } else { None };
+    let ctl = Control::default();
+    idx.iter()
+        .map(|&i| {
+            let sp = &p.specs[i];
+            let raw = match (&scaled, sp, &plans.plans[i]) {
+                (Some(prof), Spec::Function(f), _) if exact_pool::applies(f) => {
+                    exact_pool::run(f, prof, cfg, &ctl, (0.0, 0.0))?
+                }
+                (Some(prof), Spec::Function(f), _) => exact_fn::run(f, prof, cfg, &ctl, (0.0, 0.0))?,
+                (Some(prof), Spec::Fleet(f), _) => exact_fleet::run(f, prof, cfg, &ctl, (0.0, 0.0))?,
+                (None, Spec::Function(f), fast::Plan::Function(pl)) => {
+                    fast::run_function_planned(f, pl, scale, horizon, cfg)
+                }
+                (None, Spec::Fleet(f), fast::Plan::Fleet(pl)) => fast::run_fleet_planned(f, pl, scale, horizon, cfg),
+                _ => return Err(SimError::Spec("a fast-mode plan does not match its platform".into())),
             };
             result::total_only(sp, &raw, s, horizon, catalog)
         })

@@ -147,9 +147,23 @@ fn bill_for(
 }
 
 /// Just the total bill of a run (sweeps).
-pub(super) fn total_only(spec: &Spec, raw: &RawRun, s: &Scenario, horizon: f64, catalog: &Catalog) -> Result<f64, SimError> {
+pub(super) fn total_only(
+    spec: &Spec,
+    raw: &RawRun,
+    s: &Scenario,
+    horizon: f64,
+    catalog: &Catalog,
+) -> Result<f64, SimError> {
     let tot = raw.acc.totals();
-    let (bill, _) = bill_for(spec, &tot, &raw.hourly_arrivals, raw.hist.mean() / 1000.0, s, horizon, catalog)?;
+    let (bill, _) = bill_for(
+        spec,
+        &tot,
+        &raw.hourly_arrivals,
+        raw.hist.mean() / 1000.0,
+        s,
+        horizon,
+        catalog,
+    )?;
     Ok(usd(bill.total_usd()))
 }
 

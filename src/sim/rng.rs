@@ -7,11 +7,19 @@ use crate::model::Dist;
 
 const MULTIPLIER: u128 = 0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Rng {
     state: u128,
     /// Second value of a polar-method pair, kept for the next call.
     spare_normal: Option<f64>,
+    zig: &'static Zig,
+    zig_exp: &'static ZigExp,
+}
+
+impl std::fmt::Debug for Rng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rng").finish_non_exhaustive()
+    }
 }
 
 impl Rng {
@@ -36,6 +44,8 @@ impl Rng {
         Rng {
             state: state | 1,
             spare_normal: None,
+            zig: zig(),
+            zig_exp: zig_exp(),
         }
     }
 
@@ -54,9 +64,32 @@ impl Rng {
         ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// Exponential with mean 1.
-    #[inline(always)]
+    /// Exponential with mean 1: the ziggurat method (Marsaglia and Tsang 2000, 256
+    /// layers), a logarithm only in the rare tail and wedge cases.
+    #[inline]
     pub fn exp1(&mut self) -> f64 {
+        let z = self.zig_exp;
+        loop {
+            let bits = self.next_u64();
+            let i = (bits & 0xff) as usize;
+            let u = ((bits >> 11) as f64) * (1.0 / (1u64 << 53) as f64);
+            if u < z.r[i] {
+                return u * z.x[i];
+            }
+            if i == 0 {
+                return EXP_R - self.u01().ln();
+            }
+            let x = u * z.x[i];
+            let f0 = (-z.x[i]).exp();
+            let f1 = (-z.x[i + 1]).exp();
+            if f1 + self.u01() * (f0 - f1) < (-x).exp() {
+                return x;
+            }
+        }
+    }
+
+    /// Exponential by inversion (an independent reference for the ziggurat's tests).
+    pub fn exp1_inversion(&mut self) -> f64 {
         -self.u01().ln()
     }
 
@@ -64,7 +97,7 @@ impl Rng {
     /// ZIGNOR form, 128 layers): one 64-bit draw and a multiply 98.8 % of the time.
     #[inline]
     pub fn normal(&mut self) -> f64 {
-        let z = zig();
+        let z = self.zig;
         loop {
             let bits = self.next_u64();
             let i = (bits & 0x7f) as usize;
@@ -108,6 +141,64 @@ impl Rng {
             }
         }
     }
+}
+
+/// e^x to within a few units in the last place, without a libm call: x = k ln 2 + r with
+/// |r| <= ln 2 / 2, e^r by its Taylor series to degree 13 (truncation error below 1e-17),
+/// scaled by 2^k through the exponent bits. Used where millions of samples a second go
+/// through exp (log-normal durations); outside about ±700 it defers to `f64::exp`.
+#[inline(always)]
+pub fn fast_exp(x: f64) -> f64 {
+    if !(-700.0..=700.0).contains(&x) {
+        return x.exp();
+    }
+    const LN2_HI: f64 = 0.693_147_180_369_123_8;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    let k = (x * std::f64::consts::LOG2_E).round_ties_even();
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    // Horner, degree 13
+    let mut p = 1.0 / 6_227_020_800.0;
+    p = p * r + 1.0 / 479_001_600.0;
+    p = p * r + 1.0 / 39_916_800.0;
+    p = p * r + 1.0 / 3_628_800.0;
+    p = p * r + 1.0 / 362_880.0;
+    p = p * r + 1.0 / 40_320.0;
+    p = p * r + 1.0 / 5_040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    let bits = ((k as i64 + 1023) as u64) << 52;
+    p * f64::from_bits(bits)
+}
+
+const EXP_R: f64 = 7.697_117_470_131_487;
+const EXP_V: f64 = 3.949_659_822_581_572e-3;
+
+struct ZigExp {
+    x: [f64; 257],
+    r: [f64; 256],
+}
+
+fn zig_exp() -> &'static ZigExp {
+    static Z: std::sync::OnceLock<ZigExp> = std::sync::OnceLock::new();
+    Z.get_or_init(|| {
+        let mut x = [0.0; 257];
+        x[0] = EXP_V / (-EXP_R).exp();
+        x[1] = EXP_R;
+        for i in 2..256 {
+            x[i] = -(EXP_V / x[i - 1] + (-x[i - 1]).exp()).ln();
+        }
+        x[256] = 0.0;
+        let mut r = [0.0; 256];
+        for i in 0..256 {
+            r[i] = x[i + 1] / x[i];
+        }
+        ZigExp { x, r }
+    })
 }
 
 const ZIG_R: f64 = 3.442_619_855_899;
@@ -168,7 +259,7 @@ impl Sampler {
         match *self {
             Sampler::Fixed(x) => x,
             Sampler::Exponential(m) => m * rng.exp1(),
-            Sampler::LogNormal { mu, sigma } => (mu + sigma * rng.normal()).exp(),
+            Sampler::LogNormal { mu, sigma } => fast_exp(mu + sigma * rng.normal()),
             Sampler::Uniform { min, width } => min + width * rng.u01(),
         }
     }
@@ -192,6 +283,19 @@ mod tests {
             assert_eq!(ours.next_u64(), theirs.next_u64());
         }
         let _ = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+    }
+
+    #[test]
+    fn fast_exp_matches_libm() {
+        let mut x = -699.0;
+        while x < 699.0 {
+            let (a, b) = (fast_exp(x), x.exp());
+            assert!(((a - b) / b).abs() < 4e-15, "{x}: {a} vs {b}");
+            x += 0.137;
+        }
+        assert_eq!(fast_exp(0.0), 1.0);
+        assert_eq!(fast_exp(-800.0), 0.0);
+        assert!(fast_exp(800.0).is_infinite());
     }
 
     #[test]
@@ -233,6 +337,13 @@ mod tests {
         assert!(mean.abs() < 0.01, "{mean}");
         assert!((var - 1.0).abs() < 0.01, "{var}");
         let e: f64 = (0..n).map(|_| r.exp1()).sum::<f64>() / n as f64;
+        // the exponential ziggurat matches inversion on the tail and the second moment
+        let over3 = (0..n).filter(|_| r.exp1() > 3.0).count() as f64 / n as f64;
+        assert!((over3 - (-3.0f64).exp()).abs() < 0.0008, "{over3}");
+        let m2: f64 = (0..n).map(|_| r.exp1().powi(2)).sum::<f64>() / n as f64;
+        assert!((m2 - 2.0).abs() < 0.03, "{m2}");
+        let inv: f64 = (0..n).map(|_| r.exp1_inversion()).sum::<f64>() / n as f64;
+        assert!((inv - 1.0).abs() < 0.01);
         // the ziggurat agrees with the polar method on tail probabilities
         let tail = |g: &mut dyn FnMut() -> f64| (0..n).filter(|_| g().abs() > 2.5758).count() as f64 / n as f64;
         let mut r2 = Rng::new(9, 9);

@@ -24,6 +24,7 @@ pub const NA: usize = 7;
 #[derive(Clone, Debug)]
 pub struct Areas {
     pub bucket_s: f64,
+    inv_bucket_s: f64,
     last_t: f64,
     pub cur: [f64; NA],
     pub buckets: Vec<[f64; NA]>,
@@ -33,6 +34,7 @@ impl Areas {
     pub fn new(bucket_s: f64, n: usize) -> Areas {
         Areas {
             bucket_s,
+            inv_bucket_s: 1.0 / bucket_s,
             last_t: 0.0,
             cur: [0.0; NA],
             buckets: vec![[0.0; NA]; n.max(1)],
@@ -64,13 +66,31 @@ impl Areas {
 
     /// Adds the interval [t0, t1) to field `k`, split at bucket edges (clipped to the
     /// buckets' span; the last bucket takes anything beyond).
-    #[inline]
-    pub fn add_interval(&mut self, mut t0: f64, t1: f64, k: usize) {
+    #[inline(always)]
+    pub fn add_interval(&mut self, t0: f64, t1: f64, k: usize) {
         let n = self.buckets.len();
-        let inv = 1.0 / self.bucket_s;
+        let b = ((t0 * self.inv_bucket_s) as usize).min(n - 1);
+        // most intervals are short and fall inside one bucket
+        if t1 <= (b + 1) as f64 * self.bucket_s || b + 1 == n {
+            if t1 > t0 {
+                self.buckets[b][k] += t1 - t0;
+            }
+            return;
+        }
+        self.add_interval_split(t0, t1, k);
+    }
+
+    #[cold]
+    fn add_interval_split(&mut self, mut t0: f64, t1: f64, k: usize) {
+        let n = self.buckets.len();
+        let inv = self.inv_bucket_s;
         while t0 < t1 {
             let b = ((t0 * inv) as usize).min(n - 1);
-            let end = if b + 1 >= n { t1 } else { t1.min((b + 1) as f64 * self.bucket_s) };
+            let end = if b + 1 >= n {
+                t1
+            } else {
+                t1.min((b + 1) as f64 * self.bucket_s)
+            };
             if end <= t0 {
                 self.buckets[b][k] += t1 - t0;
                 return;
