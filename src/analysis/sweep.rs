@@ -1,9 +1,9 @@
 //! Cost curves along one axis and the points where two platforms' curves cross.
 
 use super::shape;
-use crate::model::{Dist, Limits, Platform, SECONDS_PER_MONTH, Scenario};
+use crate::model::{Limits, Platform, SECONDS_PER_MONTH, Scenario};
 use crate::pricing::{Catalog, Service};
-use crate::sim::{Prepared, RateProfile, SimError, Spec, fast_totals};
+use crate::sim::{Prepared, RateProfile, SimError, fast_totals};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -241,6 +241,9 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
     if axis == Axis::TrafficScale {
         extend_range(&ev, &mut xs, &mut costs, max)?;
     }
+    if axis == Axis::TrafficScale {
+        monotone(&mut costs);
+    }
     let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
     let points: Vec<SweepPoint> = xs
         .iter()
@@ -263,6 +266,40 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         points,
         crossovers,
     })
+}
+
+/// Expected cost never falls when traffic grows, but each point is an estimate: the
+/// autoscaler's sampled noise (and, at tiny volumes, the exact engine's sampling) adds
+/// wiggles of a fraction of a percent. Pool-adjacent-violators makes each platform's
+/// curve the closest non-decreasing one (least squares), so no false crossover comes
+/// from noise.
+fn monotone(costs: &mut [Vec<f64>]) {
+    let Some(k) = costs.first().map(Vec::len) else { return };
+    for i in 0..k {
+        // blocks of (sum, count)
+        let mut blocks: Vec<(f64, usize)> = Vec::new();
+        for row in costs.iter() {
+            blocks.push((row[i], 1));
+            while blocks.len() >= 2 {
+                let (s2, n2) = blocks[blocks.len() - 1];
+                let (s1, n1) = blocks[blocks.len() - 2];
+                if s1 / n1 as f64 > s2 / n2 as f64 {
+                    blocks.pop();
+                    let last = blocks.len() - 1;
+                    blocks[last] = (s1 + s2, n1 + n2);
+                } else {
+                    break;
+                }
+            }
+        }
+        let mut r = 0;
+        for (s, n) in blocks {
+            for _ in 0..n {
+                costs[r][i] = s / n as f64;
+                r += 1;
+            }
+        }
+    }
 }
 
 /// Adds decades above the range while some pair's order could still flip: the cheaper
@@ -384,12 +421,17 @@ fn find_crossovers(
         })
 }
 
-/// The spec index of each enabled platform by name (for callers that map results).
-pub fn spec_names(p: &Prepared) -> Vec<String> {
-    p.specs.iter().map(Spec::name).map(str::to_string).collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Multiplies a distribution (helper for other axes and Monte Carlo).
-pub fn scale_dist(d: &Dist, k: f64) -> Dist {
-    d.scaled(k)
+    #[test]
+    fn pool_adjacent_violators_makes_curves_non_decreasing() {
+        let mut c = vec![vec![1.0, 5.0], vec![3.0, 5.0], vec![2.0, 6.0], vec![4.0, 5.5]];
+        monotone(&mut c);
+        assert_eq!(c.iter().map(|r| r[0]).collect::<Vec<_>>(), vec![1.0, 2.5, 2.5, 4.0]);
+        let col1: Vec<f64> = c.iter().map(|r| r[1]).collect();
+        assert!(col1.windows(2).all(|w| w[0] <= w[1]), "{col1:?}");
+        assert!((col1.iter().sum::<f64>() - 21.5).abs() < 1e-12);
+    }
 }

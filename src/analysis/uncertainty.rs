@@ -79,7 +79,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
     let (i, f) = (pos.floor() as usize, pos - pos.floor());
     let j = (i + 1).min(sorted.len() - 1);
-    sorted[i] * (1.0 - f) + sorted[j] * f
+    sorted[i] + f * (sorted[j] - sorted[i])
 }
 
 /// Runs `u.samples` fast simulations with drawn multipliers. With every multiplier fixed

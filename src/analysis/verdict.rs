@@ -71,6 +71,10 @@ fn rejected_share(p: &PlatformResult) -> f64 {
     (p.throttled + p.dropped) as f64 / p.requests.max(1) as f64
 }
 
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
+}
+
 fn money(x: f64) -> String {
     if x >= 100.0 {
         format!("${x:.0}")
@@ -159,7 +163,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         text: format!(
             "Traffic: {} requests a month, {:.0} % of the time idle, peak {:.1}x the mean rate",
             requests_per_month(t.monthly_requests),
-            t.idle_share * 100.0,
+            t.idle_share * 100.0 + 0.0,
             t.peak_to_mean
         ),
         metric: "peak_to_mean".into(),
@@ -280,13 +284,18 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         reasons.push(Reason {
             text: match s.workload.latency_slo_ms {
                 Some(slo) => format!(
-                    "Cold starts: {:.3} % of {}'s requests; {:.2} % are slower than the {slo:.0} ms objective (p99 {:.0} ms)",
+                    "Cold starts: {:.3} % of {} requests; {:.2} % are slower than the {slo:.0} ms objective (p99 {:.0} ms)",
                     f.cold_start_rate * 100.0,
-                    f.name,
+                    possessive(&f.name),
                     over * 100.0,
                     f.latency_ms.p99
                 ),
-                None => format!("Cold starts: {:.3} % of {}'s requests (p99 {:.0} ms)", f.cold_start_rate * 100.0, f.name, f.latency_ms.p99),
+                None => format!(
+                    "Cold starts: {:.3} % of {} requests (p99 {:.0} ms)",
+                    f.cold_start_rate * 100.0,
+                    possessive(&f.name),
+                    f.latency_ms.p99
+                ),
             },
             metric: "cold_start_rate".into(),
             value: f.cold_start_rate,
