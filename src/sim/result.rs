@@ -179,9 +179,9 @@ pub(super) fn finish(
     let (bill, usage) = bill_for(spec, &tot, &raw.hourly_arrivals, mean_latency_s, s, horizon, catalog)?;
     let total = usd(bill.total_usd());
 
-    // cumulative cost at up to 60 checkpoints
+    // cumulative cost at up to 30 checkpoints (daily over a month)
     let nb = raw.acc.buckets.len();
-    let every = nb.div_ceil(60).max(1);
+    let every = nb.div_ceil(30).max(1);
     let mut cost = vec![(0.0, 0.0)];
     let hours_per_bucket = raw.acc.bucket_s / 3600.0;
     let mut k = every;

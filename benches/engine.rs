@@ -1,0 +1,76 @@
+//! Engine speed. Figures and the machine they came from are in BENCHMARKS.md.
+//!
+//! cargo bench --bench engine
+
+use breakeven::analysis;
+use breakeven::model::{load_scenario_file, parse_scenario};
+use breakeven::pricing::Catalog;
+use breakeven::sim::{Control, Mode, Prepared, TraceStore, prepare, run};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+fn one_function(rps: f64, duration: &str, days: f64) -> (Prepared, Catalog) {
+    let cat = Catalog::builtin().expect("catalog");
+    let text = format!(
+        r#"Scenario(version: 1, name: "bench", horizon_days: {days}, seed: 1,
+            traffic: Traffic(components: [Constant(rps: {rps})]),
+            workload: Workload(duration_ms: {duration}, cpu_fraction: 0.0, cold_start_ms: Fixed(200.0)),
+            platforms: [Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, max_concurrency: 100000)])"#
+    );
+    let s = parse_scenario(&text, "bench.ron", None, &cat).expect("scenario");
+    let p = prepare(&s, Path::new("."), &cat, &mut TraceStore::default()).expect("prepare");
+    (p, cat)
+}
+
+fn shipped(name: &str) -> (Prepared, Catalog) {
+    let cat = Catalog::builtin().expect("catalog");
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let s = load_scenario_file(&f, &cat).expect("scenario");
+    let p = prepare(&s, f.parent().expect("dir"), &cat, &mut TraceStore::default()).expect("prepare");
+    (p, cat)
+}
+
+fn exact(c: &mut Criterion) {
+    let mut g = c.benchmark_group("exact");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    // (name, rate, duration): about 1, tens of and 1,000 live environments
+    for (name, rps, dur, days) in [
+        ("1 live env (1 req/s, 1 ms)", 1.0, "Fixed(1.0)", 30.0),
+        ("~25 live envs (100 req/s, 80 ms)", 100.0, "LogNormal(median: 80.0, p99: 320.0)", 0.5),
+        ("~1,100 live envs (10,000 req/s, 80 ms)", 10_000.0, "LogNormal(median: 80.0, p99: 320.0)", 0.005),
+    ] {
+        let (p, cat) = one_function(rps, dur, days);
+        g.throughput(Throughput::Elements(p.profile.expected_requests() as u64));
+        g.bench_function(name, |b| b.iter(|| black_box(run(&p, &cat, Mode::Exact, &Control::default()).expect("run"))));
+    }
+    g.finish();
+}
+
+fn fast(c: &mut Criterion) {
+    let mut g = c.benchmark_group("fast");
+    g.sample_size(20);
+    for name in ["startup-launch.ron", "steady-high.ron", "flash-sale.ron"] {
+        let (p, cat) = shipped(name);
+        g.bench_function(format!("30-day scenario, all platforms: {name}"), |b| {
+            b.iter(|| black_box(run(&p, &cat, Mode::Fast, &Control::default()).expect("run")))
+        });
+    }
+    g.finish();
+}
+
+fn sweep(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    for name in ["startup-launch.ron", "steady-high.ron", "iot-ingestion.ron"] {
+        let (p, cat) = shipped(name);
+        g.bench_function(format!("100-point traffic sweep with crossovers: {name}"), |b| {
+            b.iter(|| black_box(analysis::traffic_sweep(&p, &cat).expect("sweep")))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, exact, fast, sweep);
+criterion_main!(benches);
