@@ -38,12 +38,24 @@ fn exact(c: &mut Criterion) {
     // (name, rate, duration): about 1, tens of and 1,000 live environments
     for (name, rps, dur, days) in [
         ("1 live env (1 req/s, 1 ms)", 1.0, "Fixed(1.0)", 30.0),
-        ("~25 live envs (100 req/s, 80 ms)", 100.0, "LogNormal(median: 80.0, p99: 320.0)", 0.5),
-        ("~1,100 live envs (10,000 req/s, 80 ms)", 10_000.0, "LogNormal(median: 80.0, p99: 320.0)", 0.005),
+        (
+            "~25 live envs (100 req/s, 80 ms)",
+            100.0,
+            "LogNormal(median: 80.0, p99: 320.0)",
+            0.5,
+        ),
+        (
+            "~1,100 live envs (10,000 req/s, 80 ms)",
+            10_000.0,
+            "LogNormal(median: 80.0, p99: 320.0)",
+            0.005,
+        ),
     ] {
         let (p, cat) = one_function(rps, dur, days);
         g.throughput(Throughput::Elements(p.profile.expected_requests() as u64));
-        g.bench_function(name, |b| b.iter(|| black_box(run(&p, &cat, Mode::Exact, &Control::default()).expect("run"))));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(run(&p, &cat, Mode::Exact, &Control::default()).expect("run")))
+        });
     }
     g.finish();
 }

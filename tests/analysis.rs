@@ -44,7 +44,11 @@ fn crossover_matches_the_closed_form_within_half_a_percent() {
     let want = (vm * 100.0).round() / 100.0 / (per_request * requests_at_1x);
     assert_eq!(sw.crossovers.len(), 1, "{:#?}", sw.crossovers);
     let c = &sw.crossovers[0];
-    assert!((c.x / want - 1.0).abs() < 0.005, "crossover at {} vs closed form {want}", c.x);
+    assert!(
+        (c.x / want - 1.0).abs() < 0.005,
+        "crossover at {} vs closed form {want}",
+        c.x
+    );
     assert_eq!(c.cheaper_below, "Lambda");
     assert!((c.mean_rps - want).abs() / want < 0.005);
     assert!((c.monthly_requests / (want * requests_at_1x) - 1.0).abs() < 0.005);
@@ -61,7 +65,10 @@ fn curves_that_never_cross_report_no_crossover() {
     let sw = analysis::traffic_sweep(&p, &catalog()).unwrap();
     assert!(sw.crossovers.is_empty(), "{:#?}", sw.crossovers);
     assert!(sw.points.iter().all(|q| q.costs_usd[1] <= q.costs_usd[0]));
-    assert!(sw.points.last().unwrap().costs_usd[0] > 1000.0, "the range reaches high volumes");
+    assert!(
+        sw.points.last().unwrap().costs_usd[0] > 1000.0,
+        "the range reaches high volumes"
+    );
 }
 
 fn shipped() -> Vec<std::path::PathBuf> {
@@ -85,7 +92,13 @@ fn cost_curves_are_monotone_and_close_to_independent_runs() {
         let sw = analysis::traffic_sweep(&p, &cat).unwrap();
         for (i, name) in sw.platforms.iter().enumerate() {
             for w in sw.points.windows(2) {
-                assert!(w[1].costs_usd[i] >= w[0].costs_usd[i], "{}: {name} falls from {} to {}", f.display(), w[0].costs_usd[i], w[1].costs_usd[i]);
+                assert!(
+                    w[1].costs_usd[i] >= w[0].costs_usd[i],
+                    "{}: {name} falls from {} to {}",
+                    f.display(),
+                    w[0].costs_usd[i],
+                    w[1].costs_usd[i]
+                );
             }
         }
         // the monotone curve stays within 1 % (or 2 cents) of a fresh run at sample points
@@ -94,7 +107,12 @@ fn cost_curves_are_monotone_and_close_to_independent_runs() {
             let fresh = fast_totals(&p, &p.profile.scaled(pt.x), &cat).unwrap();
             for (i, name) in sw.platforms.iter().enumerate() {
                 let (a, b) = (pt.costs_usd[i], fresh[i]);
-                assert!((a - b).abs() <= 0.01 * b.max(a) + 0.02, "{}: {name} at {}x: sweep {a} vs run {b}", f.display(), pt.x);
+                assert!(
+                    (a - b).abs() <= 0.01 * b.max(a) + 0.02,
+                    "{}: {name} at {}x: sweep {a} vs run {b}",
+                    f.display(),
+                    pt.x
+                );
             }
         }
     }
@@ -137,9 +155,16 @@ fn platforms_that_are_not_good_enough_are_named_with_the_number() {
     let p = load(&f);
     let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
     let ec2 = r.platforms.iter().find(|x| x.name == "EC2").unwrap();
-    assert!(r.platforms.iter().all(|x| x.total_usd >= ec2.total_usd), "EC2 is the cheapest here");
+    assert!(
+        r.platforms.iter().all(|x| x.total_usd >= ec2.total_usd),
+        "EC2 is the cheapest here"
+    );
     let v = analysis::verdict(&p, &cat, &r, &analysis::traffic_sweep(&p, &cat).unwrap()).unwrap();
-    let why = v.reasons.iter().find(|x| x.metric == "rejected_share").expect("a rejected-share reason");
+    let why = v
+        .reasons
+        .iter()
+        .find(|x| x.metric == "rejected_share")
+        .expect("a rejected-share reason");
     assert!(why.text.starts_with("EC2") && why.value > 0.005, "{why:?}");
     assert_ne!(v.platform, "EC2");
 }
@@ -159,7 +184,12 @@ fn monte_carlo_with_zero_width_inputs_equals_the_deterministic_run() {
     p.scenario.uncertainty = Some(u.clone());
     let mc = analysis::monte_carlo(&p, &cat, &u, None).unwrap();
     for (band, want) in mc.platforms.iter().zip(&base) {
-        assert_eq!((band.p10_usd, band.p50_usd, band.p90_usd), (*want, *want, *want), "{}", band.name);
+        assert_eq!(
+            (band.p10_usd, band.p50_usd, band.p90_usd),
+            (*want, *want, *want),
+            "{}",
+            band.name
+        );
     }
     let best = base.iter().copied().fold(f64::INFINITY, f64::min);
     for (band, c) in mc.platforms.iter().zip(&base) {
@@ -182,7 +212,10 @@ fn monte_carlo_bands_widen_with_uncertain_traffic_and_are_reproducible() {
     let a = analysis::monte_carlo(&p, &cat, &u, Some(&sw)).unwrap();
     let b = analysis::monte_carlo(&p, &cat, &u, Some(&sw)).unwrap();
     for (x, y) in a.platforms.iter().zip(&b.platforms) {
-        assert_eq!((x.p10_usd, x.p90_usd, x.p_cheapest), (y.p10_usd, y.p90_usd, y.p_cheapest));
+        assert_eq!(
+            (x.p10_usd, x.p90_usd, x.p_cheapest),
+            (y.p10_usd, y.p90_usd, y.p_cheapest)
+        );
         assert!(x.p10_usd < x.p50_usd && x.p50_usd < x.p90_usd, "{x:?}");
     }
     let total: f64 = a.platforms.iter().map(|x| x.p_cheapest).sum();
@@ -201,16 +234,37 @@ fn other_axes_and_the_cheapest_map() {
     // so its cost is nearly flat below it and rises above it.
     let sw = analysis::sweep(&p, &cat, Axis::MemoryMb, &SweepOptions::for_axis(Axis::MemoryMb)).unwrap();
     let lambda = sw.platforms.iter().position(|n| n == "Lambda").unwrap();
-    let at = |mb: f64| sw.points.iter().min_by(|a, b| (a.x - mb).abs().total_cmp(&(b.x - mb).abs())).unwrap().costs_usd[lambda];
+    let at = |mb: f64| {
+        sw.points
+            .iter()
+            .min_by(|a, b| (a.x - mb).abs().total_cmp(&(b.x - mb).abs()))
+            .unwrap()
+            .costs_usd[lambda]
+    };
     assert!(at(10240.0) > 3.0 * at(1769.0), "{} vs {}", at(10240.0), at(1769.0));
     assert!(at(512.0) < 1.5 * at(1769.0));
     // Duration: every platform costs more with longer requests.
-    let d = analysis::sweep(&p, &cat, Axis::DurationScale, &SweepOptions::for_axis(Axis::DurationScale)).unwrap();
+    let d = analysis::sweep(
+        &p,
+        &cat,
+        Axis::DurationScale,
+        &SweepOptions::for_axis(Axis::DurationScale),
+    )
+    .unwrap();
     for i in 0..d.platforms.len() {
         assert!(d.points.last().unwrap().costs_usd[i] >= d.points[0].costs_usd[i]);
     }
     // Burstiness at the same volume: functions do not care, a fixed fleet drops requests.
-    let b = analysis::sweep(&p, &cat, Axis::Burstiness, &SweepOptions { points: 6, ..SweepOptions::for_axis(Axis::Burstiness) }).unwrap();
+    let b = analysis::sweep(
+        &p,
+        &cat,
+        Axis::Burstiness,
+        &SweepOptions {
+            points: 6,
+            ..SweepOptions::for_axis(Axis::Burstiness)
+        },
+    )
+    .unwrap();
     let first = &b.points[0];
     let last = b.points.last().unwrap();
     assert!((last.costs_usd[lambda] / first.costs_usd[lambda] - 1.0).abs() < 0.05);
