@@ -72,7 +72,11 @@ fn rejected_share(p: &PlatformResult) -> f64 {
 }
 
 fn possessive(name: &str) -> String {
-    if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }
 
 fn money(x: f64) -> String {
