@@ -12,5 +12,6 @@ pub mod gui;
 pub mod model;
 pub mod pricing;
 pub mod quote;
+pub mod report;
 pub mod sim;
 pub mod util;

@@ -49,6 +49,19 @@ pub enum Command {
         #[arg(long)]
         points: Option<usize>,
     },
+    /// Write a report to share: HTML with charts, Markdown, CSV or JSON, by OUT's extension.
+    Report {
+        file: PathBuf,
+        /// Output file: .html, .md, .csv or .json.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Use the fast aggregate mode for the main run (sweeps and the map always do).
+        #[arg(long)]
+        fast: bool,
+        /// CSV reports: also write the time series to OUT-series.csv.
+        #[arg(long)]
+        series: bool,
+    },
     /// Simulate a scenario and print the comparison per platform.
     Run {
         file: PathBuf,
@@ -264,6 +277,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Report {
+            file,
+            output,
+            fast,
+            series,
+        } => report_command(&file, &output, fast, series, cli.pricing.as_ref()),
         Command::Run { file, json, fast } => {
             let cat = catalog(cli.pricing.as_ref())?;
             let scenario = load(&file, &cat)?;
@@ -461,4 +480,79 @@ fn simulate_with_progress(
             .unwrap_or_else(|_| Err(SimError::Spec("the simulation thread panicked".into())))
     });
     result.map_err(sim_failure)
+}
+
+/// `report FILE -o OUT`: checks the output path first (format, folder), then runs
+/// everything the report needs on a worker thread (Ctrl+C cancels) and writes it.
+fn report_command(
+    file: &std::path::Path,
+    output: &std::path::Path,
+    fast: bool,
+    series: bool,
+    pricing_dir: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    use crate::report::{self, Format};
+    use std::io::{IsTerminal, Write};
+    let format = Format::from_path(output).map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    if series && format != Format::Csv {
+        return Err(Failure::BadInput(
+            "error: --series writes the time series beside a .csv report; the output is not .csv".into(),
+        ));
+    }
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Failure::BadInput(format!(
+            "error: cannot write {}: the folder {} does not exist",
+            output.display(),
+            dir.display()
+        )));
+    }
+    let cat = catalog(pricing_dir)?;
+    let scenario = load(file, &cat)?;
+    let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+    let opts = report::Options {
+        run_mode: if fast { Mode::Fast } else { Mode::Exact },
+        ..report::Options::default()
+    };
+    let ctl = Control::default();
+    let c2 = ctl.clone();
+    let _ = ctrlc::set_handler(move || c2.request_cancel());
+    let show = std::io::stderr().is_terminal();
+    let built = std::thread::scope(|scope| {
+        let h = scope.spawn(|| report::build(&prepared, &cat, &opts, &ctl));
+        let start = std::time::Instant::now();
+        while !h.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            if show && start.elapsed().as_secs_f64() > 1.0 {
+                let p = ctl.progress();
+                let stage = if p < 1.0 {
+                    format!("simulating: {:5.1} %", p * 100.0)
+                } else {
+                    "sweeping traffic and mapping the cheapest platform".to_string()
+                };
+                eprint!(
+                    "\r{stage} ({:.0} s, Ctrl+C cancels)\x1b[K",
+                    start.elapsed().as_secs_f64()
+                );
+                let _ = std::io::stderr().flush();
+            }
+        }
+        if show && start.elapsed().as_secs_f64() > 1.0 {
+            eprint!("\r\x1b[K");
+        }
+        h.join()
+            .unwrap_or_else(|_| Err(SimError::Spec("the report thread panicked".into())))
+    });
+    let rep = built.map_err(sim_failure)?;
+    let written = report::write(&rep, output, chrono::Utc::now(), &report::WriteOptions { series })
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    for w in &written.warnings {
+        eprintln!("warning: {w}");
+    }
+    for f in &written.files {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
 }

@@ -1,43 +1,12 @@
 //! Output of `run`: tables for people, JSON for scripts (`../shared/contract/cli.md`).
 
 use super::table::{bill_table, usd};
-use crate::analysis::{Axis, Sweep};
+use crate::analysis::Sweep;
 use crate::sim::SimResult;
-use serde_json::json;
 use std::fmt::Write;
 
-pub fn run_json(r: &SimResult) -> serde_json::Value {
-    json!({
-        "scenario": r.scenario,
-        "mode": r.mode,
-        "seed": r.seed,
-        "horizon_days": r.horizon_s / 86_400.0,
-        "traffic": r.traffic,
-        "platforms": r.platforms.iter().map(|p| {
-            json!({
-                "name": p.name,
-                "service": p.service,
-                "kind": p.kind,
-                "total_usd": p.total_usd,
-                "cost_per_million_usd": p.cost_per_million_usd,
-                "requests": p.requests,
-                "served": p.served,
-                "throttled": p.throttled,
-                "dropped": p.dropped,
-                "failed": p.failed,
-                "cold_starts": p.cold_starts,
-                "cold_start_rate": p.cold_start_rate,
-                "mean_instances": p.mean_instances,
-                "peak_instances": p.peak_instances,
-                "mean_busy": p.mean_busy,
-                "utilization": p.utilization,
-                "latency_ms": p.latency_ms,
-                "bill": p.bill.lines,
-                "notes": p.notes,
-            })
-        }).collect::<Vec<_>>(),
-    })
-}
+// The JSON shapes live with the report, which holds both; `run` and `sweep` print them.
+pub use crate::report::json::{run_json, sweep_json};
 
 pub fn run_table(r: &SimResult) -> String {
     let mut o = String::new();
@@ -88,34 +57,6 @@ pub fn run_table(r: &SimResult) -> String {
         o.push('\n');
     }
     o
-}
-
-/// The `sweep --json` shape of `../shared/contract/cli.md` (traffic axis: `scale`).
-pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
-    let xkey = if sw.axis == Axis::TrafficScale {
-        "scale"
-    } else {
-        "value"
-    };
-    json!({
-        "axis": sw.axis,
-        "platforms": sw.platforms,
-        "points": sw.points.iter().map(|p| {
-            let mut costs = serde_json::Map::new();
-            for (n, c) in sw.platforms.iter().zip(&p.costs_usd) {
-                costs.insert(n.clone(), json!(c));
-            }
-            json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs })
-        }).collect::<Vec<_>>(),
-        "crossovers": sw.crossovers.iter().map(|c| json!({
-            "between": c.between,
-            xkey: c.x,
-            "mean_rps": c.mean_rps,
-            "monthly_requests": c.monthly_requests,
-            "cost_usd": c.cost_usd,
-            "cheaper_below": c.cheaper_below,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 pub fn sweep_table(sw: &Sweep) -> String {

@@ -1,0 +1,140 @@
+//! The CSV reports: bill lines in the layout of the providers' calculator exports, and
+//! (optionally) the time series, one row per bucket.
+
+use super::Report;
+use super::fmt::trim;
+use crate::pricing::decimal::from_f64_exact;
+use rust_decimal::Decimal;
+
+/// Columns of the bill CSV.
+pub const BILL_HEADER: [&str; 10] = [
+    "estimate",
+    "platform",
+    "service",
+    "region",
+    "item",
+    "quantity",
+    "unit",
+    "unit_price_usd",
+    "monthly_cost_usd",
+    "annual_cost_usd",
+];
+
+fn finish(w: csv::Writer<Vec<u8>>) -> String {
+    match w.into_inner() {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => String::from_utf8_lossy(e.into_inner().get_ref()).into_owned(),
+    }
+}
+
+/// One row per bill line and platform. Quantities are for the simulated period; the
+/// monthly cost scales the line to 30 days when the period is not 30 days (rounded to the
+/// cent), and the annual cost is 12 times the monthly.
+pub fn to_csv(r: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // writing to memory cannot fail; an error would only truncate the text
+    let _ = w.write_record(BILL_HEADER);
+    let days = from_f64_exact(r.horizon_days()).unwrap_or(Decimal::from(30));
+    let to_month = if days > Decimal::ZERO && days != Decimal::from(30) {
+        Some(Decimal::from(30) / days)
+    } else {
+        None
+    };
+    for p in &r.run.platforms {
+        for l in &p.bill.lines {
+            let monthly = match to_month {
+                Some(k) => crate::billing::cents(l.amount_usd * k),
+                None => l.amount_usd,
+            };
+            let annual = monthly * Decimal::from(12);
+            let _ = w.write_record([
+                r.scenario.name.as_str(),
+                p.name.as_str(),
+                p.bill.service.as_str(),
+                p.bill.region.as_str(),
+                l.item.as_str(),
+                &l.quantity.normalize().to_string(),
+                l.unit.as_str(),
+                &l.unit_price_usd.normalize().to_string(),
+                &format!("{:.2}", monthly),
+                &format!("{:.2}", annual),
+            ]);
+        }
+    }
+    finish(w)
+}
+
+/// Linear interpolation of cumulative cost checkpoints `(t, usd)` at time `t`.
+fn cost_at(points: &[(f64, f64)], t: f64) -> f64 {
+    match points.iter().position(|p| p.0 >= t) {
+        Some(0) => points[0].1,
+        Some(k) => {
+            let (a, b) = (points[k - 1], points[k]);
+            let span = b.0 - a.0;
+            if span <= 0.0 {
+                b.1
+            } else {
+                a.1 + (b.1 - a.1) * (t - a.0) / span
+            }
+        }
+        None => points.last().map(|p| p.1).unwrap_or(0.0),
+    }
+}
+
+/// The time series: one row per display bucket (its start time), the offered traffic, and
+/// per platform the busy, idle and starting instances (time averages), cold starts in the
+/// bucket and the cumulative cost at the bucket's end (interpolated between the engine's
+/// checkpoints).
+pub fn to_series_csv(r: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["time_s".to_string(), "time_h".to_string(), "traffic_rps".to_string()];
+    for p in &r.run.platforms {
+        for col in ["busy", "idle", "starting", "cold_starts", "cumulative_cost_usd"] {
+            head.push(format!("{} {col}", p.name));
+        }
+    }
+    let _ = w.write_record(&head);
+    let bs = r.run.bucket_s;
+    let n = r
+        .run
+        .platforms
+        .iter()
+        .map(|p| p.series.busy.len())
+        .max()
+        .unwrap_or(0)
+        .max(r.run.traffic.rate_rps.len());
+    for b in 0..n {
+        let t0 = b as f64 * bs;
+        let t1 = ((b + 1) as f64 * bs).min(r.run.horizon_s);
+        let mut row = vec![
+            trim(t0, 3),
+            trim(t0 / 3600.0, 4),
+            trim(r.run.traffic.rate_rps.get(b).copied().unwrap_or(0.0), 4),
+        ];
+        for p in &r.run.platforms {
+            let s = &p.series;
+            let at = |v: &Vec<f64>| trim(v.get(b).copied().unwrap_or(0.0), 4);
+            row.push(at(&s.busy));
+            row.push(at(&s.idle));
+            row.push(at(&s.starting));
+            row.push(at(&s.cold_starts));
+            row.push(trim(cost_at(&s.cost_usd, t1), 4));
+        }
+        let _ = w.write_record(&row);
+    }
+    finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cumulative_cost_interpolates_between_checkpoints() {
+        let pts = [(0.0, 0.0), (100.0, 10.0), (200.0, 30.0)];
+        assert_eq!(cost_at(&pts, 50.0), 5.0);
+        assert_eq!(cost_at(&pts, 150.0), 20.0);
+        assert_eq!(cost_at(&pts, 500.0), 30.0);
+        assert_eq!(cost_at(&[], 5.0), 0.0);
+    }
+}

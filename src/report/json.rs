@@ -1,0 +1,118 @@
+//! JSON shapes: `run --json` and `sweep --json` (`../shared/contract/cli.md`; fields may be
+//! added, never renamed), and the report document that holds both, versioned.
+
+use super::{REPORT_VERSION, Report};
+use crate::analysis::{Axis, Sweep};
+use crate::sim::SimResult;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+/// The `run --json` shape.
+pub fn run_json(r: &SimResult) -> serde_json::Value {
+    json!({
+        "scenario": r.scenario,
+        "mode": r.mode,
+        "seed": r.seed,
+        "horizon_days": r.horizon_s / 86_400.0,
+        "traffic": r.traffic,
+        "platforms": r.platforms.iter().map(|p| {
+            json!({
+                "name": p.name,
+                "service": p.service,
+                "kind": p.kind,
+                "total_usd": p.total_usd,
+                "cost_per_million_usd": p.cost_per_million_usd,
+                "requests": p.requests,
+                "served": p.served,
+                "throttled": p.throttled,
+                "dropped": p.dropped,
+                "failed": p.failed,
+                "cold_starts": p.cold_starts,
+                "cold_start_rate": p.cold_start_rate,
+                "mean_instances": p.mean_instances,
+                "peak_instances": p.peak_instances,
+                "mean_busy": p.mean_busy,
+                "utilization": p.utilization,
+                "latency_ms": p.latency_ms,
+                "bill": p.bill.lines,
+                "notes": p.notes,
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The `sweep --json` shape (traffic axis: `scale`).
+pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
+    let xkey = if sw.axis == Axis::TrafficScale {
+        "scale"
+    } else {
+        "value"
+    };
+    json!({
+        "axis": sw.axis,
+        "platforms": sw.platforms,
+        "points": sw.points.iter().map(|p| {
+            let mut costs = serde_json::Map::new();
+            for (n, c) in sw.platforms.iter().zip(&p.costs_usd) {
+                costs.insert(n.clone(), json!(c));
+            }
+            json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs })
+        }).collect::<Vec<_>>(),
+        "crossovers": sw.crossovers.iter().map(|c| json!({
+            "between": c.between,
+            xkey: c.x,
+            "mean_rps": c.mean_rps,
+            "monthly_requests": c.monthly_requests,
+            "cost_usd": c.cost_usd,
+            "cheaper_below": c.cheaper_below,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The report as one JSON value: every field of `run --json` at the top level, the sweep
+/// of `sweep --json` under `sweep`, and the verdict, the cheapest-platform map, Monte
+/// Carlo bands (`null` without an uncertainty block), the scenario as simulated
+/// (`inputs`) and the price sources. Non-finite numbers (an infinite margin) are `null`.
+pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
+    let mut v = run_json(&r.run);
+    if let Value::Object(o) = &mut v {
+        o.insert("report_version".into(), json!(REPORT_VERSION));
+        o.insert(
+            "generated".into(),
+            json!(generated.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        );
+        o.insert("breakeven_version".into(), json!(env!("CARGO_PKG_VERSION")));
+        o.insert("description".into(), json!(r.scenario.description));
+        o.insert(
+            "inputs".into(),
+            serde_json::to_value(&r.scenario).unwrap_or(Value::Null),
+        );
+        o.insert("sweep".into(), sweep_json(&r.sweep));
+        o.insert("sweep_mode".into(), json!("Fast"));
+        o.insert(
+            "verdict".into(),
+            serde_json::to_value(&r.verdict).unwrap_or(Value::Null),
+        );
+        o.insert("map".into(), serde_json::to_value(&r.map).unwrap_or(Value::Null));
+        o.insert(
+            "monte_carlo".into(),
+            r.monte_carlo
+                .as_ref()
+                .and_then(|m| serde_json::to_value(m).ok())
+                .unwrap_or(Value::Null),
+        );
+        o.insert(
+            "price_sources".into(),
+            serde_json::to_value(&r.sources).unwrap_or(Value::Null),
+        );
+        o.insert("pricing_files".into(), json!(r.pricing_files));
+    }
+    v
+}
+
+/// The report as pretty-printed JSON text (ends with a newline).
+pub fn to_json(r: &Report, generated: DateTime<Utc>) -> String {
+    let mut s = serde_json::to_string_pretty(&to_json_value(r, generated)).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

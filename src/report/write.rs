@@ -1,0 +1,103 @@
+//! Writing a report to files: the only part of `report` that touches the disk. Every file
+//! is written atomically (`util::write_atomic`); when the report itself cannot be written,
+//! the files written with it so far are removed, so a failure leaves nothing behind.
+
+use super::{ChartLinks, Format, Report, ReportError, to_csv, to_html, to_json, to_markdown, to_series_csv};
+use crate::util::write_atomic;
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// CSV: also write the time series to `{stem}-series.csv` beside the report.
+    pub series: bool,
+}
+
+/// What was written.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    /// The report first, then the files beside it.
+    pub files: Vec<PathBuf>,
+    /// Things the reader should know (charts that could not be written).
+    pub warnings: Vec<String>,
+}
+
+/// `{stem}{suffix}` in the folder of `out`.
+fn beside(out: &Path, suffix: &str) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    out.with_file_name(format!("{stem}{suffix}"))
+}
+
+fn put(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_atomic(path, bytes).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Removes files written for a report that then failed.
+fn undo(files: &[PathBuf]) {
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+/// Writes `r` to `out` in the format of its extension, dated `generated`.
+///
+/// Markdown charts go beside the report as `{stem}-{chart}.svg`; if one cannot be written,
+/// the report is still written with a note instead of the links. With `opts.series`, a
+/// CSV report gets `{stem}-series.csv` as well.
+pub fn write(r: &Report, out: &Path, generated: DateTime<Utc>, opts: &WriteOptions) -> Result<Written, ReportError> {
+    let format = Format::from_path(out)?;
+    let mut done = Written::default();
+    let main: Vec<u8> = match format {
+        Format::Html => to_html(r, generated).into_bytes(),
+        Format::Json => to_json(r, generated).into_bytes(),
+        Format::Csv => {
+            if opts.series {
+                let path = beside(out, "-series.csv");
+                put(&path, to_series_csv(r).as_bytes())?;
+                done.files.push(path);
+            }
+            to_csv(r).into_bytes()
+        }
+        Format::Markdown => {
+            let prefix = out
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "report".into());
+            let md = to_markdown(r, generated, &ChartLinks::Files { prefix });
+            let mut failed = None;
+            for (name, svg) in &md.charts {
+                let path = out.with_file_name(name);
+                match put(&path, svg.as_bytes()) {
+                    Ok(()) => done.files.push(path),
+                    Err(e) => {
+                        failed = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+            match failed {
+                None => md.text.into_bytes(),
+                Some(reason) => {
+                    undo(&done.files);
+                    done.files.clear();
+                    done.warnings.push(format!("charts omitted: {reason}"));
+                    to_markdown(r, generated, &ChartLinks::Omitted { reason })
+                        .text
+                        .into_bytes()
+                }
+            }
+        }
+    };
+    if let Err(e) = put(out, &main) {
+        undo(&done.files);
+        return Err(e);
+    }
+    done.files.insert(0, out.to_path_buf());
+    Ok(done)
+}
