@@ -87,6 +87,21 @@ fn money(x: f64) -> String {
     }
 }
 
+/// How to say "for the simulated period": costs are totals over the horizon, which is a
+/// month only for month-long scenarios.
+fn period_phrase(horizon_s: f64) -> String {
+    let days = horizon_s / 86_400.0;
+    if (days - 30.0).abs() < 0.5 || (days - 30.4375).abs() < 0.5 || (days - 31.0).abs() < 0.5 {
+        "a month".into()
+    } else if days < 1.0 {
+        format!("for the {:.0}-hour period", (days * 24.0).max(1.0))
+    } else if (days - days.round()).abs() < 0.01 {
+        format!("for the {:.0}-day period", days.round())
+    } else {
+        format!("for the {days:.1}-day period")
+    }
+}
+
 fn requests_per_month(x: f64) -> String {
     if x >= 1e9 {
         format!("{:.1} billion", x / 1e9)
@@ -163,6 +178,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     let spec_of = |name: &str| p.specs.iter().find(|sp| sp.name() == name);
     let mut reasons = Vec::new();
     let t = &result.traffic;
+    let period = period_phrase(result.horizon_s);
     reasons.push(Reason {
         text: format!(
             "Traffic: {} requests a month, {:.0} % of the time idle, peak {:.1}x the mean rate",
@@ -203,7 +219,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         };
         reasons.push(Reason {
             text: format!(
-                "Today: {} costs {} a month, {} than {} at {}",
+                "Today: {} costs {} {period}, {} than {} at {}",
                 winner.name,
                 money(winner.total_usd),
                 if ratio.is_finite() {
@@ -259,7 +275,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         let factor = if c.x >= 1.0 { c.x } else { 1.0 / c.x };
         reasons.push(Reason {
             text: format!(
-                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} a month",
+                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} {period}",
                 requests_per_month(c.monthly_requests),
                 c.mean_rps,
                 money(c.cost_usd)
@@ -313,7 +329,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     };
     let mut platform = winner.name.clone();
     let mut headline = format!(
-        "{}: {} is the cheapest platform that is good enough, at {} a month",
+        "{}: {} is the cheapest platform that is good enough, at {} {period}",
         recommendation.label(),
         winner.name,
         money(winner.total_usd)
@@ -350,7 +366,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
             recommendation = Recommendation::Hybrid;
             platform = format!("{} + {}", h.fleet, h.function);
             headline = format!(
-                "Hybrid: a fixed {} fleet for the base load with {} for the peaks, about {} a month",
+                "Hybrid: a fixed {} fleet for the base load with {} for the peaks, about {} {period}",
                 h.fleet,
                 h.function,
                 money(h.cost_usd)
@@ -421,4 +437,17 @@ fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Op
         base_rps: base,
         cost_usd: c_fleet + c_fn,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::period_phrase;
+
+    #[test]
+    fn costs_are_named_for_the_simulated_period() {
+        assert_eq!(period_phrase(30.0 * 86_400.0), "a month");
+        assert_eq!(period_phrase(2.0 * 86_400.0), "for the 2-day period");
+        assert_eq!(period_phrase(7.5 * 86_400.0), "for the 7.5-day period");
+        assert_eq!(period_phrase(6.0 * 3_600.0), "for the 6-hour period");
+    }
 }

@@ -222,7 +222,7 @@ pub(crate) fn line_after_free(item: &str, gross: Decimal, free: Decimal, price: 
 
 pub(crate) fn free_note(used_free: Decimal, unit: &str) -> String {
     if used_free > Decimal::ZERO {
-        format!("after {} {} free", group(used_free), plural(unit))
+        format!("after {} {} free", group(used_free.round_dp(3)), plural(unit))
     } else {
         String::new()
     }

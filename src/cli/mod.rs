@@ -499,14 +499,24 @@ fn report_command(
             "error: --series writes the time series beside a .csv report; the output is not .csv".into(),
         ));
     }
-    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
-    {
-        return Err(Failure::BadInput(format!(
-            "error: cannot write {}: the folder {} does not exist",
-            output.display(),
-            dir.display()
-        )));
+    // a missing folder fails now rather than after the simulation
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Failure::BadInput(format!(
+                    "error: cannot write {}: {} is not a folder",
+                    output.display(),
+                    dir.display()
+                )));
+            }
+            Err(e) => {
+                return Err(Failure::BadInput(format!(
+                    "error: cannot write {}: {e}",
+                    output.display()
+                )));
+            }
+        }
     }
     let cat = catalog(pricing_dir)?;
     let scenario = load(file, &cat)?;

@@ -179,13 +179,16 @@ fn summary(r: &Report) -> Section {
     )));
     let tr = &r.run.traffic;
     b.push(Block::Para(format!(
-        "Traffic: {} requests a month on average ({} req/s), {} req/s at the peak ({} the mean); \
-         no requests arrive {} of the time.",
+        "Traffic: {} requests a month on average ({} req/s), {} req/s at the peak ({} the mean); {}.",
         fmt::big(tr.monthly_requests),
         fmt::rps(tr.mean_rps),
         fmt::rps(tr.peak_rps),
         fmt::times(tr.peak_to_mean),
-        fmt::pct(tr.idle_share.max(0.0), 0)
+        if tr.idle_share < 0.005 {
+            "requests arrive all the time".to_string()
+        } else {
+            format!("no requests arrive {} of the time", fmt::pct(tr.idle_share, 0))
+        }
     )));
     let mut by_cost: Vec<_> = r.run.platforms.iter().collect();
     by_cost.sort_by(|a, b| a.total_usd.total_cmp(&b.total_usd));

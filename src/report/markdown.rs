@@ -24,12 +24,16 @@ pub struct Markdown {
     pub charts: Vec<(String, String)>,
 }
 
-/// Escapes the characters Markdown would read as formatting.
+/// Escapes the characters Markdown would read as formatting (`#` only where it would
+/// start a heading).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 8);
+    if s.starts_with('#') {
+        o.push('\\');
+    }
     for ch in s.chars() {
         match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => {
                 o.push('\\');
                 o.push(ch);
             }

@@ -56,14 +56,7 @@ pub fn write(r: &Report, out: &Path, generated: DateTime<Utc>, opts: &WriteOptio
     let main: Vec<u8> = match format {
         Format::Html => to_html(r, generated).into_bytes(),
         Format::Json => to_json(r, generated).into_bytes(),
-        Format::Csv => {
-            if opts.series {
-                let path = beside(out, "-series.csv");
-                put(&path, to_series_csv(r).as_bytes())?;
-                done.files.push(path);
-            }
-            to_csv(r).into_bytes()
-        }
+        Format::Csv => to_csv(r).into_bytes(),
         Format::Markdown => {
             let prefix = out
                 .file_stem()
@@ -99,5 +92,13 @@ pub fn write(r: &Report, out: &Path, generated: DateTime<Utc>, opts: &WriteOptio
         return Err(e);
     }
     done.files.insert(0, out.to_path_buf());
+    if format == Format::Csv && opts.series {
+        let path = beside(out, "-series.csv");
+        if let Err(e) = put(&path, to_series_csv(r).as_bytes()) {
+            undo(&done.files);
+            return Err(e);
+        }
+        done.files.push(path);
+    }
     Ok(done)
 }

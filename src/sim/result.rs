@@ -126,6 +126,7 @@ fn usd(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+#[allow(clippy::too_many_arguments)] // one call site per purpose; a struct would only rename them
 fn bill_for(
     spec: &Spec,
     acc_tot: &[f64; meter::NF],
@@ -133,6 +134,7 @@ fn bill_for(
     mean_latency_s: f64,
     s: &Scenario,
     horizon: f64,
+    period_s: f64,
     catalog: &Catalog,
 ) -> Result<(Bill, Usage), SimError> {
     let usage = meter::platform_usage(spec, acc_tot, horizon, catalog);
@@ -141,7 +143,10 @@ fn bill_for(
         Spec::Fleet(f) => (&f.service_id, f.front_door, f.free_tier, false),
     };
     let front = meter::front_door_usage(fd, is_fn, hourly, horizon, &s.workload, mean_latency_s, catalog);
-    let opts = BillOptions::new(free, horizon / 86_400.0);
+    // Free allowances and tiers are prorated over the whole billing period, also when
+    // billing a prefix of it: the allowance is consumed first, so cost accrued to any time
+    // never falls and ends at the bill's total.
+    let opts = BillOptions::new(free, period_s / 86_400.0);
     let bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
     Ok((bill, usage))
 }
@@ -162,6 +167,7 @@ pub(super) fn total_only(
         raw.hist.mean() / 1000.0,
         s,
         horizon,
+        horizon,
         catalog,
     )?;
     Ok(usd(bill.total_usd()))
@@ -176,7 +182,16 @@ pub(super) fn finish(
 ) -> Result<PlatformResult, SimError> {
     let mean_latency_s = raw.hist.mean() / 1000.0;
     let tot = raw.acc.totals();
-    let (bill, usage) = bill_for(spec, &tot, &raw.hourly_arrivals, mean_latency_s, s, horizon, catalog)?;
+    let (bill, usage) = bill_for(
+        spec,
+        &tot,
+        &raw.hourly_arrivals,
+        mean_latency_s,
+        s,
+        horizon,
+        horizon,
+        catalog,
+    )?;
     let total = usd(bill.total_usd());
 
     // cumulative cost at up to 30 checkpoints (daily over a month)
@@ -196,6 +211,7 @@ pub(super) fn finish(
             mean_latency_s,
             s,
             t.max(1.0),
+            horizon,
             catalog,
         )
         .map(|x| (x.0, ()))?;

@@ -71,7 +71,8 @@ impl RateProfile {
             .filter(|(_, r)| **r < 0.01 * mean)
             .map(|(i, _)| self.piece_len(i))
             .sum();
-        idle / self.horizon_s
+        // an empty float sum is -0.0; report +0.0
+        idle / self.horizon_s + 0.0
     }
 
     /// The same shape at `k` times the volume.

@@ -1,0 +1,538 @@
+//! Reports: golden files (insta) for Markdown, CSV and JSON on a small fixed scenario and
+//! date; the HTML parsed as HTML5, with its sections and charts and no external
+//! references; atomic writing and its errors; the `report` command through the binary.
+
+use breakeven::analysis;
+use breakeven::model;
+use breakeven::pricing::Catalog;
+use breakeven::report::{self, ChartLinks, Format, Report, ReportError, WriteOptions};
+use breakeven::sim::{self, Control, Mode, TraceStore};
+use chrono::{DateTime, TimeZone, Utc};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const FIXTURE: &str = "tests/fixtures/report/small-shop.ron";
+
+fn date() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0)
+        .single()
+        .expect("a valid date")
+}
+
+fn fixture_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
+}
+
+/// The fixture's report, built once: fast mode, a small sweep and map.
+fn fixture() -> &'static Report {
+    static R: OnceLock<Report> = OnceLock::new();
+    R.get_or_init(|| {
+        let cat = Catalog::builtin().unwrap();
+        let path = fixture_path();
+        let s = model::load_scenario_file(&path, &cat).unwrap();
+        let base = path.parent().unwrap().to_path_buf();
+        let p = sim::prepare(&s, &base, &cat, &mut TraceStore::default()).unwrap();
+        let opts = report::Options {
+            run_mode: Mode::Fast,
+            sweep_points: 24,
+            map_nx: 6,
+            map_ny: 4,
+            monte_carlo: true,
+        };
+        report::build(&p, &cat, &opts, &Control::default()).unwrap()
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Golden files
+
+#[test]
+fn markdown_golden() {
+    let md = report::to_markdown(
+        fixture(),
+        date(),
+        &ChartLinks::Files {
+            prefix: "small-shop".into(),
+        },
+    );
+    insta::assert_snapshot!("small_shop_markdown", md.text);
+    let names: Vec<&str> = md.charts.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "small-shop-costs.svg",
+            "small-shop-crossovers.svg",
+            "small-shop-map.svg",
+            "small-shop-bands.svg"
+        ]
+    );
+    for (name, svg) in &md.charts {
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}");
+        assert!(md.text.contains(&format!("(<{name}>)")), "{name} is linked");
+    }
+}
+
+#[test]
+fn markdown_without_chart_files_says_so() {
+    let md = report::to_markdown(
+        fixture(),
+        date(),
+        &ChartLinks::Omitted {
+            reason: "the folder is read-only".into(),
+        },
+    );
+    assert!(md.charts.is_empty());
+    assert!(md.text.contains("Charts omitted: the folder is read-only"));
+    assert!(!md.text.contains(".svg"));
+    // the same tables are there
+    assert!(md.text.contains("## Itemised bills") && md.text.contains("## Pricing sources"));
+}
+
+#[test]
+fn csv_golden_and_annual_is_twelve_months() {
+    let text = report::to_csv(fixture());
+    insta::assert_snapshot!("small_shop_bill_csv", text);
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(head, report::csv::BILL_HEADER);
+    let r = fixture();
+    let mut rows = 0;
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        let monthly: f64 = rec[8].parse().unwrap();
+        let annual: f64 = rec[9].parse().unwrap();
+        assert!((annual - 12.0 * monthly).abs() < 1e-9, "{rec:?}");
+        assert_eq!(&rec[0], r.scenario.name);
+        rows += 1;
+    }
+    let lines: usize = r.run.platforms.iter().map(|p| p.bill.lines.len()).sum();
+    assert_eq!(rows, lines);
+    // a 2-day period: the monthly cost is 15 times the period's, to the cent
+    let sum_monthly: f64 = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[8].parse::<f64>().unwrap())
+        .sum();
+    let sum_period: f64 = r.run.platforms.iter().map(|p| p.total_usd).sum();
+    assert!(
+        (sum_monthly - 15.0 * sum_period).abs() < 0.01 * lines as f64,
+        "{sum_monthly} vs {sum_period}"
+    );
+}
+
+#[test]
+fn series_csv_has_a_row_per_bucket_and_cumulative_cost() {
+    let r = fixture();
+    let text = report::to_series_csv(r);
+    let head: String = text.lines().take(4).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("small_shop_series_csv_head", head);
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let cols: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(cols.len(), 3 + 5 * r.run.platforms.len());
+    assert_eq!(&cols[..3], ["time_s", "time_h", "traffic_rps"]);
+    let rows: Vec<Vec<f64>> = rd
+        .records()
+        .map(|x| x.unwrap().iter().map(|v| v.parse::<f64>().unwrap()).collect())
+        .collect();
+    let buckets = (r.run.horizon_s / r.run.bucket_s).ceil() as usize;
+    assert_eq!(rows.len(), buckets);
+    for (k, p) in r.run.platforms.iter().enumerate() {
+        let col = 3 + 5 * k + 4;
+        assert!(
+            rows.windows(2).all(|w| w[1][col] >= w[0][col] - 1e-9),
+            "{} cost falls",
+            p.name
+        );
+        let last = rows.last().unwrap()[col];
+        assert!(
+            (last - p.total_usd).abs() < 0.011,
+            "{}: {last} vs {}",
+            p.name,
+            p.total_usd
+        );
+    }
+}
+
+#[test]
+fn json_golden_holds_run_and_sweep_shapes() {
+    let r = fixture();
+    let mut v = report::to_json_value(r, date());
+    // holds exactly what `run --json` and `sweep --json` give
+    let run = report::json::run_json(&r.run);
+    for (k, val) in run.as_object().unwrap() {
+        assert_eq!(&v[k], val, "run --json field {k}");
+    }
+    assert_eq!(v["sweep"], report::json::sweep_json(&r.sweep));
+    assert_eq!(v["report_version"], 1);
+    assert_eq!(v["generated"], "2026-01-15T09:30:00Z");
+    for key in ["verdict", "map", "monte_carlo", "price_sources", "inputs"] {
+        assert!(!v[key].is_null(), "{key}");
+    }
+    assert!(v["sweep"]["crossovers"].as_array().is_some_and(|c| !c.is_empty()));
+    // the text form is the same value
+    let text: serde_json::Value = serde_json::from_str(&report::to_json(r, date())).unwrap();
+    assert_eq!(text, v);
+    v["breakeven_version"] = "[version]".into();
+    insta::assert_snapshot!("small_shop_json", serde_json::to_string_pretty(&v).unwrap());
+}
+
+#[test]
+fn renderers_are_deterministic() {
+    let r = fixture();
+    assert_eq!(report::to_html(r, date()), report::to_html(r, date()));
+    assert_eq!(report::to_json(r, date()), report::to_json(r, date()));
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+fn assert_self_contained(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "src=\"http",
+        "src='http",
+        "<link",
+        "@import",
+        "<script",
+        "url(",
+        "<iframe",
+        "<img",
+        "<object",
+        "<embed",
+        "@font-face",
+    ] {
+        assert!(!lower.contains(bad), "the HTML contains {bad}");
+    }
+}
+
+#[test]
+fn html_is_valid_html5_with_every_section_and_no_external_references() {
+    use scraper::{Html, Selector};
+    let html = report::to_html(fixture(), date());
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML5 parse errors: {:?}", doc.errors);
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    for id in [
+        "summary",
+        "verdict",
+        "assumptions",
+        "costs",
+        "bills",
+        "performance",
+        "crossovers",
+        "map",
+        "uncertainty",
+        "sources",
+    ] {
+        assert_eq!(
+            doc.select(&sel(&format!("section#{id} > h2"))).count(),
+            1,
+            "section {id}"
+        );
+    }
+    for chart in ["costs", "crossovers", "map", "bands"] {
+        assert_eq!(
+            doc.select(&sel(&format!("figure#chart-{chart} > svg"))).count(),
+            1,
+            "chart {chart} is an inline <svg>"
+        );
+    }
+    // the generated date, the verdict and every platform's bill
+    let title = doc.select(&sel("h1")).next().unwrap().text().collect::<String>();
+    assert!(title.contains("a small shop's API"), "{title}");
+    assert!(html.contains("Generated 2026-01-15 09:30 UTC"));
+    let r = fixture();
+    assert!(html.contains(&report::html::esc(&r.verdict.headline)));
+    assert_eq!(doc.select(&sel("section#bills table")).count(), r.run.platforms.len());
+    // names are escaped (one platform is "EC2 & ALB")
+    assert!(html.contains("EC2 &amp; ALB") && !html.contains("EC2 & ALB"));
+    // links: only to the price sources' web pages, one per source row
+    let links: Vec<_> = doc.select(&sel("a")).collect();
+    assert_eq!(links.len(), r.sources.len());
+    for a in links {
+        let href = a.value().attr("href").unwrap_or("");
+        assert!(href.starts_with("https://"), "{href}");
+    }
+    // effective dates and statuses of the sources are printed
+    let sources = doc
+        .select(&sel("section#sources"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>();
+    assert!(
+        sources.contains("2026-07-10") && sources.contains("Primary"),
+        "{sources}"
+    );
+    assert_self_contained(&html);
+    // printing: sections start new pages, no dark backgrounds
+    assert!(html.contains("@media print") && html.contains("break-before: page"));
+}
+
+#[test]
+fn html_without_uncertainty_has_no_uncertainty_section() {
+    let mut r = fixture().clone();
+    r.monte_carlo = None;
+    let html = report::to_html(&r, date());
+    assert!(!html.contains("id=\"uncertainty\""));
+    assert!(scraper::Html::parse_document(&html).errors.is_empty());
+}
+
+#[test]
+fn escaping_holds_in_every_format() {
+    let mut r = fixture().clone();
+    r.scenario.name = "A <b>bold</b> | \"quoted\" & *starred*".into();
+    r.scenario.description = "# not a heading\n<script>alert(1)</script>".into();
+    let html = report::to_html(&r, date());
+    assert!(scraper::Html::parse_document(&html).errors.is_empty());
+    assert!(!html.contains("<b>bold</b>") && !html.contains("<script>"));
+    assert_self_contained(&html);
+    let md = report::to_markdown(&r, date(), &ChartLinks::Files { prefix: "x".into() }).text;
+    assert!(
+        md.contains("A \\<b\\>bold\\</b\\> \\| \"quoted\" & \\*starred\\*"),
+        "{md}"
+    );
+    assert!(md.contains("\\# not a heading"));
+    let csv = report::to_csv(&r);
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let first = rd.records().next().unwrap().unwrap();
+    assert_eq!(&first[0], r.scenario.name);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+#[test]
+fn format_follows_the_extension() {
+    assert_eq!(Format::from_path(Path::new("a/b.html")).unwrap(), Format::Html);
+    assert_eq!(Format::from_path(Path::new("B.MD")).unwrap(), Format::Markdown);
+    assert_eq!(Format::from_path(Path::new("x.csv")).unwrap(), Format::Csv);
+    assert_eq!(Format::from_path(Path::new("x.json")).unwrap(), Format::Json);
+    for bad in ["x.pdf", "x", "x.html.bak"] {
+        let e = Format::from_path(Path::new(bad)).unwrap_err().to_string();
+        assert!(e.contains(".html, .md, .csv or .json"), "{e}");
+    }
+}
+
+#[test]
+fn every_format_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = fixture();
+    let opts = WriteOptions::default();
+    let w = report::write(r, &dir.path().join("r.html"), date(), &opts).unwrap();
+    assert_eq!(w.files, [dir.path().join("r.html")]);
+    let w = report::write(r, &dir.path().join("r.md"), date(), &opts).unwrap();
+    assert_eq!(w.files.len(), 5, "{:?}", w.files);
+    assert!(w.warnings.is_empty());
+    for f in &w.files {
+        assert!(f.is_file(), "{f:?}");
+    }
+    assert!(dir.path().join("r-crossovers.svg").is_file());
+    report::write(r, &dir.path().join("r.json"), date(), &opts).unwrap();
+    let w = report::write(r, &dir.path().join("r.csv"), date(), &WriteOptions { series: true }).unwrap();
+    assert_eq!(w.files, [dir.path().join("r.csv"), dir.path().join("r-series.csv")]);
+    // nothing else: no temporary files left
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "r-bands.svg",
+            "r-costs.svg",
+            "r-crossovers.svg",
+            "r-map.svg",
+            "r-series.csv",
+            "r.csv",
+            "r.html",
+            "r.json",
+            "r.md"
+        ]
+    );
+}
+
+/// A folder nobody can write to: a read-only temporary folder, or (when running as root,
+/// which ignores permissions) `/sys`. `None` when neither refuses a write.
+fn read_only_dir() -> Option<(PathBuf, tempfile::TempDir)> {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let ro = t.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = ro.join("probe");
+    if std::fs::write(&probe, b"x").is_err() {
+        return Some((ro, t));
+    }
+    let _ = std::fs::remove_file(&probe);
+    let sys = PathBuf::from("/sys");
+    if std::fs::write(sys.join("breakeven-probe"), b"x").is_err() {
+        return Some((sys, t));
+    }
+    eprintln!("skipped: no folder refuses writes here");
+    None
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn unwritable_paths_fail_cleanly_and_leave_nothing() {
+    let r = fixture();
+    let t = tempfile::tempdir().unwrap();
+    let missing = t.path().join("no-such-folder").join("r.md");
+    match report::write(r, &missing, date(), &WriteOptions::default()) {
+        Err(ReportError::Write { path, source }) => {
+            assert_eq!(path, missing);
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(entries(t.path()).is_empty());
+
+    let Some((ro, _keep)) = read_only_dir() else { return };
+    let before = entries(&ro);
+    for name in ["r.html", "r.md", "r.csv", "r.json"] {
+        let out = ro.join(name);
+        let e = report::write(r, &out, date(), &WriteOptions { series: true }).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains(&out.display().to_string()), "{msg}");
+        assert!(msg.contains("os error"), "{msg}");
+        assert_eq!(entries(&ro), before, "{name}: nothing left behind");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The command
+
+fn breakeven(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_breakeven"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run breakeven");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn report_command_writes_each_format() {
+    let t = tempfile::tempdir().unwrap();
+    let out = |n: &str| t.path().join(n).display().to_string();
+    let (code, so, se) = breakeven(&["report", FIXTURE, "-o", &out("r.html"), "--fast"]);
+    assert_eq!(code, 0, "{se}");
+    assert!(so.contains(&format!("wrote {}", out("r.html"))), "{so}");
+    let html = std::fs::read_to_string(out("r.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(scraper::Html::parse_document(&html).errors.is_empty());
+    assert_self_contained(&html);
+
+    let (code, so, se) = breakeven(&["report", FIXTURE, "-o", &out("r.md"), "--fast"]);
+    assert_eq!(code, 0, "{se}");
+    assert!(so.contains("r-crossovers.svg"), "{so}");
+    let md = std::fs::read_to_string(out("r.md")).unwrap();
+    assert!(md.starts_with("# Breakeven report: "));
+    assert!(md.contains("(<r-costs.svg>)") && Path::new(&out("r-costs.svg")).is_file());
+
+    let (code, _, se) = breakeven(&["report", FIXTURE, "--output", &out("r.csv"), "--fast", "--series"]);
+    assert_eq!(code, 0, "{se}");
+    let csv = std::fs::read_to_string(out("r.csv")).unwrap();
+    assert!(csv.starts_with(
+        "estimate,platform,service,region,item,quantity,unit,unit_price_usd,monthly_cost_usd,annual_cost_usd"
+    ));
+    assert!(
+        std::fs::read_to_string(out("r-series.csv"))
+            .unwrap()
+            .starts_with("time_s,time_h,traffic_rps,")
+    );
+
+    let (code, _, se) = breakeven(&["report", FIXTURE, "-o", &out("r.json"), "--fast"]);
+    assert_eq!(code, 0, "{se}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out("r.json")).unwrap()).unwrap();
+    assert_eq!(v["report_version"], 1);
+    assert_eq!(v["mode"], "Fast");
+    // the run part is what `run --fast --json` prints
+    let (code, run, se) = breakeven(&["run", FIXTURE, "--fast", "--json"]);
+    assert_eq!(code, 0, "{se}");
+    let run: serde_json::Value = serde_json::from_str(&run).unwrap();
+    for (k, val) in run.as_object().unwrap() {
+        assert_eq!(&v[k], val, "{k}");
+    }
+    let (code, sweep, _) = breakeven(&["sweep", FIXTURE, "--json"]);
+    assert_eq!(code, 0);
+    let sweep: serde_json::Value = serde_json::from_str(&sweep).unwrap();
+    assert_eq!(v["sweep"]["platforms"], sweep["platforms"]);
+    assert!(v["sweep"]["crossovers"].is_array() && v["verdict"]["headline"].is_string());
+}
+
+#[test]
+fn report_command_rejects_bad_outputs_with_exit_code_2() {
+    let t = tempfile::tempdir().unwrap();
+    let pdf = t.path().join("r.pdf").display().to_string();
+    let (code, _, se) = breakeven(&["report", FIXTURE, "-o", &pdf, "--fast"]);
+    assert_eq!(code, 2);
+    assert!(se.contains(".html, .md, .csv or .json") && se.contains("r.pdf"), "{se}");
+    assert!(entries(t.path()).is_empty());
+
+    let html = t.path().join("r.html").display().to_string();
+    let (code, _, se) = breakeven(&["report", FIXTURE, "-o", &html, "--series"]);
+    assert_eq!(code, 2);
+    assert!(se.contains("--series"), "{se}");
+
+    let missing = t.path().join("nope").join("r.html").display().to_string();
+    let (code, _, se) = breakeven(&["report", FIXTURE, "-o", &missing, "--fast"]);
+    assert_eq!(code, 2);
+    assert!(se.contains(&missing) && se.contains("os error 2"), "{se}");
+    assert!(entries(t.path()).is_empty());
+
+    if let Some((ro, _keep)) = read_only_dir() {
+        let before = entries(&ro);
+        let out = ro.join("r.html").display().to_string();
+        let (code, so, se) = breakeven(&["report", FIXTURE, "-o", &out, "--fast"]);
+        assert_eq!(code, 2, "{so}{se}");
+        assert!(se.contains(&out) && se.contains("os error"), "{se}");
+        assert_eq!(entries(&ro), before);
+    }
+
+    let (code, _, se) = breakeven(&["report", "tests/fixtures/report/missing.ron", "-o", &html, "--fast"]);
+    assert_eq!(code, 2, "{se}");
+    assert!(!Path::new(&html).exists());
+}
+
+#[test]
+fn default_scenario_builds_a_report_in_fast_mode() {
+    // every shipped scenario would be slow; the default one checks a real-sized report
+    let cat = Catalog::builtin().unwrap();
+    let s = model::default_scenario(&cat).unwrap();
+    let p = sim::prepare(&s, Path::new("scenarios"), &cat, &mut TraceStore::default()).unwrap();
+    let opts = report::Options {
+        run_mode: Mode::Fast,
+        ..report::Options::default()
+    };
+    let r = report::build(&p, &cat, &opts, &Control::default()).unwrap();
+    assert!(r.monte_carlo.is_none());
+    assert_eq!(r.map.x.len(), opts.map_nx);
+    assert!(!r.sweep.crossovers.is_empty());
+    let html = report::to_html(&r, date());
+    assert!(scraper::Html::parse_document(&html).errors.is_empty());
+    assert_self_contained(&html);
+    // the same verdict the analysis gives
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    assert_eq!(
+        r.verdict.headline,
+        analysis::verdict(&p, &cat, &r.run, &sw).unwrap().headline
+    );
+}
