@@ -2,7 +2,7 @@
 //! labels (accessibility names), as a user finds them. The simulation runs inline, so
 //! every frame after an edit shows that edit's results.
 
-use breakeven::gui::App;
+use breakeven::gui::{AnalysisPlan, App};
 use breakeven::model::{Component, Platform};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -45,11 +45,16 @@ fn opens_on_the_default_scenario_with_results_and_title() {
     h.run();
     assert_eq!(h.state().title(), "Startup launch: a viral post");
     assert!(h.state().results_current());
-    let verdict = &h.state().results().unwrap().verdict;
-    assert!(verdict.contains(" is cheapest"), "{verdict}");
-    // the verdict is on screen, and so are the tabs
-    h.get_by_label(verdict.as_str());
-    for tab in ["Overview", "Traffic", "Instances", "Cumulative cost", "Latency"] {
+    // the tabs are on screen
+    for tab in [
+        "Overview",
+        "Break-even",
+        "Cheapest map",
+        "Traffic",
+        "Instances",
+        "Cumulative cost",
+        "Latency",
+    ] {
         assert!(h.query_all_by_label(tab).count() >= 1, "{tab}");
     }
     // Export report is present but disabled
@@ -600,12 +605,14 @@ fn frame_time_while_dragging_a_slider() {
         None,
         Options {
             inline_worker: false,
+            analysis: AnalysisPlan::FULL,
             ..Default::default()
         },
     );
     let mut h = Harness::builder()
         .with_size(egui::vec2(1560.0, 960.0))
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app);
+    // the analyses run in the background as in the app (sweep, verdict, map)
     // wait for the first results
     let start = Instant::now();
     while h.state().results().is_none() && start.elapsed() < Duration::from_secs(10) {
@@ -794,4 +801,259 @@ fn an_exact_run_can_be_cancelled_and_the_window_stays_responsive() {
     h.step();
     wait(&mut h, &|a| a.results_current() && a.scenario().seed == 3);
     assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
+}
+
+/// Sweep and verdict, no map and no bands: what most analysis tests need.
+const SWEEP_ONLY: AnalysisPlan = AnalysisPlan {
+    enabled: true,
+    map: None,
+    monte_carlo: false,
+};
+
+fn crossover_sentences(app: &App) -> Vec<String> {
+    let sweep = app.analysis().sweep.as_ref().expect("a sweep");
+    assert_eq!(
+        sweep.generation,
+        app.revision(),
+        "the sweep is of the scenario as it is"
+    );
+    sweep
+        .value
+        .as_ref()
+        .expect("the sweep succeeded")
+        .crossovers
+        .iter()
+        .map(|c| c.sentence.clone())
+        .collect()
+}
+
+#[test]
+fn the_verdict_headline_and_its_reasons_are_on_the_overview() {
+    let mut h = harness(App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    let app = h.state();
+    let v = app.analysis().verdict.as_ref().expect("a verdict");
+    assert_eq!(v.generation, app.revision());
+    let v = v.value.as_ref().expect("the verdict succeeded");
+    assert!(
+        v.headline
+            .starts_with("Serverless: Lambda is the cheapest platform that is good enough"),
+        "{}",
+        v.headline
+    );
+    let headline = v.headline.clone();
+    let reasons: Vec<(String, String)> = v.reasons.iter().map(|r| (r.value.clone(), r.text.clone())).collect();
+    assert!(reasons.len() >= 4, "{reasons:?}");
+    // the headline, and every reason with its number
+    h.get_by_label(headline.as_str());
+    for (value, text) in &reasons {
+        h.get_by_label(text.as_str());
+        assert!(h.query_all_by_label(value.as_str()).count() >= 1, "{value}");
+    }
+    let nearest = reasons
+        .iter()
+        .find(|(_, t)| t.starts_with("Break-even with Cloud Run if traffic grows"))
+        .expect("the nearest break-even is a reason");
+    assert_eq!(nearest.0, "2.1x");
+}
+
+#[test]
+fn the_analyses_follow_the_fast_result_and_edits_supersede_them() {
+    let app = App::for_tests_with(SWEEP_ONLY);
+    assert!(
+        app.analysis().sweep.is_none(),
+        "nothing analysed before the first frame"
+    );
+    let mut h = harness(app);
+    let first = crossover_sentences(h.state());
+    h.get_by_label("Break-even").click();
+    h.run();
+    h.get_by_label("Memory (MB)").set_value_accesskit(3008.0);
+    h.step();
+    // the edit is simulated at once (inline); its results come on the next frame...
+    assert!(!h.state().results_current());
+    h.step();
+    assert!(h.state().results_current());
+    // ...while the analyses shown are the previous scenario's, marked out of date
+    let sweep = h.state().analysis().sweep.as_ref().unwrap();
+    assert_ne!(sweep.generation, h.state().revision());
+    h.get_by_label("Out of date: updating…");
+    h.get_by_label("(verdict of an earlier version; updating…)");
+    // then the analyses of the edit
+    h.step();
+    assert_ne!(crossover_sentences(h.state()), first);
+    h.run();
+    assert!(h.query_by_label("Out of date: updating…").is_none());
+    assert!(h.query_by_label("(verdict of an earlier version; updating…)").is_none());
+}
+
+#[test]
+fn the_breakeven_tab_lists_the_crossovers_and_an_edit_moves_them() {
+    let mut h = harness(App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    h.get_by_label("Break-even").click();
+    h.run();
+    let before = crossover_sentences(h.state());
+    assert!(before.len() >= 3, "{before:?}");
+    for s in &before {
+        h.get_by_label(s.as_str());
+    }
+    // Lambda and Cloud Run cross twice on the default scenario; EC2 is dearest at today's traffic
+    let lambda_ec2 = before
+        .iter()
+        .find(|s| s.starts_with("Lambda and EC2 cross at "))
+        .expect("Lambda and EC2 cross");
+    assert!(lambda_ec2.ends_with("; Lambda is cheaper below"), "{lambda_ec2}");
+    assert!(
+        lambda_ec2.contains(" requests/month (") && lambda_ec2.contains(" req/s), $"),
+        "{lambda_ec2}"
+    );
+    assert!(h.query_all_by_label_contains("Cheapest:").count() >= 1);
+
+    // more memory for Lambda: it becomes dearer sooner
+    h.get_by_label("Memory (MB)").set_value_accesskit(3008.0);
+    h.run();
+    let after = crossover_sentences(h.state());
+    assert_ne!(before, after);
+    for s in &after {
+        h.get_by_label(s.as_str());
+    }
+    let scale_of = |v: &[String]| -> f64 {
+        let s = v
+            .iter()
+            .find(|s| s.starts_with("Lambda and EC2 cross at "))
+            .expect("Lambda and EC2");
+        s["Lambda and EC2 cross at ".len()..]
+            .split('x')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a scale")
+    };
+    assert!(
+        scale_of(&after) < scale_of(&before),
+        "{} -> {}",
+        scale_of(&before),
+        scale_of(&after)
+    );
+}
+
+#[test]
+fn the_map_tab_shows_a_legend_with_every_platform() {
+    let mut h = harness(App::for_tests_with(AnalysisPlan {
+        enabled: true,
+        map: Some((6, 4)),
+        monte_carlo: false,
+    }));
+    h.run();
+    h.get_by_label("Cheapest map").click();
+    h.run();
+    let map = h.state().analysis().map.as_ref().expect("a map");
+    assert_eq!(map.generation, h.state().revision());
+    let names: Vec<String> = h
+        .state()
+        .results()
+        .unwrap()
+        .platforms
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names.len(), 4);
+    let legend: Vec<String> = map
+        .value
+        .as_ref()
+        .expect("the map succeeded")
+        .legend
+        .iter()
+        .map(|e| e.text.clone())
+        .collect();
+    let mut cells = 0;
+    for (name, text) in names.iter().zip(&legend) {
+        let prefix = format!("{name}: cheapest in ");
+        assert!(text.starts_with(&prefix), "{text}");
+        cells += text[prefix.len()..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("a count");
+        // on screen
+        h.get_by_label(text.as_str());
+    }
+    assert_eq!(cells, 6 * 4, "every cell has one cheapest platform");
+    h.get_by_label_contains("Colour strength");
+}
+
+#[test]
+fn uncertainty_gives_cost_bands_and_bands_around_the_break_even_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("uncertain.ron");
+    let text = std::fs::read_to_string(scenarios_dir().join("startup-launch.ron"))
+        .unwrap()
+        .replacen(
+            "    platforms: [",
+            "    uncertainty: Some(traffic: Some(LogNormal(median: 1.0, p99: 2.0)), \
+             duration: Some(LogNormal(median: 1.0, p99: 1.5)), samples: 12),\n    platforms: [",
+            1,
+        );
+    std::fs::write(&file, text).unwrap();
+    let settings = breakeven::gui::state::Settings {
+        last_path: Some(file.clone()),
+        ..Default::default()
+    };
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        breakeven::gui::Options {
+            settings,
+            analysis: AnalysisPlan {
+                enabled: true,
+                map: None,
+                monte_carlo: true,
+            },
+            ..Default::default()
+        },
+    );
+    assert!(
+        app.scenario().uncertainty.is_some(),
+        "{:?}",
+        app.notifications().first().map(|n| &n.lines)
+    );
+    let mut h = harness(app);
+    h.run();
+    let bands = h.state().analysis().bands.as_ref().expect("bands");
+    assert_eq!(bands.generation, h.state().revision());
+    let bands = bands
+        .value
+        .as_ref()
+        .expect("Monte Carlo succeeded")
+        .as_ref()
+        .expect("with uncertainty");
+    assert_eq!(bands.samples, 12);
+    assert_eq!(bands.platforms.len(), 4);
+    let share: f64 = bands
+        .platforms
+        .iter()
+        .map(|p| p.cells[3].trim_end_matches(" %").parse::<f64>().unwrap_or(0.0))
+        .sum();
+    assert!((share - 100.0).abs() < 1.0, "the cheapest shares add up: {share}");
+    for p in &bands.platforms {
+        assert!(p.p10 <= p.p50 && p.p50 <= p.p90, "{} {} {}", p.p10, p.p50, p.p90);
+    }
+    h.get_by_label("Cheapest in");
+    h.get_by_label_contains("12 Monte Carlo samples");
+    h.get_by_label("Break-even").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("with the uncertainty: ").count() >= 1);
+
+    // without the uncertainty block the bands go away
+    h.get_by_label("Overview").click();
+    h.run();
+    h.get_by_label("Uncertainty").click_accesskit();
+    h.run();
+    h.get_by_label("Monte Carlo bands").click_accesskit();
+    h.run();
+    assert!(h.state().scenario().uncertainty.is_none());
+    let bands = h.state().analysis().bands.as_ref().unwrap();
+    assert_eq!(bands.generation, h.state().revision());
+    assert!(matches!(bands.value, Ok(None)));
+    assert!(h.query_by_label("Cheapest in").is_none());
 }

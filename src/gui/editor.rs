@@ -412,8 +412,8 @@ fn section(ui: &mut Ui, title: &str, problems: usize, body: impl FnOnce(&mut Ui)
 fn uncertainty(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
     ui.label(
         RichText::new(
-            "Multipliers drawn per Monte Carlo sample, for bands around costs and crossovers in the analysis. \
-             The results here are for the scenario as written.",
+            "Multipliers drawn per Monte Carlo sample, for bands around the costs (Overview) and the \
+             break-even points (Break-even tab). The other results are for the scenario as written.",
         )
         .weak(),
     );

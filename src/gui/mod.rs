@@ -5,15 +5,18 @@
 //! finished; read shortcuts, dropped files and close requests; draw the panels (which only
 //! *collect* `Command`s, plus the editor's in-place value edits); apply the commands; close
 //! the undo gesture if the drag or typing ended. Nothing is computed while drawing: the
-//! worker simulates, and `ResultsView` derives every string and plot point once, when a
-//! result arrives.
+//! worker simulates and analyses; `ResultsView` and `AnalysisState` derive every string
+//! and plot point once, when a result or an analysis arrives.
 //!
-//! Files: `state` (plain data), `commands` (actions), `worker` (background simulation),
-//! `undo` (history), `editor` (left panel), `results` (derived data + central panel),
-//! `plots` (the charts), `chrome` (menus, shortcuts, status, notifications, dialogs),
-//! `files` (reading and writing, native dialogs), `defaults` (catalog-aware defaults and
-//! sourced rates), `verdict` (the one-line verdict), `fmt` (number formatting).
+//! Files: `state` (plain data), `commands` (actions), `worker` (background simulation and
+//! analyses), `undo` (history), `editor` (left panel), `results` (derived data + central
+//! panel), `plots` (the charts), `analysis` (derived analysis data: break-even, map,
+//! verdict, bands), `analysis_tabs` (the Break-even and Cheapest map tabs), `chrome`
+//! (menus, shortcuts, status, notifications, dialogs), `files` (reading and writing, native
+//! dialogs), `defaults` (catalog-aware defaults and sourced rates), `fmt` (number formatting).
 
+pub mod analysis;
+pub mod analysis_tabs;
 pub mod chrome;
 pub mod commands;
 pub mod defaults;
@@ -24,7 +27,6 @@ pub mod plots;
 pub mod results;
 pub mod state;
 pub mod undo;
-pub mod verdict;
 pub mod worker;
 
 pub use commands::Command;
@@ -38,7 +40,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use undo::History;
-use worker::{Job, Reply, Worker};
+pub use worker::AnalysisPlan;
+use worker::{Delivery, Job, Reply, Worker};
 
 /// Key of the settings in eframe's storage.
 pub const SETTINGS_KEY: &str = "breakeven-settings";
@@ -77,6 +80,8 @@ pub struct SimState {
     pub exact: Option<ExactRun>,
     /// The engine's error for a revision.
     pub error: Option<(u64, String)>,
+    /// Break-even, map, verdict and bands, each part stamped with its generation.
+    pub analysis: analysis::AnalysisState,
 }
 
 /// How an `App` is set up (tests use an inline worker and no native dialogs).
@@ -86,6 +91,8 @@ pub struct Options {
     pub settings: Settings,
     /// Asked to repaint when a background result or dialog answer is ready.
     pub repaint: Option<egui::Context>,
+    /// Which analyses follow each fast result (tests of editing leave them off).
+    pub analysis: AnalysisPlan,
 }
 
 impl Default for Options {
@@ -95,6 +102,7 @@ impl Default for Options {
             native_dialogs: false,
             settings: Settings::default(),
             repaint: None,
+            analysis: AnalysisPlan::OFF,
         }
     }
 }
@@ -180,15 +188,28 @@ impl App {
                 native_dialogs: true,
                 settings,
                 repaint: Some(cc.egui_ctx.clone()),
+                analysis: AnalysisPlan::FULL,
             },
         )
     }
 
     /// The application for tests: built-in prices, default settings, results computed
-    /// inline (deterministic), no native dialogs.
+    /// inline (deterministic), no native dialogs, no analyses.
     pub fn for_tests() -> App {
+        App::for_tests_with(AnalysisPlan::OFF)
+    }
+
+    /// As `for_tests`, with these analyses (computed inline, on the frame after each result).
+    pub fn for_tests_with(analysis: AnalysisPlan) -> App {
         let catalog = Catalog::builtin().unwrap_or_default();
-        App::with_options(catalog, None, Options::default())
+        App::with_options(
+            catalog,
+            None,
+            Options {
+                analysis,
+                ..Options::default()
+            },
+        )
     }
 
     pub fn with_options(catalog: Catalog, pricing_dir: Option<PathBuf>, opts: Options) -> App {
@@ -196,9 +217,9 @@ impl App {
         let mut settings = opts.settings;
         let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes);
         let worker = if opts.inline_worker {
-            Worker::inline()
+            Worker::inline(opts.analysis)
         } else {
-            Worker::threaded(opts.repaint.clone())
+            Worker::threaded(opts.repaint.clone(), opts.analysis)
         };
         let mut app = App {
             catalog_view: defaults::CatalogView::new(&catalog),
@@ -244,6 +265,14 @@ impl App {
     }
     pub fn results(&self) -> Option<&ResultsView> {
         self.sim.view.as_ref()
+    }
+    /// The analyses shown (each part with the generation it was computed for).
+    pub fn analysis(&self) -> &analysis::AnalysisState {
+        &self.sim.analysis
+    }
+    /// The document revision that results and analyses are compared against.
+    pub fn revision(&self) -> u64 {
+        self.doc.revision
     }
     /// True when the shown results are for the scenario as it is now.
     pub fn results_current(&self) -> bool {
@@ -358,8 +387,11 @@ impl App {
         self.apply_theme(&ctx);
 
         // 1. what finished in the background
-        for r in self.worker.poll() {
-            self.on_reply(r);
+        for d in self.worker.poll() {
+            match d {
+                Delivery::Sim(r) => self.on_reply(r),
+                Delivery::Analysis(a) => self.sim.analysis.accept(a),
+            }
         }
         while let Some(a) = self.dialogs.poll() {
             self.dialog_answer(a);
@@ -474,6 +506,7 @@ impl App {
                     problems: self.problems.len(),
                     exact: self.sim.exact.as_ref(),
                     error: error_now.as_deref(),
+                    analysis: self.worker.plan().enabled,
                 },
                 &mut self.ui,
                 &mut cmds,

@@ -7,12 +7,13 @@
 //! Owns: how results look. Must not: compute data (everything comes precomputed in
 //! `ResultsView`; only borrowed here).
 
+use super::analysis::BandsView;
 use super::fmt;
 use super::results::{PlatformView, ResultsView};
 use egui::{Align2, Color32, RichText};
 use egui_plot::{
-    Bar, BarChart, Corner, FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoint, PlotPoints,
-    Text, VLine,
+    Bar, BarChart, Corner, FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot, PlotPoint,
+    PlotPoints, Points, Text, VLine,
 };
 
 const DAY_AXIS: &str = "day of the horizon";
@@ -41,11 +42,17 @@ fn points(v: &[PlotPoint]) -> PlotPoints<'_> {
     PlotPoints::Borrowed(v)
 }
 
-/// Total cost per platform, with the amount above each bar.
-pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView) {
+/// Total cost per platform, with the amount above each bar, and the p10–p90 whiskers
+/// and median of the Monte Carlo bands when the scenario has an uncertainty block.
+pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView, bands: Option<&BandsView>) {
     let ps = &view.platforms;
-    let max = view.max_total_usd;
+    let band = |name: &str| bands.and_then(|b| b.platforms.iter().find(|p| p.name == name));
+    let max = bands
+        .iter()
+        .flat_map(|b| b.platforms.iter().map(|p| p.p90))
+        .fold(view.max_total_usd, f64::max);
     let text_color = ui.visuals().strong_text_color();
+    let whisker = text_color.gamma_multiply(0.8);
     Plot::new("cost_bars")
         .height(230.0)
         .allow_drag(false)
@@ -96,11 +103,35 @@ pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView) {
                         .color(p.color)
                         .allow_hover(true),
                 );
+                let mut top = p.total_usd;
+                if let Some(b) = band(&p.name) {
+                    let x = i as f64;
+                    for seg in [
+                        [[x, b.p10], [x, b.p90]],
+                        [[x - 0.08, b.p10], [x + 0.08, b.p10]],
+                        [[x - 0.08, b.p90], [x + 0.08, b.p90]],
+                    ] {
+                        pu.line(
+                            Line::new("", PlotPoints::from(seg.to_vec()))
+                                .color(whisker)
+                                .width(1.5)
+                                .allow_hover(false),
+                        );
+                    }
+                    pu.points(
+                        Points::new("", vec![[x, b.p50]])
+                            .shape(MarkerShape::Diamond)
+                            .radius(4.0)
+                            .color(whisker)
+                            .allow_hover(false),
+                    );
+                    top = top.max(b.p90);
+                }
                 let label = format!("{}{}", fmt::money(p.total_usd), if p.cheapest { " ✔" } else { "" });
                 pu.text(
                     Text::new(
                         format!("{} total", p.name),
-                        PlotPoint::new(i as f64, p.total_usd),
+                        PlotPoint::new(i as f64, top),
                         RichText::new(label).strong(),
                     )
                     .anchor(Align2::CENTER_BOTTOM)
@@ -396,7 +427,7 @@ pub fn log10_grid(input: GridInput) -> Vec<GridMark> {
 }
 
 /// Which ticks of `log10_grid` get a label, and the number it stands for.
-fn log_tick_value(m: GridMark, range: &std::ops::RangeInclusive<f64>) -> Option<f64> {
+pub fn log_tick_value(m: GridMark, range: &std::ops::RangeInclusive<f64>) -> Option<f64> {
     let frac = m.value - m.value.floor();
     let k = 10f64.powf(frac);
     let is = |x: f64| (k - x).abs() < 1e-6 * x;

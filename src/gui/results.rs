@@ -5,11 +5,12 @@
 //! arrives) and the layout of the results. Must not: simulate or price (the worker does),
 //! or compute anything per frame beyond laying out what `ResultsView` holds.
 
+use super::analysis::{AnalysisState, BandsView};
+use super::analysis_tabs;
 use super::commands::Command;
 use super::fmt;
 use super::plots;
 use super::state::{Tab, UiState};
-use super::verdict;
 use super::{ExactRun, SimState};
 use crate::billing::{Bill, cents, group};
 use crate::sim::{Mode, SimResult};
@@ -45,7 +46,6 @@ pub struct ResultsView {
     pub elapsed: Duration,
     pub horizon_days: f64,
     pub slo_ms: Option<f64>,
-    pub verdict: String,
     pub traffic: TrafficView,
     pub platforms: Vec<PlatformView>,
     /// Length of one series point, for axis labels ("per 60 min").
@@ -355,7 +355,6 @@ impl ResultsView {
             elapsed,
             horizon_days,
             slo_ms,
-            verdict: verdict::verdict_for(r, slo_ms),
             traffic,
             platforms,
             bucket_min: bs / 60.0,
@@ -371,7 +370,29 @@ pub struct Status<'a> {
     pub problems: usize,
     pub exact: Option<&'a ExactRun>,
     pub error: Option<&'a str>,
+    /// The worker analyses the results (sweep, verdict, map, bands).
+    pub analysis: bool,
 }
+
+impl Status<'_> {
+    /// Why what is shown (`what`: "these are the last valid results") is out of date.
+    pub fn stale_reason(&self, what: &str) -> String {
+        if self.problems > 0 {
+            format!(
+                "Out of date: the scenario has {} problem{}; {what}",
+                self.problems,
+                if self.problems == 1 { "" } else { "s" }
+            )
+        } else if let Some(e) = self.error {
+            format!("Out of date: {e}")
+        } else {
+            "Out of date: updating…".to_string()
+        }
+    }
+}
+
+/// Faded, as everything out of date is until the new numbers arrive.
+pub const STALE_OPACITY: f32 = 0.45;
 
 /// The central panel: a banner saying what the numbers are, the tab bar, the tab.
 pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState, cmds: &mut Vec<Command>) {
@@ -401,22 +422,36 @@ pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState,
         return;
     };
     let stale = view.generation != st.revision;
-    banner(ui, view, st, stale, cmds);
+    banner(ui, view, &sim.analysis, st, stale, cmds);
     ui.add_space(4.0);
+    // the analysis tabs mark their own parts (they may lag behind the results)
+    match state.tab {
+        Tab::Breakeven => return analysis_tabs::breakeven(ui, &sim.analysis, st, &mut state.label_all_crossovers),
+        Tab::Map => return analysis_tabs::map(ui, &sim.analysis, st),
+        _ => {}
+    }
     if stale {
         // visibly marked until the new numbers arrive
-        ui.multiply_opacity(0.45);
+        ui.multiply_opacity(STALE_OPACITY);
     }
     match state.tab {
-        Tab::Overview => overview(ui, view),
+        Tab::Overview => overview(ui, view, &sim.analysis, st, stale),
         Tab::Traffic => plots::traffic(ui, view, &mut state.traffic_log),
         Tab::Instances => plots::instances(ui, view, &mut state.instances_platform),
         Tab::Cost => plots::cumulative_cost(ui, view),
         Tab::Latency => plots::latency(ui, view),
+        Tab::Breakeven | Tab::Map => {}
     }
 }
 
-fn banner(ui: &mut egui::Ui, view: &ResultsView, st: &Status, stale: bool, cmds: &mut Vec<Command>) {
+fn banner(
+    ui: &mut egui::Ui,
+    view: &ResultsView,
+    analysis: &AnalysisState,
+    st: &Status,
+    stale: bool,
+    cmds: &mut Vec<Command>,
+) {
     let visuals = ui.visuals().clone();
     let fill = if stale {
         visuals.warn_fg_color.gamma_multiply(0.15)
@@ -444,17 +479,7 @@ fn banner(ui: &mut egui::Ui, view: &ResultsView, st: &Status, stale: bool, cmds:
                     fmt::elapsed(view.elapsed)
                 ));
                 if stale {
-                    let why = if st.problems > 0 {
-                        format!(
-                            "Out of date: the scenario has {} problem{}; these are the last valid results",
-                            st.problems,
-                            if st.problems == 1 { "" } else { "s" }
-                        )
-                    } else if let Some(e) = st.error {
-                        format!("Out of date: {e}")
-                    } else {
-                        "Out of date: updating…".to_string()
-                    };
+                    let why = st.stale_reason("these are the last valid results");
                     ui.colored_label(visuals.warn_fg_color, RichText::new(why).strong());
                 }
                 if let Some(run) = st.exact {
@@ -469,16 +494,137 @@ fn banner(ui: &mut egui::Ui, view: &ResultsView, st: &Status, stale: bool, cmds:
                     }
                 }
             });
-            ui.label(RichText::new(&view.verdict).size(15.0));
+            verdict_line(ui, analysis, st);
         });
 }
 
-fn overview(ui: &mut egui::Ui, view: &ResultsView) {
+/// The verdict's headline; the previous one, marked, while the new one is worked out.
+fn verdict_line(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status) {
+    let Some(v) = &analysis.verdict else {
+        if st.analysis {
+            ui.label(RichText::new("Working out the verdict…").weak());
+        }
+        return;
+    };
+    let current = v.current(st.revision);
+    ui.horizontal_wrapped(|ui| {
+        if !current {
+            ui.multiply_opacity(STALE_OPACITY);
+        }
+        match &v.value {
+            Ok(verdict) => {
+                let judged = match verdict.mode {
+                    Mode::Fast => "Judged on the fast estimate",
+                    Mode::Exact => "Judged on the exact simulation",
+                };
+                ui.label(RichText::new(&verdict.headline).size(15.0).strong())
+                    .on_hover_text(format!(
+                        "{judged}: the cheapest platform that keeps up (at most 0.5 % of requests rejected, \
+                         at most 5 % over the latency objective, none past an execution-time limit). \
+                         The reasons are on the Overview."
+                    ));
+            }
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("No verdict: {e}"));
+            }
+        }
+        if !current {
+            ui.label(RichText::new("(verdict of an earlier version; updating…)").italics());
+        }
+    });
+}
+
+/// The verdict's reasons, each with the number behind it.
+fn reasons(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, results_stale: bool) {
+    let Some(v) = &analysis.verdict else { return };
+    let Ok(verdict) = &v.value else { return };
+    ui.scope(|ui| {
+        if !v.current(st.revision) && !results_stale {
+            ui.multiply_opacity(STALE_OPACITY);
+        }
+        ui.label(RichText::new(format!("Why {}", verdict.recommendation.to_lowercase())).strong())
+            .on_hover_text(format!("Recommended: {}", verdict.platform));
+        egui::Grid::new("verdict_reasons")
+            .num_columns(2)
+            .spacing([12.0, 3.0])
+            .show(ui, |ui| {
+                for r in &verdict.reasons {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(RichText::new(&r.value).strong().monospace())
+                            .on_hover_text(format!("{} = {}", r.metric, r.value));
+                    });
+                    ui.label(&r.text);
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+/// Monte Carlo bands per platform and how often each is the cheapest.
+fn bands_table(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, results_stale: bool) {
+    let Some(b) = &analysis.bands else { return };
+    let current = b.current(st.revision);
+    let bands: &BandsView = match &b.value {
+        Ok(Some(bands)) => bands,
+        Ok(None) => return,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("No uncertainty bands: {e}"));
+            return;
+        }
+    };
+    ui.scope(|ui| {
+        if !current && !results_stale {
+            ui.multiply_opacity(STALE_OPACITY);
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Cost bands").strong());
+            ui.label(
+                RichText::new(format!(
+                    "{} Monte Carlo samples of the uncertain inputs (computed in {}); the whiskers on the bars span p10 to p90",
+                    bands.samples,
+                    fmt::elapsed(b.elapsed)
+                ))
+                .weak(),
+            );
+            if !current {
+                ui.label(RichText::new("(bands of an earlier version; updating…)").italics());
+            }
+        });
+        egui::Grid::new("bands_table")
+            .striped(true)
+            .num_columns(5)
+            .spacing([18.0, 3.0])
+            .show(ui, |ui| {
+                for (h, help) in [
+                    ("Platform", "Name in the scenario"),
+                    ("p10", "10 % of the samples cost less than this"),
+                    ("Median", "Half of the samples cost less than this"),
+                    ("p90", "90 % of the samples cost less than this"),
+                    ("Cheapest in", "Share of the samples in which this platform is the cheapest"),
+                ] {
+                    ui.label(RichText::new(h).strong()).on_hover_text(help);
+                }
+                ui.end_row();
+                for p in &bands.platforms {
+                    ui.label(RichText::new(&p.name).color(p.color).strong());
+                    for c in &p.cells {
+                        ui.label(c);
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st: &Status, stale: bool) {
     egui::ScrollArea::vertical()
         .id_salt("overview_scroll")
         .auto_shrink([false; 2])
         .show(ui, |ui| {
-            plots::cost_bars(ui, view);
+            reasons(ui, analysis, st, stale);
+            ui.add_space(6.0);
+            plots::cost_bars(ui, view, analysis.bands_for(view.generation));
+            bands_table(ui, analysis, st, stale);
             ui.add_space(6.0);
             egui::ScrollArea::horizontal().id_salt("summary_h").show(ui, |ui| {
                 egui::Grid::new("summary_table")

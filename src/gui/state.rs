@@ -215,10 +215,20 @@ pub enum Tab {
     Instances,
     Cost,
     Latency,
+    Breakeven,
+    Map,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Overview, Tab::Traffic, Tab::Instances, Tab::Cost, Tab::Latency];
+    pub const ALL: [Tab; 7] = [
+        Tab::Overview,
+        Tab::Breakeven,
+        Tab::Map,
+        Tab::Traffic,
+        Tab::Instances,
+        Tab::Cost,
+        Tab::Latency,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
@@ -226,6 +236,8 @@ impl Tab {
             Tab::Instances => "Instances",
             Tab::Cost => "Cumulative cost",
             Tab::Latency => "Latency",
+            Tab::Breakeven => "Break-even",
+            Tab::Map => "Cheapest map",
         }
     }
     pub fn help(self) -> &'static str {
@@ -235,6 +247,10 @@ impl Tab {
             Tab::Instances => "Busy, starting and idle instances and cold starts over time, per platform",
             Tab::Cost => "How each platform's bill accumulates over the horizon",
             Tab::Latency => "Distribution of request latency (log scale), with the objective",
+            Tab::Breakeven => {
+                "Cost per platform as the traffic grows or shrinks (log scales), and the points where two platforms cost the same"
+            }
+            Tab::Map => "The cheapest platform for each monthly volume and burstiness (peak-to-mean ratio)",
         }
     }
 }
@@ -292,6 +308,8 @@ pub struct UiState {
     pub instances_platform: usize,
     /// Traffic tab: logarithmic rate axis.
     pub traffic_log: bool,
+    /// Break-even tab: label every break-even point, not only where the cheapest changes.
+    pub label_all_crossovers: bool,
     pub confirm: Option<Pending>,
     pub prompt: Option<PathPrompt>,
     pub show_about: bool,

@@ -1,25 +1,44 @@
-//! The background simulation worker: jobs in on one channel, results out on another.
+//! The background workers: jobs in on one channel, results and analyses out on another.
 //!
-//! One long-lived thread prepares every job (it keeps the `TraceStore`, so traces are read
-//! once) and runs fast jobs itself, always the newest one: edits that arrive while it is
-//! busy replace each other. An exact run gets its own thread so that fast updates continue
-//! and the run can be cancelled through its `Control`.
+//! Threads, from the most to the least urgent:
+//! - `breakeven-sim` prepares every job (it keeps the `TraceStore`, so traces are read
+//!   once) and runs fast jobs itself, always the newest one: edits that arrive while it is
+//!   busy replace each other. The fast result is the live feedback and always comes first.
+//! - An exact run gets its own thread so that fast updates continue and the run can be
+//!   cancelled through its `Control`.
+//! - `breakeven-analysis` takes each fast result once the edits pause (`QUIET`) and
+//!   delivers the traffic sweep, then the verdict (from the exact result when there is one).
+//! - `breakeven-slow` then computes the cheapest-platform map and, with an uncertainty
+//!   block, the Monte Carlo bands.
 //!
-//! In tests the worker runs `Inline`: `submit` computes at once and `poll` hands the reply
-//! over on the next frame, so tests are deterministic.
+//! Every reply carries the generation (document revision) it belongs to. The analyses
+//! cannot be interrupted once a stage has started, but no stage of an older scenario starts
+//! after a newer fast job was submitted (`latest`), and the UI drops replies older than what
+//! it shows. The analysis threads have pools of their own, so a long map or Monte Carlo
+//! never holds up the fast results.
 //!
-//! Owns: threads, channels and coalescing. Must not: touch the UI state (it only asks the
-//! UI to repaint when a reply is ready).
+//! In tests the worker runs `Inline`: `submit` computes the simulation at once and `poll`
+//! hands the reply over on the next frame, then the analyses of the newest fast result on
+//! the frame after (all stages at once), so tests are deterministic.
+//!
+//! Owns: threads, channels, coalescing and supersession. Must not: touch the UI state (it
+//! only asks the UI to repaint when a reply is ready).
 
+use crate::analysis::{self, CheapestMap, MonteCarlo, Sweep, Verdict};
 use crate::model::Scenario;
 use crate::pricing::Catalog;
-use crate::sim::{self, Control, Mode, SimError, SimResult, TraceStore};
+use crate::sim::{self, Control, Mode, Prepared, SimError, SimResult, TraceStore};
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
+
+/// How long the edits must pause before the analyses of a fast result start: a slider
+/// drag produces a new scenario every frame, and a sweep of each would be thrown away.
+pub const QUIET: Duration = Duration::from_millis(200);
 
 /// A scenario to simulate. `generation` identifies the edit it belongs to.
 #[derive(Clone)]
@@ -33,38 +52,132 @@ pub struct Job {
     pub control: Control,
 }
 
+/// Which analyses follow each fast result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnalysisPlan {
+    /// The traffic sweep and the verdict; everything else follows them.
+    pub enabled: bool,
+    /// Cells of the cheapest-platform map (volume by burstiness); `None` leaves it out.
+    pub map: Option<(usize, usize)>,
+    /// Monte Carlo bands, when the scenario has an uncertainty block.
+    pub monte_carlo: bool,
+}
+
+impl AnalysisPlan {
+    /// Everything, as the desktop app runs it.
+    pub const FULL: AnalysisPlan = AnalysisPlan {
+        enabled: true,
+        map: Some((16, 10)),
+        monte_carlo: true,
+    };
+    /// No analyses: only simulations (tests of editing, which need no sweep per edit).
+    pub const OFF: AnalysisPlan = AnalysisPlan {
+        enabled: false,
+        map: None,
+        monte_carlo: false,
+    };
+}
+
+/// A finished simulation.
 pub struct Reply {
     pub generation: u64,
     pub mode: Mode,
-    /// The job's latency objective (the verdict and the latency plot show it).
+    /// The job's latency objective (the latency plot shows it).
     pub slo_ms: Option<f64>,
-    pub outcome: Result<SimResult, SimError>,
+    pub outcome: Result<Arc<SimResult>, SimError>,
     pub elapsed: Duration,
+}
+
+/// One finished stage of the analyses of a fast result.
+pub struct AnalysisReply {
+    pub generation: u64,
+    pub elapsed: Duration,
+    pub part: Part,
+}
+
+pub enum Part {
+    Sweep {
+        horizon_days: f64,
+        outcome: Result<Arc<Sweep>, SimError>,
+    },
+    /// `mode`: the simulation the verdict judged (the fast estimate, or the exact run).
+    Verdict {
+        mode: Mode,
+        outcome: Result<Verdict, SimError>,
+    },
+    Map {
+        /// Where the scenario itself sits on the burstiness axis.
+        today_peak_to_mean: f64,
+        /// Requests per 30 days at traffic scale 1.
+        today_monthly_requests: f64,
+        outcome: Result<CheapestMap, SimError>,
+    },
+    /// `Ok(None)`: no bands (the scenario has no uncertainty block).
+    MonteCarlo(Result<Option<MonteCarlo>, SimError>),
+}
+
+/// What the worker hands to the UI.
+pub enum Delivery {
+    Sim(Reply),
+    Analysis(AnalysisReply),
+}
+
+/// A fast result to analyse.
+struct AnalysisJob {
+    generation: u64,
+    prepared: Arc<Prepared>,
+    result: Arc<SimResult>,
+    catalog: Arc<Catalog>,
+}
+
+/// What the map and Monte Carlo stages need.
+struct SlowJob {
+    generation: u64,
+    prepared: Arc<Prepared>,
+    sweep: Arc<Sweep>,
+    catalog: Arc<Catalog>,
+    today_peak_to_mean: f64,
+    today_monthly_requests: f64,
+}
+
+enum LaneIn {
+    Fast(AnalysisJob),
+    /// An exact run finished: its verdict replaces the fast estimate's.
+    Exact {
+        generation: u64,
+        result: Arc<SimResult>,
+    },
 }
 
 enum Backend {
     Threaded {
         jobs: Option<Sender<Job>>,
-        replies: Receiver<Reply>,
+        replies: Receiver<Delivery>,
         thread: Option<std::thread::JoinHandle<()>>,
     },
     Inline {
         traces: Box<TraceStore>,
-        ready: VecDeque<Reply>,
+        ready: VecDeque<Delivery>,
+        analyst: Analyst,
+        /// The newest fast result, analysed on the next poll that has nothing else.
+        pending: Option<AnalysisJob>,
     },
 }
 
 pub struct Worker {
     backend: Backend,
     repaint: Option<egui::Context>,
+    plan: AnalysisPlan,
+    /// The newest fast generation submitted: analyses of older ones are not started.
+    latest: Arc<AtomicU64>,
 }
 
-fn spawn(repaint: Option<egui::Context>) -> Backend {
+fn spawn(repaint: Option<egui::Context>, plan: AnalysisPlan, latest: Arc<AtomicU64>) -> Backend {
     let (job_tx, job_rx) = channel::<Job>();
-    let (reply_tx, reply_rx) = channel::<Reply>();
+    let (reply_tx, reply_rx) = channel::<Delivery>();
     let thread = std::thread::Builder::new()
         .name("breakeven-sim".into())
-        .spawn(move || worker_loop(job_rx, reply_tx, repaint))
+        .spawn(move || worker_loop(job_rx, reply_tx, repaint, plan, latest))
         .ok();
     Backend::Threaded {
         jobs: Some(job_tx),
@@ -74,22 +187,29 @@ fn spawn(repaint: Option<egui::Context>) -> Backend {
 }
 
 impl Worker {
-    /// A background thread; `repaint` is called whenever a reply is ready.
-    pub fn threaded(repaint: Option<egui::Context>) -> Worker {
+    /// Background threads; `repaint` is called whenever a reply is ready.
+    pub fn threaded(repaint: Option<egui::Context>, plan: AnalysisPlan) -> Worker {
+        let latest = Arc::new(AtomicU64::new(0));
         Worker {
-            backend: spawn(repaint.clone()),
+            backend: spawn(repaint.clone(), plan, latest.clone()),
             repaint,
+            plan,
+            latest,
         }
     }
 
     /// Computes on the caller's thread (tests).
-    pub fn inline() -> Worker {
+    pub fn inline(plan: AnalysisPlan) -> Worker {
         Worker {
             backend: Backend::Inline {
                 traces: Box::default(),
                 ready: VecDeque::new(),
+                analyst: Analyst::new(plan),
+                pending: None,
             },
             repaint: None,
+            plan,
+            latest: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -97,36 +217,81 @@ impl Worker {
         matches!(self.backend, Backend::Inline { .. })
     }
 
+    pub fn plan(&self) -> AnalysisPlan {
+        self.plan
+    }
+
     pub fn submit(&mut self, job: Job) {
+        if job.mode == Mode::Fast {
+            self.latest.fetch_max(job.generation, Ordering::AcqRel);
+        }
         match &mut self.backend {
             Backend::Threaded { jobs, .. } => {
                 let sent = jobs.as_ref().map(|tx| tx.send(job.clone()).is_ok()).unwrap_or(false);
                 if !sent {
                     // The thread is gone (it catches panics, but be safe): start a fresh
                     // one rather than silently dropping the edit.
-                    self.backend = spawn(self.repaint.clone());
+                    self.backend = spawn(self.repaint.clone(), self.plan, self.latest.clone());
                     if let Backend::Threaded { jobs: Some(tx), .. } = &self.backend {
                         let _ = tx.send(job);
                     }
                 }
             }
-            Backend::Inline { traces, ready } => {
-                let reply = compute(&job, traces);
-                ready.push_back(reply);
+            Backend::Inline {
+                traces,
+                ready,
+                analyst,
+                pending,
+            } => {
+                let (reply, prepared) = compute_prepared(&job, traces);
+                let ok = reply.outcome.as_ref().ok().cloned();
+                ready.push_back(Delivery::Sim(reply));
+                match (job.mode, ok, prepared) {
+                    (Mode::Fast, Some(result), Some(prepared)) if self.plan.enabled => {
+                        *pending = Some(AnalysisJob {
+                            generation: job.generation,
+                            prepared,
+                            result,
+                            catalog: job.catalog.clone(),
+                        });
+                    }
+                    (Mode::Fast, ..) => *pending = None,
+                    (Mode::Exact, Some(result), _) if self.plan.enabled => {
+                        analyst.exact(job.generation, result, &mut |d| ready.push_back(d));
+                    }
+                    (Mode::Exact, ..) => {}
+                }
             }
         }
     }
 
-    /// True when an inline worker holds replies the next frame should pick up.
+    /// True when an inline worker holds replies (or analyses) the next frame should pick up.
     pub fn has_ready(&self) -> bool {
-        matches!(&self.backend, Backend::Inline { ready, .. } if !ready.is_empty())
+        matches!(&self.backend, Backend::Inline { ready, pending, .. } if !ready.is_empty() || pending.is_some())
     }
 
-    /// Replies that are ready, oldest first. Never blocks.
-    pub fn poll(&mut self) -> Vec<Reply> {
+    /// Replies that are ready, oldest first. Never blocks (except inline, where the
+    /// analyses are computed here, on a frame after the simulation's reply).
+    pub fn poll(&mut self) -> Vec<Delivery> {
         match &mut self.backend {
             Backend::Threaded { replies, .. } => replies.try_iter().collect(),
-            Backend::Inline { ready, .. } => ready.drain(..).collect(),
+            Backend::Inline {
+                ready,
+                analyst,
+                pending,
+                ..
+            } => {
+                if ready.is_empty()
+                    && let Some(job) = pending.take()
+                {
+                    let mut out = Vec::new();
+                    if let Some(slow) = analyst.sweep_and_verdict(job, &mut |d| out.push(d)) {
+                        slow_stages(self.plan, &slow, &|_| false, &mut |d| out.push(d));
+                    }
+                    return out;
+                }
+                ready.drain(..).collect()
+            }
         }
     }
 }
@@ -134,28 +299,59 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         if let Backend::Threaded { jobs, thread, .. } = &mut self.backend {
-            // closing the channel ends the loop; do not wait for a running exact job
+            // closing the channel ends the loops; do not wait for a running exact job
             jobs.take();
             thread.take();
         }
     }
 }
 
-fn worker_loop(jobs: Receiver<Job>, replies: Sender<Reply>, repaint: Option<egui::Context>) {
+fn pool(threads: usize, name: &'static str) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(move |i| format!("{name}-{i}"))
+        .build()
+        .ok()
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+fn in_pool<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+fn worker_loop(
+    jobs: Receiver<Job>,
+    replies: Sender<Delivery>,
+    repaint: Option<egui::Context>,
+    plan: AnalysisPlan,
+    latest: Arc<AtomicU64>,
+) {
     let mut traces = TraceStore::default();
     // Fast runs follow every edit: they leave one core to the UI thread so that dragging
     // stays smooth. (Exact runs, asked for explicitly, use every core.)
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cores.saturating_sub(1).max(1))
-        .thread_name(|i| format!("breakeven-fast-{i}"))
-        .build()
-        .ok();
-    let notify = |reply: Reply, replies: &Sender<Reply>| {
-        let _ = replies.send(reply);
+    let pool = pool(cores().saturating_sub(1), "breakeven-fast");
+    let notify = |d: Delivery, replies: &Sender<Delivery>| {
+        let _ = replies.send(d);
         if let Some(ctx) = &repaint {
             ctx.request_repaint();
         }
+    };
+    let lane: Option<Sender<LaneIn>> = if plan.enabled {
+        let (tx, rx) = channel::<LaneIn>();
+        let (out, repaint, latest) = (replies.clone(), repaint.clone(), latest.clone());
+        std::thread::Builder::new()
+            .name("breakeven-analysis".into())
+            .spawn(move || analysis_loop(rx, out, repaint, plan, latest))
+            .ok()
+            .map(|_| tx)
+    } else {
+        None
     };
     while let Ok(first) = jobs.recv() {
         // Coalesce: of the fast jobs waiting, only the newest matters; exact jobs are
@@ -172,64 +368,309 @@ fn worker_loop(jobs: Receiver<Job>, replies: Sender<Reply>, repaint: Option<egui
             let start = Instant::now();
             match prepare(&job, &mut traces) {
                 Err(e) => notify(
-                    Reply {
+                    Delivery::Sim(Reply {
                         generation: job.generation,
                         mode: job.mode,
                         slo_ms: job.scenario.workload.latency_slo_ms,
                         outcome: Err(e),
                         elapsed: start.elapsed(),
-                    },
+                    }),
                     &replies,
                 ),
                 Ok(prepared) => {
                     let tx = replies.clone();
                     let repaint = repaint.clone();
+                    let lane = lane.clone();
                     let spawned = std::thread::Builder::new()
                         .name("breakeven-exact".into())
                         .spawn(move || {
-                            let outcome = run(&prepared, &job);
-                            let _ = tx.send(Reply {
+                            let outcome = run(&prepared, &job).map(Arc::new);
+                            let result = outcome.as_ref().ok().cloned();
+                            let _ = tx.send(Delivery::Sim(Reply {
                                 generation: job.generation,
                                 mode: job.mode,
                                 slo_ms: job.scenario.workload.latency_slo_ms,
                                 outcome,
                                 elapsed: start.elapsed(),
-                            });
+                            }));
                             if let Some(ctx) = &repaint {
                                 ctx.request_repaint();
+                            }
+                            // the verdict follows from the exact numbers
+                            if let (Some(lane), Some(result)) = (&lane, result) {
+                                let _ = lane.send(LaneIn::Exact {
+                                    generation: job.generation,
+                                    result,
+                                });
                             }
                         });
                     if spawned.is_err() {
                         // no thread available: report rather than hang the progress bar
-                        let _ = replies.send(Reply {
+                        let _ = replies.send(Delivery::Sim(Reply {
                             generation: 0,
                             mode: Mode::Exact,
                             slo_ms: None,
                             outcome: Err(SimError::Spec("could not start a thread for the exact run".into())),
                             elapsed: Duration::ZERO,
-                        });
+                        }));
                     }
                 }
             }
         }
         if let Some(job) = fast {
-            let reply = match &pool {
-                Some(pool) => pool.install(|| compute(&job, &mut traces)),
-                None => compute(&job, &mut traces),
-            };
-            notify(reply, &replies);
+            let (reply, prepared) = in_pool(&pool, || compute_prepared(&job, &mut traces));
+            let result = reply.outcome.as_ref().ok().cloned();
+            notify(Delivery::Sim(reply), &replies);
+            if let (Some(lane), Some(result), Some(prepared)) = (&lane, result, prepared) {
+                let _ = lane.send(LaneIn::Fast(AnalysisJob {
+                    generation: job.generation,
+                    prepared,
+                    result,
+                    catalog: job.catalog.clone(),
+                }));
+            }
         }
     }
 }
 
-fn prepare(job: &Job, traces: &mut TraceStore) -> Result<sim::Prepared, SimError> {
+/// Sweeps and verdicts, after a quiet moment; hands the map and Monte Carlo on.
+fn analysis_loop(
+    rx: Receiver<LaneIn>,
+    replies: Sender<Delivery>,
+    repaint: Option<egui::Context>,
+    plan: AnalysisPlan,
+    latest: Arc<AtomicU64>,
+) {
+    let pool = pool(cores(), "breakeven-sweep");
+    let superseded = |g: u64| latest.load(Ordering::Acquire) > g;
+    let mut send = |d: Delivery| {
+        let _ = replies.send(d);
+        if let Some(ctx) = &repaint {
+            ctx.request_repaint();
+        }
+    };
+    let slow: Option<Sender<SlowJob>> = {
+        let (tx, slow_rx) = channel::<SlowJob>();
+        let (out, repaint, latest) = (replies.clone(), repaint.clone(), latest.clone());
+        std::thread::Builder::new()
+            .name("breakeven-slow".into())
+            .spawn(move || slow_loop(slow_rx, out, repaint, plan, latest))
+            .ok()
+            .map(|_| tx)
+    };
+    let mut analyst = Analyst::new(plan);
+    let mut job: Option<AnalysisJob> = None;
+    // the newest fast result; exact results are noted (or judged) as they come
+    let take = |m: LaneIn, analyst: &mut Analyst, job: &mut Option<AnalysisJob>, send: &mut dyn FnMut(Delivery)| match m
+    {
+        LaneIn::Fast(j) => *job = Some(j),
+        LaneIn::Exact { generation, result } => analyst.exact(generation, result, send),
+    };
+    loop {
+        if job.is_none() {
+            match rx.recv() {
+                Ok(m) => take(m, &mut analyst, &mut job, &mut send),
+                Err(_) => return,
+            }
+        }
+        // wait for the edits to pause
+        loop {
+            match rx.recv_timeout(QUIET) {
+                Ok(m) => take(m, &mut analyst, &mut job, &mut send),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let Some(j) = job.take() else { continue };
+        if superseded(j.generation) {
+            // a newer fast result is on its way
+            continue;
+        }
+        let next = in_pool(&pool, || analyst.sweep_and_verdict(j, &mut send));
+        if let (Some(tx), Some(next)) = (&slow, next) {
+            let _ = tx.send(next);
+        }
+    }
+}
+
+/// The map and Monte Carlo, newest job first, each skipped once a newer edit exists.
+fn slow_loop(
+    rx: Receiver<SlowJob>,
+    replies: Sender<Delivery>,
+    repaint: Option<egui::Context>,
+    plan: AnalysisPlan,
+    latest: Arc<AtomicU64>,
+) {
+    // long and least urgent: leave a core to the UI and the fast results
+    let pool = pool(cores().saturating_sub(1), "breakeven-map");
+    let superseded = |g: u64| latest.load(Ordering::Acquire) > g;
+    let mut send = |d: Delivery| {
+        let _ = replies.send(d);
+        if let Some(ctx) = &repaint {
+            ctx.request_repaint();
+        }
+    };
+    while let Ok(first) = rx.recv() {
+        let job = rx.try_iter().last().unwrap_or(first);
+        in_pool(&pool, || slow_stages(plan, &job, &superseded, &mut send));
+    }
+}
+
+/// A finished traffic sweep: its generation, what it was computed from, and the sweep.
+type LastSweep = (u64, Arc<Prepared>, Arc<Sweep>, Arc<Catalog>);
+
+/// The sweep and verdict stages, shared by the analysis thread and the inline worker.
+struct Analyst {
+    plan: AnalysisPlan,
+    /// The last sweep, for the verdict of an exact run of the same generation.
+    last: Option<LastSweep>,
+    /// An exact result whose sweep has not been computed yet.
+    exact: Option<(u64, Arc<SimResult>)>,
+}
+
+fn guarded<T>(f: impl FnOnce() -> Result<T, SimError>) -> Result<T, SimError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(SimError::Spec(
+            "internal error: the analysis stopped unexpectedly (please report this scenario)".into(),
+        ))
+    })
+}
+
+impl Analyst {
+    fn new(plan: AnalysisPlan) -> Analyst {
+        Analyst {
+            plan,
+            last: None,
+            exact: None,
+        }
+    }
+
+    /// An exact run finished: its verdict now if the sweep of its scenario is known.
+    fn exact(&mut self, generation: u64, result: Arc<SimResult>, send: &mut dyn FnMut(Delivery)) {
+        match &self.last {
+            Some((g, prepared, sweep, catalog)) if *g == generation => {
+                let start = Instant::now();
+                let outcome = guarded(|| analysis::verdict(prepared, catalog, &result, sweep));
+                send(Delivery::Analysis(AnalysisReply {
+                    generation,
+                    elapsed: start.elapsed(),
+                    part: Part::Verdict {
+                        mode: Mode::Exact,
+                        outcome,
+                    },
+                }));
+            }
+            _ => self.exact = Some((generation, result)),
+        }
+    }
+
+    /// The traffic sweep, then the verdict; returns what the slow stages need.
+    fn sweep_and_verdict(&mut self, job: AnalysisJob, send: &mut dyn FnMut(Delivery)) -> Option<SlowJob> {
+        let g = job.generation;
+        let start = Instant::now();
+        let outcome = guarded(|| analysis::traffic_sweep(&job.prepared, &job.catalog)).map(Arc::new);
+        let horizon_days = job.prepared.profile.horizon_s / 86_400.0;
+        let sweep = outcome.as_ref().ok().cloned();
+        let failed = outcome.as_ref().err().cloned();
+        send(Delivery::Analysis(AnalysisReply {
+            generation: g,
+            elapsed: start.elapsed(),
+            part: Part::Sweep { horizon_days, outcome },
+        }));
+        let Some(sweep) = sweep else {
+            // the verdict needs the sweep: say why there is none
+            send(Delivery::Analysis(AnalysisReply {
+                generation: g,
+                elapsed: Duration::ZERO,
+                part: Part::Verdict {
+                    mode: Mode::Fast,
+                    outcome: Err(failed.unwrap_or(SimError::Cancelled)),
+                },
+            }));
+            return None;
+        };
+        let (mode, result) = match self.exact.take() {
+            Some((eg, r)) if eg == g => (Mode::Exact, r),
+            _ => (Mode::Fast, job.result.clone()),
+        };
+        let start = Instant::now();
+        let outcome = guarded(|| analysis::verdict(&job.prepared, &job.catalog, &result, &sweep));
+        send(Delivery::Analysis(AnalysisReply {
+            generation: g,
+            elapsed: start.elapsed(),
+            part: Part::Verdict { mode, outcome },
+        }));
+        self.last = Some((g, job.prepared.clone(), sweep.clone(), job.catalog.clone()));
+        let bands = self.plan.monte_carlo && job.prepared.scenario.uncertainty.is_some();
+        if !bands {
+            send(Delivery::Analysis(AnalysisReply {
+                generation: g,
+                elapsed: Duration::ZERO,
+                part: Part::MonteCarlo(Ok(None)),
+            }));
+        }
+        (self.plan.map.is_some() || bands).then(|| SlowJob {
+            generation: g,
+            prepared: job.prepared,
+            sweep,
+            catalog: job.catalog,
+            today_peak_to_mean: job.result.traffic.peak_to_mean,
+            today_monthly_requests: job.result.traffic.monthly_requests,
+        })
+    }
+}
+
+/// The map, then Monte Carlo; each is skipped once a newer edit exists.
+fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bool, send: &mut dyn FnMut(Delivery)) {
+    let g = job.generation;
+    if let Some((nx, ny)) = plan.map {
+        if superseded(g) {
+            return;
+        }
+        let start = Instant::now();
+        let outcome = guarded(|| {
+            analysis::cheapest_map(
+                &job.prepared,
+                &job.catalog,
+                analysis::MapAxes::VolumeByBurstiness,
+                nx,
+                ny,
+            )
+        });
+        send(Delivery::Analysis(AnalysisReply {
+            generation: g,
+            elapsed: start.elapsed(),
+            part: Part::Map {
+                today_peak_to_mean: job.today_peak_to_mean,
+                today_monthly_requests: job.today_monthly_requests,
+                outcome,
+            },
+        }));
+    }
+    if plan.monte_carlo
+        && let Some(u) = &job.prepared.scenario.uncertainty
+    {
+        if superseded(g) {
+            return;
+        }
+        let start = Instant::now();
+        let outcome = guarded(|| analysis::monte_carlo(&job.prepared, &job.catalog, u, Some(&job.sweep))).map(Some);
+        send(Delivery::Analysis(AnalysisReply {
+            generation: g,
+            elapsed: start.elapsed(),
+            part: Part::MonteCarlo(outcome),
+        }));
+    }
+}
+
+fn prepare(job: &Job, traces: &mut TraceStore) -> Result<Prepared, SimError> {
     catch_unwind(AssertUnwindSafe(|| {
         sim::prepare(&job.scenario, &job.base_dir, &job.catalog, traces)
     }))
     .unwrap_or_else(|_| Err(panicked()))
 }
 
-fn run(prepared: &sim::Prepared, job: &Job) -> Result<SimResult, SimError> {
+fn run(prepared: &Prepared, job: &Job) -> Result<SimResult, SimError> {
     catch_unwind(AssertUnwindSafe(|| {
         sim::run(prepared, &job.catalog, job.mode, &job.control)
     }))
@@ -240,15 +681,21 @@ fn panicked() -> SimError {
     SimError::Spec("internal error: the simulation stopped unexpectedly (please report this scenario)".into())
 }
 
-/// Prepare and run one job on this thread.
-pub fn compute(job: &Job, traces: &mut TraceStore) -> Reply {
+/// Prepare and run one job on this thread; the prepared scenario when it got that far.
+fn compute_prepared(job: &Job, traces: &mut TraceStore) -> (Reply, Option<Arc<Prepared>>) {
     let start = Instant::now();
-    let outcome = prepare(job, traces).and_then(|p| run(&p, job));
-    Reply {
-        generation: job.generation,
-        mode: job.mode,
-        slo_ms: job.scenario.workload.latency_slo_ms,
-        outcome,
-        elapsed: start.elapsed(),
-    }
+    let (outcome, prepared) = match prepare(job, traces) {
+        Ok(p) => (run(&p, job).map(Arc::new), Some(Arc::new(p))),
+        Err(e) => (Err(e), None),
+    };
+    (
+        Reply {
+            generation: job.generation,
+            mode: job.mode,
+            slo_ms: job.scenario.workload.latency_slo_ms,
+            outcome,
+            elapsed: start.elapsed(),
+        },
+        prepared,
+    )
 }

@@ -1,0 +1,1027 @@
+//! The analyses as the app shows them: the break-even chart and its sentences, the
+//! cheapest-platform map, the verdict with its reasons, and the Monte Carlo bands.
+//!
+//! Each part arrives from the worker on its own, stamped with the generation (document
+//! revision) it was computed for, and is turned into display data once, here: plot points
+//! on log axes, labels, sentences and hover read-outs. The tabs only lay them out.
+//!
+//! Owns: `AnalysisState` (which part of which generation is shown) and the formatting of
+//! scales, rates, volumes and log ticks. Must not: draw, simulate or analyse (the worker
+//! calls `crate::analysis`).
+
+use super::fmt;
+use super::results::PALETTE;
+use super::worker::{AnalysisReply, Part};
+use crate::analysis::{CheapestMap, Crossover, MonteCarlo, Sweep, Verdict};
+use crate::sim::Mode;
+use egui::Color32;
+use egui_plot::PlotPoint;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Costs below this are drawn on the bottom line of the log cost axis.
+pub const COST_FLOOR_USD: f64 = 0.01;
+
+/// One part of the analyses, for the generation it was computed for.
+pub struct Stamped<T> {
+    pub generation: u64,
+    pub elapsed: Duration,
+    /// The display data, or why the analysis failed.
+    pub value: Result<T, String>,
+}
+
+impl<T> Stamped<T> {
+    pub fn current(&self, revision: u64) -> bool {
+        self.generation == revision
+    }
+}
+
+/// What the analysis tabs show. Parts of older generations stay until newer ones arrive
+/// and are then marked out of date, as the results are.
+#[derive(Default)]
+pub struct AnalysisState {
+    pub sweep: Option<Stamped<SweepView>>,
+    pub verdict: Option<Stamped<VerdictView>>,
+    pub map: Option<Stamped<MapView>>,
+    /// `Ok(None)`: the scenario has no uncertainty block.
+    pub bands: Option<Stamped<Option<BandsView>>>,
+}
+
+fn newer<T>(have: &Option<Stamped<T>>, generation: u64) -> bool {
+    have.as_ref().is_none_or(|h| h.generation <= generation)
+}
+
+impl AnalysisState {
+    /// Takes one finished stage; replies older than what is shown are dropped.
+    pub fn accept(&mut self, r: AnalysisReply) {
+        let g = r.generation;
+        let elapsed = r.elapsed;
+        fn stamped<T>(generation: u64, elapsed: Duration, value: Result<T, String>) -> Stamped<T> {
+            Stamped {
+                generation,
+                elapsed,
+                value,
+            }
+        }
+        match r.part {
+            Part::Sweep { horizon_days, outcome } => {
+                if newer(&self.sweep, g) {
+                    self.sweep = Some(stamped(
+                        g,
+                        elapsed,
+                        outcome
+                            .map(|s| SweepView::new(s, horizon_days))
+                            .map_err(|e| e.to_string()),
+                    ));
+                }
+            }
+            Part::Verdict { mode, outcome } => {
+                let keep = self.verdict.as_ref().is_some_and(|v| {
+                    v.generation > g || (v.generation == g && v.mode() == Some(Mode::Exact) && mode == Mode::Fast)
+                });
+                if !keep {
+                    self.verdict = Some(Stamped {
+                        generation: g,
+                        elapsed: r.elapsed,
+                        value: outcome.map(|v| VerdictView::new(&v, mode)).map_err(|e| e.to_string()),
+                    });
+                }
+            }
+            Part::Map {
+                today_peak_to_mean,
+                today_monthly_requests,
+                outcome,
+            } => {
+                if newer(&self.map, g) {
+                    self.map = Some(stamped(
+                        g,
+                        elapsed,
+                        outcome
+                            .map(|m| MapView::new(&m, today_peak_to_mean, today_monthly_requests))
+                            .map_err(|e| e.to_string()),
+                    ));
+                }
+            }
+            Part::MonteCarlo(outcome) => {
+                if newer(&self.bands, g) {
+                    let sweep = self
+                        .sweep
+                        .as_ref()
+                        .filter(|s| s.generation == g)
+                        .and_then(|s| s.value.as_ref().ok());
+                    self.bands = Some(Stamped {
+                        generation: g,
+                        elapsed: r.elapsed,
+                        value: outcome
+                            .map(|m| m.map(|m| BandsView::new(&m, sweep)))
+                            .map_err(|e| e.to_string()),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The Monte Carlo bands of `generation`, if they are known.
+    pub fn bands_for(&self, generation: u64) -> Option<&BandsView> {
+        self.bands
+            .as_ref()
+            .filter(|b| b.generation == generation)
+            .and_then(|b| b.value.as_ref().ok())
+            .and_then(Option::as_ref)
+    }
+}
+
+impl Stamped<VerdictView> {
+    fn mode(&self) -> Option<Mode> {
+        self.value.as_ref().ok().map(|v| v.mode)
+    }
+}
+
+// --- numbers as they read on the analysis tabs ---
+
+/// A traffic scale: "3.1x", "0.34x", "39x", "0.0012x".
+pub fn scale(x: f64) -> String {
+    if !x.is_finite() || x <= 0.0 {
+        "–".into()
+    } else if x >= 10.0 {
+        format!("{x:.0}x")
+    } else if x >= 1.0 {
+        format!("{x:.1}x")
+    } else {
+        let decimals = ((-x.log10()).ceil() as usize + 1).min(12);
+        format!("{x:.decimals$}x")
+    }
+}
+
+/// A volume in two or three significant figures: "28 M", "5.5 M", "514", "20 k", "2.1 B".
+pub fn volume(n: f64) -> String {
+    if !n.is_finite() {
+        return "–".into();
+    }
+    let (v, unit) = if n >= 1e9 {
+        (n / 1e9, " B")
+    } else if n >= 1e6 {
+        (n / 1e6, " M")
+    } else if n >= 1e3 {
+        (n / 1e3, " k")
+    } else {
+        (n, "")
+    };
+    if v >= 10.0 || unit.is_empty() {
+        format!("{v:.0}{unit}")
+    } else {
+        format!("{v:.1}{unit}")
+    }
+}
+
+/// A request rate: "10.9 req/s", "0.717 req/s", "0.000198 req/s".
+pub fn rate(rps: f64) -> String {
+    let body = if !rps.is_finite() {
+        "–".to_string()
+    } else if rps >= 100.0 {
+        format!("{rps:.0}")
+    } else if rps >= 10.0 {
+        format!("{rps:.1}")
+    } else if rps >= 1.0 {
+        format!("{rps:.2}")
+    } else if rps > 0.0 {
+        let decimals = ((-rps.log10()).ceil() as usize + 2).min(12);
+        format!("{rps:.decimals$}")
+    } else {
+        "0".to_string()
+    };
+    format!("{body} req/s")
+}
+
+/// A round number on a log axis, without trailing zeros: 0.001, 0.5, 2, 20, 1000.
+fn round_number(v: f64) -> String {
+    if v >= 1.0 {
+        format!("{v:.0}")
+    } else {
+        let decimals = ((-v.log10()).ceil() as usize + 1).min(12);
+        let s = format!("{v:.decimals$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Tick label of the traffic-scale axis at log10 value `lv`: "0.1x", "1x", "10x".
+pub fn scale_tick(lv: f64) -> String {
+    let v = 10f64.powf(lv);
+    if !v.is_finite() || v <= 0.0 {
+        String::new()
+    } else if v < 1e-6 {
+        format!("1e{}x", lv.round())
+    } else {
+        format!("{}x", round_number(v))
+    }
+}
+
+/// Tick label of the log cost axis at log10 value `lv`: "$0.01", "$1", "$100", "$1k", "$2M".
+pub fn money_tick(lv: f64) -> String {
+    let v = 10f64.powf(lv);
+    if !v.is_finite() || v <= 0.0 {
+        return String::new();
+    }
+    let (n, unit) = if v >= 1e6 {
+        (v / 1e6, "M")
+    } else if v >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    format!("${}{unit}", round_number(n))
+}
+
+/// What a cost is for: "/month" over a 30-day horizon, else " for 7 days".
+pub fn period_suffix(horizon_days: f64) -> String {
+    if (horizon_days - 30.0).abs() < 1e-9 {
+        "/month".into()
+    } else {
+        format!(" for {} days", fmt::num(horizon_days))
+    }
+}
+
+/// "Lambda and EC2 cross at 3.1x today's traffic: 28 M requests/month (10.9 req/s),
+/// $40.10/month; Lambda is cheaper below".
+pub fn crossover_sentence(c: &Crossover, horizon_days: f64) -> String {
+    format!(
+        "{} and {} cross at {} today's traffic: {} requests/month ({}), {}{}; {} is cheaper below",
+        c.between[0],
+        c.between[1],
+        scale(c.x),
+        volume(c.monthly_requests),
+        rate(c.mean_rps),
+        fmt::money(c.cost_usd),
+        period_suffix(horizon_days),
+        c.cheaper_below
+    )
+}
+
+fn log_cost(usd: f64) -> f64 {
+    usd.max(COST_FLOOR_USD).log10()
+}
+
+// --- the break-even chart ---
+
+pub struct Curve {
+    pub name: String,
+    pub color: Color32,
+    /// (log10 scale, log10 cost), costs under a cent on the floor.
+    pub points: Vec<PlotPoint>,
+}
+
+pub struct CrossoverView {
+    pub between: [String; 2],
+    pub scale: f64,
+    /// (log10 scale, log10 cost).
+    pub point: PlotPoint,
+    /// "28 M req/month\n10.9 req/s"
+    pub label: String,
+    pub sentence: String,
+    /// The cheapest platform changes here (the two crossing curves are the lowest).
+    pub changes_cheapest: bool,
+}
+
+/// One stretch of the traffic axis and the platform that is cheapest on it.
+pub struct Stretch {
+    pub platform: String,
+    pub color: Color32,
+    pub from: f64,
+    pub to: f64,
+}
+
+pub struct SweepView {
+    pub sweep: Arc<Sweep>,
+    pub horizon_days: f64,
+    pub curves: Vec<Curve>,
+    /// In the order of the engine (by scale).
+    pub crossovers: Vec<CrossoverView>,
+    /// Plot points of the crossovers where the cheapest platform changes, and of the
+    /// others, with their index in `crossovers` (hover read-outs find them by index).
+    pub key_points: Vec<PlotPoint>,
+    pub key_index: Vec<usize>,
+    pub other_points: Vec<PlotPoint>,
+    pub other_index: Vec<usize>,
+    /// Requests per second and per month at scale 1.
+    pub today_rps: f64,
+    pub today_monthly: f64,
+    /// log10 of the swept range and of the costs drawn.
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    /// Some cost is below the floor (drawn on the bottom line).
+    pub floored: bool,
+    /// "Cheapest: Cloud Run below 0.34x · Lambda 0.34x–2.1x · …"
+    pub cheapest_along: String,
+    pub stretches: Vec<Stretch>,
+    /// "No break-even point between 0.001x and 1000x today's traffic" when there is none.
+    pub none_text: Option<String>,
+}
+
+/// Ties within this are not a change of the cheapest platform.
+const TIE_USD: f64 = 0.005;
+
+impl SweepView {
+    pub fn new(sweep: Arc<Sweep>, horizon_days: f64) -> SweepView {
+        let s = &sweep;
+        let colors: Vec<Color32> = (0..s.platforms.len()).map(|i| PALETTE[i % PALETTE.len()]).collect();
+        let mut floored = false;
+        let curves: Vec<Curve> = s
+            .platforms
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Curve {
+                name: name.clone(),
+                color: colors[i],
+                points: s
+                    .points
+                    .iter()
+                    .filter(|p| p.x > 0.0)
+                    .map(|p| {
+                        let c = p.costs_usd.get(i).copied().unwrap_or(0.0);
+                        floored |= c < COST_FLOOR_USD;
+                        PlotPoint::new(p.x.log10(), log_cost(c))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let (today_rps, today_monthly) = s
+            .points
+            .iter()
+            .find(|p| p.x > 0.0)
+            .map(|p| (p.mean_rps / p.x, p.monthly_requests / p.x))
+            .unwrap_or((0.0, 0.0));
+        let min_at = |x: f64| -> f64 {
+            (0..s.platforms.len())
+                .filter_map(|i| s.cost_at(i, x))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let crossovers: Vec<CrossoverView> = s
+            .crossovers
+            .iter()
+            .map(|c| {
+                let lowest = min_at(c.x);
+                CrossoverView {
+                    between: c.between.clone(),
+                    scale: c.x,
+                    point: PlotPoint::new(c.x.log10(), log_cost(c.cost_usd)),
+                    label: format!("{} req/month\n{}", volume(c.monthly_requests), rate(c.mean_rps)),
+                    sentence: crossover_sentence(c, horizon_days),
+                    changes_cheapest: !lowest.is_finite() || c.cost_usd <= lowest + TIE_USD.max(0.01 * lowest),
+                }
+            })
+            .collect();
+        let (mut key_points, mut key_index, mut other_points, mut other_index) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, c) in crossovers.iter().enumerate() {
+            if c.changes_cheapest {
+                key_points.push(c.point);
+                key_index.push(i);
+            } else {
+                other_points.push(c.point);
+                other_index.push(i);
+            }
+        }
+        let xs: Vec<f64> = curves.iter().flat_map(|c| c.points.iter().map(|p| p.x)).collect();
+        let ys: Vec<f64> = curves.iter().flat_map(|c| c.points.iter().map(|p| p.y)).collect();
+        let range = |v: &[f64]| {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if lo.is_finite() && hi.is_finite() {
+                (lo, hi)
+            } else {
+                (-1.0, 1.0)
+            }
+        };
+        let x_range = range(&xs);
+        let y_range = range(&ys);
+        let stretches = cheapest_stretches(s, &colors);
+        let cheapest_along = match stretches.as_slice() {
+            [] => String::new(),
+            [one] => format!(
+                "{} is the cheapest from {} to {} today's traffic",
+                one.platform,
+                scale(one.from),
+                scale(one.to)
+            ),
+            many => {
+                let last = many.len() - 1;
+                let parts: Vec<String> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(k, st)| match k {
+                        0 => format!("{} below {}", st.platform, scale(st.to)),
+                        k if k == last => format!("{} above {}", st.platform, scale(st.from)),
+                        _ => format!("{} {}–{}", st.platform, scale(st.from), scale(st.to)),
+                    })
+                    .collect();
+                format!("Cheapest: {}", parts.join(" · "))
+            }
+        };
+        let none_text = crossovers.is_empty().then(|| {
+            format!(
+                "No two platforms' costs cross between {} and {} today's traffic.",
+                scale(10f64.powf(x_range.0)),
+                scale(10f64.powf(x_range.1))
+            )
+        });
+        SweepView {
+            horizon_days,
+            curves,
+            crossovers,
+            key_points,
+            key_index,
+            other_points,
+            other_index,
+            today_rps,
+            today_monthly,
+            x_range,
+            y_range,
+            floored,
+            cheapest_along,
+            stretches,
+            none_text,
+            sweep,
+        }
+    }
+
+    /// The hover read-out at log10 scale `lx`: scale, rate, volume and every platform's
+    /// cost there (interpolated between the sweep's points).
+    pub fn readout(&self, lx: f64) -> Option<String> {
+        let x = 10f64.powf(lx);
+        let s = &self.sweep;
+        let (first, last) = (s.points.first()?.x, s.points.last()?.x);
+        if !(x.is_finite() && x >= first && x <= last) {
+            return None;
+        }
+        let costs: Vec<Option<f64>> = (0..s.platforms.len()).map(|i| s.cost_at(i, x)).collect();
+        let best = costs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (i, c)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i);
+        let mut out = format!(
+            "{} today's traffic\n{} · {} requests/month",
+            scale(x),
+            rate(self.today_rps * x),
+            volume(self.today_monthly * x)
+        );
+        for (i, name) in s.platforms.iter().enumerate() {
+            if let Some(c) = costs[i] {
+                out.push_str(&format!(
+                    "\n{name}: {}{}{}",
+                    fmt::money(c),
+                    period_suffix(self.horizon_days),
+                    if Some(i) == best { "  (cheapest)" } else { "" }
+                ));
+            }
+        }
+        Some(out)
+    }
+
+    pub fn crossover_readout(&self, i: usize) -> Option<String> {
+        let c = self.crossovers.get(i)?;
+        Some(format!(
+            "{}{}",
+            c.sentence,
+            if c.changes_cheapest {
+                "\nThe cheapest platform changes here."
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
+/// The cheapest platform along the swept axis, stretch by stretch (ties keep the
+/// platform that was cheapest before).
+fn cheapest_stretches(s: &Sweep, colors: &[Color32]) -> Vec<Stretch> {
+    let mut out: Vec<Stretch> = Vec::new();
+    let mut prev_x = None;
+    for p in &s.points {
+        let Some((best, cost)) = p
+            .costs_usd
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            continue;
+        };
+        let best = match out.last() {
+            Some(cur) => {
+                let i = s.platforms.iter().position(|n| *n == cur.platform).unwrap_or(best);
+                if p.costs_usd.get(i).is_some_and(|c| *c <= cost + TIE_USD) {
+                    i
+                } else {
+                    best
+                }
+            }
+            None => best,
+        };
+        let name = &s.platforms[best];
+        match out.last_mut() {
+            Some(cur) if cur.platform == *name => cur.to = p.x,
+            _ => {
+                // the change lies between the grid points: at the crossover if one fits
+                let from = match (out.last(), prev_x) {
+                    (Some(cur), Some(px)) => s
+                        .crossovers
+                        .iter()
+                        .find(|c| {
+                            c.between.contains(name) && c.between.contains(&cur.platform) && c.x >= px && c.x <= p.x
+                        })
+                        .map(|c| c.x)
+                        .unwrap_or(f64::sqrt(px * p.x)),
+                    _ => p.x,
+                };
+                if let Some(cur) = out.last_mut() {
+                    cur.to = from;
+                }
+                out.push(Stretch {
+                    platform: name.clone(),
+                    color: colors.get(best).copied().unwrap_or(Color32::GRAY),
+                    from,
+                    to: p.x,
+                });
+            }
+        }
+        prev_x = Some(p.x);
+    }
+    out
+}
+
+// --- the verdict ---
+
+pub struct ReasonView {
+    /// The number behind the reason, formatted for its metric.
+    pub value: String,
+    pub metric: String,
+    pub text: String,
+}
+
+pub struct VerdictView {
+    pub headline: String,
+    pub recommendation: &'static str,
+    pub platform: String,
+    pub reasons: Vec<ReasonView>,
+    /// The simulation judged: the fast estimate or the exact run.
+    pub mode: Mode,
+}
+
+/// The number of a verdict reason, as it reads next to the reason.
+pub fn metric_value(metric: &str, value: f64) -> String {
+    match metric {
+        "failed_share" | "rejected_share" | "over_slo_share" | "cold_start_rate" | "hybrid_saving" => fmt::pct(value),
+        "peak_to_mean" | "cost_ratio_today" | "cost_ratio_10x" => fmt::times(value),
+        "nearest_crossover_scale" if !value.is_finite() => "none".into(),
+        "nearest_crossover_scale" => scale(value),
+        "payload_kb" => format!("{} KB", fmt::num(value.round())),
+        _ => fmt::num(value),
+    }
+}
+
+impl VerdictView {
+    pub fn new(v: &Verdict, mode: Mode) -> VerdictView {
+        VerdictView {
+            headline: v.headline.clone(),
+            recommendation: v.recommendation.label(),
+            platform: v.platform.clone(),
+            reasons: v
+                .reasons
+                .iter()
+                .map(|r| ReasonView {
+                    value: metric_value(&r.metric, r.value),
+                    metric: r.metric.clone(),
+                    text: r.text.clone(),
+                })
+                .collect(),
+            mode,
+        }
+    }
+}
+
+// --- the cheapest-platform map ---
+
+pub struct MapCellView {
+    /// The cell's corners in (log10 x, log10 y).
+    pub corners: [PlotPoint; 4],
+    pub fill: Color32,
+}
+
+pub struct MapLegendEntry {
+    pub name: String,
+    pub color: Color32,
+    /// "Lambda: cheapest in 42 of 160 cells"
+    pub text: String,
+}
+
+pub struct MapView {
+    pub x_label: String,
+    pub y_label: String,
+    pub nx: usize,
+    pub ny: usize,
+    pub cells: Vec<MapCellView>,
+    /// The hover read-out of each cell, row by row.
+    pub readouts: Vec<String>,
+    pub legend: Vec<MapLegendEntry>,
+    /// log10 of the lower-left corner of the first cell and the size of a cell.
+    pub origin: (f64, f64),
+    pub step: (f64, f64),
+    /// Where the scenario itself is: (log10 1, log10 peak-to-mean), when on the map.
+    pub today: Option<PlotPoint>,
+    pub today_monthly: f64,
+}
+
+/// How strongly a cell shows its platform's colour: faint when the runner-up is within
+/// 1 %, full when it costs twice as much or more.
+pub fn margin_intensity(margin: f64) -> f32 {
+    if margin.is_nan() || margin <= 0.01 {
+        return 0.0;
+    }
+    if !margin.is_finite() {
+        return 1.0;
+    }
+    ((margin * 100.0).log10() / 2.0).clamp(0.0, 1.0) as f32
+}
+
+/// The fill of a map cell: the platform's colour, from 25 % (a close call) to full.
+pub fn cell_fill(color: Color32, margin: f64) -> Color32 {
+    color.gamma_multiply(0.25 + 0.75 * margin_intensity(margin))
+}
+
+fn grid_step(v: &[f64]) -> f64 {
+    if v.len() >= 2 && v[0] > 0.0 && v[1] > 0.0 {
+        (v[1] / v[0]).log10()
+    } else {
+        1.0
+    }
+}
+
+fn margin_text(margin: f64) -> String {
+    if margin.is_infinite() {
+        "free, while the others cost something".into()
+    } else {
+        format!("the runner-up costs {} more", fmt::pct(margin))
+    }
+}
+
+impl MapView {
+    pub fn new(m: &CheapestMap, today_peak_to_mean: f64, today_monthly: f64) -> MapView {
+        let (nx, ny) = (m.x.len(), m.y.len());
+        let (sx, sy) = (grid_step(&m.x), grid_step(&m.y));
+        let lx0 = m.x.first().map(|x| x.max(1e-12).log10()).unwrap_or(0.0) - sx / 2.0;
+        let ly0 = m.y.first().map(|y| y.max(1e-12).log10()).unwrap_or(0.0) - sy / 2.0;
+        let colors: Vec<Color32> = (0..m.platforms.len()).map(|i| PALETTE[i % PALETTE.len()]).collect();
+        let mut counts = vec![0usize; m.platforms.len()];
+        let mut cells = Vec::with_capacity(nx * ny);
+        let mut readouts = Vec::with_capacity(nx * ny);
+        for (iy, row) in m.cells.iter().enumerate().take(ny) {
+            for (ix, cell) in row.iter().enumerate().take(nx) {
+                let (x0, y0) = (lx0 + ix as f64 * sx, ly0 + iy as f64 * sy);
+                let color = colors.get(cell.cheapest).copied().unwrap_or(Color32::GRAY);
+                if let Some(n) = counts.get_mut(cell.cheapest) {
+                    *n += 1;
+                }
+                cells.push(MapCellView {
+                    corners: [
+                        PlotPoint::new(x0, y0),
+                        PlotPoint::new(x0 + sx, y0),
+                        PlotPoint::new(x0 + sx, y0 + sy),
+                        PlotPoint::new(x0, y0 + sy),
+                    ],
+                    fill: cell_fill(color, cell.margin),
+                });
+                let mut text = format!(
+                    "{} today's traffic ({} requests/month)\npeak {} the mean rate",
+                    scale(m.x[ix]),
+                    volume(today_monthly * m.x[ix]),
+                    fmt::times(m.y[iy])
+                );
+                let name = m.platforms.get(cell.cheapest).map(String::as_str).unwrap_or("?");
+                text.push_str(&format!("\nCheapest: {name}, {}", margin_text(cell.margin)));
+                let mut order: Vec<usize> = (0..cell.costs_usd.len()).collect();
+                order.sort_by(|a, b| cell.costs_usd[*a].total_cmp(&cell.costs_usd[*b]));
+                for i in order {
+                    text.push_str(&format!(
+                        "\n{}: {}",
+                        m.platforms.get(i).map(String::as_str).unwrap_or("?"),
+                        fmt::money(cell.costs_usd[i])
+                    ));
+                }
+                readouts.push(text);
+            }
+        }
+        let total = nx * ny;
+        let legend = m
+            .platforms
+            .iter()
+            .enumerate()
+            .map(|(i, name)| MapLegendEntry {
+                name: name.clone(),
+                color: colors[i],
+                text: format!("{name}: cheapest in {} of {total} cells", counts[i]),
+            })
+            .collect();
+        let (ly_min, ly_max) = (ly0, ly0 + ny as f64 * sy);
+        let today = (today_peak_to_mean.is_finite() && today_peak_to_mean > 0.0)
+            .then(|| PlotPoint::new(0.0, today_peak_to_mean.log10()))
+            .filter(|p| p.y >= ly_min && p.y <= ly_max);
+        MapView {
+            x_label: m.x_label.clone(),
+            y_label: m.y_label.clone(),
+            nx,
+            ny,
+            cells,
+            readouts,
+            legend,
+            origin: (lx0, ly0),
+            step: (sx, sy),
+            today,
+            today_monthly,
+        }
+    }
+
+    /// The read-out of the cell under (log10 x, log10 y).
+    pub fn readout(&self, lx: f64, ly: f64) -> Option<&str> {
+        let fx = (lx - self.origin.0) / self.step.0;
+        let fy = (ly - self.origin.1) / self.step.1;
+        if !(fx >= 0.0 && fy >= 0.0) {
+            return None;
+        }
+        let (ix, iy) = (fx.floor() as usize, fy.floor() as usize);
+        if ix >= self.nx || iy >= self.ny {
+            return None;
+        }
+        self.readouts.get(iy * self.nx + ix).map(String::as_str)
+    }
+}
+
+// --- Monte Carlo bands ---
+
+pub struct PlatformBandView {
+    pub name: String,
+    pub color: Color32,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    /// p10, median, p90, share of samples in which it is the cheapest.
+    pub cells: [String; 4],
+}
+
+pub struct CrossoverBandView {
+    /// Index into the sweep's crossovers.
+    pub crossover: usize,
+    /// The band drawn on the break-even chart: p10 to p90 at the crossover's cost.
+    pub line: Vec<PlotPoint>,
+    /// "p10–p90 2.5x–3.2x (median 2.8x)"
+    pub text: String,
+}
+
+pub struct BandsView {
+    pub samples: usize,
+    pub platforms: Vec<PlatformBandView>,
+    pub crossovers: Vec<CrossoverBandView>,
+}
+
+impl BandsView {
+    /// `sweep`: the sweep of the same scenario, to place the crossover bands.
+    pub fn new(m: &MonteCarlo, sweep: Option<&SweepView>) -> BandsView {
+        let platforms = m
+            .platforms
+            .iter()
+            .enumerate()
+            .map(|(i, b)| PlatformBandView {
+                name: b.name.clone(),
+                color: PALETTE[i % PALETTE.len()],
+                p10: b.p10_usd,
+                p50: b.p50_usd,
+                p90: b.p90_usd,
+                cells: [
+                    fmt::money(b.p10_usd),
+                    fmt::money(b.p50_usd),
+                    fmt::money(b.p90_usd),
+                    fmt::pct(b.p_cheapest),
+                ],
+            })
+            .collect();
+        let mut crossovers = Vec::new();
+        if let Some(sw) = sweep {
+            for b in &m.crossovers {
+                let Some(k) = sw.crossovers.iter().position(|c| {
+                    c.between == b.between && (c.scale - b.base_scale).abs() <= 1e-9 * c.scale.abs().max(1e-12)
+                }) else {
+                    continue;
+                };
+                let y = sw.crossovers[k].point.y;
+                let (lo, hi) = (b.p10_scale.max(1e-12).log10(), b.p90_scale.max(1e-12).log10());
+                crossovers.push(CrossoverBandView {
+                    crossover: k,
+                    line: vec![PlotPoint::new(lo, y), PlotPoint::new(hi, y)],
+                    text: format!(
+                        "with the uncertainty: {}–{} (p10–p90), median {}",
+                        scale(b.p10_scale),
+                        scale(b.p90_scale),
+                        scale(b.p50_scale)
+                    ),
+                });
+            }
+        }
+        BandsView {
+            samples: m.samples,
+            platforms,
+            crossovers,
+        }
+    }
+
+    pub fn for_crossover(&self, k: usize) -> Option<&CrossoverBandView> {
+        self.crossovers.iter().find(|b| b.crossover == k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crossover(x: f64, rps: f64, cost: f64) -> Crossover {
+        Crossover {
+            between: ["Lambda".into(), "EC2".into()],
+            x,
+            mean_rps: rps,
+            monthly_requests: rps * 2_592_000.0,
+            cost_usd: cost,
+            cheaper_below: "Lambda".into(),
+        }
+    }
+
+    #[test]
+    fn log_tick_labels_read_as_real_values() {
+        let ticks: Vec<String> = (-3..=3).map(|d| scale_tick(d as f64)).collect();
+        assert_eq!(ticks, ["0.001x", "0.01x", "0.1x", "1x", "10x", "100x", "1000x"]);
+        assert_eq!(scale_tick(2f64.log10()), "2x");
+        assert_eq!(scale_tick(0.5f64.log10()), "0.5x");
+        let money: Vec<String> = (-2..=7).map(|d| money_tick(d as f64)).collect();
+        assert_eq!(
+            money,
+            [
+                "$0.01", "$0.1", "$1", "$10", "$100", "$1k", "$10k", "$100k", "$1M", "$10M"
+            ]
+        );
+        assert_eq!(money_tick(5000f64.log10()), "$5k");
+        assert_eq!(money_tick(0.05f64.log10()), "$0.05");
+    }
+
+    #[test]
+    fn scales_rates_and_volumes() {
+        assert_eq!(scale(3.1144), "3.1x");
+        assert_eq!(scale(0.3376), "0.34x");
+        assert_eq!(scale(38.77), "39x");
+        assert_eq!(scale(0.0192), "0.019x");
+        assert_eq!(scale(0.00123), "0.0012x");
+        assert_eq!(volume(28_181_184.0), "28 M");
+        assert_eq!(volume(5_504_190.0), "5.5 M");
+        assert_eq!(volume(514.0), "514");
+        assert_eq!(volume(20_034.0), "20 k");
+        assert_eq!(volume(2.1e9), "2.1 B");
+        assert_eq!(rate(10.872), "10.9 req/s");
+        assert_eq!(rate(0.717), "0.717 req/s");
+        assert_eq!(rate(4.462), "4.46 req/s");
+        assert_eq!(rate(0.000198), "0.000198 req/s");
+        assert_eq!(rate(129.7), "130 req/s");
+    }
+
+    #[test]
+    fn crossover_sentences() {
+        let c = crossover(3.1144, 10.872, 40.1);
+        assert_eq!(
+            crossover_sentence(&c, 30.0),
+            "Lambda and EC2 cross at 3.1x today's traffic: 28 M requests/month (10.9 req/s), $40.10/month; \
+             Lambda is cheaper below"
+        );
+        let c = crossover(0.34, 0.717, 2.03);
+        assert_eq!(
+            crossover_sentence(&c, 7.0),
+            "Lambda and EC2 cross at 0.34x today's traffic: 1.9 M requests/month (0.717 req/s), $2.03 for 7 days; \
+             Lambda is cheaper below"
+        );
+    }
+
+    #[test]
+    fn reason_numbers_read_in_their_unit() {
+        assert_eq!(metric_value("peak_to_mean", 70.19), "70×");
+        assert_eq!(metric_value("rejected_share", 0.0584), "5.8 %");
+        assert_eq!(metric_value("cost_ratio_today", 1.2028), "1.2×");
+        assert_eq!(metric_value("nearest_crossover_scale", 2.101), "2.1x");
+        assert_eq!(metric_value("nearest_crossover_scale", f64::INFINITY), "none");
+        assert_eq!(metric_value("cold_start_rate", 0.00027), "0.03 %");
+        assert_eq!(metric_value("payload_kb", 8192.4), "8192 KB");
+        assert_eq!(metric_value("something_new", 0.5), "0.5");
+    }
+
+    #[test]
+    fn map_intensity_follows_the_margin() {
+        assert_eq!(margin_intensity(0.0), 0.0);
+        assert_eq!(margin_intensity(0.01), 0.0);
+        assert!((margin_intensity(0.1) - 0.5).abs() < 1e-6);
+        assert_eq!(margin_intensity(1.0), 1.0);
+        assert_eq!(margin_intensity(5.0), 1.0);
+        assert_eq!(margin_intensity(f64::INFINITY), 1.0);
+        assert_eq!(margin_intensity(f64::NAN), 0.0);
+    }
+
+    fn sweep() -> Sweep {
+        use crate::analysis::{Axis, SweepPoint};
+        // A falls from cheaper to dearer than B at x = 2; C is always dearest
+        let points = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
+            .iter()
+            .map(|&x| SweepPoint {
+                x,
+                mean_rps: 2.0 * x,
+                monthly_requests: 2.0 * x * 2_592_000.0,
+                costs_usd: vec![10.0 * x, 20.0, 100.0 * x],
+            })
+            .collect();
+        Sweep {
+            axis: Axis::TrafficScale,
+            platforms: vec!["A".into(), "B".into(), "C".into()],
+            points,
+            crossovers: vec![
+                Crossover {
+                    between: ["A".into(), "B".into()],
+                    x: 2.0,
+                    mean_rps: 4.0,
+                    monthly_requests: 4.0 * 2_592_000.0,
+                    cost_usd: 20.0,
+                    cheaper_below: "A".into(),
+                },
+                Crossover {
+                    between: ["B".into(), "C".into()],
+                    x: 0.2,
+                    mean_rps: 0.4,
+                    monthly_requests: 0.4 * 2_592_000.0,
+                    cost_usd: 20.0,
+                    cheaper_below: "C".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn sweep_view_marks_where_the_cheapest_changes_and_reads_out_costs() {
+        let v = SweepView::new(Arc::new(sweep()), 30.0);
+        assert_eq!(v.curves.len(), 3);
+        assert!(v.crossovers[0].changes_cheapest);
+        assert!(!v.crossovers[1].changes_cheapest, "B and C cross above A");
+        assert_eq!(v.key_index, [0]);
+        assert_eq!(v.other_index, [1]);
+        assert_eq!(v.crossovers[0].label, "10 M req/month\n4.00 req/s");
+        assert_eq!(v.cheapest_along, "Cheapest: A below 2.0x · B above 2.0x");
+        assert!((v.today_rps - 2.0).abs() < 1e-12);
+        let r = v.readout(0.0).unwrap();
+        assert!(
+            r.starts_with("1.0x today's traffic\n2.00 req/s · 5.2 M requests/month"),
+            "{r}"
+        );
+        assert!(r.contains("A: $10.00/month  (cheapest)"), "{r}");
+        assert!(r.contains("B: $20.00/month"), "{r}");
+        assert!(v.readout(2.0).is_none(), "outside the swept range");
+    }
+
+    #[test]
+    fn map_view_finds_the_cell_under_the_pointer() {
+        use crate::analysis::MapAxes;
+        use crate::analysis::map::MapCell;
+        let cell = |cheapest: usize, margin: f64| MapCell {
+            cheapest,
+            margin,
+            costs_usd: if cheapest == 0 { vec![1.0, 2.0] } else { vec![3.0, 1.5] },
+        };
+        let m = CheapestMap {
+            axes: MapAxes::VolumeByBurstiness,
+            x_label: "traffic scale".into(),
+            y_label: "peak-to-mean ratio".into(),
+            x: vec![0.1, 1.0, 10.0],
+            y: vec![1.0, 10.0],
+            platforms: vec!["Lambda".into(), "EC2".into()],
+            cells: vec![
+                vec![cell(0, 1.0), cell(0, 0.5), cell(1, 1.0)],
+                vec![cell(0, 1.0), cell(0, 0.0), cell(1, 1.0)],
+            ],
+        };
+        let v = MapView::new(&m, 4.0, 1e6);
+        assert_eq!(v.legend[0].text, "Lambda: cheapest in 4 of 6 cells");
+        assert_eq!(v.legend[1].text, "EC2: cheapest in 2 of 6 cells");
+        let r = v.readout(1.0, 0.0).unwrap();
+        assert!(
+            r.starts_with("10x today's traffic (10 M requests/month)\npeak 1.0× the mean rate"),
+            "{r}"
+        );
+        assert!(
+            r.contains("Cheapest: EC2, the runner-up costs 100 % more\nEC2: $1.50\nLambda: $3.00"),
+            "{r}"
+        );
+        assert!(v.readout(-0.6, 1.0).unwrap().starts_with("0.10x today's traffic"));
+        assert!(v.readout(2.0, 0.0).is_none());
+        assert_eq!(v.today, Some(PlotPoint::new(0.0, 4f64.log10())));
+    }
+}
