@@ -53,7 +53,7 @@ pub fn to_csv(r: &Report) -> String {
                 p.bill.service.as_str(),
                 p.bill.region.as_str(),
                 l.item.as_str(),
-                &l.quantity.normalize().to_string(),
+                &l.quantity.round_dp(6).normalize().to_string(),
                 l.unit.as_str(),
                 &l.unit_price_usd.normalize().to_string(),
                 &format!("{:.2}", monthly),
