@@ -366,7 +366,54 @@ fn check_reports_bad_files_with_exit_code_2() {
         );
         assert!(err.contains(field), "{name}: {err}");
     }
+    // a bad row in a trace the scenario names is reported at the trace's line and column
+    std::fs::write(
+        dir.path().join("trace.csv"),
+        "timestamp,count\n2026-01-05T00:00:00Z,120\n2026-01-05T00:01:00Z,lots\n",
+    )
+    .unwrap();
+    let f = dir.path().join("badtrace.ron");
+    std::fs::write(&f, &contract).unwrap();
+    let (code, _, err) = run(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    let first = err.lines().next().unwrap();
+    assert!(first.contains("trace.csv:3:"), "{first}");
+    assert!(first.contains("badtrace.ron"), "{first}");
     let (code, _, err) = run(&["check", "/nonexistent/file.ron"]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/file.ron"));
+}
+
+/// Ctrl+C during a long exact run cancels it cleanly: exit code 130, no results printed.
+#[cfg(unix)]
+#[test]
+fn interrupting_a_long_run_cancels_it_with_exit_code_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.ron");
+    // 777 million requests: minutes of exact simulation, so the interrupt lands mid-run
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "long", horizon_days: 30.0, seed: 1,
+  traffic: Traffic(components: [Constant(rps: 300.0)]),
+  workload: Workload(duration_ms: Fixed(50.0), cpu_fraction: 0.0, cold_start_ms: Fixed(200.0)),
+  platforms: [Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024)])"#,
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_breakeven"))
+        .args(["run", f.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("cancelled"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Total"));
 }

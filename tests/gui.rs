@@ -57,10 +57,10 @@ fn opens_on_the_default_scenario_with_results_and_title() {
     ] {
         assert!(h.query_all_by_label(tab).count() >= 1, "{tab}");
     }
-    // Export report is present but disabled
+    // Export report is in the File menu, ready
     h.get_by_label("File").click();
     h.run();
-    assert!(h.get_by_label_contains("Export report").accesskit_node().is_disabled());
+    assert!(!h.get_by_label_contains("Export report").accesskit_node().is_disabled());
 }
 
 #[test]
@@ -1056,4 +1056,223 @@ fn uncertainty_gives_cost_bands_and_bands_around_the_break_even_points() {
     assert_eq!(bands.generation, h.state().revision());
     assert!(matches!(bands.value, Ok(None)));
     assert!(h.query_by_label("Cheapest in").is_none());
+}
+
+/// No spike and a two-day horizon: a report of it is quick to build.
+fn shorten(h: &mut Harness<'_, App>) {
+    h.get_by_label("Remove component 2").click();
+    h.run();
+    h.get_by_label("Horizon").set_value_accesskit(2.0);
+    h.run();
+    assert!(h.state().problems().is_empty());
+}
+
+/// File > Export report…, the format (and options) by their labels, "Choose file…", then
+/// the typed path (tests have no native dialog). Returns the suggested path.
+fn export_through_menu(h: &mut Harness<'_, App>, format: &str, options: &[&str], path: &std::path::Path) -> String {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Export report").click();
+    h.run();
+    h.get_by_label("Export report");
+    h.get_by_label(format).click();
+    h.run();
+    for o in options {
+        h.get_by_label(o).click();
+        h.run();
+    }
+    h.get_by_label("Choose file…").click();
+    h.run();
+    assert!(
+        h.state()
+            .notifications()
+            .iter()
+            .any(|n| n.title.contains("file dialog is unavailable"))
+    );
+    let suggested = h.get_by_label("Path").accesskit_node().value().unwrap_or_default();
+    h.get_by_label("Path").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Path").type_text(&path.display().to_string());
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    suggested
+}
+
+fn note_titled<'a>(app: &'a App, start: &str) -> &'a breakeven::gui::state::Note {
+    app.notifications()
+        .iter()
+        .find(|n| n.title.starts_with(start))
+        .unwrap_or_else(|| {
+            panic!(
+                "no notification `{start}…` in {:?}",
+                app.notifications()
+                    .iter()
+                    .map(|n| (&n.title, &n.lines))
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+#[test]
+fn exporting_an_html_report_through_the_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("launch.html");
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = h.state().scenario().clone();
+    let suggested = export_through_menu(&mut h, "HTML", &[], &out);
+    assert!(
+        suggested.ends_with("startup-launch-a-viral-post-report.html"),
+        "{suggested}"
+    );
+    assert!(!h.state().exporting());
+    let text = std::fs::read_to_string(&out).expect("the report is written");
+    assert!(text.starts_with("<!DOCTYPE html>"), "{}", &text[..text.len().min(80)]);
+    assert!(text.contains("Startup launch"));
+    let note = note_titled(h.state(), "Exported the report to");
+    assert!(note.title.contains(&out.display().to_string()), "{}", note.title);
+    assert_eq!(note.lines, vec![format!("wrote {}", out.display())]);
+    // on screen, in the notifications panel
+    h.get_by_label_contains(&format!("ℹ Exported the report to {}", out.display()));
+    // exporting changes nothing in the document
+    assert_eq!(h.state().scenario(), &before);
+    assert!(!h.state().is_dirty());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn exporting_into_a_missing_folder_fails_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no-such-folder").join("report.html");
+    let mut h = harness(App::for_tests());
+    h.run();
+    h.get_by_label("Memory (MB)").set_value_accesskit(512.0);
+    h.run();
+    let edited = h.state().scenario().clone();
+    let steps = h.state().undo_steps();
+    export_through_menu(&mut h, "HTML", &[], &out);
+    let note = note_titled(h.state(), "Cannot export the report to");
+    assert_eq!(note.level, breakeven::gui::state::Level::Error);
+    assert!(note.lines[0].contains("no-such-folder"), "{:?}", note.lines);
+    h.get_by_label_contains("✖ Cannot export the report to");
+    assert!(!out.exists());
+    assert!(!dir.path().join("no-such-folder").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // the unsaved edit is untouched
+    assert_eq!(h.state().scenario(), &edited);
+    assert!(h.state().is_dirty());
+    assert_eq!(h.state().undo_steps(), steps);
+    assert!(!h.state().exporting());
+}
+
+#[test]
+fn exporting_csv_with_the_time_series_writes_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(App::for_tests());
+    h.run();
+    shorten(&mut h);
+    // no extension typed: the chosen format's is added
+    export_through_menu(
+        &mut h,
+        "CSV",
+        &["Also write the time series"],
+        &dir.path().join("costs"),
+    );
+    let (csv, series) = (dir.path().join("costs.csv"), dir.path().join("costs-series.csv"));
+    assert!(csv.is_file() && series.is_file());
+    let note = note_titled(h.state(), "Exported the report to");
+    assert_eq!(
+        note.lines,
+        vec![
+            format!("wrote {}", csv.display()),
+            format!("wrote {}", series.display())
+        ]
+    );
+    // the choices are remembered
+    let c = h.state().settings().export;
+    assert_eq!(c.format, breakeven::gui::state::ExportFormat::Csv);
+    assert!(c.series && !c.exact);
+}
+
+#[test]
+fn export_is_disabled_while_the_scenario_has_problems() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    h.get_by_label("Trough rate").set_value_accesskit(50.0);
+    h.run();
+    assert_eq!(h.state().problems().len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run();
+    assert!(h.query_by_label("Choose file…").is_none());
+    note_titled(h.state(), "Fix the scenario's problems before exporting");
+    h.get_by_label("File").click();
+    h.run();
+    assert!(h.get_by_label_contains("Export report").accesskit_node().is_disabled());
+}
+
+#[test]
+fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
+    use breakeven::gui::Options;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("exact.json");
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        Options {
+            inline_worker: false,
+            ..Default::default()
+        },
+    );
+    let mut h = harness(app);
+    let wait = |h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool| {
+        let start = Instant::now();
+        while !done(h.state()) && start.elapsed() < Duration::from_secs(30) {
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(done(h.state()), "timed out");
+    };
+    wait(&mut h, &|a| a.results_current());
+    // the shortcut opens the same window; the default scenario's exact run takes seconds
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.step();
+    h.step();
+    h.get_by_label("JSON").click();
+    h.step();
+    h.get_by_label("Exact simulation").click();
+    h.step();
+    h.get_by_label("Choose file…").click();
+    for _ in 0..4 {
+        h.step();
+    }
+    h.get_by_label("Path").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Path").type_text(&out.display().to_string());
+    h.step();
+    h.get_by_label("Export").click();
+    h.step();
+    h.step();
+    assert!(h.state().exporting());
+    let c = h.state().settings().export;
+    assert_eq!(c.format, breakeven::gui::state::ExportFormat::Json);
+    assert!(c.exact);
+    let t = Instant::now();
+    h.step();
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "frames do not wait for the export"
+    );
+    h.get_by_label_contains("Exporting report…");
+    h.get_by_label("Cancel the export").click();
+    h.step();
+    wait(&mut h, &|a| !a.exporting());
+    note_titled(h.state(), "Export cancelled; nothing written");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -208,6 +208,10 @@ pub fn run_args(args: &[String]) -> i32 {
             eprintln!("internal error: {msg}");
             1
         }
+        Err(Failure::Cancelled) => {
+            eprintln!("cancelled: the simulation was interrupted; nothing was written");
+            130
+        }
     }
 }
 
@@ -216,6 +220,8 @@ pub enum Failure {
     BadInput(String),
     /// A bug or environment failure: exit code 1.
     Internal(String),
+    /// Interrupted by the user (Ctrl+C): exit code 130, the shells' code for SIGINT.
+    Cancelled,
 }
 
 fn catalog(dir: Option<&PathBuf>) -> Result<Catalog, Failure> {
@@ -395,12 +401,30 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
             }
         } else {
             match model::load_scenario_file(f, &cat) {
-                Ok(s) => println!(
-                    "ok: {shown}: scenario \"{}\", {} traffic components, {} platforms",
-                    s.name,
-                    s.traffic.components.len(),
-                    s.platforms.len()
-                ),
+                // the traces a scenario names are read too: a bad row is a bad scenario
+                Ok(s) => match sim::prepare(
+                    &s,
+                    f.parent().unwrap_or(std::path::Path::new("")),
+                    &cat,
+                    &mut sim::TraceStore::default(),
+                ) {
+                    Ok(_) => println!(
+                        "ok: {shown}: scenario \"{}\", {} traffic components, {} platforms",
+                        s.name,
+                        s.traffic.components.len(),
+                        s.platforms.len()
+                    ),
+                    Err(SimError::Trace(l)) => {
+                        eprintln!("{l} (a trace of {shown})");
+                        failed += 1;
+                    }
+                    Err(e) => {
+                        if let Failure::BadInput(m) | Failure::Internal(m) = sim_failure(e) {
+                            eprintln!("{shown}: {m}");
+                        }
+                        failed += 1;
+                    }
+                },
                 Err(e) => {
                     for p in e.problems() {
                         eprintln!("{p}");
@@ -435,7 +459,7 @@ fn load(file: &std::path::Path, cat: &Catalog) -> Result<model::Scenario, Failur
 fn sim_failure(e: SimError) -> Failure {
     match e {
         SimError::Trace(l) => Failure::BadInput(l.to_string()),
-        SimError::Cancelled => Failure::BadInput("cancelled: the simulation was interrupted".into()),
+        SimError::Cancelled => Failure::Cancelled,
         SimError::Spec(m) => Failure::BadInput(format!("error: {m}")),
         SimError::Billing(b) => Failure::Internal(b.to_string()),
     }

@@ -6,7 +6,9 @@
 
 use super::commands::Command;
 use super::fmt;
-use super::state::{Level, Notifications, PathPrompt, PathPurpose, Pending, Problems, Settings, ThemeChoice};
+use super::state::{
+    ExportChoice, ExportFormat, Level, Notifications, PathPrompt, PathPurpose, Pending, Problems, Settings, ThemeChoice,
+};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use std::path::PathBuf;
 
@@ -18,6 +20,7 @@ pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const REDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
 pub const REDO_SHIFT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
 pub const RUN_EXACT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
+pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
 pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
 
 /// Shortcuts, consumed before any widget sees them (the more specific first).
@@ -26,7 +29,7 @@ pub fn shortcuts(ctx: &egui::Context, modal_open: bool, cmds: &mut Vec<Command>)
         return;
     }
     ctx.input_mut(|i| {
-        let table: [(&KeyboardShortcut, Command); 9] = [
+        let table: [(&KeyboardShortcut, Command); 10] = [
             (&SAVE_AS, Command::SaveAs),
             (&SAVE, Command::Save),
             (&REDO_SHIFT, Command::Redo),
@@ -35,6 +38,7 @@ pub fn shortcuts(ctx: &egui::Context, modal_open: bool, cmds: &mut Vec<Command>)
             (&NEW, Command::New),
             (&OPEN, Command::Open),
             (&RUN_EXACT, Command::RunExact),
+            (&EXPORT, Command::ExportReport),
             (&QUIT, Command::Quit),
         ];
         for (s, c) in table {
@@ -52,6 +56,8 @@ pub struct MenuInfo<'a> {
     pub can_redo: bool,
     pub exact_running: bool,
     pub can_simulate: bool,
+    /// A report export is running.
+    pub exporting: bool,
     pub custom_pricing: Option<&'a PathBuf>,
     pub editor_open: &'a mut bool,
     pub show_about: &'a mut bool,
@@ -114,8 +120,18 @@ pub fn menu_bar(ui: &mut Ui, m: MenuInfo, cmds: &mut Vec<Command>) {
                 ui.close();
             }
             ui.separator();
-            ui.add_enabled(false, egui::Button::new("Export report…"))
-                .on_disabled_hover_text("arrives with the report exporter");
+            if item(ui, "Export report…", Some(&EXPORT), m.can_simulate && !m.exporting)
+                .on_hover_text("Write a report to share (HTML, Markdown, CSV or JSON): the costs, bills, break-even points, cheapest map, verdict and price sources")
+                .on_disabled_hover_text(if m.exporting {
+                    "a report is being exported (see the status bar)"
+                } else {
+                    "fix the scenario's problems first: there are no valid results to export"
+                })
+                .clicked()
+            {
+                cmds.push(Command::ExportReport);
+                ui.close();
+            }
             ui.separator();
             if item(ui, "Quit", Some(&QUIT), true).clicked() {
                 cmds.push(Command::Quit);
@@ -197,6 +213,7 @@ pub struct StatusInfo<'a> {
     pub dirty: bool,
     pub sim: String,
     pub exact_progress: Option<f64>,
+    pub export: Option<ExportStatus>,
     pub pricing: &'a str,
     pub frame_ms: Option<(f64, f64)>,
 }
@@ -218,6 +235,23 @@ pub fn status_bar(ui: &mut Ui, s: StatusInfo, cmds: &mut Vec<Command>) {
                 cmds.push(Command::CancelExact);
             }
         }
+        if let Some(e) = &s.export {
+            ui.separator();
+            ui.label(&e.text).on_hover_text(&e.hover);
+            if let Some(p) = e.progress {
+                ui.add(egui::ProgressBar::new(p as f32).desired_width(120.0).show_percentage())
+                    .on_hover_text("Exact simulation for the report");
+            }
+            if !e.cancelling
+                && ui
+                    .small_button("Cancel")
+                    .accessible_name("Cancel the export")
+                    .on_hover_text("Stop the export; nothing is written")
+                    .clicked()
+            {
+                cmds.push(Command::CancelExport);
+            }
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some((last, worst)) = s.frame_ms {
                 ui.label(
@@ -232,6 +266,39 @@ pub fn status_bar(ui: &mut Ui, s: StatusInfo, cmds: &mut Vec<Command>) {
                 .on_hover_text("Where the prices come from");
         });
     });
+}
+
+/// The status bar's view of a running export.
+pub struct ExportStatus {
+    pub text: String,
+    pub hover: String,
+    /// Progress of an exact main run, while it lasts.
+    pub progress: Option<f64>,
+    pub cancelling: bool,
+}
+
+/// What the status bar says about a running export.
+pub fn export_status(run: &super::ExportRun) -> ExportStatus {
+    let secs = run.started.elapsed().as_secs();
+    let p = run.control.progress();
+    let (text, progress) = if run.cancelling {
+        ("Cancelling the export…".to_string(), None)
+    } else if p < 1.0 && run.mode == crate::sim::Mode::Exact {
+        (format!("Exporting report… exact simulation, {secs} s"), Some(p))
+    } else if p < 1.0 {
+        (format!("Exporting report… simulating, {secs} s"), None)
+    } else {
+        (
+            format!("Exporting report… break-even sweep and cheapest map, {secs} s"),
+            None,
+        )
+    };
+    ExportStatus {
+        text,
+        hover: format!("Writing {}", run.path.display()),
+        progress,
+        cancelling: run.cancelling,
+    }
 }
 
 /// Notifications and the current scenario's problems. Never takes focus.
@@ -324,6 +391,77 @@ pub fn confirm_modal(ctx: &egui::Context, pending: &Pending, name: &str, cmds: &
     }
 }
 
+/// File > Export report…: the format, the series option and the main run's fidelity,
+/// then "Choose file…". Changes are pushed as commands.
+pub fn export_modal(ctx: &egui::Context, current: &ExportChoice, name: &str, cmds: &mut Vec<Command>) {
+    let mut c = *current;
+    let (mut choose, mut close) = (false, false);
+    let r = egui::Modal::new(egui::Id::unique("export_report")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading("Export report");
+        ui.label(format!(
+            "A report of “{name}” to share: cost per platform, itemised bills, break-even points, the cheapest-platform map, the verdict and the price sources."
+        ));
+        ui.add_space(6.0);
+        ui.label(RichText::new("Format").strong());
+        for f in ExportFormat::ALL {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut c.format, f, f.label())
+                    .on_hover_text(format!("A .{} file: {}", f.ext(), f.help()));
+                ui.label(RichText::new(f.help()).weak());
+            });
+            if f == ExportFormat::Csv {
+                ui.indent("export_series", |ui| {
+                    ui.add_enabled_ui(c.format == ExportFormat::Csv, |ui| {
+                        ui.checkbox(&mut c.series, "Also write the time series")
+                            .on_hover_text(
+                                "Rates, instances and cost over time, to NAME-series.csv beside the report NAME.csv",
+                            )
+                            .on_disabled_hover_text("only for CSV reports");
+                    });
+                });
+            }
+        }
+        ui.add_space(6.0);
+        ui.label(RichText::new("Main run").strong());
+        ui.radio_value(&mut c.exact, false, "Fast estimate")
+            .on_hover_text("The numbers shown while editing (seconds)");
+        ui.radio_value(&mut c.exact, true, "Exact simulation")
+            .on_hover_text("Simulate every request: exact cold starts, queues and tails");
+        ui.label(
+            RichText::new(
+                "Exact takes longer (seconds to minutes). The break-even sweep, the map and the uncertainty bands always use the fast estimate.",
+            )
+            .weak(),
+        );
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button("Choose file…")
+                .on_hover_text(format!(
+                    "Pick where to write the .{} file; the export then runs in the background",
+                    c.format.ext()
+                ))
+                .clicked()
+            {
+                choose = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    // the choice first, so "Choose file…" uses it
+    if c != *current {
+        cmds.push(Command::SetExportChoice(c));
+    }
+    if choose {
+        cmds.push(Command::ExportChooseFile);
+    } else if close || r.should_close() {
+        cmds.push(Command::CloseExport);
+    }
+}
+
 /// A path field, when the native dialog is unavailable.
 pub fn path_modal(ctx: &egui::Context, prompt: &mut PathPrompt, cmds: &mut Vec<Command>) {
     let verb = match prompt.purpose {
@@ -331,6 +469,7 @@ pub fn path_modal(ctx: &egui::Context, prompt: &mut PathPrompt, cmds: &mut Vec<C
         PathPurpose::SaveAs => "Save",
         PathPurpose::PricingDir => "Load",
         PathPurpose::Trace => "Add",
+        PathPurpose::Export(_) => "Export",
     };
     let r = egui::Modal::new(egui::Id::unique("path_prompt")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -387,6 +526,7 @@ pub fn about(ctx: &egui::Context, open: &mut bool) {
                 (&UNDO, "undo"),
                 (&REDO, "redo (also Ctrl+Shift+Z)"),
                 (&RUN_EXACT, "run the exact simulation"),
+                (&EXPORT, "export a report"),
                 (&QUIT, "quit"),
             ] {
                 ui.label(format!("  {}  {what}", ctx.format_shortcut(k)));

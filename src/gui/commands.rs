@@ -7,7 +7,7 @@
 use super::App;
 use super::defaults::{self, Kind};
 use super::files;
-use super::state::{Level, PathPrompt, PathPurpose, Pending, ThemeChoice};
+use super::state::{ExportChoice, ExportFormat, Level, PathPrompt, PathPurpose, Pending, ThemeChoice};
 use crate::model::{Component, Scenario};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,6 +64,17 @@ pub enum Command {
     // simulation
     RunExact,
     CancelExact,
+    // report export
+    /// File > Export report…: the window with the format and run choices.
+    ExportReport,
+    /// A choice in that window changed.
+    SetExportChoice(ExportChoice),
+    CloseExport,
+    /// "Choose file…": the save dialog (or the path field) for the chosen format.
+    ExportChooseFile,
+    /// Export to this file with the current choices (its extension may pick the format).
+    ExportTo(PathBuf),
+    CancelExport,
     // view
     SetTheme(ThemeChoice),
     ToggleFrameTime,
@@ -187,6 +198,22 @@ impl App {
                 if let Some(run) = self.sim.exact.take() {
                     run.control.request_cancel();
                     self.notes.info("Exact run cancelled");
+                }
+            }
+            Command::ExportReport => self.open_export(),
+            Command::SetExportChoice(c) => self.settings.export = c,
+            Command::CloseExport => self.ui.export_open = false,
+            Command::ExportChooseFile => {
+                self.ui.export_open = false;
+                self.ask_path(PathPurpose::Export(self.settings.export.format));
+            }
+            Command::ExportTo(p) => self.start_export(p, self.settings.export.format),
+            Command::CancelExport => {
+                if let Some(run) = &mut self.export
+                    && !run.cancelling
+                {
+                    run.control.request_cancel();
+                    run.cancelling = true;
                 }
             }
             Command::SetTheme(t) => self.settings.theme = t,
@@ -342,14 +369,18 @@ impl App {
             return;
         }
         let start = Some(self.doc.base_dir());
-        let name = (purpose == PathPurpose::SaveAs).then(|| {
-            self.doc
-                .path
-                .as_ref()
-                .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_else(|| files::suggested_file_name(&self.doc.scenario))
-        });
+        let name = match purpose {
+            PathPurpose::SaveAs => Some(
+                self.doc
+                    .path
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| files::suggested_file_name(&self.doc.scenario)),
+            ),
+            PathPurpose::Export(f) => Some(self.report_name(f)),
+            _ => None,
+        };
         self.dialogs.request(purpose, start, name);
     }
 
@@ -376,6 +407,7 @@ impl App {
                                     .to_string()
                             })
                     }
+                    PathPurpose::Export(f) => self.doc.base_dir().join(self.report_name(f)).display().to_string(),
                     _ => String::new(),
                 };
                 self.ui.prompt = Some(PathPrompt {
@@ -410,6 +442,7 @@ impl App {
             PathPurpose::SaveAs => self.save_as(p),
             PathPurpose::PricingDir => self.load_pricing(Some(p)),
             PathPurpose::Trace => self.add_trace(&p),
+            PathPurpose::Export(f) => self.start_export(p, f),
         }
     }
 
@@ -445,6 +478,77 @@ impl App {
     pub(crate) fn bump(&mut self) {
         self.revisions += 1;
         self.doc.revision = self.revisions;
+    }
+
+    /// The suggested file name of a report in format `f`.
+    fn report_name(&self, f: ExportFormat) -> String {
+        files::suggested_report_name(&self.doc.scenario, self.doc.path.as_deref(), f)
+    }
+
+    /// Why a report cannot be exported now, if it cannot.
+    fn export_blocked(&self) -> Option<(String, Vec<String>)> {
+        if self.export.is_some() {
+            return Some(("A report is already being exported".into(), Vec::new()));
+        }
+        if !self.problems.is_empty() {
+            return Some((
+                "Fix the scenario's problems before exporting a report".into(),
+                self.problems
+                    .list
+                    .iter()
+                    .map(|p| format!("{}: {}", p.path, p.message))
+                    .collect(),
+            ));
+        }
+        None
+    }
+
+    fn open_export(&mut self) {
+        match self.export_blocked() {
+            Some((title, lines)) => self.notes.warn(title, lines),
+            None => self.ui.export_open = true,
+        }
+    }
+
+    /// Builds and writes the report of the scenario as it is now, in the background. A
+    /// report extension typed in `path` picks the format; without one, `format`'s is added.
+    fn start_export(&mut self, path: PathBuf, format: ExportFormat) {
+        if let Some((title, lines)) = self.export_blocked() {
+            self.notes.warn(title, lines);
+            return;
+        }
+        let (path, format) = files::report_path(path, format);
+        let choice = self.settings.export;
+        let mode = if choice.exact {
+            crate::sim::Mode::Exact
+        } else {
+            crate::sim::Mode::Fast
+        };
+        self.exports += 1;
+        let job = super::worker::ExportJob {
+            id: self.exports,
+            scenario: self.doc.scenario.clone(),
+            base_dir: self.doc.base_dir(),
+            catalog: self.catalog.clone(),
+            options: crate::report::Options {
+                run_mode: mode,
+                ..crate::report::Options::default()
+            },
+            path: path.clone(),
+            write: crate::report::WriteOptions {
+                series: choice.series && format == ExportFormat::Csv,
+            },
+            control: crate::sim::Control::default(),
+        };
+        self.export = Some(super::ExportRun {
+            id: job.id,
+            path,
+            mode,
+            control: job.control.clone(),
+            started: std::time::Instant::now(),
+            cancelling: false,
+        });
+        self.worker.export(job);
     }
 
     fn run_exact(&mut self) {

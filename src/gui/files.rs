@@ -1,5 +1,5 @@
 //! Files: opening and saving scenarios, trace files dropped or picked, the pricing folder,
-//! and the native file dialogs.
+//! where a report goes, and the native file dialogs.
 //!
 //! The native dialogs (rfd) block, so they run on a thread of their own and their answer
 //! comes back through a channel; the window keeps repainting meanwhile. rfd returns
@@ -10,7 +10,7 @@
 //! Owns: every read and write of user files. Must not: draw, or change the app state (it
 //! returns values; `commands` applies them).
 
-use super::state::PathPurpose;
+use super::state::{ExportFormat, PathPurpose};
 use crate::model::{self, Component, Scenario, TraceFormat};
 use crate::pricing::Catalog;
 use std::path::{Path, PathBuf};
@@ -181,6 +181,7 @@ impl Dialogs {
                         .add_filter("All files", &["*"])
                         .pick_file(),
                     PathPurpose::SaveAs => d.add_filter("Scenario (.ron)", &["ron"]).save_file(),
+                    PathPurpose::Export(f) => d.add_filter(f.filter(), &[f.ext()]).save_file(),
                     PathPurpose::PricingDir => d.pick_folder(),
                     PathPurpose::Trace => d
                         .add_filter("Trace (.csv)", &["csv"])
@@ -223,10 +224,10 @@ pub fn with_ron_extension(path: PathBuf) -> PathBuf {
     }
 }
 
-/// A file name for Save As, from the scenario name.
-pub fn suggested_file_name(s: &Scenario) -> String {
+/// The scenario name as a file name stem: lower-case letters and digits joined by `-`.
+fn slug(name: &str) -> Option<String> {
     let mut out = String::new();
-    for c in s.name.chars() {
+    for c in name.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -237,10 +238,57 @@ pub fn suggested_file_name(s: &Scenario) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        "scenario.ron".into()
-    } else {
-        format!("{out}.ron")
+    (!out.is_empty()).then(|| out.to_string())
+}
+
+/// A file name for Save As, from the scenario name.
+pub fn suggested_file_name(s: &Scenario) -> String {
+    match slug(&s.name) {
+        Some(stem) => format!("{stem}.ron"),
+        None => "scenario.ron".into(),
+    }
+}
+
+/// A file name for a report: `{stem}-report.{ext}`, the stem from the scenario's file when
+/// it has one (`startup-launch.ron` gives `startup-launch-report.html`), else from its name.
+pub fn suggested_report_name(s: &Scenario, file: Option<&Path>, format: ExportFormat) -> String {
+    let stem = file
+        .and_then(|p| p.file_stem())
+        .and_then(|n| slug(&n.to_string_lossy()))
+        .or_else(|| slug(&s.name))
+        .unwrap_or_else(|| "scenario".into());
+    format!("{stem}-report.{}", format.ext())
+}
+
+/// Where a report chosen as `path` goes, and in which format: a report extension the user
+/// typed (`.html`, `.md`, `.csv`, `.json`) decides the format; otherwise the chosen
+/// format's extension is added (`costs` becomes `costs.csv`, `v1.2` becomes `v1.2.csv`).
+pub fn report_path(path: PathBuf, chosen: ExportFormat) -> (PathBuf, ExportFormat) {
+    if let Some(f) = ExportFormat::from_path(&path) {
+        return (path, f);
+    }
+    let mut name = path.into_os_string();
+    name.push(".");
+    name.push(chosen.ext());
+    (PathBuf::from(name), chosen)
+}
+
+/// A report can only go into a folder that exists: checked before the work starts, so a
+/// mistyped folder fails at once rather than after the simulation.
+pub fn check_report_folder(out: &Path) -> Result<(), String> {
+    let dir = parent_dir(out);
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!(
+            "cannot write {}: {} is not a folder",
+            out.display(),
+            dir.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot write {}: the folder {}: {e}",
+            out.display(),
+            dir.display()
+        )),
     }
 }
 
@@ -255,6 +303,29 @@ mod tests {
         assert_eq!(suggested_file_name(&s), "startup-launch-a-viral-post.ron");
         assert_eq!(with_ron_extension(PathBuf::from("/tmp/x")), PathBuf::from("/tmp/x.ron"));
         assert!(has_extension(Path::new("a/B.RON"), "ron"));
+        assert_eq!(
+            suggested_report_name(&s, None, ExportFormat::Html),
+            "startup-launch-a-viral-post-report.html"
+        );
+        assert_eq!(
+            suggested_report_name(&s, Some(Path::new("/x/startup-launch.ron")), ExportFormat::Markdown),
+            "startup-launch-report.md"
+        );
+        let csv = ExportFormat::Csv;
+        assert_eq!(
+            report_path(PathBuf::from("/t/costs"), csv),
+            (PathBuf::from("/t/costs.csv"), csv)
+        );
+        assert_eq!(
+            report_path(PathBuf::from("/t/v1.2"), csv),
+            (PathBuf::from("/t/v1.2.csv"), csv)
+        );
+        assert_eq!(
+            report_path(PathBuf::from("/t/r.JSON"), csv),
+            (PathBuf::from("/t/r.JSON"), ExportFormat::Json)
+        );
+        assert!(check_report_folder(Path::new("/nonexistent-folder-for-breakeven/r.html")).is_err());
+        assert!(check_report_folder(&std::env::temp_dir().join("r.html")).is_ok());
     }
 
     #[test]

@@ -73,6 +73,17 @@ pub struct ExactRun {
     pub started: Instant,
 }
 
+/// A report being built and written in the background.
+pub struct ExportRun {
+    pub id: u64,
+    pub path: PathBuf,
+    pub mode: Mode,
+    pub control: Control,
+    pub started: Instant,
+    /// Cancel was asked for; the export stops at its next check.
+    pub cancelling: bool,
+}
+
 /// What the results area shows.
 #[derive(Default)]
 pub struct SimState {
@@ -147,6 +158,10 @@ pub struct App {
     pub(crate) ui: UiState,
     /// What to do once a Save As started from the unsaved-changes prompt succeeds.
     pub(crate) after_save: Option<state::Pending>,
+    /// The report export in progress (one at a time).
+    pub(crate) export: Option<ExportRun>,
+    /// Exports started so far (identifies their replies).
+    pub(crate) exports: u64,
     pub(crate) close_requested: bool,
     pub(crate) revisions: u64,
     last_title: String,
@@ -239,6 +254,8 @@ impl App {
                 ..Default::default()
             },
             after_save: None,
+            export: None,
+            exports: 0,
             close_requested: false,
             revisions: 1,
             last_title: String::new(),
@@ -295,6 +312,10 @@ impl App {
     }
     pub fn frame_stats(&self) -> &FrameStats {
         &self.frames
+    }
+    /// True while a report is being exported.
+    pub fn exporting(&self) -> bool {
+        self.export.is_some()
     }
 
     /// A job for the current scenario.
@@ -370,6 +391,36 @@ impl App {
         }
     }
 
+    /// An export finished, failed or stopped: say exactly what was written, or why not.
+    fn on_export(&mut self, r: worker::ExportReply) {
+        if self.export.as_ref().is_some_and(|e| e.id == r.id) {
+            self.export = None;
+        }
+        match r.outcome {
+            Ok(written) => {
+                let mut lines: Vec<String> = written.files.iter().map(|f| format!("wrote {}", f.display())).collect();
+                lines.extend(written.warnings.iter().map(|w| format!("warning: {w}")));
+                let title = format!(
+                    "Exported the report to {} (in {})",
+                    r.path.display(),
+                    fmt::elapsed(r.elapsed)
+                );
+                if written.warnings.is_empty() {
+                    self.notes.push(state::Level::Info, title, lines);
+                } else {
+                    self.notes.warn(title, lines);
+                }
+            }
+            Err(None) => self
+                .notes
+                .info(format!("Export cancelled; nothing written to {}", r.path.display())),
+            Err(Some(e)) => self.notes.error(
+                format!("Cannot export the report to {}", r.path.display()),
+                vec![e, "nothing was written; the scenario is unchanged".into()],
+            ),
+        }
+    }
+
     fn apply_theme(&mut self, ctx: &egui::Context) {
         if self.applied_theme != Some(self.settings.theme) {
             ctx.set_theme(match self.settings.theme {
@@ -391,6 +442,7 @@ impl App {
             match d {
                 Delivery::Sim(r) => self.on_reply(r),
                 Delivery::Analysis(a) => self.sim.analysis.accept(a),
+                Delivery::Export(r) => self.on_export(r),
             }
         }
         while let Some(a) = self.dialogs.poll() {
@@ -400,7 +452,7 @@ impl App {
 
         // 2. input that is not a widget's
         let mut cmds: Vec<Command> = Vec::new();
-        let modal_open = self.ui.confirm.is_some() || self.ui.prompt.is_some();
+        let modal_open = self.ui.confirm.is_some() || self.ui.prompt.is_some() || self.ui.export_open;
         chrome::shortcuts(&ctx, modal_open, &mut cmds);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -429,6 +481,7 @@ impl App {
                     can_redo: self.history.can_redo(),
                     exact_running: self.sim.exact.is_some(),
                     can_simulate: self.problems.is_empty(),
+                    exporting: self.export.is_some(),
                     custom_pricing: self.pricing_dir.as_ref(),
                     editor_open: &mut self.ui.editor_open,
                     show_about: &mut self.ui.show_about,
@@ -460,6 +513,7 @@ impl App {
                         error_now.as_deref(),
                     ),
                     exact_progress: self.sim.exact.as_ref().map(|e| e.control.progress()),
+                    export: self.export.as_ref().map(chrome::export_status),
                     pricing: &pricing,
                     frame_ms: if self.settings.show_frame_time {
                         self.frames.summary()
@@ -515,6 +569,9 @@ impl App {
         if let Some(p) = &self.ui.confirm {
             chrome::confirm_modal(&ctx, p, &self.doc.title(), &mut cmds);
         }
+        if self.ui.export_open {
+            chrome::export_modal(&ctx, &self.settings.export, &self.doc.title(), &mut cmds);
+        }
         if let Some(p) = &mut self.ui.prompt {
             chrome::path_modal(&ctx, p, &mut cmds);
         }
@@ -534,6 +591,9 @@ impl App {
             if let Some(run) = self.sim.exact.take() {
                 run.control.request_cancel();
             }
+            if let Some(run) = self.export.take() {
+                run.control.request_cancel();
+            }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let title = self.doc.title();
@@ -543,7 +603,7 @@ impl App {
         }
         if self.worker.has_ready() {
             ctx.request_repaint();
-        } else if self.sim.exact.is_some() {
+        } else if self.sim.exact.is_some() || self.export.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         } else if info_shown {
             ctx.request_repaint_after(Duration::from_secs(1));
@@ -642,6 +702,9 @@ impl eframe::App for App {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if let Some(run) = self.sim.exact.take() {
+            run.control.request_cancel();
+        }
+        if let Some(run) = self.export.take() {
             run.control.request_cancel();
         }
     }

@@ -77,6 +77,8 @@ pub struct Settings {
     pub last_path: Option<PathBuf>,
     pub theme: ThemeChoice,
     pub show_frame_time: bool,
+    /// The choices of the last report export.
+    pub export: ExportChoice,
 }
 
 pub const MAX_RECENT: usize = 10;
@@ -96,6 +98,76 @@ pub enum ThemeChoice {
     #[default]
     Dark,
     Light,
+}
+
+/// The file formats of File > Export report…
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum ExportFormat {
+    #[default]
+    Html,
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Html,
+        ExportFormat::Markdown,
+        ExportFormat::Csv,
+        ExportFormat::Json,
+    ];
+    /// The file extension (without the dot); the report writer picks the format by it.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ExportFormat::Html => "html",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Html => "HTML",
+            ExportFormat::Markdown => "Markdown",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Json => "JSON",
+        }
+    }
+    /// What the format is good for, next to its name.
+    pub fn help(self) -> &'static str {
+        match self {
+            ExportFormat::Html => "one self-contained page with charts, to open in a browser or send",
+            ExportFormat::Markdown => "text for a wiki or a pull request; charts as .svg files beside it",
+            ExportFormat::Csv => "the itemised bills, for a spreadsheet",
+            ExportFormat::Json => "every number, for other programs",
+        }
+    }
+    /// The native dialog's filter name.
+    pub fn filter(self) -> &'static str {
+        match self {
+            ExportFormat::Html => "HTML report (.html)",
+            ExportFormat::Markdown => "Markdown report (.md)",
+            ExportFormat::Csv => "CSV report (.csv)",
+            ExportFormat::Json => "JSON report (.json)",
+        }
+    }
+    /// The format a file name asks for by its extension (case-insensitive).
+    pub fn from_path(path: &Path) -> Option<ExportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        ExportFormat::ALL.into_iter().find(|f| f.ext() == ext)
+    }
+}
+
+/// What File > Export report… writes; kept between runs.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ExportChoice {
+    pub format: ExportFormat,
+    /// CSV: also write the time series beside the report.
+    pub series: bool,
+    /// Simulate every request for the main run (slower) rather than the fast estimate.
+    pub exact: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,6 +343,8 @@ pub enum PathPurpose {
     SaveAs,
     PricingDir,
     Trace,
+    /// Where to write a report in this format.
+    Export(ExportFormat),
 }
 
 impl PathPurpose {
@@ -280,6 +354,7 @@ impl PathPurpose {
             PathPurpose::SaveAs => "Save scenario as",
             PathPurpose::PricingDir => "Load pricing folder",
             PathPurpose::Trace => "Add trace file",
+            PathPurpose::Export(_) => "Export report",
         }
     }
     pub fn hint(self) -> &'static str {
@@ -288,6 +363,12 @@ impl PathPurpose {
             PathPurpose::SaveAs => "path/to/scenario.ron",
             PathPurpose::PricingDir => "path/to/pricing-folder",
             PathPurpose::Trace => "path/to/trace.csv",
+            PathPurpose::Export(f) => match f {
+                ExportFormat::Html => "path/to/report.html",
+                ExportFormat::Markdown => "path/to/report.md",
+                ExportFormat::Csv => "path/to/report.csv",
+                ExportFormat::Json => "path/to/report.json",
+            },
         }
     }
 }
@@ -312,6 +393,8 @@ pub struct UiState {
     pub label_all_crossovers: bool,
     pub confirm: Option<Pending>,
     pub prompt: Option<PathPrompt>,
+    /// The Export report window is open.
+    pub export_open: bool,
     pub show_about: bool,
     pub allow_close: bool,
     pub editor_open: bool,

@@ -10,6 +10,9 @@
 //!   delivers the traffic sweep, then the verdict (from the exact result when there is one).
 //! - `breakeven-slow` then computes the cheapest-platform map and, with an uncertainty
 //!   block, the Monte Carlo bands.
+//! - A report export gets its own thread (`breakeven-export`), started by `export`: it
+//!   checks the folder, prepares its copy of the scenario, builds the report (cancelled
+//!   through its `Control`) and writes it; nothing supersedes it.
 //!
 //! Every reply carries the generation (document revision) it belongs to. The analyses
 //! cannot be interrupted once a stage has started, but no stage of an older scenario starts
@@ -19,7 +22,8 @@
 //!
 //! In tests the worker runs `Inline`: `submit` computes the simulation at once and `poll`
 //! hands the reply over on the next frame, then the analyses of the newest fast result on
-//! the frame after (all stages at once), so tests are deterministic.
+//! the frame after (all stages at once), so tests are deterministic. An export is built and
+//! written inside `export`, and its reply handed over on the next frame.
 //!
 //! Owns: threads, channels, coalescing and supersession. Must not: touch the UI state (it
 //! only asks the UI to repaint when a reply is ready).
@@ -27,6 +31,7 @@
 use crate::analysis::{self, CheapestMap, MonteCarlo, Sweep, Verdict};
 use crate::model::Scenario;
 use crate::pricing::Catalog;
+use crate::report::{self, WriteOptions, Written};
 use crate::sim::{self, Control, Mode, Prepared, SimError, SimResult, TraceStore};
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -50,6 +55,31 @@ pub struct Job {
     pub base_dir: PathBuf,
     pub catalog: Arc<Catalog>,
     pub control: Control,
+}
+
+/// A report to build and write.
+#[derive(Clone)]
+pub struct ExportJob {
+    /// Identifies the export (the UI's counter).
+    pub id: u64,
+    pub scenario: Scenario,
+    /// Folder that trace paths are relative to.
+    pub base_dir: PathBuf,
+    pub catalog: Arc<Catalog>,
+    pub options: report::Options,
+    /// The report file; its extension gives the format.
+    pub path: PathBuf,
+    pub write: WriteOptions,
+    pub control: Control,
+}
+
+/// A finished (or failed, or cancelled) export.
+pub struct ExportReply {
+    pub id: u64,
+    pub path: PathBuf,
+    /// `Err(None)`: cancelled, nothing written; `Err(Some(message))`: failed.
+    pub outcome: Result<Written, Option<String>>,
+    pub elapsed: Duration,
 }
 
 /// Which analyses follow each fast result.
@@ -120,6 +150,7 @@ pub enum Part {
 pub enum Delivery {
     Sim(Reply),
     Analysis(AnalysisReply),
+    Export(ExportReply),
 }
 
 /// A fast result to analyse.
@@ -153,6 +184,8 @@ enum Backend {
     Threaded {
         jobs: Option<Sender<Job>>,
         replies: Receiver<Delivery>,
+        /// For the export threads.
+        reply_tx: Sender<Delivery>,
         thread: Option<std::thread::JoinHandle<()>>,
     },
     Inline {
@@ -175,13 +208,15 @@ pub struct Worker {
 fn spawn(repaint: Option<egui::Context>, plan: AnalysisPlan, latest: Arc<AtomicU64>) -> Backend {
     let (job_tx, job_rx) = channel::<Job>();
     let (reply_tx, reply_rx) = channel::<Delivery>();
+    let loop_tx = reply_tx.clone();
     let thread = std::thread::Builder::new()
         .name("breakeven-sim".into())
-        .spawn(move || worker_loop(job_rx, reply_tx, repaint, plan, latest))
+        .spawn(move || worker_loop(job_rx, loop_tx, repaint, plan, latest))
         .ok();
     Backend::Threaded {
         jobs: Some(job_tx),
         replies: reply_rx,
+        reply_tx,
         thread,
     }
 }
@@ -262,6 +297,35 @@ impl Worker {
                     (Mode::Exact, ..) => {}
                 }
             }
+        }
+    }
+
+    /// Builds and writes a report: on a thread of its own (inline: at once, the reply on
+    /// the next poll). Cancel it through `job.control`.
+    pub fn export(&mut self, job: ExportJob) {
+        match &mut self.backend {
+            Backend::Threaded { reply_tx, .. } => {
+                let tx = reply_tx.clone();
+                let repaint = self.repaint.clone();
+                let (id, path) = (job.id, job.path.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("breakeven-export".into())
+                    .spawn(move || {
+                        let _ = tx.send(Delivery::Export(export(&job)));
+                        if let Some(ctx) = &repaint {
+                            ctx.request_repaint();
+                        }
+                    });
+                if spawned.is_err() {
+                    let _ = reply_tx.send(Delivery::Export(ExportReply {
+                        id,
+                        path,
+                        outcome: Err(Some("could not start a thread for the export".into())),
+                        elapsed: Duration::ZERO,
+                    }));
+                }
+            }
+            Backend::Inline { ready, .. } => ready.push_back(Delivery::Export(export(&job))),
         }
     }
 
@@ -679,6 +743,37 @@ fn run(prepared: &Prepared, job: &Job) -> Result<SimResult, SimError> {
 
 fn panicked() -> SimError {
     SimError::Spec("internal error: the simulation stopped unexpectedly (please report this scenario)".into())
+}
+
+/// Checks the folder, prepares, builds and writes one report on this thread. Nothing is
+/// written when it is cancelled or fails (`report::write` removes what it wrote).
+fn export(job: &ExportJob) -> ExportReply {
+    let start = Instant::now();
+    let failed = |e: SimError| match e {
+        SimError::Cancelled => None,
+        e => Some(e.to_string()),
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        super::files::check_report_folder(&job.path).map_err(Some)?;
+        let prepared =
+            sim::prepare(&job.scenario, &job.base_dir, &job.catalog, &mut TraceStore::default()).map_err(failed)?;
+        let built = report::build(&prepared, &job.catalog, &job.options, &job.control).map_err(failed)?;
+        if job.control.cancelled() {
+            return Err(None);
+        }
+        report::write(&built, &job.path, chrono::Utc::now(), &job.write).map_err(|e| Some(e.to_string()))
+    }))
+    .unwrap_or_else(|_| {
+        Err(Some(
+            "internal error: the report stopped unexpectedly (please report this scenario)".into(),
+        ))
+    });
+    ExportReply {
+        id: job.id,
+        path: job.path.clone(),
+        outcome,
+        elapsed: start.elapsed(),
+    }
 }
 
 /// Prepare and run one job on this thread; the prepared scenario when it got that far.
