@@ -15,6 +15,29 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
+/// The app with its real background worker (threads), as a user runs it.
+fn threaded_harness() -> Harness<'static, App> {
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        breakeven::gui::Options {
+            inline_worker: false,
+            ..Default::default()
+        },
+    );
+    harness(app)
+}
+
+/// Steps frames until `done` holds (at most 30 s; a test that times out fails).
+fn wait_until(h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) && start.elapsed() < std::time::Duration::from_secs(30) {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(done(h.state()), "timed out");
+}
+
 fn lambda(app: &App) -> &breakeven::model::FunctionPlatform {
     match app.scenario().platforms.iter().find(|p| p.name() == "Lambda") {
         Some(Platform::Function(f)) => f,
@@ -756,26 +779,9 @@ fn save_from_the_unsaved_changes_prompt_then_continues() {
 
 #[test]
 fn an_exact_run_can_be_cancelled_and_the_window_stays_responsive() {
-    use breakeven::gui::Options;
     use std::time::{Duration, Instant};
-    let app = App::with_options(
-        breakeven::pricing::Catalog::builtin().unwrap(),
-        None,
-        Options {
-            inline_worker: false,
-            ..Default::default()
-        },
-    );
-    let mut h = harness(app);
-    let wait = |h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool| {
-        let start = Instant::now();
-        while !done(h.state()) && start.elapsed() < Duration::from_secs(30) {
-            h.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(done(h.state()), "timed out");
-    };
-    wait(&mut h, &|a| a.results_current());
+    let mut h = threaded_harness();
+    wait_until(&mut h, &|a| a.results_current());
     // the default scenario's exact run takes seconds: cancel it from the banner
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
     h.step();
@@ -799,7 +805,7 @@ fn an_exact_run_can_be_cancelled_and_the_window_stays_responsive() {
     // edits still simulate (fast) afterwards
     h.get_by_label("Seed").set_value_accesskit(3.0);
     h.step();
-    wait(&mut h, &|a| a.results_current() && a.scenario().seed == 3);
+    wait_until(&mut h, &|a| a.results_current() && a.scenario().seed == 3);
     assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
 }
 
@@ -1215,28 +1221,11 @@ fn export_is_disabled_while_the_scenario_has_problems() {
 
 #[test]
 fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
-    use breakeven::gui::Options;
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("exact.json");
-    let app = App::with_options(
-        breakeven::pricing::Catalog::builtin().unwrap(),
-        None,
-        Options {
-            inline_worker: false,
-            ..Default::default()
-        },
-    );
-    let mut h = harness(app);
-    let wait = |h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool| {
-        let start = Instant::now();
-        while !done(h.state()) && start.elapsed() < Duration::from_secs(30) {
-            h.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(done(h.state()), "timed out");
-    };
-    wait(&mut h, &|a| a.results_current());
+    let mut h = threaded_harness();
+    wait_until(&mut h, &|a| a.results_current());
     // the shortcut opens the same window; the default scenario's exact run takes seconds
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     h.step();
@@ -1271,7 +1260,7 @@ fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
     h.get_by_label_contains("Exporting report…");
     h.get_by_label("Cancel the export").click();
     h.step();
-    wait(&mut h, &|a| !a.exporting());
+    wait_until(&mut h, &|a| !a.exporting());
     note_titled(h.state(), "Export cancelled; nothing written");
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -9,8 +9,10 @@ use breakeven::report::{self, ChartLinks, Format, Report, ReportError, WriteOpti
 use breakeven::sim::{self, Control, Mode, TraceStore};
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
+
+mod common;
+use common::breakeven;
 
 const FIXTURE: &str = "tests/fixtures/report/small-shop.ron";
 
@@ -414,19 +416,6 @@ fn unwritable_paths_fail_cleanly_and_leave_nothing() {
 
 // ---------------------------------------------------------------------------------------
 // The command
-
-fn breakeven(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_breakeven"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run breakeven");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn report_command_writes_each_format() {

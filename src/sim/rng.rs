@@ -211,11 +211,12 @@ const EXP2_64THS: [f64; 64] = [
     f64::from_bits(0x3fffa7c1819e90d8),
 ];
 
-/// e^x to within a few units in the last place, without a libm call: x = (64 m + j) ln2/64
-/// + r with |r| <= ln2/128, so e^x = 2^m 2^(j/64) e^r; e^r by its Taylor series to degree
-/// 6 (truncation error below 3e-20), evaluated in Estrin's form so the dependency chain is
-/// four operations deep rather than a long Horner chain. Used where millions of samples a
-/// second go through exp (log-normal durations); outside about ±700 it defers to `f64::exp`.
+/// e^x to within a few units in the last place, without a libm call. With
+/// x = (64 m + j) ln2/64 plus a remainder r, |r| <= ln2/128, e^x = 2^m 2^(j/64) e^r, and e^r
+/// is its Taylor series to degree 6 (truncation error below 3e-20), evaluated in Estrin's
+/// form so the dependency chain is four operations deep rather than a long Horner chain.
+/// Used where millions of samples a second go through exp (log-normal durations); outside
+/// about ±700 it defers to `f64::exp`.
 #[inline(always)]
 pub fn fast_exp(x: f64) -> f64 {
     if !(-700.0..=700.0).contains(&x) {
