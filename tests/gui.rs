@@ -38,6 +38,15 @@ fn wait_until(h: &mut Harness<'_, App>, done: &dyn Fn(&App) -> bool) {
     assert!(done(h.state()), "timed out");
 }
 
+/// Replaces the text of the typed-path field (shown when no native dialog is available).
+fn replace_path(h: &mut Harness<'_, App>, text: &str) {
+    h.get_by_label("Path").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Path").type_text(text);
+}
+
 fn lambda(app: &App) -> &breakeven::model::FunctionPlatform {
     match app.scenario().platforms.iter().find(|p| p.name() == "Lambda") {
         Some(Platform::Function(f)) => f,
@@ -364,11 +373,7 @@ fn save_as_writes_a_file_that_opens_again() {
     h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
     h.run();
     // the path field starts with a suggestion; replace it
-    h.get_by_label("Path").focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label("Path").type_text(&target.display().to_string());
+    replace_path(&mut h, &target.display().to_string());
     h.run();
     h.get_by_label("Save").click();
     h.run();
@@ -1096,11 +1101,7 @@ fn export_through_menu(h: &mut Harness<'_, App>, format: &str, options: &[&str],
             .any(|n| n.title.contains("file dialog is unavailable"))
     );
     let suggested = h.get_by_label("Path").accesskit_node().value().unwrap_or_default();
-    h.get_by_label("Path").focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label("Path").type_text(&path.display().to_string());
+    replace_path(h, &path.display().to_string());
     h.run();
     h.get_by_label("Export").click();
     h.run();
@@ -1238,11 +1239,7 @@ fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
     for _ in 0..4 {
         h.step();
     }
-    h.get_by_label("Path").focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_label("Path").type_text(&out.display().to_string());
+    replace_path(&mut h, &out.display().to_string());
     h.step();
     h.get_by_label("Export").click();
     h.step();
