@@ -16,6 +16,7 @@
 
 use super::histogram::Histogram;
 use super::meter::*;
+use super::rng::fast_exp;
 use super::run::*;
 use super::spec::{FleetMetering, FleetSpec, FnMetering, FunctionSpec, KeepAlive};
 use super::traffic::RateProfile;
@@ -122,7 +123,7 @@ fn pmf_range(a: f64, lo: usize, hi: usize, lf: &mut LnFact) -> Vec<f64> {
     }
     let la = a.ln();
     let mut v = Vec::with_capacity(hi - lo);
-    let mut p = ((lo as f64) * la - a - lf.get(lo)).exp();
+    let mut p = fast_exp((lo as f64) * la - a - lf.get(lo));
     for n in lo..hi {
         v.push(p);
         p *= a / (n + 1) as f64;
@@ -232,7 +233,7 @@ fn pmf_at(a: f64, n: usize, lf: &mut LnFact) -> f64 {
     if a <= 0.0 {
         return if n == 0 { 1.0 } else { 0.0 };
     }
-    ((n as f64) * a.ln() - a - lf.get(n)).exp()
+    fast_exp((n as f64) * a.ln() - a - lf.get(n))
 }
 
 /// One function platform in the fast mode.
@@ -478,7 +479,7 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
                         live_k += (k - prov + 1) as f64;
                         break;
                     }
-                    let e = (-h).exp();
+                    let e = fast_exp(-h);
                     pc_k += p_level * e;
                     live_k += 1.0 - (1.0 - above[depth]).clamp(0.0, 1.0) * e;
                 }
@@ -694,7 +695,7 @@ fn erlang_c(n: u32, a: f64) -> f64 {
     if n > 64 {
         // Halfin-Whitt: accurate for many servers, without the O(n) recursion
         let beta = (nf - a) / a.sqrt();
-        let pdf = (-0.5 * beta * beta).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let pdf = fast_exp(-0.5 * beta * beta) / (2.0 * std::f64::consts::PI).sqrt();
         let cdf = 0.5 * statrs::function::erf::erfc(-beta / std::f64::consts::SQRT_2);
         return (1.0 / (1.0 + beta * cdf / pdf.max(1e-300))).clamp(0.0, 1.0);
     }
@@ -766,7 +767,7 @@ fn busy_and_idle(r: f64, a: f64) -> (f64, f64) {
         // normal approximation: E[min(r, B)] = a - E[(B - r)+]
         let z = (r - a) / sd.max(1e-12);
         let below = 0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2);
-        let pdf = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let pdf = fast_exp(-0.5 * z * z) / (2.0 * std::f64::consts::PI).sqrt();
         let excess = sd * pdf - (r - a) * (1.0 - below);
         let min = if r <= a - 9.0 * sd - 5.0 {
             r
@@ -777,7 +778,7 @@ fn busy_and_idle(r: f64, a: f64) -> (f64, f64) {
     }
     let f = r.floor() as usize;
     // sums over k < f and the pmf at f
-    let mut p = (-a).exp();
+    let mut p = fast_exp(-a);
     let (mut s_k, mut s_p) = (0.0, 0.0);
     for k in 0..f {
         s_k += k as f64 * p;
@@ -1091,7 +1092,7 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
                 let p_empty = if arrivals == Arrivals::Deterministic || lam * (w + mean_s) > 30.0 {
                     0.0
                 } else {
-                    (-lam * (w + mean_s)).exp()
+                    fast_exp(-lam * (w + mean_s))
                 };
                 let mut t_stop = end;
                 let mut decision = None;
@@ -1313,7 +1314,7 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
                 let p_empty = if arrivals == Arrivals::Deterministic || lam_w > 30.0 {
                     0.0
                 } else {
-                    (-lam_w).exp()
+                    fast_exp(-lam_w)
                 };
                 let demand = reading(&mut noise, area / w, sd, p_empty);
                 let desired = (demand / per).ceil().clamp(spec.min as f64, spec.max as f64);
