@@ -407,3 +407,20 @@ fn interrupting_a_long_run_cancels_it_with_exit_code_130() {
     assert!(stderr.contains("cancelled"), "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Total"));
 }
+
+/// `run` ends with the verdict and its reasons; `--json` carries it as `verdict` (the same
+/// shape as in a JSON report), beside the contract's fields.
+#[test]
+fn run_prints_the_verdict_with_its_reasons() {
+    let (code, out, err) = run(&["run", "scenarios/steady-high.ron", "--fast"]);
+    assert_eq!(code, 0, "{err}");
+    let verdict = out.lines().find(|l| l.starts_with("Verdict: ")).expect("verdict line");
+    assert!(verdict.contains("VMs") || verdict.contains("Containers"), "{verdict}");
+    assert!(out.lines().filter(|l| l.starts_with("  - ")).count() >= 3, "{out}");
+    let v = json(&["run", "scenarios/nightly-report.ron", "--fast", "--json"]);
+    assert_eq!(v["verdict"]["recommendation"], "serverless", "{}", v["verdict"]);
+    assert!(v["verdict"]["reasons"].as_array().is_some_and(|r| r.len() >= 3));
+    for field in ["name", "total_usd", "cold_start_rate", "latency_ms", "bill"] {
+        assert!(!v["platforms"][0][field].is_null(), "{field}");
+    }
+}

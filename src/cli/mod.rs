@@ -293,11 +293,18 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let cat = catalog(cli.pricing.as_ref())?;
             let scenario = load(&file, &cat)?;
             let mode = if fast { Mode::Fast } else { Mode::Exact };
-            let result = simulate_with_progress(&scenario, &file, &cat, mode)?;
+            let (prepared, result) = simulate_with_progress(&scenario, &file, &cat, mode)?;
+            // the verdict needs the traffic sweep (fast mode, well under a second)
+            let verdict = analysis::traffic_sweep(&prepared, &cat)
+                .and_then(|sweep| analysis::verdict(&prepared, &cat, &result, &sweep))
+                .map_err(sim_failure)?;
             if json {
-                println!("{}", run::run_json(&result));
+                let mut v = run::run_json(&result);
+                v["verdict"] = serde_json::to_value(&verdict).unwrap_or_default();
+                println!("{v}");
             } else {
                 print!("{}", run::run_table(&result));
+                print!("{}", run::verdict_text(&verdict));
             }
             Ok(())
         }
@@ -472,7 +479,7 @@ fn simulate_with_progress(
     file: &std::path::Path,
     cat: &Catalog,
     mode: Mode,
-) -> Result<SimResult, Failure> {
+) -> Result<(sim::Prepared, SimResult), Failure> {
     use std::io::{IsTerminal, Write};
     let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let prepared = sim::prepare(s, &base, cat, &mut TraceStore::default()).map_err(sim_failure)?;
@@ -503,7 +510,7 @@ fn simulate_with_progress(
         h.join()
             .unwrap_or_else(|_| Err(SimError::Spec("the simulation thread panicked".into())))
     });
-    result.map_err(sim_failure)
+    Ok((prepared, result.map_err(sim_failure)?))
 }
 
 /// `report FILE -o OUT`: checks the output path first (format, folder), then runs

@@ -1,7 +1,7 @@
 //! Output of `run`: tables for people, JSON for scripts (`../shared/contract/cli.md`).
 
 use super::table::{bill_table, usd};
-use crate::analysis::Sweep;
+use crate::analysis::{Sweep, Verdict};
 use crate::sim::SimResult;
 use std::fmt::Write;
 
@@ -93,6 +93,16 @@ pub fn sweep_table(sw: &Sweep) -> String {
             "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), ${:.2}; {} is cheaper below",
             c.between[0], c.between[1], c.x, c.mean_rps, c.monthly_requests, c.cost_usd, c.cheaper_below
         );
+    }
+    o
+}
+
+/// The verdict under the tables: the headline, then each reason with the number behind it.
+pub fn verdict_text(v: &Verdict) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "\nVerdict: {}", v.headline);
+    for r in &v.reasons {
+        let _ = writeln!(o, "  - {}", r.text);
     }
     o
 }
