@@ -498,6 +498,20 @@ fn the_exact_simulation_runs_on_request() {
     assert_eq!(h.state().results().unwrap().mode, breakeven::sim::Mode::Fast);
 }
 
+/// File > Load pricing folder… through the typed-path field.
+fn load_pricing_folder(h: &mut Harness<'_, App>, dir: &std::path::Path) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Load pricing folder…").click();
+    h.run();
+    h.get_by_label("Path").focus();
+    h.step();
+    h.get_by_label("Path").type_text(&dir.display().to_string());
+    h.run();
+    h.get_by_label("Load").click();
+    h.run();
+}
+
 #[test]
 fn a_pricing_folder_changes_the_prices() {
     let dir = tempfile::tempdir().unwrap();
@@ -510,16 +524,7 @@ fn a_pricing_folder_changes_the_prices() {
     let mut h = harness(App::for_tests());
     h.run();
     let before = lambda_total(h.state());
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Load pricing folder…").click();
-    h.run();
-    h.get_by_label("Path").focus();
-    h.step();
-    h.get_by_label("Path").type_text(&dir.path().display().to_string());
-    h.run();
-    h.get_by_label("Load").click();
-    h.run();
+    load_pricing_folder(&mut h, dir.path());
     let after = lambda_total(h.state());
     assert!(after > before + 1.0, "{before} -> {after}");
     assert!(h.state().results_current());
@@ -527,16 +532,7 @@ fn a_pricing_folder_changes_the_prices() {
 
     // a folder that does not parse leaves the prices as they were
     std::fs::write(dir.path().join("broken.ron"), "PriceFile(provider: ").unwrap();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Load pricing folder…").click();
-    h.run();
-    h.get_by_label("Path").focus();
-    h.step();
-    h.get_by_label("Path").type_text(&dir.path().display().to_string());
-    h.run();
-    h.get_by_label("Load").click();
-    h.run();
+    load_pricing_folder(&mut h, dir.path());
     assert_eq!(lambda_total(h.state()), after);
     assert!(
         h.state()

@@ -158,6 +158,39 @@ impl Ed<'_, '_> {
         self.problems(ui, path);
     }
 
+    /// The rows every platform starts with: its name, and its service from the catalog
+    /// (a new service refits the platform's settings to it).
+    fn name_and_service(
+        &mut self,
+        ui: &mut Ui,
+        (name, service): (&mut String, &mut String),
+        arch: Arch,
+        kind: Kind,
+        path: &str,
+        i: usize,
+    ) {
+        self.text(
+            ui,
+            "Name",
+            "Name of the platform in the results (unique)",
+            &format!("{path}.name"),
+            name,
+        );
+        let view = self.cx.view;
+        if self.choice(
+            ui,
+            (path, "service"),
+            "Service",
+            view.service_tip(service, arch),
+            &format!("{path}.service"),
+            service,
+            view.services(kind),
+            true,
+        ) {
+            self.cmds.push(Command::FitPlatform(i));
+        }
+    }
+
     /// A combo box over `options` (value, text, tooltip).
     #[allow(clippy::too_many_arguments)]
     fn choice<T: PartialEq + Clone>(
@@ -1086,26 +1119,8 @@ fn add_platform_menu(ui: &mut Ui, ed: &mut Ed) {
 fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: usize) {
     let cat = ed.cx.catalog;
     let p = |x: &str| format!("{path}.{x}");
-    ed.text(
-        ui,
-        "Name",
-        "Name of the platform in the results (unique)",
-        &p("name"),
-        &mut f.name,
-    );
+    ed.name_and_service(ui, (&mut f.name, &mut f.service), f.arch, Kind::Function, path, i);
     let view = ed.cx.view;
-    if ed.choice(
-        ui,
-        ("fn_service", i),
-        "Service",
-        view.service_tip(&f.service, f.arch),
-        &p("service"),
-        &mut f.service,
-        view.services(Kind::Function),
-        true,
-    ) {
-        ed.cmds.push(Command::FitPlatform(i));
-    }
     let service = cat.get(&f.service);
     let lim = service.and_then(|s| s.function_limits());
     let is_lambda = matches!(service, Some(Service::AwsLambda(_)));
@@ -1284,26 +1299,8 @@ fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path: &str, i: u
 fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, path: &str, i: usize) {
     let cat = ed.cx.catalog;
     let p = |x: &str| format!("{path}.{x}");
-    ed.text(
-        ui,
-        "Name",
-        "Name of the platform in the results (unique)",
-        &p("name"),
-        &mut c.name,
-    );
+    ed.name_and_service(ui, (&mut c.name, &mut c.service), c.arch, Kind::Container, path, i);
     let view = ed.cx.view;
-    if ed.choice(
-        ui,
-        ("ct_service", i),
-        "Service",
-        view.service_tip(&c.service, c.arch),
-        &p("service"),
-        &mut c.service,
-        view.services(Kind::Container),
-        true,
-    ) {
-        ed.cmds.push(Command::FitPlatform(i));
-    }
     let service = cat.get(&c.service);
     let lim = service.and_then(|s| s.container_limits());
     let is_fargate = matches!(service, Some(Service::AwsFargate(_)));
@@ -1538,26 +1535,8 @@ fn fleet_common(ui: &mut Ui, ed: &mut Ed, path: &str, f: &mut FleetFields) {
 
 fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
     let p = |x: &str| format!("{path}.{x}");
-    ed.text(
-        ui,
-        "Name",
-        "Name of the platform in the results (unique)",
-        &p("name"),
-        &mut v.name,
-    );
+    ed.name_and_service(ui, (&mut v.name, &mut v.service), Arch::X86_64, Kind::Vm, path, i);
     let view = ed.cx.view;
-    if ed.choice(
-        ui,
-        ("vm_service", i),
-        "Service",
-        view.service_tip(&v.service, Arch::X86_64),
-        &p("service"),
-        &mut v.service,
-        view.services(Kind::Vm),
-        true,
-    ) {
-        ed.cmds.push(Command::FitPlatform(i));
-    }
     ed.choice(
         ui,
         ("vm_inst", i),

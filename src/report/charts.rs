@@ -6,6 +6,7 @@
 use super::Report;
 use super::content::period;
 use super::fmt;
+use super::html::esc;
 use crate::analysis::MonteCarlo;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -44,19 +45,30 @@ fn luminance(c: RGBColor) -> f64 {
     (0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64) / 255.0
 }
 
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
+/// The horizontal cost axis of the bar charts: a grid line and a label per tick, and the
+/// axis title centred at `mid_x`.
+fn usd_axis(s: &mut Svg, ticks: &[f64], xp: impl Fn(f64) -> f64, top: f64, axis_y: f64, mid_x: f64, r: &Report) {
+    for tk in ticks {
+        s.line(xp(*tk), top - 4.0, xp(*tk), axis_y, "#dddddd", 1.0);
+        s.text(
+            xp(*tk),
+            axis_y + 14.0,
+            &fmt::usd_short(*tk),
+            12.0,
+            "middle",
+            "#333333",
+            false,
+        );
     }
-    o
+    s.text(
+        mid_x,
+        axis_y + 34.0,
+        &format!("Cost for the {}, USD", period(r)),
+        13.0,
+        "middle",
+        "#333333",
+        false,
+    );
 }
 
 /// Rough width of `s` in pixels at `size` px in a sans-serif font.
@@ -141,27 +153,7 @@ pub fn cost_bars(r: &Report) -> Result<String, String> {
     let xp = |v: f64| left + plot_w * (v / top_tick);
     let mut s = Svg::new(w as u32, h as u32, &format!("Cost per platform for the {}", period(r)));
     let axis_y = top + row * ps.len() as f64 + 4.0;
-    for tk in &ticks {
-        s.line(xp(*tk), top - 4.0, xp(*tk), axis_y, "#dddddd", 1.0);
-        s.text(
-            xp(*tk),
-            axis_y + 14.0,
-            &fmt::usd_short(*tk),
-            12.0,
-            "middle",
-            "#333333",
-            false,
-        );
-    }
-    s.text(
-        left + plot_w / 2.0,
-        axis_y + 34.0,
-        &format!("Cost for the {}, USD", period(r)),
-        13.0,
-        "middle",
-        "#333333",
-        false,
-    );
+    usd_axis(&mut s, &ticks, xp, top, axis_y, left + plot_w / 2.0, r);
     let best = ps.iter().map(|p| p.total_usd).fold(f64::INFINITY, f64::min);
     for (i, p) in ps.iter().enumerate() {
         let y = top + row * i as f64;
@@ -578,27 +570,7 @@ pub fn bands(r: &Report, mc: &MonteCarlo) -> Result<String, String> {
     let xp = |v: f64| left + plot_w * (v.max(0.0) / top_tick);
     let mut s = Svg::new(w as u32, h as u32, "Cost bands, p10 to p90");
     let axis_y = top + row * n as f64 + 4.0;
-    for tk in &ticks {
-        s.line(xp(*tk), top - 4.0, xp(*tk), axis_y, "#dddddd", 1.0);
-        s.text(
-            xp(*tk),
-            axis_y + 14.0,
-            &fmt::usd_short(*tk),
-            12.0,
-            "middle",
-            "#333333",
-            false,
-        );
-    }
-    s.text(
-        left + plot_w / 2.0,
-        axis_y + 34.0,
-        &format!("Cost for the {}, USD", period(r)),
-        13.0,
-        "middle",
-        "#333333",
-        false,
-    );
+    usd_axis(&mut s, &ticks, xp, top, axis_y, left + plot_w / 2.0, r);
     for (i, b) in mc.platforms.iter().enumerate() {
         let ci = r.run.platforms.iter().position(|p| p.name == b.name).unwrap_or(i);
         let c = hex(color(ci));

@@ -40,6 +40,46 @@ pub(super) fn ceil_pos(x: f64) -> f64 {
     if t < x { t + 1.0 } else { t }
 }
 
+/// One request's metered usage under its provider's rounding rules: the request, billed
+/// milliseconds (plus billed INIT on a cold start where the provider bills it) or CPU time.
+/// Activity periods (Cloud Run-style billing) span requests, so the engines meter those.
+#[inline(always)]
+pub(super) fn meter_request(
+    cell: &mut [f64; NF],
+    metering: &FnMetering,
+    prov: bool,
+    cold: bool,
+    service_ms: f64,
+    init_ms: f64,
+    cpu_ms: f64,
+) {
+    cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
+    match *metering {
+        FnMetering::Lambda { init_billed } => {
+            let billed = ceil_pos(service_ms).max(1.0);
+            if prov {
+                cell[MS_PC] += billed;
+            } else {
+                cell[MS_OD] += billed;
+                if cold && init_billed {
+                    let init = ceil_pos(init_ms);
+                    cell[MS_OD] += init;
+                    cell[MS_INIT] += init;
+                }
+            }
+        }
+        FnMetering::PerInvocation { step_ms } => {
+            let s = step_ms.max(1) as f64;
+            cell[MS_OD] += (ceil_pos(service_ms / s) * s).max(s);
+        }
+        FnMetering::PerExecutionMin { min_ms } => {
+            cell[MS_OD] += ceil_pos(service_ms).max(min_ms as f64);
+        }
+        FnMetering::ActivePeriod { .. } => {}
+        FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
+    }
+}
+
 /// Positive finite times order like their bit patterns.
 #[inline(always)]
 fn key(t: f64) -> u64 {
@@ -384,33 +424,16 @@ impl<'a> FnEngine<'a> {
                 self.raw.over_slo += 1.0;
             }
         }
-        // metering
-        let cell = &mut self.raw.acc.buckets[b];
-        cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
-        match spec.metering {
-            FnMetering::Lambda { init_billed } => {
-                let billed = ceil_pos(service_ms).max(1.0);
-                if prov {
-                    cell[MS_PC] += billed;
-                } else {
-                    cell[MS_OD] += billed;
-                    if cold && init_billed {
-                        let init = ceil_pos(init_ms);
-                        cell[MS_OD] += init;
-                        cell[MS_INIT] += init;
-                    }
-                }
-            }
-            FnMetering::PerInvocation { step_ms } => {
-                let s = step_ms.max(1) as f64;
-                cell[MS_OD] += (ceil_pos(service_ms / s) * s).max(s);
-            }
-            FnMetering::PerExecutionMin { min_ms } => {
-                cell[MS_OD] += ceil_pos(service_ms).max(min_ms as f64);
-            }
-            FnMetering::ActivePeriod { .. } => {}
-            FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
-        }
+        // metering (activity periods are metered when an environment goes idle)
+        meter_request(
+            &mut self.raw.acc.buckets[b],
+            &spec.metering,
+            prov,
+            cold,
+            service_ms,
+            init_ms,
+            cpu_ms,
+        );
     }
 
     /// Closes the run at the horizon.

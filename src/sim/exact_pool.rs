@@ -9,7 +9,7 @@
 //! instructions per request.
 
 use super::SimError;
-use super::exact_fn::ceil_pos;
+use super::exact_fn::{ceil_pos, meter_request};
 use super::heap::QuadHeap;
 use super::meter::*;
 use super::rng::Rng;
@@ -193,36 +193,13 @@ impl Pool<'_> {
             }
         }
         let cell = &mut raw.acc.buckets[b];
-        cell[if prov { REQ_PC } else { REQ_OD }] += 1.0;
-        match spec.metering {
-            FnMetering::Lambda { init_billed } => {
-                let billed = ceil_pos(service_ms).max(1.0);
-                if prov {
-                    cell[MS_PC] += billed;
-                } else {
-                    cell[MS_OD] += billed;
-                    if cold && init_billed {
-                        let init = ceil_pos(init_ms);
-                        cell[MS_OD] += init;
-                        cell[MS_INIT] += init;
-                    }
-                }
-            }
-            FnMetering::PerInvocation { step_ms } => {
-                let s = step_ms.max(1) as f64;
-                cell[MS_OD] += (ceil_pos(service_ms / s) * s).max(s);
-            }
-            FnMetering::PerExecutionMin { min_ms } => {
-                cell[MS_OD] += ceil_pos(service_ms).max(min_ms as f64);
-            }
-            FnMetering::ActivePeriod { step_ms, min_ms } => {
-                // one request per environment: the activity period is this request
-                let ms = ceil_pos((end - t).max(0.0) * 1000.0) as u64;
-                let step = step_ms.max(1);
-                let billed = (ms.div_ceil(step) * step).max(min_ms) as f64;
-                cell[if prov { ACTIVE_MS_PC } else { ACTIVE_MS }] += billed;
-            }
-            FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
+        meter_request(cell, &spec.metering, prov, cold, service_ms, init_ms, cpu_ms);
+        if let FnMetering::ActivePeriod { step_ms, min_ms } = spec.metering {
+            // one request per environment: the activity period is this request
+            let ms = ceil_pos((end - t).max(0.0) * 1000.0) as u64;
+            let step = step_ms.max(1);
+            let billed = (ms.div_ceil(step) * step).max(min_ms) as f64;
+            cell[if prov { ACTIVE_MS_PC } else { ACTIVE_MS }] += billed;
         }
     }
 

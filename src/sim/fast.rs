@@ -703,6 +703,25 @@ fn erlang_c(n: u32, a: f64) -> f64 {
     nf * b / (nf - a * (1.0 - b))
 }
 
+/// Below capacity, as M/M/c: the probability of waiting, the mean queue length and (by
+/// Little's law) the mean wait in ms of those who wait, at most the queue timeout.
+#[inline]
+fn mmc_wait(cap: f64, a: f64, lam: f64, mu_total: f64, timeout_s: f64) -> (f64, f64, f64) {
+    // far below capacity nobody waits (and Erlang C need not be computed)
+    let pw = if a > cap - 6.0 * cap.sqrt() - 2.0 {
+        erlang_c(cap as u32, a)
+    } else {
+        0.0
+    };
+    let lq = pw * a / (cap - a).max(1e-9);
+    let wait_ms = if pw > 0.0 {
+        (1000.0 / (mu_total - lam).max(1e-9)).min(timeout_s * 1000.0)
+    } else {
+        0.0
+    };
+    (pw, lq, wait_ms)
+}
+
 /// Mean busy count per piece of the profile for a time-varying Poisson stream: the rate
 /// convolved with the service time's survival function (exact for M_t/G/infinity), so a
 /// one-minute burst of eight-minute jobs keeps them busy for eight minutes.
@@ -1076,17 +1095,7 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
                 let ready = fl.ready;
                 let cap = ready * k;
                 let mu_total = cap / mean_s.max(1e-12);
-                let pw = if a > cap - 6.0 * cap.sqrt() - 2.0 {
-                    erlang_c(cap as u32, a)
-                } else {
-                    0.0
-                };
-                let lq = pw * a / (cap - a).max(1e-9);
-                let wait_ms = if pw > 0.0 {
-                    (1000.0 / (mu_total - lam).max(1e-9)).min(spec.queue_timeout_s * 1000.0)
-                } else {
-                    0.0
-                };
+                let (pw, lq, wait_ms) = mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s);
                 let mean_read = a + lq;
                 let sd = var_now.sqrt();
                 let p_empty = if arrivals == Arrivals::Deterministic || lam * (w + mean_s) > 30.0 {
@@ -1188,19 +1197,7 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
                 in_service = a;
                 served = n_arr;
                 dropped = 0.0;
-                let pw = if a > cap - 6.0 * cap.sqrt() - 2.0 {
-                    erlang_c(cap as u32, a)
-                } else {
-                    0.0
-                };
-                p_wait = pw;
-                // M/M/c: mean queue length and, by Little's law, the mean wait of those who wait
-                lq = pw * a / (cap - a).max(1e-9);
-                wait_ms = if pw > 0.0 {
-                    (1000.0 / (mu_total - lam).max(1e-9)).min(spec.queue_timeout_s * 1000.0)
-                } else {
-                    0.0
-                };
+                (p_wait, lq, wait_ms) = mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s);
             } else {
                 // overload or backlog: a fluid queue drained at full capacity
                 in_service = cap.min(a.max(if queue > 0.0 { cap } else { 0.0 }));

@@ -102,14 +102,8 @@ pub fn run_profile(
     let s = &p.scenario;
     let horizon = profile.horizon_s;
     let bs = bucket_s(horizon);
-    let slo = s.workload.latency_slo_ms;
     let n = p.specs.len().max(1) as f64;
-    let cfg = run::RunCfg {
-        arrivals: s.traffic.arrivals,
-        seed: s.seed,
-        bucket_s: bs,
-        slo_ms: slo,
-    };
+    let cfg = run::RunCfg::of(s, bs);
     // Small volumes are simulated request by request even in the fast mode: that is both
     // exact and as quick as the aggregate model (tens of thousands of requests take a
     // millisecond or two), and it avoids fluid approximations of a handful of jobs.
@@ -174,13 +168,7 @@ impl Prepared {
 pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Result<Vec<f64>, SimError> {
     let s = &p.scenario;
     let horizon = profile.horizon_s;
-    let bs = bucket_s(horizon);
-    let cfg = run::RunCfg {
-        arrivals: s.traffic.arrivals,
-        seed: s.seed,
-        bucket_s: bs,
-        slo_ms: s.workload.latency_slo_ms,
-    };
+    let cfg = run::RunCfg::of(s, bucket_s(horizon));
     let exact = profile.expected_requests() < FAST_EXACT_BELOW;
     let ctl = Control::default();
     let coarse = fast::fast_profile(profile);
@@ -230,13 +218,7 @@ pub fn fast_totals_scaled(
 ) -> Result<Vec<f64>, SimError> {
     let s = &p.scenario;
     let horizon = plans.horizon_s;
-    let bs = bucket_s(horizon);
-    let cfg = run::RunCfg {
-        arrivals: s.traffic.arrivals,
-        seed: s.seed,
-        bucket_s: bs,
-        slo_ms: s.workload.latency_slo_ms,
-    };
+    let cfg = run::RunCfg::of(s, bucket_s(horizon));
     let all: Vec<usize> = (0..p.specs.len()).collect();
     let idx = only.unwrap_or(&all);
     let exact = plans.expected_requests * scale < FAST_EXACT_BELOW;

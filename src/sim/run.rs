@@ -366,6 +366,18 @@ pub struct RunCfg {
     pub slo_ms: Option<f64>,
 }
 
+impl RunCfg {
+    /// The scenario's arrivals, seed and latency objective, with display buckets of `bucket_s`.
+    pub fn of(s: &crate::model::Scenario, bucket_s: f64) -> RunCfg {
+        RunCfg {
+            arrivals: s.traffic.arrivals,
+            seed: s.seed,
+            bucket_s,
+            slo_ms: s.workload.latency_slo_ms,
+        }
+    }
+}
+
 /// Every platform sees the same arrivals (common random numbers): differences between
 /// platforms are then not noise from different traffic.
 pub const ARRIVAL_STREAM: u64 = 1000;
