@@ -37,7 +37,8 @@ struct Env {
 #[inline(always)]
 pub(super) fn ceil_pos(x: f64) -> f64 {
     let t = x as i64 as f64;
-    if t < x { t + 1.0 } else { t }
+    // without a branch: whether x is whole is anyone's guess on the hot path
+    t + (t < x) as u8 as f64
 }
 
 /// One request's metered usage under its provider's rounding rules: the request, billed
@@ -78,6 +79,13 @@ pub(super) fn meter_request(
         FnMetering::ActivePeriod { .. } => {}
         FnMetering::CpuTime => cell[CPU_US] += (cpu_ms * 1000.0).round(),
     }
+}
+
+/// The random stream of a platform's INIT durations, apart from its service times: both
+/// exact function engines draw one service time per arrival in order and one INIT time per
+/// cold start, so they see the same numbers whichever order they find cold starts in.
+pub(super) fn init_stream(spec: &FunctionSpec) -> u64 {
+    3000 + spec.index as u64
 }
 
 /// Positive finite times order like their bit patterns.
@@ -168,6 +176,7 @@ pub struct FnEngine<'a> {
     tokens: f64,
     tokens_t: f64,
     rng: Rng,
+    init_rng: Rng,
     pub raw: RawRun,
 }
 
@@ -192,6 +201,7 @@ impl<'a> FnEngine<'a> {
             tokens: spec.scale.map(|s| s.0).unwrap_or(0.0),
             tokens_t: 0.0,
             rng: Rng::new(seed, spec.index as u64 + 1),
+            init_rng: Rng::new(seed, init_stream(spec)),
             raw: RawRun::new(horizon, bucket_s),
         };
         for _ in 0..spec.provisioned {
@@ -337,6 +347,8 @@ impl<'a> FnEngine<'a> {
         let b = self.raw.cursor(t);
         self.raw.arrival_at(b);
         let spec = self.spec;
+        // every arrival draws its service time, served or not (see `init_stream`)
+        let raw_ms = spec.duration.sample(&mut self.rng).max(0.0);
         if self.in_flight >= spec.max_in_flight {
             self.raw.throttled += 1.0;
             self.raw.counts[b][C_REJECTED] += 1.0;
@@ -365,13 +377,13 @@ impl<'a> FnEngine<'a> {
             },
         };
         let init_ms = if cold {
-            spec.cold.sample(&mut self.rng).max(0.0)
+            spec.cold.sample(&mut self.init_rng).max(0.0)
         } else {
             0.0
         };
         let e = &mut self.envs[env as usize];
         if cold {
-            e.ready_at = t + init_ms / 1000.0;
+            e.ready_at = t + init_ms * 0.001;
         }
         if e.active == 0 {
             e.busy_since = t;
@@ -388,7 +400,6 @@ impl<'a> FnEngine<'a> {
         }
         self.in_flight += 1;
 
-        let raw_ms = spec.duration.sample(&mut self.rng).max(0.0);
         let mut service_ms = raw_ms * spec.slowdown;
         let mut failed = false;
         if service_ms > spec.max_duration_ms {
@@ -401,8 +412,13 @@ impl<'a> FnEngine<'a> {
         {
             failed = true;
         }
-        let wait_s = (ready_at - t).max(0.0);
-        let finish = t + wait_s + service_ms / 1000.0;
+        // a cold start's request waits for its INIT; others for a starting environment
+        let (wait_ms, finish) = if cold {
+            (init_ms, t + (init_ms + service_ms) * 0.001)
+        } else {
+            let wait_s = (ready_at - t).max(0.0);
+            (wait_s * 1000.0, t + wait_s + service_ms * 0.001)
+        };
         self.done.push(key(finish), env);
         self.raw.areas.add_interval(t, finish.min(self.horizon), IN_FLIGHT);
         if cold {
@@ -410,9 +426,9 @@ impl<'a> FnEngine<'a> {
             self.raw.cold_starts += 1.0;
             self.raw
                 .areas
-                .add_interval(t, (t + init_ms / 1000.0).min(self.horizon), STARTING);
+                .add_interval(t, (t + init_ms * 0.001).min(self.horizon), STARTING);
         }
-        let latency = wait_s * 1000.0 + service_ms;
+        let latency = wait_ms + service_ms;
         if failed {
             self.raw.counts[b][C_REJECTED] += 1.0;
             self.raw.failed += 1.0;

@@ -32,6 +32,11 @@ impl<T: Copy> QuadHeap<T> {
         self.v.first().map(|e| e.0)
     }
 
+    #[inline(always)]
+    pub fn peek(&self) -> Option<(u64, T)> {
+        self.v.first().copied()
+    }
+
     #[inline]
     pub fn push(&mut self, key: u64, item: T) {
         let mut i = self.v.len();

@@ -89,17 +89,17 @@ pub struct TrafficSummary {
 impl TrafficSummary {
     pub fn new(p: &RateProfile, bucket_s: f64) -> TrafficSummary {
         let n = (p.horizon_s / bucket_s).ceil().max(1.0) as usize;
-        let rate_rps = (0..n)
-            .map(|b| p.mean_over(b as f64 * bucket_s, ((b + 1) as f64 * bucket_s).min(p.horizon_s)))
-            .collect();
-        let mean = p.mean_rps();
+        let rate_rps = p.bucket_means(bucket_s, n);
+        let expected = p.expected_requests();
+        let mean = if p.horizon_s > 0.0 { expected / p.horizon_s } else { 0.0 };
+        let peak = p.peak_rps();
         TrafficSummary {
             mean_rps: mean,
-            peak_rps: p.peak_rps(),
-            expected_requests: p.expected_requests(),
+            peak_rps: peak,
+            expected_requests: expected,
             monthly_requests: mean * crate::model::SECONDS_PER_MONTH,
             idle_share: p.idle_share(),
-            peak_to_mean: if mean > 0.0 { p.peak_rps() / mean } else { 0.0 },
+            peak_to_mean: if mean > 0.0 { peak / mean } else { 0.0 },
             rate_rps,
         }
     }

@@ -188,6 +188,30 @@ impl RawRun {
         self.cursor_b
     }
 
+    /// Until when the cursor stays in its bucket and hour (infinite past the last).
+    #[inline(always)]
+    pub fn cursor_until(&self) -> f64 {
+        let b = if self.cursor_b + 1 < self.counts.len() {
+            self.cursor_end
+        } else {
+            f64::INFINITY
+        };
+        let h = if self.hour + 1 < self.hourly_arrivals.len() {
+            self.hour_end
+        } else {
+            f64::INFINITY
+        };
+        b.min(h)
+    }
+
+    /// Counts `n` arrivals at the cursor.
+    #[inline(always)]
+    pub fn arrivals_at(&mut self, b: usize, n: f64) {
+        self.requests += n;
+        self.counts[b][C_ARRIVALS] += n;
+        self.hourly_arrivals[self.hour] += n;
+    }
+
     /// Counts an arrival at the cursor.
     #[inline(always)]
     pub fn arrival_at(&mut self, b: usize) {
@@ -303,6 +327,37 @@ impl<'a> ArrivalGen<'a> {
         }
     }
 
+    /// Appends arrivals to `out` until it holds `max` of them or the horizon is reached:
+    /// the same times as calling `next` that often, with the common case (Poisson
+    /// arrivals inside one piece) in a tight loop.
+    pub fn fill(&mut self, rng: &mut Rng, out: &mut Vec<f64>, max: usize) {
+        'pieces: while out.len() < max {
+            if self.rate > 0.0 && self.kind == Arrivals::Poisson {
+                let (end, inv) = (self.end, self.inv_rate);
+                let mut t = self.t;
+                while out.len() < max {
+                    let c = t + rng.exp1() * inv;
+                    if c >= end {
+                        // the draw that overshoots the piece is spent, as in `next`
+                        self.t = t;
+                        if !self.next_piece() {
+                            return;
+                        }
+                        continue 'pieces;
+                    }
+                    t = c;
+                    out.push(c);
+                }
+                self.t = t;
+                return;
+            }
+            match self.next(rng) {
+                Some(t) => out.push(t),
+                None => return,
+            }
+        }
+    }
+
     /// Time reached so far (for progress).
     pub fn now(&self) -> f64 {
         self.t
@@ -328,6 +383,30 @@ mod tests {
             assert!((w[1] - w[0] - 540.0).abs() < 1e-6);
         }
         assert!((ts[0] - 270.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn fill_gives_what_next_gives() {
+        let p = RateProfile {
+            step_s: 60.0,
+            horizon_s: 3000.0,
+            rates: (0..50).map(|i| [3.0, 0.0, 0.01, 40.0][i % 4]).collect(),
+        };
+        for kind in [Arrivals::Poisson, Arrivals::Deterministic] {
+            let (mut g, mut r) = (ArrivalGen::new(&p, kind), Rng::new(4, 4));
+            let one_by_one: Vec<f64> = std::iter::from_fn(|| g.next(&mut r)).collect();
+            let (mut g, mut r) = (ArrivalGen::new(&p, kind), Rng::new(4, 4));
+            let mut filled = Vec::new();
+            loop {
+                let before = filled.len();
+                g.fill(&mut r, &mut filled, before + 37);
+                if filled.len() < before + 37 {
+                    break;
+                }
+            }
+            assert!(one_by_one.len() > 1000);
+            assert_eq!(filled, one_by_one, "{kind:?}");
+        }
     }
 
     #[test]

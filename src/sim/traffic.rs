@@ -41,9 +41,14 @@ impl RateProfile {
         (self.horizon_s - self.start(i)).min(self.step_s).max(0.0)
     }
 
-    /// Expected number of requests over the horizon.
+    /// Expected number of requests over the horizon. Every piece but the last is a whole
+    /// step, so this is a plain sum (four running sums: the fast mode and the sweeps call
+    /// it on every run, over tens of thousands of pieces).
     pub fn expected_requests(&self) -> f64 {
-        self.rates.iter().enumerate().map(|(i, r)| r * self.piece_len(i)).sum()
+        let Some((&last, full)) = self.rates.split_last() else {
+            return 0.0;
+        };
+        sum4(full) * self.step_s + last * self.piece_len(self.rates.len() - 1)
     }
 
     pub fn mean_rps(&self) -> f64 {
@@ -55,7 +60,15 @@ impl RateProfile {
     }
 
     pub fn peak_rps(&self) -> f64 {
-        self.rates.iter().copied().fold(0.0, f64::max)
+        let mut m = [0.0f64; 4];
+        let chunks = self.rates.chunks_exact(4);
+        let rest = chunks.remainder().iter().copied().fold(0.0, f64::max);
+        for c in chunks {
+            for (m, x) in m.iter_mut().zip(c) {
+                *m = m.max(*x);
+            }
+        }
+        m.iter().copied().fold(rest, f64::max)
     }
 
     /// Share of time with (almost) no traffic: pieces below 1 % of the mean rate.
@@ -64,15 +77,18 @@ impl RateProfile {
         if self.horizon_s <= 0.0 || mean <= 0.0 {
             return 1.0;
         }
-        let idle: f64 = self
-            .rates
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| **r < 0.01 * mean)
-            .map(|(i, _)| self.piece_len(i))
-            .sum();
-        // an empty float sum is -0.0; report +0.0
-        idle / self.horizon_s + 0.0
+        let thr = 0.01 * mean;
+        let Some((&last, full)) = self.rates.split_last() else {
+            return 1.0;
+        };
+        let whole = full.iter().filter(|r| **r < thr).count() as f64;
+        let idle = whole * self.step_s
+            + if last < thr {
+                self.piece_len(self.rates.len() - 1)
+            } else {
+                0.0
+            };
+        idle / self.horizon_s
     }
 
     /// The same shape at `k` times the volume.
@@ -112,6 +128,69 @@ impl RateProfile {
         }
     }
 
+    /// Average rate over each display bucket [b w, (b + 1) w) clipped to the horizon, in one
+    /// pass over the pieces (the same values as `mean_over` per bucket, which would revisit
+    /// the pieces once per bucket).
+    pub fn bucket_means(&self, bucket_s: f64, n: usize) -> Vec<f64> {
+        let mut req = vec![0.0; n.max(1)];
+        let last = req.len() - 1;
+        let per = bucket_s / self.step_s;
+        if per >= 1.0 && (per - per.round()).abs() < 1e-9 {
+            // buckets made of whole pieces (the usual case): sums of consecutive pieces
+            let m = per.round() as usize;
+            let n_pieces = self.rates.len();
+            for (b, chunk) in self.rates.chunks(m).enumerate() {
+                let q = if (b + 1) * m < n_pieces {
+                    sum4(chunk) * self.step_s
+                } else {
+                    let first = b * m;
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(j, r)| r * self.piece_len(first + j))
+                        .sum()
+                };
+                req[b.min(last)] += q;
+            }
+        } else {
+            self.spread_requests(bucket_s, &mut req);
+        }
+        req.iter()
+            .enumerate()
+            .map(|(b, q)| {
+                let t0 = b as f64 * bucket_s;
+                let t1 = ((b + 1) as f64 * bucket_s).min(self.horizon_s);
+                if t1 > t0 { q / (t1 - t0) } else { 0.0 }
+            })
+            .collect()
+    }
+
+    /// Adds each piece's requests to the buckets of `bucket_s` it overlaps.
+    fn spread_requests(&self, bucket_s: f64, req: &mut [f64]) {
+        let last = req.len() - 1;
+        for (i, &r) in self.rates.iter().enumerate() {
+            if r == 0.0 {
+                continue;
+            }
+            let mut a = self.start(i);
+            let end = a + self.piece_len(i);
+            while a < end {
+                let b = ((a / bucket_s) as usize).min(last);
+                let b_end = if b == last {
+                    end
+                } else {
+                    ((b + 1) as f64 * bucket_s).min(end)
+                };
+                if b_end <= a {
+                    req[b] += r * (end - a);
+                    break;
+                }
+                req[b] += r * (b_end - a);
+                a = b_end;
+            }
+        }
+    }
+
     /// Average rate over [t0, t1) (for plots at another resolution).
     pub fn mean_over(&self, t0: f64, t1: f64) -> f64 {
         if t1 <= t0 {
@@ -130,6 +209,19 @@ impl RateProfile {
         }
         acc / (t1 - t0)
     }
+}
+
+/// A sum with four running totals: independent additions the processor can overlap.
+fn sum4(xs: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = xs.chunks_exact(4);
+    let rest: f64 = chunks.remainder().iter().sum();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
 }
 
 /// Resolves the scenario's trace files (relative to `base_dir`) and builds the profile.
@@ -183,11 +275,35 @@ fn profile_with(s: &Scenario, horizon: f64, step: f64, traces: &[(usize, Arc<Tra
                 let amp = (peak_rps - trough_rps) / 2.0;
                 let omega = 2.0 * PI / DAY_S;
                 let tp = peak_hour * 3600.0;
+                // sin(omega (t - tp)) at every piece edge: computed once per edge, and for
+                // one day only when the step divides a day (the values repeat daily)
+                let per_day = DAY_S / step;
+                let period = if (per_day - per_day.round()).abs() < 1e-9 && per_day >= 1.0 {
+                    per_day.round() as usize
+                } else {
+                    usize::MAX
+                };
+                let edge_sin = |j: usize| (omega * (j as f64 * step - tp)).sin();
+                let table: Vec<f64> = (0..=n.min(period)).map(edge_sin).collect();
+                let base = trough_rps + amp;
+                let k_full = amp / (omega * step);
+                // j: the piece's start edge in the table (wraps after a day)
+                let mut j = 0;
                 for i in 0..n {
-                    let (a, len) = (p.start(i), p.piece_len(i));
-                    // mean of cos(omega (t - tp)) over [a, a + len)
-                    let avg_cos = ((omega * (a + len - tp)).sin() - (omega * (a - tp)).sin()) / (omega * len);
-                    p.rates[i] += trough_rps + amp + amp * avg_cos;
+                    let end_sin = if i + 1 == n {
+                        let (a, len) = (p.start(i), p.piece_len(i));
+                        // mean of cos(omega (t - tp)) over the last, possibly partial piece
+                        p.rates[i] += base + amp * ((omega * (a + len - tp)).sin() - table[j]) / (omega * len);
+                        break;
+                    } else {
+                        table[j + 1]
+                    };
+                    // mean of cos(omega (t - tp)) over [a, a + step)
+                    p.rates[i] += base + k_full * (end_sin - table[j]);
+                    j += 1;
+                    if j == period {
+                        j = 0;
+                    }
                 }
             }
             Component::Spike {
@@ -225,14 +341,18 @@ fn profile_with(s: &Scenario, horizon: f64, step: f64, traces: &[(usize, Arc<Tra
     }
     for pct in growth {
         let k = (1.0 + pct / 100.0).ln() / MONTH_S; // g(t) = exp(k t)
+        if k.abs() < 1e-15 {
+            continue;
+        }
+        // exp(k t) at each piece edge, computed once and shared by the pieces either side
+        let mut g_start = 1.0;
+        let inv_full = 1.0 / (k * step);
         for i in 0..n {
             let (a, len) = (p.start(i), p.piece_len(i));
-            let mean_g = if k.abs() < 1e-15 {
-                1.0
-            } else {
-                ((k * (a + len)).exp() - (k * a).exp()) / (k * len)
-            };
-            p.rates[i] *= mean_g;
+            let g_end = super::rng::fast_exp(k * (a + len));
+            let inv = if len == step { inv_full } else { 1.0 / (k * len) };
+            p.rates[i] *= (g_end - g_start) * inv;
+            g_start = g_end;
         }
     }
     for r in p.rates.iter_mut() {
@@ -331,6 +451,41 @@ mod tests {
         );
         assert!((j.expected_requests() - 3.0 * 8.0 * 60.0 * 20.0).abs() < 1e-6);
         assert!(j.idle_share() > 0.99);
+    }
+
+    #[test]
+    fn bucket_means_match_mean_over_and_daily_sines_repeat() {
+        let d = build(
+            vec![
+                Component::Diurnal {
+                    peak_rps: 10.0,
+                    trough_rps: 1.0,
+                    peak_hour: 14.0,
+                },
+                Component::Spike {
+                    day: 1.0,
+                    hour: 3.3,
+                    duration_min: 7.0,
+                    requests: 5000.0,
+                },
+            ],
+            3.0,
+        );
+        // pieces of later days equal the first day's (the spike aside)
+        assert!((d.rates[5] - d.rates[5 + 2 * 1440]).abs() < 1e-9);
+        // direct evaluation at a piece of the third day
+        let (a, len, w) = (2.0 * DAY_S + 600.0, 60.0, 2.0 * PI / DAY_S);
+        let direct = 5.5 + 4.5 * ((w * (a + len - 50_400.0)).sin() - (w * (a - 50_400.0)).sin()) / (w * len);
+        assert!((d.rates[2 * 1440 + 10] - direct).abs() < 1e-9);
+        for bucket in [60.0, 420.0, 3600.0, 7000.0] {
+            let n = (d.horizon_s / bucket).ceil() as usize;
+            let fast = d.bucket_means(bucket, n);
+            assert_eq!(fast.len(), n);
+            for (b, v) in fast.iter().enumerate() {
+                let slow = d.mean_over(b as f64 * bucket, ((b + 1) as f64 * bucket).min(d.horizon_s));
+                assert!((v - slow).abs() <= 1e-9 * slow.max(1.0), "{bucket} {b}: {v} vs {slow}");
+            }
+        }
     }
 
     #[test]
