@@ -32,13 +32,18 @@ struct Env {
     ready_at: f64,
 }
 
-/// Ceiling of a non-negative number below 2^52 without a libm call (the baseline x86-64
-/// target has no SSE4.1 rounding instruction).
+/// Ceiling of a non-negative number without a libm call (the baseline x86-64 target has
+/// no SSE4.1 rounding instruction): adding and removing 2^52 rounds to the nearest whole
+/// number (exact below 2^52, where numbers at or above are whole already), then one up
+/// if that fell short. No branch on the value and no integer conversion.
 #[inline(always)]
 pub(super) fn ceil_pos(x: f64) -> f64 {
-    let t = x as i64 as f64;
-    // without a branch: whether x is whole is anyone's guess on the hot path
-    t + (t < x) as u8 as f64
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if x >= TWO_52 {
+        return x;
+    }
+    let r = (x + TWO_52) - TWO_52;
+    r + (r < x) as u8 as f64
 }
 
 /// One request's metered usage under its provider's rounding rules: the request, billed
@@ -505,4 +510,35 @@ pub fn run(
         }
     }
     Ok(eng.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ceil_pos;
+
+    #[test]
+    fn ceil_pos_is_ceil() {
+        let mut xs = vec![
+            0.0,
+            1e-300,
+            0.4,
+            0.5,
+            0.5000001,
+            1.0,
+            1.5,
+            2.5,
+            3.0,
+            79.9999999,
+            1e15 + 0.5,
+        ];
+        xs.extend([4_503_599_627_370_495.5, 4_503_599_627_370_496.0, 9.1e15, 1e300]);
+        let mut x = 0.0;
+        while x < 5000.0 {
+            xs.push(x);
+            x += 0.3217;
+        }
+        for x in xs {
+            assert_eq!(ceil_pos(x), x.ceil(), "{x}");
+        }
+    }
 }

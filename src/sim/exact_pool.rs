@@ -193,16 +193,23 @@ impl Pool<'_> {
         spec.duration.fill(rng, &mut blk.svc_ms);
         let (slowdown, max_ms, cpu_fraction) = (spec.slowdown, spec.max_duration_ms, spec.cpu_fraction);
         let max_cpu = spec.max_cpu_ms.unwrap_or(f64::INFINITY);
-        for i in 0..n {
-            let raw_ms = blk.svc_ms[i].max(0.0);
+        let per_request = blk
+            .svc_ms
+            .iter_mut()
+            .zip(&mut blk.cpu_ms)
+            .zip(&mut blk.status[1..])
+            .zip(&mut blk.finish)
+            .zip(&blk.arrival);
+        for ((((svc_ms, cpu_ms), status), finish), &t) in per_request {
+            let raw_ms = svc_ms.max(0.0);
             let svc = raw_ms * slowdown;
             let over = svc > max_ms;
             let svc = if over { max_ms } else { svc };
             let cpu = raw_ms * cpu_fraction;
-            blk.status[i + 1] = if over || cpu > max_cpu { FAILED } else { 0 };
-            blk.svc_ms[i] = svc;
-            blk.cpu_ms[i] = cpu;
-            blk.finish[i] = blk.arrival[i] + svc * 0.001;
+            *status = if over | (cpu > max_cpu) { FAILED } else { 0 };
+            *svc_ms = svc;
+            *cpu_ms = cpu;
+            *finish = t + svc * 0.001;
         }
         let end = blk.arrival[n - 1];
         // the completions up to the block's end, earlier requests' (already in order, from
@@ -254,9 +261,13 @@ impl Pool<'_> {
         let done = &mut blk.done;
         done.clear();
         done.resize(inside + 1, Done { t: 0.0, tag: 0 });
-        let tags = (0..blk.scratch.len()).map(|_| EARLIER).chain(1..=n as u32);
-        let times = blk.scratch.iter().map(|d| d.t).chain(blk.finish.iter().copied());
-        for ((s, t), tag) in blk.slot_of.iter().zip(times).zip(tags) {
+        let (slot_earlier, slot_block) = blk.slot_of.split_at(blk.scratch.len());
+        for (s, d) in slot_earlier.iter().zip(&blk.scratch) {
+            let c = &mut blk.slot_count[*s as usize];
+            done[*c as usize] = *d;
+            *c += 1;
+        }
+        for ((s, &t), tag) in slot_block.iter().zip(&blk.finish).zip(1..) {
             if let Some(c) = blk.slot_count.get_mut(*s as usize) {
                 done[*c as usize] = Done { t, tag };
                 *c += 1;

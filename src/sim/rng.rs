@@ -65,12 +65,25 @@ impl Rng {
     }
 
     /// Exponential with mean 1: the ziggurat method (Marsaglia and Tsang 2000, 256
-    /// layers), a logarithm only in the rare tail and wedge cases.
-    #[inline]
+    /// layers), a logarithm only in the rare tail and wedge cases. The common case is
+    /// inlined; the rest continues in `exp1_slow` with the same draw.
+    #[inline(always)]
     pub fn exp1(&mut self) -> f64 {
         let z = self.zig_exp;
+        let bits = self.next_u64();
+        let i = (bits & 0xff) as usize;
+        let u = ((bits >> 11) as f64) * (1.0 / (1u64 << 53) as f64);
+        if u < z.r[i] {
+            return u * z.x[i];
+        }
+        self.exp1_slow(bits)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn exp1_slow(&mut self, mut bits: u64) -> f64 {
+        let z = self.zig_exp;
         loop {
-            let bits = self.next_u64();
             let i = (bits & 0xff) as usize;
             let u = ((bits >> 11) as f64) * (1.0 / (1u64 << 53) as f64);
             if u < z.r[i] {
@@ -85,6 +98,7 @@ impl Rng {
             if f1 + self.u01() * (f0 - f1) < (-x).exp() {
                 return x;
             }
+            bits = self.next_u64();
         }
     }
 
@@ -94,12 +108,25 @@ impl Rng {
     }
 
     /// Standard normal: the ziggurat method (Marsaglia and Tsang 2000, in Doornik's
-    /// ZIGNOR form, 128 layers): one 64-bit draw and a multiply 98.8 % of the time.
-    #[inline]
+    /// ZIGNOR form, 128 layers): one 64-bit draw and a multiply 98.8 % of the time, inlined;
+    /// the rest continues in `normal_slow` with the same draw.
+    #[inline(always)]
     pub fn normal(&mut self) -> f64 {
         let z = self.zig;
+        let bits = self.next_u64();
+        let i = (bits & 0x7f) as usize;
+        let u = ((bits >> 11) as f64) * (2.0 / (1u64 << 53) as f64) - 1.0;
+        if u.abs() < z.r[i] {
+            return u * z.x[i];
+        }
+        self.normal_slow(bits)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn normal_slow(&mut self, mut bits: u64) -> f64 {
+        let z = self.zig;
         loop {
-            let bits = self.next_u64();
             let i = (bits & 0x7f) as usize;
             let u = ((bits >> 11) as f64) * (2.0 / (1u64 << 53) as f64) - 1.0;
             if u.abs() < z.r[i] {
@@ -121,6 +148,7 @@ impl Rng {
             if f1 + self.u01() * (f0 - f1) < 1.0 {
                 return x;
             }
+            bits = self.next_u64();
         }
     }
 
