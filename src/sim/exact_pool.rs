@@ -32,7 +32,7 @@ use super::spec::{FnMetering, FunctionSpec, KeepAlive};
 use super::traffic::RateProfile;
 
 pub fn applies(f: &FunctionSpec) -> bool {
-    f.per_env <= 1 && f.provisioned == 0 && matches!(f.keep_alive, KeepAlive::Fixed(_))
+    f.per_env <= 1 && matches!(f.keep_alive, KeepAlive::Fixed(_))
 }
 
 /// Arrivals per block: the block's arrays stay in the first-level cache.
@@ -41,9 +41,12 @@ const BLOCK: usize = 1024;
 const COLD: u8 = 1;
 const THROTTLED: u8 = 2;
 const FAILED: u8 = 4;
+/// Served by a provisioned environment (which returns to the provisioned pool).
+const PROV: u8 = 8;
 
 /// A completion: its time and who it belongs to. `tag` is the request's index in the block
-/// plus one, or `EARLIER` for a request of an earlier block.
+/// plus `FIRST`, or `EARLIER` / `EARLIER_PROV` for a request of an earlier block. The tag
+/// indexes the block's `status`, whose first two entries describe earlier requests.
 #[derive(Clone, Copy, Debug)]
 struct Done {
     t: f64,
@@ -51,6 +54,8 @@ struct Done {
 }
 
 const EARLIER: u32 = 0;
+const EARLIER_PROV: u32 = 1;
+const FIRST: u32 = 2;
 
 /// The requests of one block, as parallel arrays.
 #[derive(Default)]
@@ -83,11 +88,14 @@ struct Pool<'a> {
     idle_top: usize,
     /// Requests in flight (their environments are busy).
     busy: u32,
+    /// Idle provisioned environments (they take requests first and never expire).
+    idle_prov: u32,
     live: u32,
     tokens: f64,
     tokens_t: f64,
-    /// Completions after the blocks seen so far (keys are time bits).
-    later: QuadHeap<()>,
+    /// Completions after the blocks seen so far (keys are time bits; whether the
+    /// environment is provisioned).
+    later: QuadHeap<bool>,
     /// Completions of cold starts inside the current block (moved by their INIT time).
     moved: QuadHeap<u32>,
     /// Steps of the live count per display bucket (added up at the end).
@@ -187,7 +195,9 @@ impl Pool<'_> {
         blk.svc_ms.resize(n, 0.0);
         blk.cpu_ms.resize(n, 0.0);
         blk.finish.resize(n, 0.0);
-        blk.status.resize(n + 1, 0);
+        blk.status.resize(n + FIRST as usize, 0);
+        blk.status[EARLIER as usize] = 0;
+        blk.status[EARLIER_PROV as usize] = PROV;
         blk.init_ms.clear();
         blk.init_ms.resize(n, 0.0);
         spec.duration.fill(rng, &mut blk.svc_ms);
@@ -197,7 +207,7 @@ impl Pool<'_> {
             .svc_ms
             .iter_mut()
             .zip(&mut blk.cpu_ms)
-            .zip(&mut blk.status[1..])
+            .zip(&mut blk.status[FIRST as usize..])
             .zip(&mut blk.finish)
             .zip(&blk.arrival);
         for ((((svc_ms, cpu_ms), status), finish), &t) in per_request {
@@ -221,8 +231,9 @@ impl Pool<'_> {
             if t > end {
                 break;
             }
-            self.later.pop();
-            blk.scratch.push(Done { t, tag: EARLIER });
+            let Some((_, prov)) = self.later.pop() else { break };
+            let tag = if prov { EARLIER_PROV } else { EARLIER };
+            blk.scratch.push(Done { t, tag });
         }
         let start = blk.arrival[0];
         let slots = 2 * (n + blk.scratch.len());
@@ -267,7 +278,7 @@ impl Pool<'_> {
             done[*c as usize] = *d;
             *c += 1;
         }
-        for ((s, &t), tag) in slot_block.iter().zip(&blk.finish).zip(1..) {
+        for ((s, &t), tag) in slot_block.iter().zip(&blk.finish).zip(FIRST..) {
             if let Some(c) = blk.slot_count.get_mut(*s as usize) {
                 done[*c as usize] = Done { t, tag };
                 *c += 1;
@@ -301,7 +312,11 @@ impl Pool<'_> {
         let (mut i, mut j) = (0, 0);
         while i < n {
             if self.moved.is_empty() {
-                self.play_calm(blk, &mut i, &mut j);
+                if self.spec.provisioned > 0 {
+                    self.play_calm::<true>(blk, &mut i, &mut j);
+                } else {
+                    self.play_calm::<false>(blk, &mut i, &mut j);
+                }
                 if i == n {
                     break;
                 }
@@ -312,16 +327,18 @@ impl Pool<'_> {
         // what is left for later blocks: completions at the block's last instant, moved
         // cold completions, and this block's requests that finish after it
         for d in &blk.done[j..] {
-            if d.t.is_finite() && blk.status[d.tag as usize] & (COLD | THROTTLED) == 0 {
-                self.later.push(key(d.t), ());
+            let status = blk.status[d.tag as usize];
+            if d.t.is_finite() && status & (COLD | THROTTLED) == 0 {
+                self.later.push(key(d.t), status & PROV != 0);
             }
         }
+        // (cold starts are never provisioned)
         while let Some((k, _)) = self.moved.pop() {
-            self.later.push(k, ());
+            self.later.push(k, false);
         }
-        for (i, &f) in blk.finish.iter().enumerate() {
-            if f > end && blk.status[i + 1] & THROTTLED == 0 {
-                self.later.push(key(f), ());
+        for (&f, &status) in blk.finish.iter().zip(&blk.status[FIRST as usize..]) {
+            if f > end && status & THROTTLED == 0 {
+                self.later.push(key(f), status & PROV != 0);
             }
         }
     }
@@ -331,14 +348,17 @@ impl Pool<'_> {
     /// environment goes on the idle stack unless the completion is stale) or the next
     /// arrival (which takes the top of the stack); both are computed and one is kept.
     #[inline(always)]
-    fn play_calm(&mut self, blk: &Block, i: &mut usize, j: &mut usize) {
+    ///
+    /// `WITH_PROV`: whether the function has provisioned environments (a separate
+    /// instance of the loop, so that functions without them pay nothing for it).
+    fn play_calm<const WITH_PROV: bool>(&mut self, blk: &mut Block, i: &mut usize, j: &mut usize) {
         // room on the stack for every completion left in the block
         self.idle_room(blk.done.len() - *j);
         let n = blk.arrival.len();
-        let (arrival, done, status) = (&blk.arrival[..], &blk.done[..], &blk.status[..]);
+        let (arrival, done, status) = (&blk.arrival[..], &blk.done[..], &mut blk.status[..]);
         let idle = &mut self.idle[..];
         let (mut a, mut c) = (*i, *j);
-        let (head, mut top, mut busy) = (self.idle_head, self.idle_top, self.busy);
+        let (head, mut top, mut busy, mut idle_prov) = (self.idle_head, self.idle_top, self.busy, self.idle_prov);
         let (ka, cap) = (self.keep_alive, self.spec.max_in_flight);
         while a < n {
             let d = done[c];
@@ -346,18 +366,31 @@ impl Pool<'_> {
             // times are positive: their bit patterns order like them, and comparing
             // integers is quicker on this loop's critical path
             let (dk, tk) = (d.t.to_bits(), t.to_bits());
-            let is_c = (dk < tk) | ((dk == tk) & (d.tag as usize <= a));
-            let fresh = is_c & (status[d.tag as usize] & (COLD | THROTTLED) == 0);
+            let is_c = (dk < tk) | ((dk == tk) & (d.tag as usize <= a + 1));
+            let st = status[d.tag as usize];
+            let fresh = is_c & (st & (COLD | THROTTLED) == 0);
+            let prov = WITH_PROV && st & PROV != 0;
             idle[top] = d.t;
-            top += fresh as usize;
+            top += (fresh & !prov) as usize;
+            idle_prov += (fresh & prov) as u32;
             busy -= fresh as u32;
             c += is_c as usize;
             let arrives = !is_c;
-            let unusual = (top == head) | (busy >= cap) | (idle[head] + ka <= t);
+            let take_prov = WITH_PROV && idle_prov > 0;
+            let unusual = if WITH_PROV {
+                (busy >= cap) | ((top == head) & !take_prov) | ((top > head) & (idle[head] + ka <= t))
+            } else {
+                // (an empty stack is unusual anyway, so its stale bottom may be read)
+                (top == head) | (busy >= cap) | (idle[head] + ka <= t)
+            };
             if arrives & unusual {
                 break;
             }
-            top -= arrives as usize;
+            top -= (arrives & !take_prov) as usize;
+            idle_prov -= (arrives & take_prov) as u32;
+            if WITH_PROV {
+                status[a + FIRST as usize] |= (arrives & take_prov) as u8 * PROV;
+            }
             busy += arrives as u32;
             a += arrives as usize;
         }
@@ -365,13 +398,14 @@ impl Pool<'_> {
         *j = c;
         self.idle_top = top;
         self.busy = busy;
+        self.idle_prov = idle_prov;
     }
 
     /// Arrival `i` with everything that may come with it.
     fn play_one(&mut self, blk: &mut Block, i: usize, j: &mut usize, end: f64) {
         let spec = self.spec;
         let t = blk.arrival[i];
-        let before = i as u32; // tags up to this are requests that arrived earlier
+        let before = i as u32 + FIRST - 1; // tags up to this are requests that arrived earlier
         // completions up to t (a request's own completion never precedes it)
         loop {
             let d = blk.done[*j];
@@ -387,7 +421,13 @@ impl Pool<'_> {
             } else {
                 *j += 1;
                 // a cold start's warm completion is stale; a throttled request has none
-                if blk.status[tag as usize] & (COLD | THROTTLED) != 0 {
+                let status = blk.status[tag as usize];
+                if status & (COLD | THROTTLED) != 0 {
+                    continue;
+                }
+                if status & PROV != 0 {
+                    self.busy -= 1;
+                    self.idle_prov += 1;
                     continue;
                 }
             }
@@ -398,10 +438,13 @@ impl Pool<'_> {
             self.expire_until(t);
         }
         if self.busy >= spec.max_in_flight {
-            blk.status[i + 1] |= THROTTLED;
+            blk.status[i + FIRST as usize] |= THROTTLED;
             return;
         }
-        if self.idle_top > self.idle_head {
+        if self.idle_prov > 0 {
+            self.idle_prov -= 1;
+            blk.status[i + FIRST as usize] |= PROV;
+        } else if self.idle_top > self.idle_head {
             self.idle_top -= 1;
             if self.idle_top == self.idle_head {
                 self.idle_head = 0;
@@ -423,7 +466,7 @@ impl Pool<'_> {
             self.tokens = (self.tokens + (t - self.tokens_t) * rate).min(burst);
             self.tokens_t = t;
             if self.tokens < 1.0 {
-                blk.status[i + 1] |= THROTTLED;
+                blk.status[i + FIRST as usize] |= THROTTLED;
                 return false;
             }
             self.tokens -= 1.0;
@@ -435,11 +478,11 @@ impl Pool<'_> {
         self.live_step(t, 1.0);
         let init_ms = spec.cold.sample(&mut self.init_rng).max(0.0);
         blk.init_ms[i] = init_ms;
-        blk.status[i + 1] |= COLD;
+        blk.status[i + FIRST as usize] |= COLD;
         let f = t + (init_ms + blk.svc_ms[i]) * 0.001;
         blk.finish[i] = f;
         if f <= end {
-            self.moved.push(key(f), i as u32 + 1);
+            self.moved.push(key(f), i as u32 + FIRST);
         }
         true
     }
@@ -469,16 +512,18 @@ impl Pool<'_> {
             let mut cell = [0.0; NF];
             let (mut served, mut in_flight, mut over_slo) = (0.0, 0.0, 0.0);
             for k in i..j {
-                let (t, f, status) = (blk.arrival[k], blk.finish[k], blk.status[k + 1]);
+                let (t, f, status) = (blk.arrival[k], blk.finish[k], blk.status[k + FIRST as usize]);
                 let svc = blk.svc_ms[k];
-                if status == 0 && f <= area_end {
+                let prov = status & PROV != 0;
+                let active_field = if prov { ACTIVE_MS_PC } else { ACTIVE_MS };
+                if status & !PROV == 0 && f <= area_end {
                     in_flight += f - t;
                     served += 1.0;
                     raw.hist.record(svc);
                     over_slo += (svc > slo) as u8 as f64;
-                    meter_request(&mut cell, &spec.metering, false, false, svc, 0.0, blk.cpu_ms[k]);
+                    meter_request(&mut cell, &spec.metering, prov, false, svc, 0.0, blk.cpu_ms[k]);
                     if let FnMetering::ActivePeriod { step_ms, min_ms } = spec.metering {
-                        cell[ACTIVE_MS] += active_ms(f - t, step_ms, min_ms);
+                        cell[active_field] += active_ms(f - t, step_ms, min_ms);
                     }
                     continue;
                 }
@@ -505,9 +550,9 @@ impl Pool<'_> {
                     raw.hist.record(latency);
                     over_slo += (latency > slo) as u8 as f64;
                 }
-                meter_request(&mut cell, &spec.metering, false, cold, svc, init_ms, blk.cpu_ms[k]);
+                meter_request(&mut cell, &spec.metering, prov, cold, svc, init_ms, blk.cpu_ms[k]);
                 if let FnMetering::ActivePeriod { step_ms, min_ms } = spec.metering {
-                    cell[ACTIVE_MS] += active_ms(f - t, step_ms, min_ms);
+                    cell[active_field] += active_ms(f - t, step_ms, min_ms);
                 }
             }
             raw.served += served;
@@ -529,11 +574,19 @@ impl Pool<'_> {
             if t > h {
                 break;
             }
-            self.later.pop();
-            self.expire_until(t);
-            self.idle_push(t);
+            let Some((_, prov)) = self.later.pop() else { break };
+            if !prov {
+                self.expire_until(t);
+                self.idle_push(t);
+            }
         }
         self.expire_until(h);
+        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) && self.spec.provisioned > 0 {
+            // idle time of provisioned (minimum) instances, billed at the idle rate
+            let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
+            let idle = (self.spec.provisioned as f64 * h * 1000.0 - prov_busy).max(0.0);
+            self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
+        }
         let mut level = 0.0;
         let areas = &mut self.raw.areas;
         let n = areas.buckets.len();
@@ -570,7 +623,8 @@ pub fn run(
         idle_head: 0,
         idle_top: 0,
         busy: 0,
-        live: 0,
+        live: spec.provisioned,
+        idle_prov: spec.provisioned,
         tokens: spec.scale.map(|s| s.0).unwrap_or(0.0),
         tokens_t: 0.0,
         later: QuadHeap::default(),
@@ -579,6 +633,9 @@ pub fn run(
         init_rng: Rng::new(cfg.seed, super::exact_fn::init_stream(spec)),
         raw,
     };
+    // provisioned environments live the whole horizon
+    pool.raw.peak_instances = spec.provisioned as f64;
+    pool.live_step(0.0, spec.provisioned as f64);
     let mut rng = Rng::new(cfg.seed, spec.index as u64 + 1);
     let mut arrivals = ArrivalGen::new(profile, cfg.arrivals);
     let mut arr_rng = Rng::new(cfg.seed, ARRIVAL_STREAM);
@@ -705,6 +762,21 @@ mod tests {
                 "Poisson",
             ),
             (
+                "provisioned concurrency below the load: overflow cold starts",
+                "Diurnal(peak_rps: 120.0, trough_rps: 5.0, peak_hour: 12.0)",
+                format!("{lambda}, provisioned: 6, keep_alive_s: 60.0)"),
+                0.25,
+                "Poisson",
+            ),
+            (
+                "Cloud Run style billing with minimum instances",
+                "Diurnal(peak_rps: 30.0, trough_rps: 0.5, peak_hour: 3.0)",
+                r#"Function(name: "G", service: "gcp-cloud-run", memory_mb: 512, provisioned: 2, keep_alive_s: 30.0)"#
+                    .to_string(),
+                0.2,
+                "Poisson",
+            ),
+            (
                 "timer traffic, evenly spaced",
                 "Constant(rps: 0.2)",
                 format!("{lambda}, keep_alive_s: 4.0)"),
@@ -725,6 +797,10 @@ mod tests {
             assert!(pool.cold_starts >= 20.0, "{what}: {}", pool.cold_starts);
             if what.contains("cap") {
                 assert!(pool.throttled > 100.0, "{what}: {}", pool.throttled);
+            }
+            if what.contains("provisioned") || what.contains("minimum") {
+                let served_warm_provisioned = pool.acc.totals()[REQ_PC];
+                assert!(served_warm_provisioned > 1000.0, "{what}: {served_warm_provisioned}");
             }
         }
     }
