@@ -1,18 +1,20 @@
-//! The exact engine's fast path for the common case: one request per environment, a fixed
-//! keep-alive and no provisioned concurrency (Lambda as most users configure it). Same
-//! model and, request for request, the same results as `exact_fn` (a test holds the two
-//! together); far fewer instructions and branch mispredictions per request.
+//! The exact engine's fast path for the common case: one request per environment and a
+//! fixed keep-alive (Lambda as most users configure it, with or without provisioned
+//! concurrency). Same model and, request for request, the same results as `exact_fn` (a
+//! test holds the two together); far fewer instructions and branch mispredictions per
+//! request.
 //!
 //! Requests are taken in blocks of up to `BLOCK` arrivals. Per block:
 //!
 //! 1. arrival times and service times are drawn into arrays (tight loops the processor
 //!    overlaps), and each request's completion time assuming a warm start;
-//! 2. the completions that fall inside the block are sorted by a counting sort on time
-//!    slots plus an insertion pass (no comparison-heavy heap), and merged with the
-//!    completions carried over from earlier blocks (a heap holds only those);
+//! 2. the completions that fall inside the block, with those carried over from earlier
+//!    blocks (a heap holds only those), are sorted by a counting sort on time slots plus
+//!    an insertion pass for the few out of order within a slot;
 //! 3. one pass over arrivals and completions in time order plays the pool: a completion
-//!    puts its environment on top of the idle stack, an arrival takes the top one (the
-//!    most recently used) or starts a new environment, and the bottom of the stack expires
+//!    puts its environment on top of the idle stack (or back in the provisioned pool), an
+//!    arrival takes a provisioned one if any is idle, else the top of the stack (the most
+//!    recently used), or starts a new environment, and the bottom of the stack expires
 //!    a keep-alive after it went idle. A cold start moves its request's completion later
 //!    by the INIT time, which is drawn then (from its own random stream) and queued in a
 //!    small heap; the stale warm completion is skipped;
