@@ -37,8 +37,11 @@ pub fn applies(f: &FunctionSpec) -> bool {
     f.per_env <= 1 && matches!(f.keep_alive, KeepAlive::Fixed(_))
 }
 
-/// Arrivals per block: the block's arrays stay in the first-level cache.
-const BLOCK: usize = 1024;
+/// Arrivals per block. Large enough that at high rates most completions fall inside their
+/// block rather than going through the heap of later ones (at 10,000 req/s and 80 ms
+/// requests, 1,024 arrivals span only 0.1 s and the rate halved); the block's arrays
+/// (about 0.6 MB) stay in the second-level cache.
+const BLOCK: usize = 8192;
 
 const COLD: u8 = 1;
 const THROTTLED: u8 = 2;
