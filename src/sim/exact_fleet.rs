@@ -3,6 +3,7 @@
 //! target-tracking autoscaler that reads average demand over a metric window.
 
 use super::SimError;
+use super::heap::time_key as key;
 use super::meter::*;
 use super::rng::Rng;
 use super::run::*;
@@ -34,11 +35,6 @@ pub struct FleetEngine<'a> {
     periods: f64,
     rng: Rng,
     pub raw: RawRun,
-}
-
-#[inline(always)]
-fn key(t: f64) -> u64 {
-    t.max(0.0).to_bits()
 }
 
 impl<'a> FleetEngine<'a> {

@@ -12,7 +12,7 @@
 //! expiry, an activity period at its end) and is added to the buckets it covers.
 
 use super::SimError;
-use super::heap::QuadHeap;
+use super::heap::{QuadHeap, time_key as key};
 use super::meter::*;
 use super::rng::Rng;
 use super::run::*;
@@ -91,12 +91,6 @@ pub(super) fn meter_request(
 /// cold start, so they see the same numbers whichever order they find cold starts in.
 pub(super) fn init_stream(spec: &FunctionSpec) -> u64 {
     3000 + spec.index as u64
-}
-
-/// Positive finite times order like their bit patterns.
-#[inline(always)]
-fn key(t: f64) -> u64 {
-    t.max(0.0).to_bits()
 }
 
 #[inline(always)]
@@ -477,13 +471,19 @@ impl<'a> FnEngine<'a> {
                 self.end_period(id as u32, h);
             }
         }
-        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) && self.spec.provisioned > 0 {
-            // idle time of provisioned (minimum) instances, billed at the idle rate
-            let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
-            let idle = (self.spec.provisioned as f64 * h * 1000.0 - prov_busy).max(0.0);
-            self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
-        }
+        meter_idle_provisioned(&mut self.raw, self.spec, h);
         self.raw
+    }
+}
+
+/// Where activity periods are billed (Cloud Run, Flex), the provisioned (minimum)
+/// instances' time outside their activity periods, billed at the idle rate. Called at the
+/// end of a run, once the provisioned activity is all metered.
+pub(super) fn meter_idle_provisioned(raw: &mut RawRun, spec: &FunctionSpec, horizon: f64) {
+    if matches!(spec.metering, FnMetering::ActivePeriod { .. }) && spec.provisioned > 0 {
+        let prov_busy: f64 = raw.acc.totals()[ACTIVE_MS_PC];
+        let idle = (spec.provisioned as f64 * horizon * 1000.0 - prov_busy).max(0.0);
+        raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
     }
 }
 

@@ -25,8 +25,8 @@
 //! and a step down at the expiry, so no birth time is carried along.
 
 use super::SimError;
-use super::exact_fn::{ceil_pos, meter_request};
-use super::heap::QuadHeap;
+use super::exact_fn::{ceil_pos, meter_idle_provisioned, meter_request};
+use super::heap::{QuadHeap, time_key as key};
 use super::meter::*;
 use super::rng::Rng;
 use super::run::*;
@@ -116,12 +116,6 @@ fn active_ms(s: f64, step_ms: u64, min_ms: u64) -> f64 {
     let ms = ceil_pos(s.max(0.0) * 1000.0) as u64;
     let step = step_ms.max(1);
     (ms.div_ceil(step) * step).max(min_ms) as f64
-}
-
-/// Positive finite times order like their bit patterns.
-#[inline(always)]
-fn key(t: f64) -> u64 {
-    t.max(0.0).to_bits()
 }
 
 impl Pool<'_> {
@@ -493,8 +487,7 @@ impl Pool<'_> {
     }
 
     /// Meters every request of the block into its display bucket, a bucket's run of
-    /// requests at a time: counts and usage add up in locals, and only the rare requests
-    /// (cold, throttled, failed, or running past the bucket) take the general path.
+    /// requests at a time: counts, time in flight and usage add up in locals.
     #[inline(never)]
     fn meter_block(&mut self, blk: &Block) {
         let spec = self.spec;
@@ -518,30 +511,21 @@ impl Pool<'_> {
             let (mut served, mut in_flight, mut over_slo) = (0.0, 0.0, 0.0);
             for k in i..j {
                 let (t, f, status) = (blk.arrival[k], blk.finish[k], blk.status[k + FIRST as usize]);
-                let svc = blk.svc_ms[k];
-                let prov = status & PROV != 0;
-                let active_field = if prov { ACTIVE_MS_PC } else { ACTIVE_MS };
-                if status & !PROV == 0 && f <= area_end {
-                    in_flight += f - t;
-                    served += 1.0;
-                    raw.hist.record(svc);
-                    over_slo += (svc > slo) as u8 as f64;
-                    meter_request(&mut cell, &spec.metering, prov, false, svc, 0.0, blk.cpu_ms[k]);
-                    if let FnMetering::ActivePeriod { step_ms, min_ms } = spec.metering {
-                        cell[active_field] += active_ms(f - t, step_ms, min_ms);
-                    }
-                    continue;
-                }
                 if status & THROTTLED != 0 {
                     raw.throttled += 1.0;
                     raw.counts[b][C_REJECTED] += 1.0;
                     continue;
                 }
-                let cold = status & COLD != 0;
-                let init_ms = blk.init_ms[k];
+                let (svc, init_ms) = (blk.svc_ms[k], blk.init_ms[k]);
+                let (cold, prov) = (status & COLD != 0, status & PROV != 0);
                 let latency = init_ms + svc;
                 let f = f.min(h);
-                raw.areas.add_interval(t, f, IN_FLIGHT);
+                // time in flight: in this bucket's local sum unless it runs past the bucket
+                if f <= area_end {
+                    in_flight += f - t;
+                } else {
+                    raw.areas.add_interval(t, f, IN_FLIGHT);
+                }
                 if cold {
                     raw.counts[b][C_COLD] += 1.0;
                     raw.cold_starts += 1.0;
@@ -557,7 +541,8 @@ impl Pool<'_> {
                 }
                 meter_request(&mut cell, &spec.metering, prov, cold, svc, init_ms, blk.cpu_ms[k]);
                 if let FnMetering::ActivePeriod { step_ms, min_ms } = spec.metering {
-                    cell[active_field] += active_ms(f - t, step_ms, min_ms);
+                    let field = if prov { ACTIVE_MS_PC } else { ACTIVE_MS };
+                    cell[field] += active_ms(f - t, step_ms, min_ms);
                 }
             }
             raw.served += served;
@@ -586,12 +571,7 @@ impl Pool<'_> {
             }
         }
         self.expire_until(h);
-        if matches!(self.spec.metering, FnMetering::ActivePeriod { .. }) && self.spec.provisioned > 0 {
-            // idle time of provisioned (minimum) instances, billed at the idle rate
-            let prov_busy: f64 = self.raw.acc.totals()[ACTIVE_MS_PC];
-            let idle = (self.spec.provisioned as f64 * h * 1000.0 - prov_busy).max(0.0);
-            self.raw.acc.add(0.0, IDLE_MIN_MS, idle.round());
-        }
+        meter_idle_provisioned(&mut self.raw, self.spec, h);
         let mut level = 0.0;
         let areas = &mut self.raw.areas;
         let n = areas.buckets.len();

@@ -3,6 +3,13 @@
 //! Shallower than a binary heap (log4 n levels), so fewer unpredictable branches per
 //! operation on the engines' hot path.
 
+/// The heap key of a time: positive finite times order like their bit patterns, so the
+/// engines compare integers.
+#[inline(always)]
+pub fn time_key(t: f64) -> u64 {
+    t.max(0.0).to_bits()
+}
+
 #[derive(Clone, Debug)]
 pub struct QuadHeap<T: Copy> {
     v: Vec<(u64, T)>,

@@ -215,9 +215,7 @@ impl RawRun {
     /// Counts an arrival at the cursor.
     #[inline(always)]
     pub fn arrival_at(&mut self, b: usize) {
-        self.requests += 1.0;
-        self.counts[b][C_ARRIVALS] += 1.0;
-        self.hourly_arrivals[self.hour] += 1.0;
+        self.arrivals_at(b, 1.0);
     }
 
     #[inline(always)]

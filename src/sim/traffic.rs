@@ -129,8 +129,7 @@ impl RateProfile {
     }
 
     /// Average rate over each display bucket [b w, (b + 1) w) clipped to the horizon, in one
-    /// pass over the pieces (the same values as `mean_over` per bucket, which would revisit
-    /// the pieces once per bucket).
+    /// pass over the pieces (a test holds it to a direct per-bucket integration).
     pub fn bucket_means(&self, bucket_s: f64, n: usize) -> Vec<f64> {
         let mut req = vec![0.0; n.max(1)];
         let last = req.len() - 1;
@@ -189,25 +188,6 @@ impl RateProfile {
                 a = b_end;
             }
         }
-    }
-
-    /// Average rate over [t0, t1) (for plots at another resolution).
-    pub fn mean_over(&self, t0: f64, t1: f64) -> f64 {
-        if t1 <= t0 {
-            return 0.0;
-        }
-        let mut acc = 0.0;
-        let first = (t0 / self.step_s).floor().max(0.0) as usize;
-        for i in first..self.rates.len() {
-            let a = self.start(i);
-            let b = a + self.piece_len(i);
-            if a >= t1 {
-                break;
-            }
-            let ov = (b.min(t1) - a.max(t0)).max(0.0);
-            acc += self.rates[i] * ov;
-        }
-        acc / (t1 - t0)
     }
 }
 
@@ -453,6 +433,16 @@ mod tests {
         assert!(j.idle_share() > 0.99);
     }
 
+    /// Average rate over [t0, t1), piece by piece: the reference for `bucket_means`.
+    fn mean_over(p: &RateProfile, t0: f64, t1: f64) -> f64 {
+        let mut acc = 0.0;
+        for i in 0..p.rates.len() {
+            let (a, len) = (p.start(i), p.piece_len(i));
+            acc += p.rates[i] * ((a + len).min(t1) - a.max(t0)).max(0.0);
+        }
+        acc / (t1 - t0)
+    }
+
     #[test]
     fn bucket_means_match_mean_over_and_daily_sines_repeat() {
         let d = build(
@@ -482,7 +472,7 @@ mod tests {
             let fast = d.bucket_means(bucket, n);
             assert_eq!(fast.len(), n);
             for (b, v) in fast.iter().enumerate() {
-                let slow = d.mean_over(b as f64 * bucket, ((b + 1) as f64 * bucket).min(d.horizon_s));
+                let slow = mean_over(&d, b as f64 * bucket, ((b + 1) as f64 * bucket).min(d.horizon_s));
                 assert!((v - slow).abs() <= 1e-9 * slow.max(1.0), "{bucket} {b}: {v} vs {slow}");
             }
         }
