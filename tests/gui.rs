@@ -1258,3 +1258,112 @@ fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// The app with a working copy kept in `dir`, as a user's window keeps it.
+fn app_keeping_edits_in(dir: &std::path::Path) -> App {
+    App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        breakeven::gui::Options {
+            recovery_dir: Some(dir.to_path_buf()),
+            ..Default::default()
+        },
+    )
+}
+
+/// The working copies in `dir` (one per window with unsaved edits).
+fn working_copies(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn unsaved_edits_survive_a_crash_and_are_offered_on_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let edited = {
+        let mut h = harness(app_keeping_edits_in(dir.path()));
+        h.run();
+        assert!(working_copies(dir.path()).is_empty(), "nothing unsaved yet");
+        h.get_by_label("Memory (MB)").set_value_accesskit(512.0);
+        h.run();
+        assert!(h.state().is_dirty());
+        let copies = working_copies(dir.path());
+        assert_eq!(copies.len(), 1, "the edit is on disk at once");
+        assert!(std::fs::read_to_string(&copies[0]).unwrap().contains("memory_mb: 512"));
+        h.state().scenario().clone()
+        // the window dies here without closing (as when killed): its copy stays
+    };
+    assert_eq!(working_copies(dir.path()).len(), 1);
+
+    let mut h = harness(app_keeping_edits_in(dir.path()));
+    h.run();
+    h.get_by_label("Recover unsaved edits?");
+    assert_ne!(
+        h.state().scenario(),
+        &edited,
+        "nothing is replaced before the user answers"
+    );
+    h.get_by_label("Recover").click();
+    h.run();
+    assert!(h.query_by_label("Recover unsaved edits?").is_none());
+    assert_eq!(h.state().scenario(), &edited);
+    assert!(h.state().is_dirty(), "recovered edits are unsaved changes");
+    assert!(h.state().results_current(), "and simulated");
+    // the old window's copy is gone; this window's copy holds the edits now
+    let copies = working_copies(dir.path());
+    assert_eq!(copies.len(), 1);
+    assert!(std::fs::read_to_string(&copies[0]).unwrap().contains("memory_mb: 512"));
+}
+
+#[test]
+fn saving_or_discarding_removes_the_working_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = tempfile::tempdir().unwrap();
+    let mut h = harness(app_keeping_edits_in(keep.path()));
+    h.run();
+    h.get_by_label("Seed").set_value_accesskit(8.0);
+    h.run();
+    assert_eq!(working_copies(keep.path()).len(), 1);
+    // Save As writes the file; nothing is left to recover
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+    h.run();
+    replace_path(&mut h, &dir.path().join("mine.ron").display().to_string());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert!(working_copies(keep.path()).is_empty());
+
+    // an edit, then New with "Don't save": discarded, so nothing to recover either
+    h.get_by_label("Seed").set_value_accesskit(9.0);
+    h.run();
+    assert_eq!(working_copies(keep.path()).len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert!(working_copies(keep.path()).is_empty());
+    drop(h);
+    // a clean exit leaves no file at all (lock files included)
+    assert_eq!(std::fs::read_dir(keep.path()).unwrap().count(), 0);
+
+    // edits offered and discarded are deleted, and the document is left alone
+    let mut h = harness(app_keeping_edits_in(keep.path()));
+    h.run();
+    h.get_by_label("Seed").set_value_accesskit(11.0);
+    h.run();
+    drop(h);
+    let mut h = harness(app_keeping_edits_in(keep.path()));
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert_eq!(h.state().scenario().seed, 7);
+    assert!(!h.state().is_dirty());
+    assert!(working_copies(keep.path()).is_empty());
+}

@@ -391,6 +391,42 @@ pub fn confirm_modal(ctx: &egui::Context, pending: &Pending, name: &str, cmds: &
     }
 }
 
+/// Offers the unsaved edits an earlier window left behind (it crashed or was killed).
+pub fn recover_modal(ctx: &egui::Context, o: &super::recovery::Orphan, count: usize, cmds: &mut Vec<Command>) {
+    egui::Modal::new(egui::Id::unique("recover_edits")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading("Recover unsaved edits?");
+        let file = match &o.path {
+            Some(p) => format!("of {}", p.display()),
+            None => "of a scenario that was never saved".to_string(),
+        };
+        ui.label(format!(
+            "Breakeven closed without saving the edits to “{}” ({file}). The last copy was kept at {}.",
+            o.scenario.name, o.saved_at
+        ));
+        if count > 1 {
+            ui.label(format!("{} more sets of unsaved edits follow.", count - 1));
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button("Recover")
+                .on_hover_text("Open the edits as unsaved changes (save them to keep them)")
+                .clicked()
+            {
+                cmds.push(Command::Recover);
+            }
+            if ui
+                .button("Discard")
+                .on_hover_text("Delete the kept copy; the file on disk is not changed")
+                .clicked()
+            {
+                cmds.push(Command::DiscardRecovered);
+            }
+        });
+    });
+}
+
 /// File > Export report…: the format, the series option and the main run's fidelity,
 /// then "Choose file…". Changes are pushed as commands.
 pub fn export_modal(ctx: &egui::Context, current: &ExportChoice, name: &str, cmds: &mut Vec<Command>) {

@@ -34,6 +34,9 @@ pub enum Command {
     Discard(Pending),
     CancelPending,
     Quit,
+    // unsaved edits of an earlier session (the first one offered)
+    Recover,
+    DiscardRecovered,
     // editing
     /// A value was edited in place; `group` is the widget id of a continuous gesture.
     Edited {
@@ -123,6 +126,15 @@ impl App {
             Command::Discard(p) => {
                 self.ui.confirm = None;
                 self.run_pending(p);
+            }
+            Command::Recover => self.recover(),
+            Command::DiscardRecovered => {
+                if !self.ui.recover.is_empty() {
+                    let o = self.ui.recover.remove(0);
+                    super::recovery::remove(&o);
+                    self.notes
+                        .info(format!("Discarded the unsaved edits of {}", o.scenario.name));
+                }
             }
             Command::CancelPending => {
                 self.ui.confirm = None;
@@ -251,6 +263,28 @@ impl App {
                 self.close_requested = true;
             }
         }
+    }
+
+    /// Opens the first offered working copy as the document: its file (if any) as the
+    /// path, and as "saved" what that file holds now, so the edits show as unsaved.
+    fn recover(&mut self) {
+        if self.ui.recover.is_empty() {
+            return;
+        }
+        let o = self.ui.recover.remove(0);
+        let on_disk = o
+            .path
+            .as_deref()
+            .and_then(|p| files::open_scenario(p, &self.catalog).ok());
+        self.set_document(o.scenario.clone(), o.path.clone());
+        self.doc.saved = on_disk;
+        // this window's working copy holds them now; the old one can go
+        self.keep_working_copy(true);
+        super::recovery::remove(&o);
+        self.notes.info(format!(
+            "Recovered the unsaved edits of “{}” from {}",
+            o.scenario.name, o.saved_at
+        ));
     }
 
     fn open_path(&mut self, path: &std::path::Path) {

@@ -24,6 +24,7 @@ pub mod editor;
 pub mod files;
 pub mod fmt;
 pub mod plots;
+pub mod recovery;
 pub mod results;
 pub mod state;
 pub mod undo;
@@ -104,6 +105,9 @@ pub struct Options {
     pub repaint: Option<egui::Context>,
     /// Which analyses follow each fast result (tests of editing leave them off).
     pub analysis: AnalysisPlan,
+    /// Where unsaved edits are kept while the window runs and looked for at start
+    /// (`recovery`); None keeps no working copy (tests that are not about it).
+    pub recovery_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -114,6 +118,7 @@ impl Default for Options {
             settings: Settings::default(),
             repaint: None,
             analysis: AnalysisPlan::OFF,
+            recovery_dir: None,
         }
     }
 }
@@ -164,6 +169,8 @@ pub struct App {
     pub(crate) exports: u64,
     pub(crate) close_requested: bool,
     pub(crate) revisions: u64,
+    /// This window's working copy of unsaved edits (None: not kept).
+    pub(crate) recovery: Option<recovery::Recovery>,
     last_title: String,
     applied_theme: Option<ThemeChoice>,
     frames: FrameStats,
@@ -204,6 +211,7 @@ impl App {
                 settings,
                 repaint: Some(cc.egui_ctx.clone()),
                 analysis: AnalysisPlan::FULL,
+                recovery_dir: eframe::storage_dir("breakeven").map(|d| d.join("recovery")),
             },
         )
     }
@@ -231,6 +239,26 @@ impl App {
         let mut notes = Notifications::default();
         let mut settings = opts.settings;
         let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes);
+        let recovery = opts
+            .recovery_dir
+            .as_deref()
+            .and_then(|d| match recovery::Recovery::claim(d) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    notes.warn(
+                        "Unsaved edits cannot be kept on disk in case the app closes unexpectedly",
+                        vec![e],
+                    );
+                    None
+                }
+            });
+        let (orphans, unreadable) = match &opts.recovery_dir {
+            Some(d) => recovery::orphans(d, recovery.as_ref()),
+            None => (Vec::new(), Vec::new()),
+        };
+        if !unreadable.is_empty() {
+            notes.warn("Some unsaved edits from an earlier session cannot be read", unreadable);
+        }
         let worker = if opts.inline_worker {
             Worker::inline(opts.analysis)
         } else {
@@ -251,6 +279,7 @@ impl App {
             settings,
             ui: UiState {
                 editor_open: true,
+                recover: orphans,
                 ..Default::default()
             },
             after_save: None,
@@ -258,6 +287,7 @@ impl App {
             exports: 0,
             close_requested: false,
             revisions: 1,
+            recovery,
             last_title: String::new(),
             applied_theme: None,
             frames: FrameStats::default(),
@@ -421,6 +451,27 @@ impl App {
         }
     }
 
+    /// Keeps the working copy in step with the document: written (at most every
+    /// `recovery::WRITE_EVERY` during a gesture, at once after it) while there are unsaved
+    /// changes, removed when there are none. True when a write is still due.
+    fn keep_working_copy(&mut self, settled: bool) -> bool {
+        let Some(r) = &mut self.recovery else {
+            return false;
+        };
+        if !self.doc.dirty() {
+            r.clear();
+            return false;
+        }
+        match r.keep(&self.doc.scenario, self.doc.path.as_deref(), self.doc.revision, settled) {
+            Ok(_) => {}
+            Err(e) => {
+                self.notes.warn("Cannot keep a copy of the unsaved edits", vec![e]);
+                // do not retry every frame: a new revision tries again
+            }
+        }
+        !r.is_current(self.doc.revision)
+    }
+
     fn apply_theme(&mut self, ctx: &egui::Context) {
         if self.applied_theme != Some(self.settings.theme) {
             ctx.set_theme(match self.settings.theme {
@@ -452,7 +503,8 @@ impl App {
 
         // 2. input that is not a widget's
         let mut cmds: Vec<Command> = Vec::new();
-        let modal_open = self.ui.confirm.is_some() || self.ui.prompt.is_some() || self.ui.export_open;
+        let modal_open =
+            self.ui.confirm.is_some() || self.ui.prompt.is_some() || self.ui.export_open || !self.ui.recover.is_empty();
         chrome::shortcuts(&ctx, modal_open, &mut cmds);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -566,7 +618,9 @@ impl App {
                 &mut cmds,
             )
         });
-        if let Some(p) = &self.ui.confirm {
+        if let Some(o) = self.ui.recover.first() {
+            chrome::recover_modal(&ctx, o, self.ui.recover.len(), &mut cmds);
+        } else if let Some(p) = &self.ui.confirm {
             chrome::confirm_modal(&ctx, p, &self.doc.title(), &mut cmds);
         }
         if self.ui.export_open {
@@ -586,8 +640,15 @@ impl App {
         let focused = ctx.memory(|m| m.focused()).map(|i| i.value());
         self.history.settle(|g| Some(g) == dragged || Some(g) == focused);
 
+        let gesture_open = self.history.gesture_open();
+        let keep_soon = self.keep_working_copy(!gesture_open);
+
         if self.close_requested {
             self.close_requested = false;
+            // closing was confirmed (saved, or the changes discarded): nothing to recover
+            if let Some(r) = &mut self.recovery {
+                r.clear();
+            }
             if let Some(run) = self.sim.exact.take() {
                 run.control.request_cancel();
             }
@@ -607,6 +668,8 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(100));
         } else if info_shown {
             ctx.request_repaint_after(Duration::from_secs(1));
+        } else if keep_soon {
+            ctx.request_repaint_after(recovery::WRITE_EVERY);
         }
         self.frames.record(started.elapsed());
     }

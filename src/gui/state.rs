@@ -393,6 +393,9 @@ pub struct UiState {
     pub label_all_crossovers: bool,
     pub confirm: Option<Pending>,
     pub prompt: Option<PathPrompt>,
+    /// Unsaved edits left by windows that closed unexpectedly, newest first, each offered
+    /// in turn before anything else.
+    pub recover: Vec<super::recovery::Orphan>,
     /// The Export report window is open.
     pub export_open: bool,
     pub show_about: bool,

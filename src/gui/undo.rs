@@ -78,6 +78,11 @@ impl<T> History<T> {
         Some(next)
     }
 
+    /// A continuous gesture (drag, typing) is still being recorded.
+    pub fn gesture_open(&self) -> bool {
+        self.open_group.is_some()
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
