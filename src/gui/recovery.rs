@@ -43,7 +43,10 @@ pub struct WorkingCopy {
 #[derive(Clone, Debug)]
 pub struct Orphan {
     pub file: PathBuf,
+    /// When it was kept, as people read it ("Mon 30 Nov 2026, 21:20").
     pub saved_at: String,
+    /// The RFC 3339 time it was written, to put the newest first.
+    pub stamp: String,
     pub path: Option<PathBuf>,
     pub scenario: Scenario,
 }
@@ -155,6 +158,15 @@ pub fn orphans(dir: &Path, own: Option<&Recovery>) -> (Vec<Orphan>, Vec<String>)
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
+        // the lock of a window that was killed with nothing unsaved: nothing to offer
+        if let Some(id) = name.strip_prefix("working-copy-").and_then(|r| r.strip_suffix(".lock"))
+            && own.is_none_or(|o| o.id != id)
+            && !dir.join(format!("working-copy-{id}.ron")).exists()
+            && !held(&e.path())
+        {
+            let _ = std::fs::remove_file(e.path());
+            continue;
+        }
         let Some(id) = name.strip_prefix("working-copy-").and_then(|r| r.strip_suffix(".ron")) else {
             continue;
         };
@@ -174,7 +186,7 @@ pub fn orphans(dir: &Path, own: Option<&Recovery>) -> (Vec<Orphan>, Vec<String>)
             }
         }
     }
-    found.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
+    found.sort_by(|a, b| b.stamp.cmp(&a.stamp));
     (found, bad)
 }
 
@@ -198,9 +210,14 @@ fn read(file: &Path) -> Result<Orphan, String> {
     let scenario: Scenario = model::ron_options()
         .from_str(&copy.scenario)
         .map_err(|e| format!("{}: the scenario inside: {e}", file.display()))?;
+    let saved_at = match chrono::DateTime::parse_from_rfc3339(&copy.saved_at) {
+        Ok(t) => t.format("%a %-d %b %Y, %H:%M").to_string(),
+        Err(_) => copy.saved_at.clone(),
+    };
     Ok(Orphan {
         file: file.to_path_buf(),
-        saved_at: copy.saved_at,
+        stamp: copy.saved_at,
+        saved_at,
         path: copy.path,
         scenario,
     })
@@ -243,6 +260,7 @@ mod tests {
         assert_eq!(found[0].file, file);
         assert_eq!(found[0].scenario, s);
         assert_eq!(found[0].path.as_deref(), Some(Path::new("/x/a.ron")));
+        assert!(found[0].saved_at.contains(", "), "{}", found[0].saved_at);
         remove(&found[0]);
         assert!(orphans(dir.path(), None).0.is_empty());
     }
@@ -264,7 +282,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("working-copy-1-1.ron"), "garbage").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+        // the lock of a killed window with nothing unsaved is cleaned up
+        std::fs::write(dir.path().join("working-copy-2-2.lock"), "").unwrap();
         let (found, bad) = orphans(dir.path(), None);
+        assert!(!dir.path().join("working-copy-2-2.lock").exists());
         assert!(found.is_empty());
         assert_eq!(bad.len(), 1);
         assert!(bad[0].contains("working-copy-1-1.ron"), "{bad:?}");
