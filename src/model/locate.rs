@@ -322,6 +322,13 @@ impl Scanner {
                     let child = join(path, &name);
                     self.out.by_path.entry(child.clone()).or_insert(key_pos);
                     self.value(&child);
+                    // the field spans from its name: a parser error just after the colon
+                    // (`median: "x"` where a number belongs) is inside this field
+                    if let Some(e) = self.out.entries.last_mut()
+                        && e.path == child
+                    {
+                        e.start = key_pos;
+                    }
                     continue;
                 }
                 (self.i, self.line, self.col) = save;
