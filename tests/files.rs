@@ -367,7 +367,7 @@ fn trace_counts_are_held_to_the_constant_traffic_limits() {
         e.contains("t.csv:2:1: timestamp: the trace spans more than 366 days"),
         "{e}"
     );
-    let e = trace_error(&"0,9999999999999\n1e6,9999999999999\n".to_string());
+    let e = trace_error("0,9999999999999\n1e6,9999999999999\n");
     assert!(
         e.contains("t.csv:2:5: count: the trace holds more than 1e13 requests"),
         "{e}"

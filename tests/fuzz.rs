@@ -294,10 +294,31 @@ fn check_price_text(text: &str, file: &str) {
             }
         }
         Ok(pf) => {
-            // a price file that loads prices the contract scenario with finite costs
+            // a price file that loads quotes and prices a scenario with finite costs
             let mut cat = catalog().clone();
+            let ids: Vec<String> = pf.services.iter().map(|s| s.id().to_string()).collect();
             cat.add_file(pf, file);
-            let text = contract_scenario_without_trace();
+            for id in ids {
+                let input = breakeven::quote::QuoteInput {
+                    service: id.clone(),
+                    requests: Some(2e6),
+                    duration_ms: Some(120.0),
+                    memory_mb: Some(512.0),
+                    vcpu: Some(1.0),
+                    memory_gb: Some(2.0),
+                    hours: Some(730.0),
+                    task_hours: Some(730.0),
+                    instance: Some("t4g.small".into()),
+                    lcu: Some(1.0),
+                    cpu_ms: Some(5.0),
+                    ..Default::default()
+                };
+                if let Ok(bill) = breakeven::quote::quote(&cat, &input) {
+                    let usd = breakeven::cli::money(bill.total_usd());
+                    assert!(usd.is_finite() && usd < 1e9, "{file}: quote {id}: {usd}");
+                }
+            }
+            let text = wide_scenario();
             if let Ok(s) = parse_scenario(&text, "s.ron", None, &cat)
                 && let Ok(r) = sim::simulate(&s, Path::new("."), &cat, Mode::Fast)
             {
@@ -312,6 +333,43 @@ fn check_price_text(text: &str, file: &str) {
             }
         }
     }
+}
+
+/// One platform on every service of the catalog, so a mutated price file is exercised
+/// whichever service it changes (one day, a few requests a second).
+fn wide_scenario() -> String {
+    r#"Scenario(
+    version: 1,
+    name: "wide",
+    horizon_days: 1.0,
+    traffic: Traffic(components: [Diurnal(peak_rps: 8.0, trough_rps: 1.0, peak_hour: 14.0), Spike(day: 0.5, hour: 1.0, duration_min: 10.0, requests: 60000.0)]),
+    workload: Workload(
+        duration_ms: LogNormal(median: 120.0, p99: 900.0),
+        cpu_fraction: 0.5,
+        cold_start_ms: Fixed(250.0),
+        request_kb: 4.0,
+        response_kb: 16.0,
+        latency_slo_ms: Some(500.0),
+        requests_per_connection: 2.0,
+    ),
+    platforms: [
+        Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, provisioned: 2, front_door: ApiGatewayRest),
+        Function(name: "Lambda HTTP", service: "aws-lambda", arch: Arm64, memory_mb: 512, front_door: ApiGatewayHttp),
+        Function(name: "Lambda URL", service: "aws-lambda", memory_mb: 256, front_door: FunctionUrl),
+        Function(name: "Lambda ALB", service: "aws-lambda", memory_mb: 256, front_door: Alb),
+        Function(name: "Workers", service: "cloudflare-workers", memory_mb: 128, concurrency: 50),
+        Function(name: "Run functions", service: "gcp-cloud-run", memory_mb: 512, concurrency: 20),
+        Function(name: "GCF", service: "gcp-cloud-functions", memory_mb: 512),
+        Function(name: "Azure", service: "azure-functions", memory_mb: 512),
+        Function(name: "Flex", service: "azure-functions-flex", memory_mb: 2048),
+        Container(name: "Fargate", service: "aws-fargate", vcpu: 0.5, memory_gb: 1.0, concurrency: 40, min_replicas: 1, max_replicas: 5, front_door: Alb),
+        Container(name: "Cloud Run", service: "gcp-cloud-run", vcpu: 1.0, memory_gb: 0.5, concurrency: 80, min_replicas: 0, max_replicas: 10),
+        Container(name: "ACA", service: "azure-container-apps", vcpu: 0.5, memory_gb: 1.0, concurrency: 50, min_replicas: 1, max_replicas: 5),
+        Vm(name: "EC2", service: "aws-ec2", instance: "t4g.small", concurrency: 60, min_instances: 1, max_instances: 3, front_door: Alb),
+    ],
+)
+"#
+    .to_string()
 }
 
 fn contract_scenario_without_trace() -> String {
@@ -404,6 +462,15 @@ proptest! {
     #[test]
     fn mutated_contract_scenario_never_panics(muts in prop::collection::vec(mutation(), 1..3)) {
         let mut t = contract_scenario_without_trace().replace("horizon_days: 1.0", "horizon_days: 0.05");
+        for m in &muts {
+            t = apply(&t, m);
+        }
+        check_scenario(&t, None, false);
+    }
+
+    #[test]
+    fn mutated_wide_scenario_never_panics(muts in prop::collection::vec(mutation(), 1..3)) {
+        let mut t = wide_scenario();
         for m in &muts {
             t = apply(&t, m);
         }
@@ -512,6 +579,19 @@ proptest! {
         if code == 2 {
             prop_assert!(err.contains(path), "not located: {}", err);
         }
+    }
+}
+
+#[test]
+fn the_wide_scenario_is_valid_and_prices_every_service() {
+    let s = parse_scenario(&wide_scenario(), "wide.ron", None, catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let r = sim::simulate(&s, Path::new("."), catalog(), Mode::Fast).unwrap();
+    let mut services: Vec<&str> = r.platforms.iter().map(|p| p.service.as_str()).collect();
+    services.sort();
+    services.dedup();
+    assert_eq!(services.len(), 9, "{services:?}");
+    for p in &r.platforms {
+        assert!(p.total_usd > 0.0, "{}: {}", p.name, p.total_usd);
     }
 }
 
