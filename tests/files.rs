@@ -484,3 +484,22 @@ fn errors_inside_a_field_name_that_field() {
     let p = &parse(&text).unwrap_err().problems()[0];
     assert_eq!(p.field, "workload.cpu_fraction", "{p}");
 }
+
+#[test]
+fn a_missing_field_is_named_in_its_struct_not_in_the_field_before() {
+    let e = parse("Scenario(name: \"x\")").unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "version", "{p}");
+    assert_eq!((p.line, p.col), (1, 19), "{p}");
+    let text = contract_text()
+        .replace(
+            "        latency_slo_ms: Some(500.0), // None when there is no objective\n",
+            "",
+        )
+        .replace(
+            "        cpu_fraction: 0.5,         // share of duration_ms that is CPU work at one full vCPU\n",
+            "",
+        );
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "workload.cpu_fraction", "{p}");
+}

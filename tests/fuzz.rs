@@ -436,6 +436,35 @@ fn trace_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Azure Functions 2019 files: the real header, rows of 1,440 per-minute counts with a few
+/// hostile cells, sometimes a short row or a bad header.
+fn azure_text() -> impl Strategy<Value = String> {
+    let row = (
+        prop::collection::vec((0usize..1440, count_cell()), 0..4),
+        prop::sample::select(vec![1444usize, 1444, 1444, 1443, 1445, 3]),
+    )
+        .prop_map(|(cells, width)| {
+            let mut v: Vec<String> = vec!["o".into(), "a".into(), "f".into(), "http".into()];
+            v.extend((0..1440).map(|m| (m % 5).to_string()));
+            for (m, c) in cells {
+                v[4 + m] = c;
+            }
+            v.resize(width, "1".into());
+            v.join(",")
+        });
+    (prop::bool::weighted(0.9), prop::collection::vec(row, 0..4)).prop_map(|(good_header, rows)| {
+        let mut h = if good_header {
+            "HashOwner,HashApp,HashFunction,Trigger".to_string()
+        } else {
+            "HashOwner,HashApp".to_string()
+        };
+        for m in 1..=1440 {
+            h.push_str(&format!(",{m}"));
+        }
+        format!("{h}\n{}\n", rows.join("\n"))
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // In-process properties
 
@@ -489,6 +518,11 @@ proptest! {
 
     #[test]
     fn traces_never_panic(text in trace_text()) {
+        check_trace_text(&text);
+    }
+
+    #[test]
+    fn azure_traces_never_panic(text in azure_text()) {
         check_trace_text(&text);
     }
 

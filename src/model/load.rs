@@ -115,7 +115,7 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
             )
         }
         E::MissingStructField { field, outer } => (
-            join(&here, field),
+            join(loc.path_enclosing(pos).unwrap_or(""), field),
             format!(
                 "missing field `{field}`{}",
                 outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default()

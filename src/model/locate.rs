@@ -68,6 +68,16 @@ impl Locator {
 }
 
 impl Locator {
+    /// As `path_at`, but a value that ends exactly at `pos` does not contain it: a
+    /// struct's closing parenthesis right after its last field belongs to the struct.
+    pub fn path_enclosing(&self, pos: Pos) -> Option<&str> {
+        self.entries
+            .iter()
+            .filter(|e| e.start <= pos && pos < e.end && !e.path.is_empty())
+            .max_by_key(|e| (e.start, std::cmp::Reverse(e.end)))
+            .map(|e| e.path.as_str())
+    }
+
     /// The field whose value ends last at or before `pos`: for a syntax error between two
     /// fields, the one just before it.
     pub fn path_before(&self, pos: Pos) -> Option<&str> {
