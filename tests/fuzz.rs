@@ -469,7 +469,7 @@ fn azure_text() -> impl Strategy<Value = String> {
 // In-process properties
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(config(500))]
 
     #[test]
     fn generated_scenarios_load_and_run(text in scenario_text()) {
@@ -537,7 +537,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(24))]
+    #![proptest_config(config(32))]
 
     /// The exact engines on small valid scenarios (a few thousand requests each).
     #[test]
@@ -575,7 +575,7 @@ proptest! {
 // Through the binary
 
 proptest! {
-    #![proptest_config(config(12))]
+    #![proptest_config(config(16))]
 
     #[test]
     fn binary_exits_0_or_2_on_mutated_scenarios(text in scenario_text(), muts in prop::collection::vec(mutation(), 0..3)) {
