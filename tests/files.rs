@@ -503,3 +503,23 @@ fn a_missing_field_is_named_in_its_struct_not_in_the_field_before() {
     let p = &parse(&text).unwrap_err().problems()[0];
     assert_eq!(p.field, "workload.cpu_fraction", "{p}");
 }
+
+#[test]
+fn a_fraction_in_a_whole_number_field_says_so() {
+    let text = contract_text().replace("memory_mb: 1024,", "memory_mb: 5.5,");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "platforms[0].memory_mb", "{p}");
+    assert_eq!(
+        p.message,
+        "a whole number is expected here, without a fraction or exponent"
+    );
+    let text = contract_text().replace("min_instances: 2,", "min_instances: 1e3,");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "platforms[2].min_instances", "{p}");
+    let lambda = builtin_text("pricing/aws-lambda.ron").replacen("memory_min_mb: 128,", "memory_min_mb: 128.5,", 1);
+    let e = parse_price_file(&lambda, "l.ron").unwrap_err().to_string();
+    assert!(
+        e.contains("services[0].limits.memory_min_mb: a whole number is expected here"),
+        "{e}"
+    );
+}

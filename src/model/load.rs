@@ -146,6 +146,23 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
     }
 }
 
+/// A clearer message for one common mistake: a fraction or an exponent where a whole
+/// number belongs (`memory_mb: 5.5` reads as `5` followed by junk, "Expected comma").
+pub fn refine_ron_message(text: &str, e: &ron::error::SpannedError, message: String) -> String {
+    if !matches!(e.code, ron::error::Error::ExpectedComma) {
+        return message;
+    }
+    let Some(line) = text.lines().nth(e.span.start.line.saturating_sub(1)) else {
+        return message;
+    };
+    let before: Vec<char> = line.chars().take(e.span.start.col.saturating_sub(1)).collect();
+    let here = line.chars().nth(e.span.start.col.saturating_sub(1));
+    if matches!(here, Some('.' | 'e' | 'E')) && before.last().is_some_and(|c| c.is_ascii_digit()) {
+        return "a whole number is expected here, without a fraction or exponent".to_string();
+    }
+    message
+}
+
 fn parent_of(path: &str) -> String {
     // The error position of an unknown field is at the field name, inside its parent's
     // span; `path_at` returns the innermost value containing it, which is the parent.
@@ -176,6 +193,7 @@ pub fn parse_scenario(
         Err(e) => {
             let loc = Locator::new(text);
             let (field, message) = describe_ron_error(&e, &loc);
+            let message = refine_ron_message(text, &e, message);
             return Err(LoadError::Parse(Located {
                 file: file.to_string(),
                 line: e.span.start.line,

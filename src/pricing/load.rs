@@ -44,6 +44,7 @@ pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingErro
         Err(e) => {
             let loc = Locator::new(text);
             let (field, message) = crate::model::describe_ron_error(&e, &loc);
+            let message = crate::model::refine_ron_message(text, &e, message);
             return Err(PricingError::Parse {
                 file: file.to_string(),
                 line: e.span.start.line,
