@@ -424,3 +424,163 @@ fn run_prints_the_verdict_with_its_reasons() {
         assert!(!v["platforms"][0][field].is_null(), "{field}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (issue 11): every bad file is exit 2 with its name; no panic reaches the user
+
+fn hostile(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/hostile")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn hostile_traces_are_exit_2_at_check_and_run_time() {
+    for (scenario, expect) in [
+        (
+            "scenario-trace-1e300.ron",
+            "trace-1e300.csv:3:4: count: 1e300 requests in 60 s",
+        ),
+        (
+            "scenario-trace-1e12.ron",
+            "trace-1e12-in-1s.csv:2:3: count: 1e12 requests in 1 s",
+        ),
+        ("scenario-trace-empty.ron", "trace-empty.csv:1:1: the trace is empty"),
+        (
+            "scenario-trace-folder.ron",
+            "traces-folder: is a folder, not a trace file",
+        ),
+        ("scenario-trace-device.ron", "/dev/zero: is not a regular file"),
+    ] {
+        let f = hostile(scenario);
+        for args in [vec!["check", f.as_str()], vec!["run", "--fast", f.as_str()]] {
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains(expect), "{args:?}: {err}");
+            assert!(!out.contains("ok:"), "{out}");
+        }
+    }
+    let (code, out, err) = run(&["check", &hostile("bom.ron")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("scenario \"Hostile byte-order mark\""), "{out}");
+}
+
+#[test]
+fn unreadable_files_are_exit_2_naming_the_file_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.ron");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(2 * 1024 * 1024 * 1024)
+        .unwrap();
+    let sparse = sparse.display().to_string();
+    let folder = dir.path().display().to_string();
+    let missing = dir.path().join("nope.ron").display().to_string();
+    for (file, expect) in [
+        (
+            sparse.as_str(),
+            format!("{sparse}: the file is too large (2048 MiB; at most 8 MiB is read)"),
+        ),
+        (
+            "/dev/zero",
+            "/dev/zero: is not a regular file (a device, pipe or socket); give the path of a file".to_string(),
+        ),
+        (folder.as_str(), format!("{folder}: is a folder, not a file")),
+        (missing.as_str(), format!("{missing}: no such file")),
+    ] {
+        for cmd in ["check", "run", "sweep"] {
+            let (code, _, err) = run(&[cmd, file]);
+            assert_eq!(code, 2, "{cmd} {file}: {err}");
+            assert_eq!(err.lines().next().unwrap(), expect, "{cmd}");
+        }
+    }
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("fifo.ron");
+        let ok = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success());
+        if ok.unwrap_or(false) {
+            let (code, _, err) = run(&["check", fifo.to_str().unwrap()]);
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains("fifo.ron: is not a regular file"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn bad_price_files_are_exit_2_at_load_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let lambda = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("pricing/aws-lambda.ron")).unwrap();
+    let bad = lambda.replacen("memory_max_mb: 10240", "memory_max_mb: 64", 1);
+    let line = bad.lines().position(|l| l.contains("memory_max_mb: 64")).unwrap() + 1;
+    let f = dir.path().join("lambda.ron");
+    std::fs::write(&f, &bad).unwrap();
+    let expect = format!(
+        "{}:{line}:17: services[0].limits.memory_max_mb: 64 is below memory_min_mb (128)",
+        f.display()
+    );
+    let (code, _, err) = run(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&expect), "{err}");
+    let contract = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/scenario-v1.ron");
+    let d = dir.path().to_str().unwrap();
+    let c = contract.to_str().unwrap();
+    for args in [
+        vec!["--pricing", d, "run", "--fast", c],
+        vec!["--pricing", d, "sweep", c],
+        vec!["--pricing", d, "check", c],
+        vec![
+            "--pricing",
+            d,
+            "quote",
+            "aws-lambda",
+            "--requests",
+            "1000000",
+            "--duration-ms",
+            "100",
+            "--memory-mb",
+            "128",
+        ],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(&expect), "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+    }
+    // the same id in two files of the folder
+    std::fs::write(dir.path().join("lambda.ron"), &lambda).unwrap();
+    std::fs::write(dir.path().join("lambda2.ron"), &lambda).unwrap();
+    let (code, _, err) = run(&["--pricing", d, "check", c]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("{}:", dir.path().join("lambda2.ron").display()))
+            && err.contains(&format!(
+                "`aws-lambda` is also defined in {}",
+                dir.path().join("lambda.ron").display()
+            )),
+        "{err}"
+    );
+}
+
+/// A failure no input can cause (here: stdout is a full disk) reaches the user as one
+/// line and exit code 1, not Rust's panic message and exit code 101.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_internal_failure_is_one_line_and_exit_code_1() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_breakeven"))
+        .args(["check", "tests/fixtures/contract/scenario-v1.ron"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("breakeven: internal error: failed printing to stdout")
+            && err.trim_end().ends_with("; please report it"),
+        "{err}"
+    );
+}

@@ -209,3 +209,317 @@ proptest! {
         let _ = parse(&String::from_utf8_lossy(&b));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (issue 11): price numbers, trace limits, size caps, small things
+
+fn builtin_text(name: &str) -> &'static str {
+    breakeven::pricing::BUILTIN_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .unwrap_or_else(|| panic!("no built-in {name}"))
+}
+
+/// Replaces `from` (which must occur) in a built-in price file and returns the error
+/// line, checked to be the line of the replacement.
+fn bad_price(file: &str, from: &str, to: &str) -> String {
+    let text = builtin_text(file);
+    assert!(text.contains(from), "{file} lacks `{from}`");
+    let bad = text.replacen(from, to, 1);
+    let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+    let e = parse_price_file(&bad, file).expect_err(to).to_string();
+    assert!(e.starts_with(&format!("{file}:{line}:")), "{e}");
+    e
+}
+
+#[test]
+fn price_file_numbers_are_checked_with_file_line_and_field() {
+    let e = bad_price("pricing/aws-lambda.ron", "memory_max_mb: 10240", "memory_max_mb: 64");
+    assert!(
+        e.contains(": services[0].limits.memory_max_mb: 64 is below memory_min_mb (128)"),
+        "{e}"
+    );
+    let e = bad_price("pricing/aws-lambda.ron", "max_duration_s: 900.0", "max_duration_s: NaN");
+    assert!(
+        e.contains("services[0].limits.max_duration_s: must be a finite number, found NaN"),
+        "{e}"
+    );
+    let e = bad_price(
+        "pricing/aws-lambda.ron",
+        "mb_per_vcpu: Some(1769.0)",
+        "mb_per_vcpu: Some(0.0)",
+    );
+    assert!(
+        e.contains("services[0].limits.mb_per_vcpu: 0 is out of range: must be above 0"),
+        "{e}"
+    );
+    let e = bad_price(
+        "pricing/aws-lambda.ron",
+        "scale_burst: Some(1000.0)",
+        "scale_burst: Some(-1.0)",
+    );
+    assert!(
+        e.contains("services[0].limits.scale_burst: -1 is out of range: must be at least 0"),
+        "{e}"
+    );
+    let e = bad_price("pricing/aws-lambda.ron", "usd: 0.0000002,", "usd: 1000000000,");
+    assert!(
+        e.contains("services[0].requests.usd: 1000000000 USD per unit is above the 100000 USD"),
+        "{e}"
+    );
+    let e = bad_price(
+        "pricing/aws-ec2.ron",
+        "name: \"t3.micro\", vcpu: 2.0,",
+        "name: \"t3.micro\", vcpu: inf,",
+    );
+    assert!(
+        e.contains("services[0].instances[0].vcpu: must be a finite number, found inf"),
+        "{e}"
+    );
+    let e = bad_price("pricing/aws-ec2.ron", "minimum_s: 60", "minimum_s: 100000000");
+    assert!(
+        e.contains("services[0].minimum_s: 100000000 is out of range: allowed 0 to 86400"),
+        "{e}"
+    );
+    let e = bad_price(
+        "pricing/aws-lambda.ron",
+        "max_instance_concurrency: 1,",
+        "max_instance_concurrency: 0,",
+    );
+    assert!(
+        e.contains("services[0].limits.max_instance_concurrency: 0 is out of range: allowed 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_files_of_a_pricing_folder_defining_one_id_is_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = builtin_text("pricing/cloudflare.ron");
+    std::fs::write(dir.path().join("a.ron"), text).unwrap();
+    std::fs::write(dir.path().join("b.ron"), text).unwrap();
+    let e = Catalog::builtin()
+        .unwrap()
+        .with_dir(dir.path())
+        .unwrap_err()
+        .to_string();
+    let a = dir.path().join("a.ron").display().to_string();
+    let b = dir.path().join("b.ron").display().to_string();
+    let line = text
+        .lines()
+        .position(|l| l.contains("id: \"cloudflare-workers\""))
+        .unwrap()
+        + 1;
+    assert!(e.starts_with(&format!("{b}:{line}:13: services[0].id: ")), "{e}");
+    assert!(
+        e.contains(&format!("`cloudflare-workers` is also defined in {a}")),
+        "{e}"
+    );
+    // one file replacing a built-in id is the documented way to override a price
+    std::fs::remove_file(dir.path().join("b.ron")).unwrap();
+    assert!(Catalog::builtin().unwrap().with_dir(dir.path()).is_ok());
+}
+
+fn hostile(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/hostile")
+        .join(name)
+}
+
+/// Prepares a scenario file with its traces: the error as text.
+fn prepare_error(name: &str) -> String {
+    let cat = catalog();
+    let f = hostile(name);
+    match load_scenario_file(&f, &cat) {
+        Err(e) => e.to_string(),
+        Ok(s) => match breakeven::sim::prepare(
+            &s,
+            f.parent().unwrap(),
+            &cat,
+            &mut breakeven::sim::TraceStore::default(),
+        ) {
+            Ok(_) => panic!("{name} prepared"),
+            Err(e) => e.to_string(),
+        },
+    }
+}
+
+#[test]
+fn trace_counts_are_held_to_the_constant_traffic_limits() {
+    let e = prepare_error("scenario-trace-1e300.ron");
+    assert!(e.contains("trace-1e300.csv:3:4: count: 1e300 requests in 60 s"), "{e}");
+    assert!(e.contains("above the 1e7 req/s limit"), "{e}");
+    let e = prepare_error("scenario-trace-1e12.ron");
+    assert!(
+        e.contains("trace-1e12-in-1s.csv:2:3: count: 1e12 requests in 1 s is 1.000e12 req/s"),
+        "{e}"
+    );
+    let e = prepare_error("scenario-trace-empty.ron");
+    assert!(e.contains("trace-empty.csv:1:1: the trace is empty"), "{e}");
+    let e = trace_error("0,1\n0.0000001,1\n");
+    assert!(
+        e.contains("t.csv:2:1: timestamp: ") && e.contains("at least 1 ms apart"),
+        "{e}"
+    );
+    let e = trace_error("0,1\n40000000,1\n");
+    assert!(
+        e.contains("t.csv:2:1: timestamp: the trace spans more than 366 days"),
+        "{e}"
+    );
+    let e = trace_error("0,9999999999999\n1e6,9999999999999\n");
+    assert!(
+        e.contains("t.csv:2:5: count: the trace holds more than 1e13 requests"),
+        "{e}"
+    );
+    // a scale that lifts a legal trace above the limit is caught at the busiest row
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.csv"), "0,60\n60,6000\n120,60\n").unwrap();
+    let text = std::fs::read_to_string(hostile("scenario-trace-1e300.ron"))
+        .unwrap()
+        .replace(
+            "Trace(path: \"trace-1e300.csv\", format: Csv)",
+            "Trace(path: \"t.csv\", format: Csv, scale: 200000.0)",
+        );
+    let s = parse_scenario(&text, "s.ron", Some(dir.path()), &catalog()).unwrap();
+    let e = breakeven::sim::prepare(&s, dir.path(), &catalog(), &mut breakeven::sim::TraceStore::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("t.csv:2:4: count: 2.000e7 req/s at scale 200000"), "{e}");
+}
+
+fn trace_error(text: &str) -> String {
+    breakeven::sim::trace::parse_csv(text, Path::new("t.csv"))
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn a_folder_or_device_as_a_trace_says_so() {
+    let e = load_scenario_file(&hostile("scenario-trace-folder.ron"), &catalog())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("traffic.components[1].path: ") && e.contains("traces-folder: is a folder, not a trace file"),
+        "{e}"
+    );
+    let e = load_scenario_file(&hostile("scenario-trace-device.ron"), &catalog())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("/dev/zero: is not a regular file"), "{e}");
+}
+
+#[test]
+fn oversized_devices_and_folders_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.ron");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(2 * 1024 * 1024 * 1024)
+        .unwrap();
+    let cat = catalog();
+    let e = load_scenario_file(&sparse, &cat).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}: the file is too large (2048 MiB; at most 8 MiB is read)",
+            sparse.display()
+        )
+    );
+    let e = load_scenario_file(Path::new("/dev/zero"), &cat)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("/dev/zero: is not a regular file"), "{e}");
+    let e = load_scenario_file(dir.path(), &cat).unwrap_err().to_string();
+    assert_eq!(e, format!("{}: is a folder, not a file", dir.path().display()));
+    let e = load_scenario_file(&dir.path().join("nope.ron"), &cat).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("{}: no such file", dir.path().join("nope.ron").display())
+    );
+    assert_eq!(e.problems()[0].to_string(), e.to_string(), "not file:0:0");
+    // a price folder with an oversized file
+    std::fs::rename(&sparse, dir.path().join("big.ron")).unwrap();
+    let e = Catalog::builtin()
+        .unwrap()
+        .with_dir(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("big.ron: the file is too large (2048 MiB; at most 8 MiB is read)"),
+        "{e}"
+    );
+    let e = Catalog::builtin()
+        .unwrap()
+        .with_dir(&dir.path().join("big.ron"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is not a folder"), "{e}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_scenarios_price_files_and_traces() {
+    let cat = catalog();
+    let s = load_scenario_file(&hostile("bom.ron"), &cat).unwrap();
+    let p = breakeven::sim::prepare(&s, &hostile(""), &cat, &mut breakeven::sim::TraceStore::default()).unwrap();
+    assert_eq!(
+        p.profile.expected_requests().round(),
+        (2.0 * 8640.0 + 180.0 * 72.0f64).round()
+    );
+    let text = format!("\u{feff}{}", builtin_text("pricing/cloudflare.ron"));
+    assert_eq!(parse_price_file(&text, "c.ron").unwrap().services.len(), 1);
+}
+
+#[test]
+fn errors_inside_a_field_name_that_field() {
+    let text = contract_text().replace("memory_mb: 1024,", "memory_mb: -5,");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "platforms[0].memory_mb", "{p}");
+    let text = contract_text().replace("LogNormal(median: 120.0,", "LogNormal(median: \"x\",");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "workload.duration_ms.median", "{p}");
+    let line = text.lines().position(|l| l.contains("median: \"x\"")).unwrap() + 1;
+    assert_eq!(p.line, line, "{p}");
+    let text = contract_text().replace("cpu_fraction: 0.5,", "cpu_fraction: (),");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "workload.cpu_fraction", "{p}");
+}
+
+#[test]
+fn a_missing_field_is_named_in_its_struct_not_in_the_field_before() {
+    let e = parse("Scenario(name: \"x\")").unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "version", "{p}");
+    assert_eq!((p.line, p.col), (1, 19), "{p}");
+    let text = contract_text()
+        .replace(
+            "        latency_slo_ms: Some(500.0), // None when there is no objective\n",
+            "",
+        )
+        .replace(
+            "        cpu_fraction: 0.5,         // share of duration_ms that is CPU work at one full vCPU\n",
+            "",
+        );
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "workload.cpu_fraction", "{p}");
+}
+
+#[test]
+fn a_fraction_in_a_whole_number_field_says_so() {
+    let text = contract_text().replace("memory_mb: 1024,", "memory_mb: 5.5,");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "platforms[0].memory_mb", "{p}");
+    assert_eq!(
+        p.message,
+        "a whole number is expected here, without a fraction or exponent"
+    );
+    let text = contract_text().replace("min_instances: 2,", "min_instances: 1e3,");
+    let p = &parse(&text).unwrap_err().problems()[0];
+    assert_eq!(p.field, "platforms[2].min_instances", "{p}");
+    let lambda = builtin_text("pricing/aws-lambda.ron").replacen("memory_min_mb: 128,", "memory_min_mb: 128.5,", 1);
+    let e = parse_price_file(&lambda, "l.ron").unwrap_err().to_string();
+    assert!(
+        e.contains("services[0].limits.memory_min_mb: a whole number is expected here"),
+        "{e}"
+    );
+}

@@ -184,8 +184,10 @@ pub struct QuoteArgs {
 
 /// Runs the program; returns the process exit code.
 pub fn main() -> i32 {
+    crate::util::install_panic_hook();
     let args: Vec<String> = std::env::args().collect();
-    run_args(&args)
+    // a panic on this thread has been reported by the hook: exit 1 without a second line
+    std::panic::catch_unwind(|| run_args(&args)).unwrap_or(1)
 }
 
 /// What the process should do, given its arguments (used by `main` and tests).
@@ -234,7 +236,9 @@ fn catalog(dir: Option<&PathBuf>) -> Result<Catalog, Failure> {
 
 fn execute(cli: Cli) -> Result<(), Failure> {
     let Some(command) = cli.command else {
-        // No command: the desktop application.
+        // No command: the desktop application. Its workers catch their own panics and
+        // show the error, keeping the user's unsaved edits; the hook only reports.
+        crate::util::exit_on_panic(false);
         let cat = catalog(cli.pricing.as_ref())?;
         return crate::gui::run(cat, cli.pricing.clone()).map_err(Failure::Internal);
     };
@@ -365,7 +369,7 @@ pub fn money(d: rust_decimal::Decimal) -> f64 {
 
 /// What kind of file this is, from its first identifier.
 fn looks_like_price_file(text: &str) -> bool {
-    let mut rest = text;
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
     loop {
         rest = rest.trim_start();
         if let Some(r) = rest.strip_prefix("//") {
@@ -378,7 +382,7 @@ fn looks_like_price_file(text: &str) -> bool {
             break;
         }
     }
-    rest.starts_with("PriceFile")
+    rest.trim_start_matches('\u{feff}').starts_with("PriceFile")
 }
 
 fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure> {
@@ -386,10 +390,11 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
     let mut failed = 0;
     for f in files {
         let shown = f.display().to_string();
-        let text = match std::fs::read(f) {
+        // capped: `/dev/zero` or a sparse 2 GB file is refused before it is read
+        let text = match crate::util::read_capped(f, crate::util::MAX_TEXT_FILE_BYTES) {
             Ok(b) => String::from_utf8_lossy(&b).to_string(),
             Err(e) => {
-                eprintln!("{shown}: cannot read: {e}");
+                eprintln!("{shown}: {e}");
                 failed += 1;
                 continue;
             }
@@ -508,9 +513,9 @@ fn simulate_with_progress(
             eprintln!();
         }
         h.join()
-            .unwrap_or_else(|_| Err(SimError::Spec("the simulation thread panicked".into())))
+            .map_err(|_| Failure::Internal("the simulation thread stopped unexpectedly".into()))
     });
-    Ok((prepared, result.map_err(sim_failure)?))
+    Ok((prepared, result?.map_err(sim_failure)?))
 }
 
 /// `report FILE -o OUT`: checks the output path first (format, folder), then runs
@@ -584,9 +589,9 @@ fn report_command(
             eprint!("\r\x1b[K");
         }
         h.join()
-            .unwrap_or_else(|_| Err(SimError::Spec("the report thread panicked".into())))
+            .map_err(|_| Failure::Internal("the report thread stopped unexpectedly".into()))
     });
-    let rep = built.map_err(sim_failure)?;
+    let rep = built?.map_err(sim_failure)?;
     let written = report::write(&rep, output, chrono::Utc::now(), &report::WriteOptions { series })
         .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     for w in &written.warnings {

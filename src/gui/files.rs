@@ -86,7 +86,8 @@ pub fn has_extension(path: &Path, ext: &str) -> bool {
 /// files (header `HashOwner,...`) are recognised; their rows are summed.
 pub fn trace_component(path: &Path, base: &Path) -> Result<Component, Vec<String>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| vec![format!("{shown}: cannot read: {e}")])?;
+    let bytes = crate::util::read_capped(path, crate::util::MAX_TRACE_FILE_BYTES)
+        .map_err(|e| vec![format!("{shown}: cannot read the trace: {e}")])?;
     let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let format = if first.trim_start().starts_with("HashOwner") {

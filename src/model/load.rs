@@ -34,7 +34,14 @@ pub struct Located {
 
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
+        if self.line == 0 {
+            // not a position in the text: the file itself (missing, too large, a folder)
+            if self.field.is_empty() {
+                write!(f, "{}: {}", self.file, self.message)
+            } else {
+                write!(f, "{}: {}: {}", self.file, self.field, self.message)
+            }
+        } else if self.field.is_empty() {
             write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
         } else {
             write!(
@@ -48,7 +55,8 @@ impl fmt::Display for Located {
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum LoadError {
-    #[error("{file}: cannot read: {message}")]
+    /// The file could not be read or written; `message` says why (`no such file`).
+    #[error("{file}: {message}")]
     Io { file: String, message: String },
     /// The text is not a valid scenario (syntax, unknown field, wrong type).
     #[error("{0}")]
@@ -91,8 +99,12 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
     let here = loc.path_at(pos).unwrap_or("").to_string();
     match &e.code {
         E::NoSuchStructField { expected, found, outer } => {
-            let parent = parent_of(&here);
-            let field = join(&parent, found);
+            // the position is at the unknown name, which is itself a field of the scan
+            let field = if here == *found || here.ends_with(&format!(".{found}")) {
+                here
+            } else {
+                join(&parent_of(&here), found)
+            };
             (
                 field,
                 format!(
@@ -103,7 +115,7 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
             )
         }
         E::MissingStructField { field, outer } => (
-            join(&here, field),
+            join(loc.path_enclosing(pos).unwrap_or(""), field),
             format!(
                 "missing field `{field}`{}",
                 outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default()
@@ -134,6 +146,23 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
     }
 }
 
+/// A clearer message for one common mistake: a fraction or an exponent where a whole
+/// number belongs (`memory_mb: 5.5` reads as `5` followed by junk, "Expected comma").
+pub fn refine_ron_message(text: &str, e: &ron::error::SpannedError, message: String) -> String {
+    if !matches!(e.code, ron::error::Error::ExpectedComma) {
+        return message;
+    }
+    let Some(line) = text.lines().nth(e.span.start.line.saturating_sub(1)) else {
+        return message;
+    };
+    let before: Vec<char> = line.chars().take(e.span.start.col.saturating_sub(1)).collect();
+    let here = line.chars().nth(e.span.start.col.saturating_sub(1));
+    if matches!(here, Some('.' | 'e' | 'E')) && before.last().is_some_and(|c| c.is_ascii_digit()) {
+        return "a whole number is expected here, without a fraction or exponent".to_string();
+    }
+    message
+}
+
 fn parent_of(path: &str) -> String {
     // The error position of an unknown field is at the field name, inside its parent's
     // span; `path_at` returns the innermost value containing it, which is the parent.
@@ -156,12 +185,15 @@ pub fn parse_scenario(
     base_dir: Option<&Path>,
     catalog: &Catalog,
 ) -> Result<Scenario, LoadError> {
+    // a byte-order mark (some Windows editors write one) is not RON
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let opts = ron_options();
     let scenario: Scenario = match opts.from_str(text) {
         Ok(s) => s,
         Err(e) => {
             let loc = Locator::new(text);
             let (field, message) = describe_ron_error(&e, &loc);
+            let message = refine_ron_message(text, &e, message);
             return Err(LoadError::Parse(Located {
                 file: file.to_string(),
                 line: e.span.start.line,
@@ -195,22 +227,18 @@ pub fn parse_scenario(
 
 pub fn load_scenario_file(path: &Path, catalog: &Catalog) -> Result<Scenario, LoadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
-        file: shown.clone(),
-        message: e.to_string(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let text = String::from_utf8_lossy(valid);
-        let line = 1 + text.matches('\n').count();
-        let col = 1 + text.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0);
-        LoadError::Parse(Located {
+    let text = crate::util::read_text_capped(path, crate::util::MAX_TEXT_FILE_BYTES).map_err(|e| match e {
+        crate::util::TextError::Io(message) => LoadError::Io {
+            file: shown.clone(),
+            message,
+        },
+        crate::util::TextError::NotUtf8 { line, col } => LoadError::Parse(Located {
             file: shown.clone(),
             line,
             col,
             field: String::new(),
             message: "the file is not UTF-8 text".into(),
-        })
+        }),
     })?;
     let base = path
         .parent()
@@ -236,11 +264,11 @@ pub fn save_scenario_file(path: &Path, s: &Scenario) -> Result<(), LoadError> {
     let shown = path.display().to_string();
     let io = |e: std::io::Error| LoadError::Io {
         file: shown.clone(),
-        message: e.to_string(),
+        message: format!("cannot write: {e}"),
     };
     let text = scenario_to_ron(s).map_err(|m| LoadError::Io {
         file: shown.clone(),
-        message: m,
+        message: format!("cannot write: {m}"),
     })?;
     crate::util::write_atomic(path, text.as_bytes()).map_err(io)
 }

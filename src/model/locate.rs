@@ -68,6 +68,16 @@ impl Locator {
 }
 
 impl Locator {
+    /// As `path_at`, but a value that ends exactly at `pos` does not contain it: a
+    /// struct's closing parenthesis right after its last field belongs to the struct.
+    pub fn path_enclosing(&self, pos: Pos) -> Option<&str> {
+        self.entries
+            .iter()
+            .filter(|e| e.start <= pos && pos < e.end && !e.path.is_empty())
+            .max_by_key(|e| (e.start, std::cmp::Reverse(e.end)))
+            .map(|e| e.path.as_str())
+    }
+
     /// The field whose value ends last at or before `pos`: for a syntax error between two
     /// fields, the one just before it.
     pub fn path_before(&self, pos: Pos) -> Option<&str> {
@@ -322,6 +332,13 @@ impl Scanner {
                     let child = join(path, &name);
                     self.out.by_path.entry(child.clone()).or_insert(key_pos);
                     self.value(&child);
+                    // the field spans from its name: a parser error just after the colon
+                    // (`median: "x"` where a number belongs) is inside this field
+                    if let Some(e) = self.out.entries.last_mut()
+                        && e.path == child
+                    {
+                        e.start = key_pos;
+                    }
                     continue;
                 }
                 (self.i, self.line, self.col) = save;

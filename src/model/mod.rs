@@ -434,4 +434,4 @@ impl Scenario {
     }
 }
 
-pub use load::{Located, describe_ron_error, ron_options};
+pub use load::{Located, describe_ron_error, refine_ron_message, ron_options};

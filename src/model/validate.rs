@@ -22,6 +22,13 @@ impl Limits {
     pub const MAX_PAYLOAD_KB: f64 = 10_485_760.0; // 10 GB
     pub const MAX_REPLICAS: u32 = 100_000;
     pub const MAX_GROWTH_PCT: f64 = 1000.0;
+    /// Most requests one Spike or one trace may hold.
+    pub const MAX_REQUESTS: f64 = 1e13;
+    /// Most rows a CSV trace may have: a year at 6.3 s steps, or 58 days at 1 s (each
+    /// row costs 24 bytes in memory).
+    pub const MAX_TRACE_ROWS: usize = 5_000_000;
+    /// Smallest step between two trace timestamps (1 ms).
+    pub const MIN_TRACE_STEP_S: f64 = 0.001;
 }
 
 struct V<'a> {
@@ -231,7 +238,13 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
                 );
                 v.range(&format!("{p}.hour"), *hour, 0.0, 24.0, "h");
                 let d = v.positive(&format!("{p}.duration_min"), *duration_min, 7.0 * 1440.0, "min");
-                let r = v.range(&format!("{p}.requests"), *requests, 0.0, 1e13, "requests");
+                let r = v.range(
+                    &format!("{p}.requests"),
+                    *requests,
+                    0.0,
+                    Limits::MAX_REQUESTS,
+                    "requests",
+                );
                 if d && r {
                     let rate = requests / (duration_min * 60.0);
                     if rate > max {
@@ -302,14 +315,26 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
                     v.push(format!("{p}.path"), "the trace needs a file path");
                 } else if let Some(base) = base_dir {
                     let full = base.join(path);
-                    if !full.is_file() {
-                        v.push(
-                            format!("{p}.path"),
-                            format!(
-                                "trace file not found: {} (paths are relative to the scenario file)",
-                                full.display()
-                            ),
-                        );
+                    let problem = match std::fs::metadata(&full) {
+                        Ok(m) if m.is_file() && m.len() > crate::util::MAX_TRACE_FILE_BYTES => Some(format!(
+                            "{}: the trace is too large ({} MiB; at most {} MiB is read)",
+                            full.display(),
+                            m.len().div_ceil(1 << 20),
+                            crate::util::MAX_TRACE_FILE_BYTES >> 20
+                        )),
+                        Ok(m) if m.is_file() => None,
+                        Ok(m) if m.is_dir() => Some(format!("{}: is a folder, not a trace file", full.display())),
+                        Ok(_) => Some(format!(
+                            "{}: is not a regular file (a device, pipe or socket), not a trace file",
+                            full.display()
+                        )),
+                        Err(_) => Some(format!(
+                            "trace file not found: {} (paths are relative to the scenario file)",
+                            full.display()
+                        )),
+                    };
+                    if let Some(m) = problem {
+                        v.push(format!("{p}.path"), m);
                     }
                 }
                 if *format == TraceFormat::Csv && (function.is_some() || app.is_some()) {

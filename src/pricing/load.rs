@@ -21,7 +21,8 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PricingError {
-    #[error("{file}: cannot read: {message}")]
+    /// The file or folder could not be read; `message` says why (`no such file`).
+    #[error("{file}: {message}")]
     Io { file: String, message: String },
     #[error("{file}:{line}:{col}: {field}: {message}")]
     Parse {
@@ -34,6 +35,8 @@ pub enum PricingError {
 }
 
 pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingError> {
+    // a byte-order mark (some Windows editors write one) is not RON
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let opts = crate::model::ron_options();
     let parsed: Result<PriceFile, _> = opts.from_str(text);
     let pf = match parsed {
@@ -41,6 +44,7 @@ pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingErro
         Err(e) => {
             let loc = Locator::new(text);
             let (field, message) = crate::model::describe_ron_error(&e, &loc);
+            let message = crate::model::refine_ron_message(text, &e, message);
             return Err(PricingError::Parse {
                 file: file.to_string(),
                 line: e.span.start.line,
@@ -78,9 +82,30 @@ pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingErro
 
 pub(super) fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, PricingError> {
     let shown = dir.display().to_string();
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(PricingError::Io {
+                file: shown,
+                message: "is not a folder: --pricing takes a folder of .ron price files".into(),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(PricingError::Io {
+                file: shown,
+                message: "no such folder".into(),
+            });
+        }
+        Err(e) => {
+            return Err(PricingError::Io {
+                file: shown,
+                message: format!("cannot read: {e}"),
+            });
+        }
+    }
     let rd = std::fs::read_dir(dir).map_err(|e| PricingError::Io {
         file: shown.clone(),
-        message: e.to_string(),
+        message: format!("cannot read: {e}"),
     })?;
     let mut paths: Vec<_> = rd
         .filter_map(|e| e.ok())
@@ -94,16 +119,36 @@ pub(super) fn read_dir_files(dir: &Path) -> Result<Vec<(String, String)>, Pricin
             message: "no .ron price files in this folder".into(),
         });
     }
-    paths
-        .into_iter()
-        .map(|p| {
-            let name = p.display().to_string();
-            std::fs::read_to_string(&p)
-                .map(|t| (name.clone(), t))
-                .map_err(|e| PricingError::Io {
-                    file: name,
-                    message: e.to_string(),
-                })
-        })
-        .collect()
+    paths.into_iter().map(|p| read_price_text(&p)).collect()
+}
+
+/// Reads one price file (at most `util::MAX_TEXT_FILE_BYTES`, UTF-8, a leading
+/// byte-order mark dropped): `(shown name, text)`.
+pub fn read_price_text(path: &Path) -> Result<(String, String), PricingError> {
+    let name = path.display().to_string();
+    match crate::util::read_text_capped(path, crate::util::MAX_TEXT_FILE_BYTES) {
+        Ok(t) => Ok((name, t)),
+        Err(crate::util::TextError::Io(message)) => Err(PricingError::Io { file: name, message }),
+        Err(crate::util::TextError::NotUtf8 { line, col }) => Err(PricingError::Parse {
+            file: name,
+            line,
+            col,
+            field: String::new(),
+            message: "the file is not UTF-8 text".into(),
+        }),
+    }
+}
+
+/// For a service id defined twice in one folder: the error at the second definition,
+/// naming the first file.
+pub(super) fn duplicate_id(text: &str, file: &str, index: usize, id: &str, first: &str) -> PricingError {
+    let field = format!("services[{index}].id");
+    let pos = Locator::new(text).position(&field);
+    PricingError::Parse {
+        file: file.to_string(),
+        line: pos.line,
+        col: pos.col,
+        field,
+        message: format!("service id `{id}` is also defined in {first}; one folder may define an id only once"),
+    }
 }

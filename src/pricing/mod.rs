@@ -14,7 +14,7 @@ pub mod decimal;
 mod load;
 mod validate;
 
-pub use load::{BUILTIN_FILES, PricingError, parse_price_file};
+pub use load::{BUILTIN_FILES, PricingError, parse_price_file, read_price_text};
 pub use validate::validate_price_file;
 
 use chrono::NaiveDate;
@@ -634,8 +634,17 @@ impl Catalog {
     /// Overlays every `*.ron` file in `dir` (sorted by name): same id replaces, new id adds.
     pub fn with_dir(mut self, dir: &std::path::Path) -> Result<Catalog, PricingError> {
         let files = load::read_dir_files(dir)?;
+        // an id may replace a built-in one, but two files of the folder defining it is
+        // a mistake: which one wins would depend on the file names
+        let mut defined: BTreeMap<String, String> = BTreeMap::new();
         for (path, text) in files {
             let file = parse_price_file(&text, &path)?;
+            for (i, s) in file.services.iter().enumerate() {
+                if let Some(first) = defined.get(s.id()) {
+                    return Err(load::duplicate_id(&text, &path, i, s.id(), first));
+                }
+                defined.insert(s.id().to_string(), path.clone());
+            }
             self.add_file(file, &path);
         }
         Ok(self)

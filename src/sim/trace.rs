@@ -2,7 +2,7 @@
 //! 2019 per-minute invocation format. Every bad row is an error with its line and column;
 //! nothing is skipped silently (blank lines aside).
 
-use crate::model::{Located, TraceFormat};
+use crate::model::{Limits, Located, TraceFormat};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,10 +18,13 @@ pub struct Trace {
     pub period_s: f64,
     /// Cumulative counts at each start (prefix sums), for integrating the rate.
     cumulative: Vec<f64>,
+    /// Highest rate of one interval, req/s, and the line and column of its count (to
+    /// place the error when a component's `scale` lifts it above the limit).
+    peak: (f64, usize, usize),
 }
 
 impl Trace {
-    fn new(starts_s: Vec<f64>, counts: Vec<f64>, period_s: f64) -> Trace {
+    fn new(starts_s: Vec<f64>, counts: Vec<f64>, period_s: f64, peak: (f64, usize, usize)) -> Trace {
         let mut cumulative = Vec::with_capacity(counts.len() + 1);
         let mut acc = 0.0;
         cumulative.push(0.0);
@@ -34,7 +37,18 @@ impl Trace {
             counts,
             period_s,
             cumulative,
+            peak,
         }
+    }
+
+    /// Highest rate of one interval, req/s.
+    pub fn peak_rps(&self) -> f64 {
+        self.peak.0
+    }
+
+    /// Where the count of the busiest interval is: (line, column).
+    pub fn peak_position(&self) -> (usize, usize) {
+        (self.peak.1, self.peak.2)
     }
 
     pub fn total(&self) -> f64 {
@@ -79,11 +93,12 @@ fn err(file: &Path, line: usize, col: usize, field: &str, message: impl Into<Str
     }
 }
 
-/// Fields of a line with the 1-based column each starts at.
-fn fields(line: &str) -> Vec<(usize, &str)> {
+/// Fields of a line with the 1-based column each starts at; at most `max` of them (a
+/// line of a hundred million commas must not become a hundred million fields).
+fn fields(line: &str, max: usize) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut col = 1;
-    for f in line.split(',') {
+    for f in line.split(',').take(max) {
         out.push((col, f.trim().trim_matches('"')));
         col += f.chars().count() + 1;
     }
@@ -110,14 +125,22 @@ fn parse_count(s: &str) -> Option<f64> {
 /// `timestamp,count` rows: RFC 3339 (or `YYYY-MM-DD HH:MM:SS`) or seconds; any step,
 /// possibly irregular; an optional header line.
 pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(err(file, 1, 1, "", "the trace is empty: add `timestamp,count` lines"));
+    }
     let mut times: Vec<f64> = Vec::new();
     let mut counts = Vec::new();
+    let mut total = 0.0;
+    // the previous row's count and where it is, checked as a rate once its interval is known
+    let mut prev_at = (0, 0);
+    let mut peak = (0.0, 1, 1);
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let f = fields(line);
+        let f = fields(line, 3);
         if times.is_empty()
             && counts.is_empty()
             && f.len() == 2
@@ -132,7 +155,11 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
                 n,
                 1,
                 "",
-                format!("expected 2 fields `timestamp,count`, found {}", f.len()),
+                if f.len() > 2 {
+                    "expected 2 fields `timestamp,count`, found more".to_string()
+                } else {
+                    format!("expected 2 fields `timestamp,count`, found {}", f.len())
+                },
             ));
         }
         let t = parse_time(f[0].1).ok_or_else(|| {
@@ -153,17 +180,54 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
                 format!("`{}` is not a count (a finite number of zero or more)", f[1].1),
             )
         })?;
-        if let Some(prev) = times.last()
-            && t <= *prev
-        {
+        if let (Some(prev), Some(prev_c)) = (times.last(), counts.last()) {
+            if t <= *prev {
+                return Err(err(
+                    file,
+                    n,
+                    f[0].0,
+                    "timestamp",
+                    "timestamps must increase from row to row",
+                ));
+            }
+            let step = t - prev;
+            if step < Limits::MIN_TRACE_STEP_S {
+                return Err(err(
+                    file,
+                    n,
+                    f[0].0,
+                    "timestamp",
+                    format!("{step} s after the previous row: rows must be at least 1 ms apart"),
+                ));
+            }
+            if t - times[0] > Limits::MAX_HORIZON_DAYS * 86_400.0 {
+                return Err(err(
+                    file,
+                    n,
+                    f[0].0,
+                    "timestamp",
+                    format!(
+                        "the trace spans more than {} days (the longest horizon)",
+                        Limits::MAX_HORIZON_DAYS
+                    ),
+                ));
+            }
+            peak = check_rate(file, *prev_c, step, prev_at, peak)?;
+            total = check_total(file, total + prev_c, prev_at)?;
+        }
+        if times.len() >= Limits::MAX_TRACE_ROWS {
             return Err(err(
                 file,
                 n,
-                f[0].0,
-                "timestamp",
-                "timestamps must increase from row to row",
+                1,
+                "",
+                format!(
+                    "the trace has more than {} rows; aggregate it to a coarser step",
+                    Limits::MAX_TRACE_ROWS
+                ),
             ));
         }
+        prev_at = (n, f[1].0);
         times.push(t);
         counts.push(c);
     }
@@ -183,8 +247,53 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
     } else {
         60.0
     };
+    peak = check_rate(file, counts[counts.len() - 1], last_step, prev_at, peak)?;
+    check_total(file, total + counts[counts.len() - 1], prev_at)?;
     let period = starts[starts.len() - 1] + last_step;
-    Ok(Trace::new(starts, counts, period))
+    Ok(Trace::new(starts, counts, period, peak))
+}
+
+/// The running total of requests, up to the row at `at`, held to `Limits::MAX_REQUESTS`
+/// (checked after the row's rate, the more telling message for one absurd count).
+fn check_total(file: &Path, total: f64, at: (usize, usize)) -> Result<f64, Located> {
+    if total > Limits::MAX_REQUESTS {
+        return Err(err(
+            file,
+            at.0,
+            at.1,
+            "count",
+            format!(
+                "the trace holds more than {:e} requests up to this row, above the limit",
+                Limits::MAX_REQUESTS
+            ),
+        ));
+    }
+    Ok(total)
+}
+
+/// A count over an interval of `step_s` is a rate, held to the limit on `Constant`
+/// traffic; returns the new peak (rate, line, column).
+fn check_rate(
+    file: &Path,
+    count: f64,
+    step_s: f64,
+    at: (usize, usize),
+    peak: (f64, usize, usize),
+) -> Result<(f64, usize, usize), Located> {
+    let rate = count / step_s;
+    if rate > Limits::MAX_RPS {
+        return Err(err(
+            file,
+            at.0,
+            at.1,
+            "count",
+            format!(
+                "{count:e} requests in {step_s} s is {rate:.3e} req/s, above the {:e} req/s limit",
+                Limits::MAX_RPS
+            ),
+        ));
+    }
+    Ok(if rate > peak.0 { (rate, at.0, at.1) } else { peak })
 }
 
 /// Azure Functions 2019 `invocations_per_function_md` file: one row per function, 1,440
@@ -192,7 +301,9 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
 /// with neither, every row is summed.
 pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Option<&str>) -> Result<Trace, Located> {
     const MINUTES: usize = 1440;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut counts = vec![0.0; MINUTES];
+    let mut peak = (0.0, 1, 1);
     let mut rows = 0;
     let mut saw_header = false;
     for (i, line) in text.lines().enumerate() {
@@ -200,7 +311,7 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
         if line.trim().is_empty() {
             continue;
         }
-        let f = fields(line);
+        let f = fields(line, 4 + MINUTES + 1);
         if !saw_header {
             if f.len() < 4
                 || f[0].1 != "HashOwner"
@@ -222,7 +333,11 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
                     n,
                     1,
                     "",
-                    format!("the header has {} columns; expected 4 + 1440", f.len()),
+                    if f.len() > 4 + MINUTES {
+                        "the header has more than 1444 columns; expected 4 + 1440".to_string()
+                    } else {
+                        format!("the header has {} columns; expected 4 + 1440", f.len())
+                    },
                 ));
             }
             saw_header = true;
@@ -234,7 +349,11 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
                 n,
                 1,
                 "",
-                format!("row has {} fields; expected 1444 (4 ids and 1440 minutes)", f.len()),
+                if f.len() > 4 + MINUTES {
+                    "row has more than 1444 fields; expected 1444 (4 ids and 1440 minutes)".to_string()
+                } else {
+                    format!("row has {} fields; expected 1444 (4 ids and 1440 minutes)", f.len())
+                },
             ));
         }
         let take = match (function, app) {
@@ -255,6 +374,10 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
             })?;
             if take {
                 counts[m] += c;
+                // the sum of the selected rows, as a rate over the minute
+                peak = check_rate(file, counts[m], 60.0, (n, *col), peak)?;
+            } else {
+                check_rate(file, c, 60.0, (n, *col), peak)?;
             }
         }
         if take {
@@ -262,7 +385,13 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
         }
     }
     if !saw_header {
-        return Err(err(file, 1, 1, "", "the trace is empty"));
+        return Err(err(
+            file,
+            1,
+            1,
+            "",
+            "the trace is empty: expected the header `HashOwner,HashApp,HashFunction,Trigger,1,...,1440`",
+        ));
     }
     if rows == 0 {
         let what = match (function, app) {
@@ -273,7 +402,7 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
         return Err(err(file, 1, 1, "", what));
     }
     let starts = (0..MINUTES).map(|m| m as f64 * 60.0).collect();
-    Ok(Trace::new(starts, counts, MINUTES as f64 * 60.0))
+    Ok(Trace::new(starts, counts, MINUTES as f64 * 60.0, peak))
 }
 
 /// Parsed traces by file, reloaded only when the file changes (the GUI re-simulates on
@@ -306,7 +435,8 @@ impl TraceStore {
         {
             return Ok(tr.clone());
         }
-        let bytes = std::fs::read(path).map_err(|e| err(path, 0, 0, "path", format!("cannot read the trace: {e}")))?;
+        let bytes = crate::util::read_capped(path, crate::util::MAX_TRACE_FILE_BYTES)
+            .map_err(|e| err(path, 0, 0, "path", format!("cannot read the trace: {e}")))?;
         let text = String::from_utf8_lossy(&bytes);
         let trace = Arc::new(match format {
             TraceFormat::Csv => parse_csv(&text, path)?,

@@ -14,6 +14,8 @@ const DAY_S: f64 = 86_400.0;
 const MONTH_S: f64 = 30.0 * DAY_S;
 /// The profile's default resolution.
 pub const DEFAULT_STEP_S: f64 = 60.0;
+/// Most pieces a profile is cut into (4.2 million: 34 MB of rates).
+pub const MAX_PIECES: usize = 1 << 22;
 
 /// Request rate (req/s) per piece. All pieces have length `step_s` except possibly the
 /// last, which ends at the horizon.
@@ -225,6 +227,22 @@ pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> 
                     }
                     e
                 })?;
+            // the same limit as on Constant traffic, with the component's scale applied
+            let peak = tr.peak_rps() * scale;
+            if peak > crate::model::Limits::MAX_RPS {
+                let (line, col) = tr.peak_position();
+                return Err(Located {
+                    file: full.display().to_string(),
+                    line,
+                    col,
+                    field: "count".into(),
+                    message: format!(
+                        "{:.3e} req/s at scale {scale} (traffic.components[{i}].scale) is above the {:e} req/s limit",
+                        peak,
+                        crate::model::Limits::MAX_RPS
+                    ),
+                });
+            }
             loaded.push((i, tr, *scale));
         }
     }
@@ -233,6 +251,9 @@ pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> 
     for (_, tr, _) in &loaded {
         step = step.min(tr.min_step_s().max(1.0));
     }
+    // a 1-second trace over a year would be 31.6 million pieces (250 MB per series):
+    // above MAX_PIECES the step grows, and the trace is averaged over a few seconds
+    step = step.max(horizon / MAX_PIECES as f64);
     Ok(profile_with(s, horizon, step, &loaded))
 }
 
