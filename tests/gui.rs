@@ -1367,3 +1367,95 @@ fn saving_or_discarding_removes_the_working_copy() {
     assert!(!h.state().is_dirty());
     assert!(working_copies(keep.path()).is_empty());
 }
+#[test]
+fn hostile_files_show_an_error_and_keep_the_scenario_and_its_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let good = std::fs::read_to_string(scenarios_dir().join("startup-launch.ron")).unwrap();
+    std::fs::write(p("garbage.ron"), [0xff, 0xfe, 0x00, 0x41, 0x80, 0x0a]).unwrap();
+    std::fs::write(p("empty.ron"), "").unwrap();
+    std::fs::write(p("truncated.ron"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(p("nan.ron"), good.replace("memory_mb: 1024", "memory_mb: NaN")).unwrap();
+    std::fs::write(p("negative.ron"), good.replace("memory_mb: 1024", "memory_mb: -512")).unwrap();
+    std::fs::write(p("spike.ron"), good.replace("peak_rps: 3.0", "peak_rps: 1e12")).unwrap();
+    std::fs::create_dir(p("a-folder.ron")).unwrap();
+    let sparse = std::fs::File::create(p("huge.ron")).unwrap();
+    sparse.set_len(2 << 30).unwrap();
+    let files = [
+        "garbage.ron",
+        "empty.ron",
+        "truncated.ron",
+        "nan.ron",
+        "negative.ron",
+        "spike.ron",
+        "a-folder.ron",
+        "huge.ron",
+        "missing.ron",
+    ];
+
+    let mut h = harness(App::for_tests());
+    h.run();
+    h.get_by_label("Memory (MB)").set_value_accesskit(512.0);
+    h.run();
+    let edited = h.state().scenario().clone();
+    let mut paths: Vec<PathBuf> = files.iter().map(|f| p(f)).collect();
+    paths.push(PathBuf::from("/dev/zero"));
+    for path in &paths {
+        open_through_menu_with(&mut h, path, true);
+        assert_eq!(h.state().scenario(), &edited, "{}", path.display());
+        assert!(h.state().is_dirty(), "{}", path.display());
+        let note = h
+            .state()
+            .notifications()
+            .iter()
+            .rev()
+            .find(|n| n.title.starts_with("Cannot open"))
+            .expect("an error notification");
+        assert!(note.title.contains(&path.display().to_string()), "{}", note.title);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            note.lines.iter().any(|l| l.contains(&name)),
+            "{}: {:?}",
+            path.display(),
+            note.lines
+        );
+    }
+    assert!(h.state().results_current(), "the edited scenario is still simulated");
+
+    // a trace that is empty or absurd is refused; the traffic stays as it was
+    std::fs::write(p("empty.csv"), "").unwrap();
+    std::fs::write(p("absurd.csv"), "timestamp,count\n2026-01-01T00:00:00Z,1e300\n").unwrap();
+    for t in ["empty.csv", "absurd.csv"] {
+        drop_file(&mut h, p(t));
+        assert_eq!(h.state().scenario(), &edited, "{t}");
+        assert!(
+            h.state()
+                .notifications()
+                .iter()
+                .any(|n| n.lines.iter().chain([&n.title]).any(|l| l.contains(t))),
+            "{t}"
+        );
+    }
+
+    // a pricing folder with a bad price is refused as a whole; prices stay as they were
+    let before = lambda_total(h.state());
+    let prices = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("pricing/aws-lambda.ron"))
+        .unwrap()
+        .replacen("usd: 0.0000002,", "usd: -0.0000002,", 1);
+    std::fs::write(prices.path().join("lambda.ron"), text).unwrap();
+    load_pricing_folder(&mut h, prices.path());
+    assert_eq!(lambda_total(h.state()), before);
+    assert_eq!(h.state().scenario(), &edited);
+    let note = h
+        .state()
+        .notifications()
+        .iter()
+        .rev()
+        .find(|n| n.title.starts_with("Cannot load the pricing folder"))
+        .expect("an error notification");
+    assert!(
+        note.lines.iter().chain([&note.title]).any(|l| l.contains("lambda.ron")),
+        "{note:?}"
+    );
+}
