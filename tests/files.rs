@@ -265,7 +265,7 @@ fn price_file_numbers_are_checked_with_file_line_and_field() {
     );
     let e = bad_price("pricing/aws-lambda.ron", "usd: 0.0000002,", "usd: 1000000000,");
     assert!(
-        e.contains("services[0].requests.usd: 1000000000 USD per unit is above the 100000 USD"),
+        e.contains("services[0].requests.usd: 1e9 USD per unit is above the 100000 USD"),
         "{e}"
     );
     let e = bad_price(

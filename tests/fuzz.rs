@@ -389,6 +389,7 @@ fn check_trace_text(text: &str) {
             Err(l) => {
                 assert_eq!(l.file, "fuzz.csv");
                 assert!(l.line >= 1 && l.col >= 1, "{l}");
+                assert!(l.message.len() < 200, "{l}");
             }
             Ok(t) => {
                 assert!(t.total().is_finite() && t.total() <= model::Limits::MAX_REQUESTS);
@@ -631,3 +632,22 @@ fn the_wide_scenario_is_valid_and_prices_every_service() {
 
 // ---------------------------------------------------------------------------------------
 // Regressions found by the fuzzer (each a case that once failed)
+
+/// Found by `mutated_price_files_never_panic` before price numbers were checked: a
+/// negative scaling burst reached the fast mode's token bucket (`clamp(0.0, burst)` with
+/// `burst < 0` panics in a worker thread).
+#[test]
+fn regression_negative_scale_burst_is_a_load_error() {
+    let (name, text) = BUILTIN_FILES[0];
+    assert_eq!(name, "pricing/aws-lambda.ron");
+    let bad = text.replacen("scale_burst: Some(1000.0)", "scale_burst: Some(-1e300)", 1);
+    let e = parse_price_file(&bad, name).unwrap_err().to_string();
+    let line = bad.lines().position(|l| l.contains("-1e300")).unwrap() + 1;
+    assert!(
+        e.starts_with(&format!(
+            "{name}:{line}:17: services[0].limits.scale_burst: -1e300 is out of range"
+        )),
+        "{e}"
+    );
+    check_price_text(&bad, name);
+}

@@ -87,7 +87,7 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
         {
             out.push(Problem::new(
                 format!("{path}.{key}"),
-                format!("{key} must be zero or more, found {x}"),
+                format!("{key} must be zero or more, found {}", short(x)),
             ));
         }
     }
@@ -96,7 +96,10 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
     {
         out.push(Problem::new(
             format!("{path}.usd"),
-            format!("{x} USD per unit is above the {MAX_PRICE_USD} USD this program accepts"),
+            format!(
+                "{} USD per unit is above the {MAX_PRICE_USD} USD this program accepts",
+                short(x)
+            ),
         ));
     }
     if let Some(x) = m.get("quantity").and_then(Value::as_f64)
@@ -104,7 +107,11 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
     {
         out.push(Problem::new(
             format!("{path}.quantity"),
-            format!("{x:e} is above the {MAX_ALLOWANCE:e} this program accepts"),
+            format!(
+                "{} is above the {} this program accepts",
+                short(x),
+                short(MAX_ALLOWANCE)
+            ),
         ));
     }
     if let Some(x) = m.get("fraction").and_then(Value::as_f64)
@@ -112,7 +119,7 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
     {
         out.push(Problem::new(
             format!("{path}.fraction"),
-            format!("a discount must be below 1.0 (100 %), found {x}"),
+            format!("a discount must be below 1.0 (100 %), found {}", short(x)),
         ));
     }
     if let Some(Value::Array(tiers)) = m.get("tiers") {
@@ -125,11 +132,11 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
             match t.get("up_to").and_then(Value::as_f64) {
                 Some(b) if last => out.push(Problem::new(
                     format!("{path}.tiers[{i}].up_to"),
-                    format!("the last tier must be open-ended (up_to: None), found {b}"),
+                    format!("the last tier must be open-ended (up_to: None), found {}", short(b)),
                 )),
                 Some(b) if b <= prev => out.push(Problem::new(
                     format!("{path}.tiers[{i}].up_to"),
-                    format!("tier bounds must increase: {b} is not above {prev}"),
+                    format!("tier bounds must increase: {} is not above {}", short(b), short(prev)),
                 )),
                 Some(b) => prev = b,
                 None if !last => out.push(Problem::new(
@@ -142,12 +149,15 @@ fn check_figure(m: &serde_json::Map<String, Value>, path: &str, out: &mut Vec<Pr
                 if x < 0.0 {
                     out.push(Problem::new(
                         format!("{path}.tiers[{i}].usd"),
-                        format!("usd must be zero or more, found {x}"),
+                        format!("usd must be zero or more, found {}", short(x)),
                     ));
                 } else if x > MAX_PRICE_USD {
                     out.push(Problem::new(
                         format!("{path}.tiers[{i}].usd"),
-                        format!("{x} USD per unit is above the {MAX_PRICE_USD} USD this program accepts"),
+                        format!(
+                            "{} USD per unit is above the {MAX_PRICE_USD} USD this program accepts",
+                            short(x)
+                        ),
                     ));
                 }
             }
@@ -172,7 +182,12 @@ impl Nums<'_> {
             let low = if open_lo { "above" } else { "at least" };
             self.out.push(Problem::new(
                 path,
-                format!("{x} is out of range: must be {low} {lo} and at most {hi}"),
+                format!(
+                    "{} is out of range: must be {low} {} and at most {}",
+                    short(x),
+                    short(lo),
+                    short(hi)
+                ),
             ));
             false
         } else {
@@ -422,5 +437,14 @@ fn container_limits(n: &mut Nums, l: &ContainerLimits, path: &str) {
         for (j, v) in t.memory_values_gb.iter().enumerate() {
             n.f(format!("{q}.memory_values_gb[{j}]"), *v, 0.0, true, MAX_MEMORY_GB);
         }
+    }
+}
+
+/// A number as a message shows it: `1e300`, not three hundred digits.
+fn short(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }

@@ -105,6 +105,20 @@ fn fields(line: &str, max: usize) -> Vec<(usize, &str)> {
     out
 }
 
+/// A cell as an error message quotes it: at most 40 characters, control characters
+/// shown as `?` (a binary file's "cell" can be megabytes long).
+fn echo(cell: &str) -> String {
+    let mut out: String = cell
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if cell.chars().nth(40).is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
 fn parse_time(s: &str) -> Option<f64> {
     if let Ok(x) = s.parse::<f64>() {
         return x.is_finite().then_some(x);
@@ -168,7 +182,7 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
                 n,
                 f[0].0,
                 "timestamp",
-                format!("`{}` is not an RFC 3339 timestamp or a number of seconds", f[0].1),
+                format!("`{}` is not an RFC 3339 timestamp or a number of seconds", echo(f[0].1)),
             )
         })?;
         let c = parse_count(f[1].1).ok_or_else(|| {
@@ -177,7 +191,7 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
                 n,
                 f[1].0,
                 "count",
-                format!("`{}` is not a count (a finite number of zero or more)", f[1].1),
+                format!("`{}` is not a count (a finite number of zero or more)", echo(f[1].1)),
             )
         })?;
         if let (Some(prev), Some(prev_c)) = (times.last(), counts.last()) {
@@ -369,7 +383,7 @@ pub fn parse_azure2019(text: &str, file: &Path, function: Option<&str>, app: Opt
                     n,
                     *col,
                     &format!("minute {}", m + 1),
-                    format!("`{v}` is not a count"),
+                    format!("`{}` is not a count", echo(v)),
                 )
             })?;
             if take {
@@ -463,6 +477,19 @@ mod tests {
         assert_eq!(t.cumulative_at(30.0), 60.0);
         assert_eq!(t.cumulative_at(120.0), 300.0);
         assert_eq!(t.cumulative_at(240.0 + 90.0), 600.0 + 120.0 + 90.0);
+    }
+
+    #[test]
+    fn a_binary_cell_is_quoted_short() {
+        let junk = format!("\u{1}PK{},5", "x".repeat(100_000));
+        let e = parse_csv(&junk, Path::new("t.csv")).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "`?PK{}...` is not an RFC 3339 timestamp or a number of seconds",
+                "x".repeat(37)
+            )
+        );
     }
 
     #[test]
