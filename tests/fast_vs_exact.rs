@@ -1,5 +1,8 @@
-//! The fast mode agrees with the exact mode on every shipped scenario: total cost within
-//! 2 %, cold-start rate within the documented bound (ARCHITECTURE.md, "Fast mode error").
+//! The fast mode agrees with the exact mode: on every shipped scenario (total cost within
+//! 2 %, cold-start rate within 10 % plus the exact run's sampling noise), and on cases
+//! built to stress it (ARCHITECTURE.md, "Fast mode"): steady Poisson pools, bursts from
+//! zero, concurrency caps far below the load, the scaling rate, the execution-time limit
+//! and a fleet at its maximum replicas.
 
 use breakeven::model::load_scenario_file;
 use breakeven::pricing::Catalog;
@@ -29,7 +32,7 @@ fn fast_mode_agrees_with_exact_mode_on_shipped_scenarios() {
         for (a, b) in fast.platforms.iter().zip(&exact.platforms) {
             let cost_err = (a.total_usd - b.total_usd).abs() / b.total_usd.max(0.01);
             let cold_bound =
-                0.25 * b.cold_start_rate + 3.0 * (b.cold_start_rate.max(1e-9) / b.served.max(1) as f64).sqrt() + 1e-4;
+                0.10 * b.cold_start_rate + 3.0 * (b.cold_start_rate.max(1e-9) / b.served.max(1) as f64).sqrt() + 1e-4;
             let cold_err = (a.cold_start_rate - b.cold_start_rate).abs();
             println!(
                 "{:<34} {:<22} fast ${:>10.2} exact ${:>10.2} ({:+.2} %)  cold fast {:.5} exact {:.5}  inst {:.2}/{:.2}  p99 {:.0}/{:.0}",
@@ -126,7 +129,10 @@ fn agree(what: &str, s: &breakeven::model::Scenario, b: &Bounds) -> (PlatformRes
         fast.total_usd,
         exact.total_usd
     );
-    assert!(exact.requests > 20_000, "{what}: the fast mode must not fall back to exact");
+    assert!(
+        exact.requests > 20_000,
+        "{what}: the fast mode must not fall back to exact"
+    );
     let n = exact.requests as f64;
     // the exact run's own sampling noise on the cold-start rate
     let noise = 3.0 / (exact.cold_starts.max(1) as f64).sqrt();
@@ -200,7 +206,11 @@ fn a_burst_from_zero_grows_the_pool_from_nothing() {
         &lambda(", keep_alive_s: 600.0, max_concurrency: 100000"),
     );
     let (fast, exact) = agree("1,000 req/s for an hour from zero", &s, &TIGHT);
-    assert!(exact.cold_starts as f64 >= exact.mean_instances, "{}", exact.cold_starts);
+    assert!(
+        exact.cold_starts as f64 >= exact.mean_instances,
+        "{}",
+        exact.cold_starts
+    );
     assert!(fast.cold_starts as f64 >= 0.9 * exact.mean_instances);
     // the same burst in the middle of a quiet day
     let s = scenario(
@@ -254,7 +264,11 @@ fn the_scaling_rate_limits_a_step_as_in_the_exact_engine() {
         &lambda(", max_concurrency: 10000"),
     );
     let (fast, exact) = agree("step to 4,000 req/s under the scaling rate", &s, &TIGHT);
-    assert!(exact.throttled > 30_000 && fast.throttled > 30_000, "{}", exact.throttled);
+    assert!(
+        exact.throttled > 30_000 && fast.throttled > 30_000,
+        "{}",
+        exact.throttled
+    );
 }
 
 #[test]

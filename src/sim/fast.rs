@@ -1,18 +1,33 @@
 //! The fast mode: expected values per stretch of time instead of individual requests.
 //!
-//! Concurrency is M/G/infinity (busy = rate x mean service time, Poisson-distributed).
-//! The warm pool follows from the keep-alive window: environment k is alive when the busy
-//! count needed it within the last keep-alive (a Poisson-clumping approximation of the
-//! running maximum), and a request is cold when it finds every live environment full:
+//! Functions. Requests in flight are M/G/m/m: Poisson with mean rate x mean service time,
+//! truncated at the concurrency cap (so the cap throttles as Erlang B, and neither the
+//! requests in flight nor the pool exceed what the cap allows). With most-recently-used
+//! routing the live environments are the running maximum of the busy count over the
+//! keep-alive, and a request is cold when the busy count is at that maximum; by time
+//! reversal both follow from the time the busy count takes to pass above a level, which
+//! is close to exponential with the rate of a birth-death chain's mean passage time
+//! (passages come in clumps: counting every upcrossing, as a plain hazard does, loses
+//! cold starts). See `pool_stats`. A cold request holds its environment for INIT +
+//! service, which enters the load once refined.
 //!
-//!   P(cold) = sum_k pi(kc) exp(-H_k),   live = sum_k [1 - P(B <= (k-1)c) exp(-H_k)]
+//! Stretches start with what earlier ones left alive (`Carry`): when the pool must grow,
+//! every environment beyond those is a cold start, and the pool overshoots the steady
+//! level while cold requests hold their environments for INIT (a fluid of the first
+//! occupancy after the step, `Growth`), within the scaling rate's token bucket; requests
+//! the bucket cannot serve meanwhile are throttled (fluid ramp). While a larger pool from
+//! before is alive, it counts as live and arrivals rarely find it full. Requests longer
+//! than the execution-time limit fail, billed to the limit. Deterministic arrivals
+//! (timers) are handled by their own arithmetic.
 //!
-//! with pi the busy-count distribution and H_k the rate of arrivals finding exactly (k-1)c
-//! busy, integrated over the keep-alive window. For negligible service time this is the
-//! exact exp(-lambda T); it reproduces the SimFaaS cases within about 10 %. Deterministic
-//! arrivals (timers) are handled by their own arithmetic. Fleets are a fluid model with
-//! the same autoscaler rules as the exact engine and M/M/c waiting below capacity.
-//! See ARCHITECTURE.md for where the error is largest.
+//! Fleets are a fluid model with the same autoscaler rules, maximum replicas, queue
+//! timeout and queue bound as the exact engine, and M/M/c waiting below capacity.
+//!
+//! Measured against the exact engine (tests/fast_vs_exact.rs): cold-start rate within
+//! 10 % and live environments within 2 % in steady state (5 and 50 req/s, keep-alive 60
+//! and 600 s), within 8 % and 2 % for a burst from zero; served, throttled, dropped and
+//! failed within 0.3 % of requests under caps, scaling-rate ramps, execution-time limits
+//! and a saturated fleet. See ARCHITECTURE.md for where the error is largest.
 
 use super::histogram::Histogram;
 use super::meter::*;
@@ -111,7 +126,8 @@ pub fn erlang_b(m: u32, a: f64) -> f64 {
     }
     // 1/B(j) = 1 + (j/a) / B(j-1); from j0 on, with 1/B(j0) from the Poisson ratio
     // P(N <= j0) / pi(j0), which is close to 1 when j0 is well below the load
-    let j0 = (a - 7.0 * a.sqrt() - 5.0).max(0.0).floor() as u32;
+    // (a cap far below the load starts at the cap itself: B = 1 - m/a there)
+    let j0 = ((a - 7.0 * a.sqrt() - 5.0).max(0.0).floor() as u32).min(m);
     let mut inv = if j0 == 0 {
         1.0
     } else {
@@ -169,7 +185,7 @@ struct PoolStats {
 /// passage is A(L) = E_L[tau] r(L), with E_L[tau] = F(L) / (lambda pi(L)). The clumping
 /// of passages (an excursion above L crosses it many times) is what a plain
 /// rate-of-upcrossings hazard misses. Exact as service time goes to zero (exp(-lambda T)).
-fn pool_stats(lam: f64, a: f64, c: usize, prov: usize, cap: u32, kas: &[f64], w: &mut Vec<f64>) -> PoolStats {
+fn pool_stats(lam: f64, a: f64, c: usize, prov: usize, cap: u32, kas: &[f64], scratch: &mut Scratch) -> PoolStats {
     if lam <= 0.0 || a <= 0.0 {
         return PoolStats {
             live: prov as f64,
@@ -178,66 +194,82 @@ fn pool_stats(lam: f64, a: f64, c: usize, prov: usize, cap: u32, kas: &[f64], w:
     }
     let m = cap as usize;
     let sd = a.sqrt();
-    let band = (9.0 * sd + 12.0).ceil() as usize;
-    let p_lo = (a - 9.0 * sd - 5.0).floor().max(0.0) as usize;
-    let p_hi = (a + 9.0 * sd + 12.0).ceil() as usize;
+    // (pi below 1e-12 outside: nothing there moves the sums)
+    let band = (7.0 * sd + 10.0).ceil() as usize;
+    let p_lo = (a - 6.0 * sd - 5.0).floor().max(0.0) as usize;
+    let p_hi = (a + 7.0 * sd + 10.0).ceil() as usize;
     // levels [lo, hi]: the Poisson bulk, truncated at the cap (the busy count never
     // exceeds it; far above the load it piles up just below the cap)
     let hi = p_hi.min(m);
     let lo = p_lo.min(m.saturating_sub(band));
     let n = hi - lo + 1;
+    let Scratch { pmf: w, levels } = scratch;
     w.clear();
     w.resize(n, 0.0);
     // relative pmf from the mode outwards (no factorials), then normalised
     let mode = (a.floor() as usize).clamp(lo, hi);
     w[mode - lo] = 1.0;
+    // (the ratios are off the chain of multiplications, so no step waits on a division)
+    let inv_a = 1.0 / a;
     for j in mode..hi {
-        w[j + 1 - lo] = w[j - lo] * a / (j + 1) as f64;
+        w[j + 1 - lo] = w[j - lo] * (a / (j + 1) as f64);
     }
     for j in (lo + 1..=mode).rev() {
-        w[j - 1 - lo] = w[j - lo] * j as f64 / a;
+        w[j - 1 - lo] = w[j - lo] * (j as f64 * inv_a);
     }
     let z: f64 = w.iter().sum();
     let inv_z = 1.0 / z;
     let thr = if m <= p_hi { w[m - lo] * inv_z } else { 0.0 };
-    let (mut busy_req, mut busy_envs, mut on_pc) = (0.0, 0.0, 0.0);
-    for (i, p) in w.iter_mut().enumerate() {
-        *p *= inv_z;
-        let j = lo + i;
-        busy_req += *p * j as f64;
-        busy_envs += *p * j.div_ceil(c) as f64;
-        on_pc += *p * j.min(prov * c) as f64;
-    }
-    // (below `lo` every environment is certainly alive and never the cold one)
     let ka_min = kas.iter().copied().fold(f64::INFINITY, f64::min);
     let nk = kas.len() as f64;
-    // cumulative F and m(L) bottom-up, at the levels environments are needed at
-    let mut f_cum = 0.0;
-    let mut m_cum = 0.0;
-    // (level, F, r, A) for k c in [lo, hi], k >= prov, k c < cap: evaluated top-down
-    let mut levels: Vec<(usize, f64, f64, f64, f64)> = Vec::new();
-    for (i, &p) in w.iter().enumerate() {
+    // One pass bottom-up: the moments, and the cumulative F and m(L) at the levels
+    // environments are needed at (k c, k >= prov, below the cap). Environments whose
+    // passage rate is high are certainly alive (and never the cold one): only the others
+    // are kept for the exponentials. No integer division per level: `k` and `rem` count.
+    let (mut busy_req, mut busy_envs, mut on_pc) = (0.0, 0.0, 0.0);
+    let (mut f_cum, mut m_cum) = (0.0, 0.0);
+    let inv_lam = 1.0 / lam;
+    let pc_slots = prov * c;
+    let mut k = lo / c;
+    let mut rem = lo % c;
+    // environments k+1 with k c below `lo`: always alive
+    let mut alive_below = lo.div_ceil(c).max(prov) - prov;
+    levels.clear();
+    for (i, p) in w.iter_mut().enumerate() {
         let j = lo + i;
+        *p *= inv_z;
+        let p = *p;
+        busy_req += p * j as f64;
+        busy_envs += p * (k + (rem > 0) as usize) as f64;
+        on_pc += p * j.min(pc_slots) as f64;
         f_cum += p;
         if p > 0.0 {
-            m_cum += f_cum * f_cum / (lam * p);
+            m_cum += f_cum * f_cum * inv_lam / p;
         }
-        if j % c == 0 && j / c >= prov && j < m && m_cum > 0.0 {
-            let r = f_cum / m_cum;
-            let big_a = if p > 0.0 { (f_cum / (lam * p) * r).min(1.0) } else { 1.0 };
-            levels.push((j / c, f_cum.min(1.0), r, big_a, p));
+        if rem == 0 && k >= prov && j < m && m_cum > 0.0 {
+            if ka_min * f_cum > 40.0 * m_cum {
+                alive_below = k + 1 - prov;
+            } else {
+                let r = f_cum / m_cum;
+                let big_a = if p > 0.0 {
+                    (f_cum * inv_lam / p * r).min(1.0)
+                } else {
+                    1.0
+                };
+                levels.push((k, f_cum.min(1.0), r, big_a, p));
+            }
+        }
+        rem += 1;
+        if rem == c {
+            rem = 0;
+            k += 1;
         }
     }
     let mut live = prov as f64;
     let mut p_cold = 0.0;
-    // environments k+1 with k c below the levels seen: always alive
-    let k_first = lo.div_ceil(c).max(prov);
-    let mut alive_below = k_first.saturating_sub(prov);
-    for &(k, f, r, big_a, p) in levels.iter().rev() {
-        if ka_min * r > 40.0 {
-            // this and every lower level: alive, never cold
-            alive_below = k + 1 - prov;
-            break;
+    for &(k, f, r, big_a, p) in levels.iter() {
+        if k + 1 - prov <= alive_below {
+            continue; // below a level certainly alive
         }
         for &ka in kas {
             let e = fast_exp(-ka * r);
@@ -335,6 +367,14 @@ impl Growth {
         }
         p
     }
+}
+
+/// Buffers `pool_stats` reuses from one stretch to the next.
+#[derive(Default)]
+struct Scratch {
+    pmf: Vec<f64>,
+    /// (environment k, F(k c), r(k c), A(k c), pi(k c)) for the levels evaluated.
+    levels: Vec<(usize, f64, f64, f64, f64)>,
 }
 
 /// Pools left by earlier stretches: (environments, time they expire), as a sliding-window
@@ -492,7 +532,9 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
     let kas = keep_alive_points(&spec.keep_alive);
     let ka_mean = kas.iter().sum::<f64>() / kas.len() as f64;
     let init_s = mean_init_ms / 1000.0;
-    let mut scratch: Vec<f64> = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut memo: Option<(f64, f64, PoolStats)> = None;
+    let mut memo2: Option<(f64, f64, PoolStats)> = None;
     let mut carry = Carry::default();
     let mut growth: Option<Growth> = None;
     let mut busy_before = 0.0;
@@ -570,13 +612,22 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
             // throttling), its growth from what earlier stretches left, and the
             // scaling-rate ramp
             let m = spec.max_in_flight;
-            let mut st = pool_stats(lam, a, c, prov, m, &kas, &mut scratch);
+            // (steady traffic repeats a stretch's rate: the last pool is reused)
+            let mut st = match memo {
+                Some((l, x, st)) if l == lam && x == a => st,
+                _ => pool_stats(lam, a, c, prov, m, &kas, &mut scratch),
+            };
+            memo = Some((lam, a, st));
             // a cold request holds its environment for INIT + service: refine once
             let extra = lam * st.p_cold * init_s;
             // (requests in flight for their service alone: INIT is added as `starting`)
             let mut service_part = 1.0;
             if extra > 0.002 * a {
-                st = pool_stats(lam, a + extra, c, prov, m, &kas, &mut scratch);
+                st = match memo2 {
+                    Some((l, x, st)) if l == lam && x == a + extra => st,
+                    _ => pool_stats(lam, a + extra, c, prov, m, &kas, &mut scratch),
+                };
+                memo2 = Some((lam, a + extra, st));
                 service_part = a / (a + extra);
             }
             let mut thr = st.thr;
@@ -1572,13 +1623,17 @@ mod tests {
 
     #[test]
     fn the_pool_has_the_closed_forms_and_the_simfaas_steady_state() {
-        let mut w = Vec::new();
+        let mut w = Scratch::default();
         // negligible service time: P(cold) = exp(-lambda T), live = 1 - exp(-lambda T)
         for (lam, t) in [(0.01, 60.0), (1.0, 1.0), (0.1, 60.0)] {
             let st = pool_stats(lam, lam * 1e-6, 1, 0, 1000, &[t], &mut w);
             let want = f64::exp(-lam * t);
             assert!((st.p_cold / want - 1.0).abs() < 1e-3, "{lam}: {}", st.p_cold);
-            assert!(((st.live - (1.0 - want)) / (1.0 - want)).abs() < 1e-3, "{lam}: {}", st.live);
+            assert!(
+                ((st.live - (1.0 - want)) / (1.0 - want)).abs() < 1e-3,
+                "{lam}: {}",
+                st.live
+            );
         }
         // SimFaaS steady state at lambda 50, 2 s (coldstart.md A.1, C.4): P(cold) 0.0015
         // and 128 instances at T = 60 s; 1.0e-4 and 136 at T = 600 s
@@ -1591,7 +1646,12 @@ mod tests {
         // a cap far below the load: the pool at the cap, half the arrivals throttled
         let st = pool_stats(20_000.0, 2000.0, 1, 0, 1000, &[600.0], &mut w);
         assert_eq!(st.live, 1000.0);
-        assert!((st.thr - erlang_b(1000, 2000.0)).abs() < 1e-9);
+        assert!((st.thr - 0.5).abs() < 1e-3, "{}", st.thr);
+        assert!(
+            (st.thr - erlang_b(1000, 2000.0)).abs() < 1e-3,
+            "{}",
+            erlang_b(1000, 2000.0)
+        );
         assert!((st.busy_req - 1000.0).abs() < 2.0, "{}", st.busy_req);
         // Erlang B from the truncated law near the load
         let st = pool_stats(50.0, 100.0, 1, 0, 100, &[60.0], &mut w);
