@@ -176,14 +176,21 @@ fn simfaas_published_case() {
     let f = run(&s, Mode::Fast);
     let fp = &f.platforms[0];
     assert!(
-        (fp.cold_start_rate / 0.0014 - 1.0).abs() < 0.25,
+        (fp.cold_start_rate / 0.0014 - 1.0).abs() < 0.10,
         "fast P(cold) {}",
         fp.cold_start_rate
     );
     assert!(
-        (fp.mean_instances / 7.7 - 1.0).abs() < 0.08,
+        (fp.mean_instances / 7.7 - 1.0).abs() < 0.03,
         "fast live {}",
         fp.mean_instances
+    );
+    // and the fast mode against the exact run itself
+    assert!(
+        (fp.cold_start_rate / p.cold_start_rate - 1.0).abs() < 0.10,
+        "fast P(cold) {} vs exact {}",
+        fp.cold_start_rate,
+        p.cold_start_rate
     );
 }
 

@@ -14,7 +14,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Beyond this many waiting requests, new arrivals are dropped at once (memory bound).
-const MAX_QUEUE: usize = 5_000_000;
+pub(super) const MAX_QUEUE: usize = 5_000_000;
 
 pub struct FleetEngine<'a> {
     spec: &'a FleetSpec,
