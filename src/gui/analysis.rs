@@ -275,8 +275,8 @@ pub struct Curve {
     pub color: Color32,
     /// (log10 scale, log10 cost), costs under a cent on the floor.
     pub points: Vec<PlotPoint>,
-    /// The curve in runs: solid where the platform is good enough (`true`), drawn dashed
-    /// and faded where it is not (a stretch fails when either end does).
+    /// The curve in runs: solid where the platform is good enough (`true`), drawn thin
+    /// and dashed where it is not (a stretch fails when either end does).
     pub runs: Vec<(bool, Vec<PlotPoint>)>,
 }
 

@@ -255,17 +255,16 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
             }
         })
         .show(ui, |pu| {
-            // solid where the platform copes, faded and dashed where it does not (one
-            // legend entry per platform: the runs share its name)
+            // solid where the platform copes, thin and dashed where it does not (one legend
+            // entry per platform: the runs share its name and colour, as egui_plot greys
+            // an entry whose items differ in colour)
             for c in &sv.curves {
                 for (ok, run) in &c.runs {
-                    let line = Line::new(c.name.clone(), PlotPoints::Borrowed(run));
+                    let line = Line::new(c.name.clone(), PlotPoints::Borrowed(run)).color(c.color);
                     pu.line(if *ok {
-                        line.color(c.color).width(2.0)
+                        line.width(2.0)
                     } else {
-                        line.color(c.color.gamma_multiply(0.45))
-                            .width(2.0)
-                            .style(LineStyle::dashed_dense())
+                        line.width(1.2).style(LineStyle::dashed_loose())
                     });
                 }
             }
