@@ -4,7 +4,7 @@
 use breakeven::analysis::{self, Axis, MapAxes, Recommendation, SweepOptions};
 use breakeven::model::{Dist, Uncertainty, load_scenario_file, parse_scenario};
 use breakeven::pricing::Catalog;
-use breakeven::sim::{Control, Mode, Prepared, TraceStore, fast_totals, prepare, run};
+use breakeven::sim::{Control, Coping, Mode, Prepared, Shortfall, TraceStore, fast_totals, prepare, run, shortfall};
 use std::path::Path;
 
 fn catalog() -> Catalog {
@@ -106,7 +106,7 @@ fn cost_curves_are_monotone_and_close_to_independent_runs() {
             let pt = &sw.points[k];
             let fresh = fast_totals(&p, &p.profile.scaled(pt.x), &cat).unwrap();
             for (i, name) in sw.platforms.iter().enumerate() {
-                let (a, b) = (pt.costs_usd[i], fresh[i]);
+                let (a, b) = (pt.costs_usd[i], fresh[i].cost_usd);
                 assert!(
                     (a - b).abs() <= 0.01 * b.max(a) + 0.02,
                     "{}: {name} at {}x: sweep {a} vs run {b}",
@@ -173,7 +173,11 @@ fn platforms_that_are_not_good_enough_are_named_with_the_number() {
 fn monte_carlo_with_zero_width_inputs_equals_the_deterministic_run() {
     let cat = catalog();
     let mut p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/startup-launch.ron"));
-    let base = fast_totals(&p, &p.profile, &cat).unwrap();
+    let base: Vec<f64> = fast_totals(&p, &p.profile, &cat)
+        .unwrap()
+        .iter()
+        .map(|t| t.cost_usd)
+        .collect();
     let u = Uncertainty {
         traffic: Some(Dist::Fixed(1.0)),
         duration: Some(Dist::Fixed(1.0)),
@@ -275,11 +279,220 @@ fn other_axes_and_the_cheapest_map() {
         for c in row {
             assert!(c.cheapest < m.platforms.len());
             assert!(c.margin >= 0.0);
-            assert!(c.costs_usd.iter().all(|x| *x >= c.costs_usd[c.cheapest]));
+            // the cheapest of those that cope (a failing platform may cost less)
+            assert!(
+                c.costs_usd
+                    .iter()
+                    .zip(&c.good_enough)
+                    .all(|(x, g)| !g || *x >= c.costs_usd[c.cheapest])
+            );
+            assert_eq!(c.good_enough[c.cheapest], !c.none_copes);
         }
     }
     // cheap at low volume is not the same platform as at high volume here
     let low = m.cells[0][0].cheapest;
     let high = m.cells[0][5].cheapest;
     assert_ne!(m.platforms[low], m.platforms[high], "{:?}", m.platforms);
+}
+
+/// A platform judged by the verdict's rule at every analysis point: the nightly job's
+/// Fargate task (one replica, one job at a time, ten-minute queue) runs out of room as the
+/// nightly batch grows; it is cheaper than Lambda there only because it serves a few jobs.
+#[test]
+fn nightly_report_breakeven_with_a_failing_fargate_is_not_a_plain_one() {
+    let cat = catalog();
+    let p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nightly-report.ron"));
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    let fargate = sw.platforms.iter().position(|n| n == "Fargate task").unwrap();
+    let lambda = sw.platforms.iter().position(|n| n == "Lambda").unwrap();
+    // today every platform copes; at 17x one replica serves two of the 17 jobs a night
+    let near = |x: f64| {
+        sw.points
+            .iter()
+            .min_by(|a, b| (a.x.ln() - x.ln()).abs().total_cmp(&(b.x.ln() - x.ln()).abs()))
+            .unwrap()
+    };
+    assert!(near(1.0).good_enough.iter().all(|g| *g), "{:?}", near(1.0).shortfalls);
+    let at17 = near(17.0);
+    assert!(!at17.good_enough[fargate]);
+    match at17.shortfalls[fargate] {
+        Some(Shortfall::Rejected { share }) => assert!(share > 0.5 && share < 0.95, "{share}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(at17.good_enough[lambda]);
+    assert_eq!(at17.cheapest(), Some(lambda), "{:?}", at17.costs_usd);
+    // every crossover with Fargate above 2x is marked, and says why
+    let with_fargate: Vec<_> = sw
+        .crossovers
+        .iter()
+        .filter(|c| c.between.contains(&"Fargate task".to_string()) && c.x > 2.0)
+        .collect();
+    assert!(!with_fargate.is_empty(), "{:#?}", sw.crossovers);
+    for c in with_fargate {
+        assert!(!c.good_enough, "{c:?}");
+        let caveat = c.caveat().unwrap();
+        assert!(
+            caveat.starts_with("Fargate task serves only") && caveat.ends_with("% of requests there"),
+            "{caveat}"
+        );
+    }
+    // the verdict names no plain break-even with it
+    let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    let v = analysis::verdict(&p, &cat, &r, &sw).unwrap();
+    assert_eq!(v.platform, "Lambda");
+    let be = v
+        .reasons
+        .iter()
+        .find(|r| r.metric == "nearest_crossover_scale")
+        .unwrap();
+    assert!(!be.text.starts_with("Break-even with Fargate task"), "{}", be.text);
+    // no crossover with Lambda is with a platform that copes (EC2 at 52x serves 4 %)
+    assert!(!be.value.is_finite(), "{be:?}");
+    assert!(
+        be.text
+            .contains("Fargate task gets cheaper at 17x today's traffic, but it serves only"),
+        "{}",
+        be.text
+    );
+    let ten = v.reasons.iter().find(|r| r.metric == "cost_ratio_10x");
+    if let Some(ten) = ten
+        && ten.text.contains("Fargate task")
+        && sw.shortfall_at(fargate, 10.0).is_some()
+    {
+        assert!(ten.text.contains("but Fargate task serves only"), "{}", ten.text);
+    }
+}
+
+/// Steady-high traffic with a fixed pair of small instances added: cheap, and hopeless
+/// above a fraction of today's traffic.
+fn with_fixed_pair() -> Prepared {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/steady-high.ron");
+    let text = std::fs::read_to_string(&f).unwrap().replacen(
+        "platforms: [",
+        r#"platforms: [
+        Vm(name: "Two t4g.small", service: "aws-ec2", instance: "t4g.small", concurrency: 100,
+           min_instances: 2, max_instances: 2, front_door: Alb),"#,
+        1,
+    );
+    prepared(&text)
+}
+
+#[test]
+fn a_fixed_fleet_that_cannot_keep_up_is_never_the_cheapest() {
+    let cat = catalog();
+    let p = with_fixed_pair();
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    let pair = sw.platforms.iter().position(|n| n == "Two t4g.small").unwrap();
+    // at today's 800 req/s, 12 ms of CPU each, two 2-vCPU instances are far short
+    let top = sw.points.last().unwrap();
+    assert!(top.x >= 2.0, "{}", top.x);
+    for pt in sw.points.iter().filter(|q| q.x >= 1.0) {
+        assert!(!pt.good_enough[pair], "{}x: {:?}", pt.x, pt.shortfalls[pair]);
+        match pt.shortfalls[pair] {
+            Some(Shortfall::Rejected { share }) => assert!(share > 0.4, "{}x: {share}", pt.x),
+            Some(Shortfall::OverSlo { share, .. }) => assert!(share > 0.05),
+            other => panic!("{}x: {other:?}", pt.x),
+        }
+        // its flat bill is the lowest, but it is never the cheapest
+        assert_ne!(pt.cheapest(), Some(pair), "{}x: {:?}", pt.x, pt.costs_usd);
+    }
+    let today = sw.points.iter().find(|q| q.x >= 1.0).unwrap();
+    let min = today.costs_usd.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(today.costs_usd[pair], min, "{:?}", today.costs_usd);
+    // at a thousandth of today's traffic (0.8 req/s) the pair copes
+    assert!(sw.points[0].good_enough[pair], "{:?}", sw.points[0].shortfalls);
+    // the map: never the cheapest where it fails, and the cells say who would be
+    let m = analysis::cheapest_map(&p, &cat, MapAxes::VolumeByBurstiness, 5, 3).unwrap();
+    let mut flagged = 0;
+    for (iy, row) in m.cells.iter().enumerate() {
+        for (ix, c) in row.iter().enumerate() {
+            if !c.none_copes {
+                assert!(c.good_enough[c.cheapest], "cell {ix},{iy}: {c:?}");
+            }
+            if !c.good_enough[pair] && !c.none_copes {
+                assert_ne!(c.cheapest, pair, "cell {ix},{iy}");
+            }
+            if c.cheapest_any == pair && c.cheapest != pair {
+                flagged += 1;
+                assert!(c.shortfalls[pair].is_some());
+            }
+        }
+    }
+    // at 1x and 10x (columns 2 and 3 of 0.01x..100x) the pair is cheapest of all but
+    // fails; at 100x (80,000 req/s) nothing copes, and the cell says so
+    assert!(flagged >= 2, "{flagged}");
+    assert!(m.cells[0][4].none_copes, "{:?}", m.cells[0][4]);
+    assert!(m.cells[0][4].good_enough.iter().all(|g| !g));
+    let verdict_run = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    let pr = &verdict_run.platforms[pair];
+    assert!(pr.shortfall.is_some(), "{pr:?}");
+    assert_ne!(verdict_run.cheapest().map(|c| c.name.as_str()), Some("Two t4g.small"));
+}
+
+#[test]
+fn monte_carlo_never_counts_a_failing_platform_as_cheapest() {
+    let cat = catalog();
+    let mut p = with_fixed_pair();
+    let base = fast_totals(&p, &p.profile, &cat).unwrap();
+    let pair = p.specs.iter().position(|s| s.name() == "Two t4g.small").unwrap();
+    let cheapest_all = (0..base.len())
+        .min_by(|a, b| base[*a].cost_usd.total_cmp(&base[*b].cost_usd))
+        .unwrap();
+    assert_eq!(cheapest_all, pair, "the pair is the lowest bill: {base:?}");
+    assert!(!base[pair].good_enough());
+    // every multiplier fixed: each sample is today's run
+    let u = Uncertainty {
+        traffic: Some(Dist::Fixed(1.0)),
+        duration: None,
+        cold_start: None,
+        keep_alive: None,
+        samples: 4,
+    };
+    p.scenario.uncertainty = Some(u.clone());
+    let mc = analysis::monte_carlo(&p, &cat, &u, None).unwrap();
+    assert_eq!(mc.platforms[pair].p_cheapest, 0.0);
+    assert_eq!(mc.platforms[pair].p_good_enough, 0.0);
+    let good_best = (0..base.len())
+        .filter(|i| base[*i].good_enough())
+        .min_by(|a, b| base[*a].cost_usd.total_cmp(&base[*b].cost_usd))
+        .unwrap();
+    assert_eq!(mc.platforms[good_best].p_cheapest, 1.0, "{:?}", mc.platforms);
+    assert_eq!(mc.p_none_copes, 0.0);
+    // traffic from a thousandth to twice today's: the pair copes (and wins) only at the low end
+    let u = Uncertainty {
+        traffic: Some(Dist::Uniform { min: 0.001, max: 2.0 }),
+        duration: None,
+        cold_start: None,
+        keep_alive: None,
+        samples: 40,
+    };
+    let mc = analysis::monte_carlo(&p, &cat, &u, None).unwrap();
+    let band = &mc.platforms[pair];
+    assert!(band.p_good_enough > 0.0 && band.p_good_enough < 0.5, "{band:?}");
+    assert!(band.p_cheapest <= band.p_good_enough, "{band:?}");
+    let total: f64 = mc.platforms.iter().map(|b| b.p_cheapest).sum::<f64>() + mc.p_none_copes;
+    assert!(total >= 1.0 - 1e-9, "{total}");
+}
+
+#[test]
+fn the_rule_reads_the_same_on_a_result_and_on_fast_totals() {
+    let cat = catalog();
+    for f in shipped() {
+        let p = load(&f);
+        let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+        let t = fast_totals(&p, &p.profile, &cat).unwrap();
+        for (pr, (tot, sp)) in r.platforms.iter().zip(t.iter().zip(&p.specs)) {
+            let judged = shortfall(sp, &Coping::of_result(pr), &p.scenario);
+            assert_eq!(judged, pr.shortfall, "{}: {}", f.display(), pr.name);
+            assert_eq!(
+                tot.good_enough(),
+                pr.shortfall.is_none(),
+                "{}: {} {:?} vs {:?}",
+                f.display(),
+                pr.name,
+                tot.shortfall,
+                pr.shortfall
+            );
+        }
+    }
 }

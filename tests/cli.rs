@@ -584,3 +584,56 @@ fn an_internal_failure_is_one_line_and_exit_code_1() {
         "{err}"
     );
 }
+
+/// `sweep --json` says at every point and crossover whether each platform copes (the
+/// verdict's rule); the table marks the costs of those that do not.
+#[test]
+fn sweep_flags_platforms_that_do_not_cope() {
+    let v = json(&["sweep", "scenarios/nightly-report.ron", "--json"]);
+    let names = ["Lambda", "Fargate task", "EC2"];
+    let points = v["points"].as_array().unwrap();
+    for p in points {
+        for n in names {
+            assert!(p["good_enough"][n].is_boolean(), "{n}: {p}");
+            assert!(p["costs_usd"][n].is_number(), "{n}: {p}");
+        }
+    }
+    let at = |x: f64| {
+        points
+            .iter()
+            .min_by(|a, b| {
+                let d = |p: &serde_json::Value| (p["scale"].as_f64().unwrap().ln() - x.ln()).abs();
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap()
+    };
+    assert_eq!(at(1.0)["good_enough"]["Fargate task"], true);
+    assert_eq!(at(17.0)["good_enough"]["Fargate task"], false);
+    assert_eq!(at(17.0)["good_enough"]["Lambda"], true);
+    assert_eq!(at(17.0)["shortfalls"]["Fargate task"]["rule"], "rejected_share");
+    let crossovers = v["crossovers"].as_array().unwrap();
+    assert!(
+        crossovers.iter().all(|c| c["good_enough"].is_boolean()),
+        "{crossovers:?}"
+    );
+    let hollow = crossovers
+        .iter()
+        .find(|c| {
+            c["between"].as_array().unwrap().contains(&"Fargate task".into()) && c["scale"].as_f64().unwrap() > 2.0
+        })
+        .expect("a crossover with Fargate above 2x");
+    assert_eq!(hollow["good_enough"], false, "{hollow}");
+    assert!(
+        hollow["caveat"].as_str().unwrap().contains("Fargate task serves only"),
+        "{hollow}"
+    );
+    // the table: starred costs and a legend line
+    let (code, out, err) = run(&["sweep", "scenarios/nightly-report.ron"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().any(|l| l.trim_end().ends_with('*')), "{out}");
+    assert!(out.contains("* not good enough there"), "{out}");
+    assert!(
+        out.contains("(not a real break-even: Fargate task serves only"),
+        "{out}"
+    );
+}

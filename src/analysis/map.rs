@@ -3,7 +3,7 @@
 use super::shape;
 use super::sweep::with_memory;
 use crate::pricing::Catalog;
-use crate::sim::{Prepared, SimError, fast_totals};
+use crate::sim::{Prepared, Shortfall, SimError, Total, fast_totals};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -18,11 +18,52 @@ pub enum MapAxes {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MapCell {
-    /// Index into `platforms` of the cheapest.
+    /// Index into `platforms` of the cheapest platform that is good enough here; when none
+    /// is (`none_copes`), of the cheapest of all, only so the cell has a colour.
     pub cheapest: usize,
-    /// How much dearer the runner-up is, as a fraction of the cheapest (0.25 = 25 %).
+    /// How much dearer the good-enough runner-up is, as a fraction of the cheapest (0.25 =
+    /// 25 %); infinite when no other platform copes, 0 when none does.
     pub margin: f64,
     pub costs_usd: Vec<f64>,
+    /// Whether each platform is good enough here (the verdict's rule).
+    pub good_enough: Vec<bool>,
+    /// Why each platform is not good enough here (None where it is).
+    pub shortfalls: Vec<Option<Shortfall>>,
+    /// No platform is good enough in this cell.
+    pub none_copes: bool,
+    /// The cheapest platform regardless of the rule: differs from `cheapest` where a
+    /// platform that does not cope would be cheaper.
+    pub cheapest_any: usize,
+}
+
+impl MapCell {
+    /// The cell from each platform's total: the cheapest good-enough platform wins.
+    pub fn of_totals(totals: &[Total]) -> MapCell {
+        let costs: Vec<f64> = totals.iter().map(|t| t.cost_usd).collect();
+        let by_cost = |v: &mut Vec<usize>| v.sort_by(|a, b| costs[*a].total_cmp(&costs[*b]));
+        let mut all: Vec<usize> = (0..costs.len()).collect();
+        by_cost(&mut all);
+        let mut good: Vec<usize> = all.iter().copied().filter(|i| totals[*i].good_enough()).collect();
+        by_cost(&mut good);
+        let cheapest_any = all.first().copied().unwrap_or(0);
+        let margin = match (good.first(), good.get(1)) {
+            (Some(a), Some(b)) if costs[*a] > 0.0 => costs[*b] / costs[*a] - 1.0,
+            (Some(_), Some(b)) if costs[*b] > 0.0 => f64::INFINITY,
+            (Some(_), Some(_)) => 0.0,
+            // the only one that copes: no alternative at any price
+            (Some(_), None) if costs.len() > 1 => f64::INFINITY,
+            _ => 0.0,
+        };
+        MapCell {
+            cheapest: good.first().copied().unwrap_or(cheapest_any),
+            margin,
+            costs_usd: costs,
+            good_enough: totals.iter().map(Total::good_enough).collect(),
+            shortfalls: totals.iter().map(|t| t.shortfall).collect(),
+            none_copes: good.is_empty(),
+            cheapest_any,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -65,7 +106,7 @@ pub fn cheapest_map(
             "duration scale",
         ),
     };
-    let cells_flat: Vec<Vec<f64>> = (0..y.len() * x.len())
+    let cells_flat: Vec<Vec<Total>> = (0..y.len() * x.len())
         .into_par_iter()
         .map(|k| {
             let (iy, ix) = (k / x.len(), k % x.len());
@@ -86,22 +127,7 @@ pub fn cheapest_map(
     let cells = (0..y.len())
         .map(|iy| {
             (0..x.len())
-                .map(|ix| {
-                    let costs = cells_flat[iy * x.len() + ix].clone();
-                    let mut order: Vec<usize> = (0..costs.len()).collect();
-                    order.sort_by(|a, b| costs[*a].total_cmp(&costs[*b]));
-                    let best = order.first().copied().unwrap_or(0);
-                    let margin = match (order.first(), order.get(1)) {
-                        (Some(a), Some(b)) if costs[*a] > 0.0 => costs[*b] / costs[*a] - 1.0,
-                        (Some(_), Some(b)) if costs[*b] > 0.0 => f64::INFINITY,
-                        _ => 0.0,
-                    };
-                    MapCell {
-                        cheapest: best,
-                        margin,
-                        costs_usd: costs,
-                    }
-                })
+                .map(|ix| MapCell::of_totals(&cells_flat[iy * x.len() + ix]))
                 .collect()
         })
         .collect();

@@ -3,7 +3,7 @@
 use super::shape;
 use crate::model::{Limits, Platform, SECONDS_PER_MONTH, Scenario};
 use crate::pricing::{Catalog, Service};
-use crate::sim::{Prepared, RateProfile, SimError, fast_totals};
+use crate::sim::{Prepared, RateProfile, Shortfall, SimError, Total, fast_totals};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -38,6 +38,20 @@ pub struct SweepPoint {
     pub monthly_requests: f64,
     /// Total cost per platform (same order as `Sweep::platforms`).
     pub costs_usd: Vec<f64>,
+    /// Whether each platform is good enough at this point (the verdict's rule, judged on
+    /// this point's own run: the curves' smoothing never changes it).
+    pub good_enough: Vec<bool>,
+    /// Why each platform is not good enough here (None where it is).
+    pub shortfalls: Vec<Option<Shortfall>>,
+}
+
+impl SweepPoint {
+    /// The cheapest platform that is good enough here (None when none copes).
+    pub fn cheapest(&self) -> Option<usize> {
+        (0..self.costs_usd.len())
+            .filter(|i| self.good_enough.get(*i).copied().unwrap_or(false))
+            .min_by(|a, b| self.costs_usd[*a].total_cmp(&self.costs_usd[*b]))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -50,6 +64,44 @@ pub struct Crossover {
     pub cost_usd: f64,
     /// The platform that is cheaper just below `x`.
     pub cheaper_below: String,
+    /// Both platforms are good enough at `x`: a break-even a user can act on. When false,
+    /// one of them is cheaper there only because it does not serve the traffic.
+    pub good_enough: bool,
+    /// Why each of `between` is not good enough at `x` (None where it is).
+    pub shortfalls: [Option<Shortfall>; 2],
+}
+
+impl Crossover {
+    /// The platform cheaper just above `x`.
+    pub fn cheaper_above(&self) -> &str {
+        if self.cheaper_below == self.between[0] {
+            &self.between[1]
+        } else {
+            &self.between[0]
+        }
+    }
+
+    /// What is wrong at `x`, when a platform is not good enough there: "Fargate serves
+    /// only 20 % of requests there".
+    pub fn caveat(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .between
+            .iter()
+            .zip(&self.shortfalls)
+            .filter_map(|(n, sf)| sf.map(|sf| format!("{n} {}", sf.phrase())))
+            .collect();
+        (!parts.is_empty()).then(|| format!("{} there", parts.join(" and ")))
+    }
+
+    /// As `caveat`, for a sentence whose subject is `subject`: "it serves only 20 % of
+    /// requests there" when only that platform fails.
+    pub fn caveat_for(&self, subject: &str) -> Option<String> {
+        let failing: Vec<usize> = (0..2).filter(|k| self.shortfalls[*k].is_some()).collect();
+        match failing.as_slice() {
+            [k] if self.between[*k] == subject => self.shortfalls[*k].map(|sf| format!("it {} there", sf.phrase())),
+            _ => self.caveat(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -71,6 +123,18 @@ impl Sweep {
         let (a, b) = (&pts[k - 1], &pts[k]);
         let f = (x.ln() - a.x.ln()) / (b.x.ln() - a.x.ln());
         Some(a.costs_usd[i] + f * (b.costs_usd[i] - a.costs_usd[i]))
+    }
+
+    /// Why platform `i` is not good enough at `x` (None when it copes): judged on the
+    /// grid points either side of `x`, so a stretch that fails on either end counts.
+    pub fn shortfall_at(&self, i: usize, x: f64) -> Option<Shortfall> {
+        let pts = &self.points;
+        let k = pts.iter().position(|p| p.x >= x)?;
+        let at = |p: &SweepPoint| p.shortfalls.get(i).copied().flatten();
+        if pts[k].x == x || k == 0 {
+            return at(&pts[k]);
+        }
+        at(&pts[k - 1]).or_else(|| at(&pts[k]))
     }
 }
 
@@ -163,7 +227,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn costs(&self, x: f64, only: Option<&[usize]>) -> Result<Vec<f64>, SimError> {
+    fn costs(&self, x: f64, only: Option<&[usize]>) -> Result<Vec<Total>, SimError> {
         if let Some(plans) = &self.plans {
             return crate::sim::fast_totals_scaled(self.base, plans, x, only, self.catalog);
         }
@@ -237,24 +301,30 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         min = min.min(max / 10.0);
     }
     let mut xs = log_grid(min, max, opts.points);
-    let mut costs: Vec<Vec<f64>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
+    let mut totals: Vec<Vec<Total>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
     if axis == Axis::TrafficScale {
-        extend_range(&ev, &mut xs, &mut costs, max)?;
+        extend_range(&ev, &mut xs, &mut totals, max)?;
     }
+    let mut costs: Vec<Vec<f64>> = totals
+        .iter()
+        .map(|row| row.iter().map(|t| t.cost_usd).collect())
+        .collect();
     if axis == Axis::TrafficScale {
         monotone(&mut costs);
     }
     let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
     let points: Vec<SweepPoint> = xs
         .iter()
-        .zip(&costs)
-        .map(|(x, c)| {
+        .zip(costs.into_iter().zip(&totals))
+        .map(|(x, (c, t))| {
             let mean = ev.mean_rps(*x);
             SweepPoint {
                 x: *x,
                 mean_rps: mean,
                 monthly_requests: mean * SECONDS_PER_MONTH,
-                costs_usd: c.clone(),
+                costs_usd: c,
+                good_enough: t.iter().map(Total::good_enough).collect(),
+                shortfalls: t.iter().map(|t| t.shortfall).collect(),
             }
         })
         .collect();
@@ -304,7 +374,7 @@ fn monotone(costs: &mut [Vec<f64>]) {
 
 /// Adds decades above the range while some pair's order could still flip: the cheaper
 /// platform at the top is growing faster than a dearer one.
-fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<f64>>, cap: f64) -> Result<(), SimError> {
+fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<Total>>, cap: f64) -> Result<(), SimError> {
     for _ in 0..3 {
         let n = xs.len();
         if n < 2 || xs[n - 1] >= cap * 0.999 {
@@ -315,8 +385,8 @@ fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<f64>>, ca
         let mut flip_ahead = false;
         for i in 0..k {
             for j in 0..k {
-                let (gi, gj) = (b[i] - a[i], b[j] - a[j]);
-                if b[i] < b[j] && gi > gj * 1.001 && gi > 0.0 {
+                let (gi, gj) = (b[i].cost_usd - a[i].cost_usd, b[j].cost_usd - a[j].cost_usd);
+                if b[i].cost_usd < b[j].cost_usd && gi > gj * 1.001 && gi > 0.0 {
                     flip_ahead = true;
                 }
             }
@@ -336,7 +406,7 @@ fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<f64>>, ca
         if more.is_empty() {
             return Ok(());
         }
-        let extra: Vec<Vec<f64>> = more.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
+        let extra: Vec<Vec<Total>> = more.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
         xs.extend(more);
         costs.extend(extra);
     }
@@ -385,7 +455,7 @@ fn find_crossovers(
                 while hi / lo - 1.0 > tol {
                     let mid = (lo * hi).sqrt();
                     let c = ev.costs(mid, Some(&[i, j]))?;
-                    let d = c[0] - c[1];
+                    let d = c[0].cost_usd - c[1].cost_usd;
                     if d.abs() <= TIE_USD || d.signum() != sign_below {
                         hi = mid;
                         d_hi = d;
@@ -405,13 +475,16 @@ fn find_crossovers(
             let c = ev.costs(x, Some(&[i, j]))?;
             let mean = ev.mean_rps(x);
             let cheaper_below = if sign_below < 0.0 { &names[i] } else { &names[j] };
+            let shortfalls = [c[0].shortfall, c[1].shortfall];
             Ok(Crossover {
                 between: [names[i].clone(), names[j].clone()],
                 x,
                 mean_rps: mean,
                 monthly_requests: mean * SECONDS_PER_MONTH,
-                cost_usd: 0.5 * (c[0] + c[1]),
+                cost_usd: 0.5 * (c[0].cost_usd + c[1].cost_usd),
                 cheaper_below: cheaper_below.clone(),
+                good_enough: shortfalls.iter().all(Option::is_none),
+                shortfalls,
             })
         })
         .collect::<Result<Vec<_>, SimError>>()

@@ -5,7 +5,7 @@ use super::sweep::Sweep;
 use crate::model::{Dist, Platform, Uncertainty};
 use crate::pricing::Catalog;
 use crate::sim::rng::{Rng, Sampler};
-use crate::sim::{Prepared, SimError, fast_totals};
+use crate::sim::{Prepared, SimError, Total, fast_totals};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -15,8 +15,11 @@ pub struct PlatformBand {
     pub p10_usd: f64,
     pub p50_usd: f64,
     pub p90_usd: f64,
-    /// Share of samples in which this platform is the cheapest.
+    /// Share of samples in which this platform is the cheapest of those good enough (a
+    /// platform that does not cope in a sample is never its cheapest).
     pub p_cheapest: f64,
+    /// Share of samples in which this platform is good enough (the verdict's rule).
+    pub p_good_enough: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -27,6 +30,8 @@ pub struct CrossoverBand {
     pub p10_scale: f64,
     pub p50_scale: f64,
     pub p90_scale: f64,
+    /// Both platforms are good enough at the base crossover.
+    pub good_enough: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -34,6 +39,8 @@ pub struct MonteCarlo {
     pub samples: usize,
     pub platforms: Vec<PlatformBand>,
     pub crossovers: Vec<CrossoverBand>,
+    /// Share of samples in which no platform is good enough.
+    pub p_none_copes: f64,
 }
 
 /// Multipliers for one sample.
@@ -92,7 +99,7 @@ pub fn monte_carlo(
 ) -> Result<MonteCarlo, SimError> {
     let n = u.samples.max(1) as usize;
     let seed = p.scenario.seed;
-    let rows: Vec<(Draw, Vec<f64>)> = (0..n)
+    let rows: Vec<(Draw, Vec<Total>)> = (0..n)
         .into_par_iter()
         .map(|i| {
             let d = draw(u, seed, i);
@@ -103,24 +110,35 @@ pub fn monte_carlo(
         .collect::<Result<_, SimError>>()?;
     let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
     let mut platforms = Vec::new();
+    // the cheapest good-enough platform of each sample (None when none copes)
+    let best: Vec<Option<usize>> = rows
+        .iter()
+        .map(|r| {
+            (0..r.1.len())
+                .filter(|k| r.1[*k].good_enough())
+                .min_by(|a, b| r.1[*a].cost_usd.total_cmp(&r.1[*b].cost_usd))
+        })
+        .collect();
     for (k, name) in names.iter().enumerate() {
-        let mut v: Vec<f64> = rows.iter().map(|r| r.1[k]).collect();
+        let mut v: Vec<f64> = rows.iter().map(|r| r.1[k].cost_usd).collect();
         v.sort_by(f64::total_cmp);
+        // ties count for every platform at the best cost, as before
         let cheapest = rows
             .iter()
-            .filter(|r| {
-                let best = r.1.iter().copied().fold(f64::INFINITY, f64::min);
-                r.1[k] <= best
-            })
+            .zip(&best)
+            .filter(|(r, b)| b.is_some_and(|b| r.1[k].good_enough() && r.1[k].cost_usd <= r.1[b].cost_usd))
             .count();
+        let good = rows.iter().filter(|r| r.1[k].good_enough()).count();
         platforms.push(PlatformBand {
             name: name.clone(),
             p10_usd: quantile(&v, 0.1),
             p50_usd: quantile(&v, 0.5),
             p90_usd: quantile(&v, 0.9),
             p_cheapest: cheapest as f64 / n as f64,
+            p_good_enough: good as f64 / n as f64,
         });
     }
+    let p_none_copes = best.iter().filter(|b| b.is_none()).count() as f64 / n as f64;
     // crossover bands: re-find each base crossover under the sampled workload (the traffic
     // multiplier moves where today sits on the axis, not where the curves cross)
     let mut crossovers = Vec::new();
@@ -145,7 +163,7 @@ pub fn monte_carlo(
                     };
                     let diff = |x: f64| -> Result<f64, SimError> {
                         let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
-                        Ok(t[0] - t[1])
+                        Ok(t[0].cost_usd - t[1].cost_usd)
                     };
                     // bracket within a factor of 8 either side, then bisect to 1 %
                     let (mut lo, mut hi) = (c.x / 8.0, c.x * 8.0);
@@ -175,6 +193,7 @@ pub fn monte_carlo(
                 p10_scale: quantile(&v, 0.1),
                 p50_scale: quantile(&v, 0.5),
                 p90_scale: quantile(&v, 0.9),
+                good_enough: c.good_enough,
             });
         }
     }
@@ -182,5 +201,6 @@ pub fn monte_carlo(
         samples: n,
         platforms,
         crossovers,
+        p_none_copes,
     })
 }

@@ -9,9 +9,10 @@
 //! functions for the peaks is recommended when that mix is clearly cheaper still.
 
 use super::sweep::Sweep;
-use crate::model::FrontDoor;
 use crate::pricing::Catalog;
-use crate::sim::{PlatformResult, Prepared, RateProfile, SimError, SimResult, Spec, fast_totals};
+use crate::sim::{
+    Coping, PlatformResult, Prepared, RateProfile, Shortfall, SimError, SimResult, Spec, fast_totals, shortfall,
+};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,15 +63,6 @@ pub struct Verdict {
     pub hybrid: Option<HybridEstimate>,
 }
 
-/// Lambda's synchronous invocation payload limit (6 MB each way).
-const SYNC_PAYLOAD_KB: f64 = 6.0 * 1024.0;
-const MAX_REJECTED: f64 = 0.005;
-const MAX_OVER_SLO: f64 = 0.05;
-
-fn rejected_share(p: &PlatformResult) -> f64 {
-    (p.throttled + p.dropped) as f64 / p.requests.max(1) as f64
-}
-
 fn possessive(name: &str) -> String {
     if name.ends_with('s') {
         format!("{name}'")
@@ -102,6 +94,17 @@ fn period_phrase(horizon_s: f64) -> String {
     }
 }
 
+/// A traffic factor as it reads in a sentence: 17 rather than 17.03, 0.25 rather than 0.2.
+fn scale_text(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{x:.0}")
+    } else if x >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 fn requests_per_month(x: f64) -> String {
     if x >= 1e9 {
         format!("{:.1} billion", x / 1e9)
@@ -114,61 +117,30 @@ fn requests_per_month(x: f64) -> String {
     }
 }
 
-/// Why a platform is not good enough, if it is not.
-fn disqualified(p: &PlatformResult, s: &crate::model::Scenario, spec: Option<&Spec>) -> Option<(String, String, f64)> {
-    if p.failed > 0 {
-        let share = p.failed as f64 / p.requests.max(1) as f64;
-        return Some((
-            format!(
-                "{}: {:.2} % of requests run past its execution-time limit and fail",
-                p.name,
-                share * 100.0
-            ),
-            "failed_share".into(),
-            share,
-        ));
+/// The verdict's sentence for a platform that is not good enough.
+fn shortfall_reason(name: &str, sf: &Shortfall) -> Reason {
+    let text = match *sf {
+        Shortfall::Failed { share } => format!(
+            "{name}: {:.2} % of requests run past its execution-time limit and fail",
+            share * 100.0
+        ),
+        Shortfall::Payload { kb } => {
+            format!("{name}: payloads of {kb:.0} KB exceed Lambda's 6 MB synchronous limit")
+        }
+        Shortfall::Rejected { share } => format!(
+            "{name}: {:.2} % of requests are throttled or dropped (concurrency, scaling or capacity limits)",
+            share * 100.0
+        ),
+        Shortfall::OverSlo { share, slo_ms } => format!(
+            "{name}: {:.1} % of requests are slower than the {slo_ms:.0} ms objective",
+            share * 100.0
+        ),
+    };
+    Reason {
+        text,
+        metric: sf.metric().into(),
+        value: sf.value(),
     }
-    if let Some(Spec::Function(f)) = spec
-        && f.service_id == "aws-lambda"
-        && f.front_door != FrontDoor::None
-        && (s.workload.request_kb > SYNC_PAYLOAD_KB || s.workload.response_kb > SYNC_PAYLOAD_KB)
-    {
-        let kb = s.workload.request_kb.max(s.workload.response_kb);
-        return Some((
-            format!(
-                "{}: payloads of {kb:.0} KB exceed Lambda's 6 MB synchronous limit",
-                p.name
-            ),
-            "payload_kb".into(),
-            kb,
-        ));
-    }
-    let rej = rejected_share(p);
-    if rej > MAX_REJECTED {
-        return Some((
-            format!(
-                "{}: {:.2} % of requests are throttled or dropped (concurrency, scaling or capacity limits)",
-                p.name,
-                rej * 100.0
-            ),
-            "rejected_share".into(),
-            rej,
-        ));
-    }
-    if let (Some(over), Some(slo)) = (p.latency_ms.over_slo, s.workload.latency_slo_ms)
-        && over > MAX_OVER_SLO
-    {
-        return Some((
-            format!(
-                "{}: {:.1} % of requests are slower than the {slo:.0} ms objective",
-                p.name,
-                over * 100.0
-            ),
-            "over_slo_share".into(),
-            over,
-        ));
-    }
-    None
 }
 
 /// The verdict for `result` (a run of `p`), using the traffic sweep for the outlook.
@@ -192,8 +164,8 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
 
     let mut good: Vec<&PlatformResult> = Vec::new();
     for pl in plats {
-        match disqualified(pl, s, spec_of(&pl.name)) {
-            Some((text, metric, value)) => reasons.push(Reason { text, metric, value }),
+        match spec_of(&pl.name).and_then(|sp| shortfall(sp, &Coping::of_result(pl), s)) {
+            Some(sf) => reasons.push(shortfall_reason(&pl.name, &sf)),
             None => good.push(pl),
         }
     }
@@ -241,9 +213,14 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
             && let (Some(w10), Some(r10)) = (sweep.cost_at(wi, 10.0), sweep.cost_at(ri, 10.0))
         {
             let ratio10 = if w10 > 0.0 { r10 / w10 } else { f64::INFINITY };
+            // a cost at 10x means little for a platform that no longer copes there
+            let caveats: Vec<String> = [(wi, &winner.name), (ri, &r.name)]
+                .iter()
+                .filter_map(|(i, n)| sweep.shortfall_at(*i, 10.0).map(|sf| format!("{n} {}", sf.phrase())))
+                .collect();
             reasons.push(Reason {
                 text: format!(
-                    "At 10x today's traffic: {} {} vs {} {} ({})",
+                    "At 10x today's traffic: {} {} vs {} {} ({}){}",
                     winner.name,
                     money(w10),
                     r.name,
@@ -252,6 +229,11 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
                         format!("still {ratio10:.1}x cheaper")
                     } else {
                         format!("{:.1}x dearer", 1.0 / ratio10)
+                    },
+                    if caveats.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", but {} there", caveats.join(" and "))
                     }
                 ),
                 metric: "cost_ratio_10x".into(),
@@ -259,13 +241,29 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
             });
         }
     }
-    // distance to the nearest break-even involving the winner
-    if let Some(c) = sweep
-        .crossovers
-        .iter()
-        .filter(|c| c.between.contains(&winner.name))
-        .min_by(|a, b| a.x.ln().abs().total_cmp(&b.x.ln().abs()))
-    {
+    // distance to the nearest break-even involving the winner, with a platform that copes
+    // there; a nearer crossing with one that does not is named as what it is
+    let distance = |c: &&super::Crossover| c.x.ln().abs();
+    let with_winner = || sweep.crossovers.iter().filter(|c| c.between.contains(&winner.name));
+    let nearest = with_winner()
+        .filter(|c| c.good_enough)
+        .min_by(|a, b| distance(a).total_cmp(&distance(b)));
+    let hollow = with_winner()
+        .filter(|c| !c.good_enough && nearest.is_none_or(|n| distance(c) < distance(&n)))
+        .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+        .map(|c| {
+            let other = if c.between[0] == winner.name {
+                &c.between[1]
+            } else {
+                &c.between[0]
+            };
+            format!(
+                "{other} gets cheaper at {}x today's traffic, but {}",
+                scale_text(c.x),
+                c.caveat_for(other).unwrap_or_default()
+            )
+        });
+    if let Some(c) = nearest {
         let other = if c.between[0] == winner.name {
             &c.between[1]
         } else {
@@ -275,20 +273,23 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         let factor = if c.x >= 1.0 { c.x } else { 1.0 / c.x };
         reasons.push(Reason {
             text: format!(
-                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} {period}",
+                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} {period}{}",
                 requests_per_month(c.monthly_requests),
                 c.mean_rps,
-                money(c.cost_usd)
+                money(c.cost_usd),
+                hollow.map(|h| format!(" (nearer, {h})")).unwrap_or_default()
             ),
             metric: "nearest_crossover_scale".into(),
             value: c.x,
         });
-    } else if sweep.axis == super::Axis::TrafficScale {
+    } else if sweep.axis == super::Axis::TrafficScale || hollow.is_some() {
         reasons.push(Reason {
             text: format!(
-                "No break-even with another platform between {:.3}x and {:.0}x today's traffic",
+                "No break-even with another platform {}between {:.3}x and {:.0}x today's traffic{}",
+                if hollow.is_some() { "that copes " } else { "" },
                 sweep.points.first().map(|p| p.x).unwrap_or(0.0),
-                sweep.points.last().map(|p| p.x).unwrap_or(0.0)
+                sweep.points.last().map(|p| p.x).unwrap_or(0.0),
+                hollow.map(|h| format!(": {h}")).unwrap_or_default()
             ),
             metric: "nearest_crossover_scale".into(),
             value: f64::INFINITY,
@@ -428,8 +429,19 @@ fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Op
         profile: prof.clone(),
         specs: vec![spec],
     };
-    let c_fleet = fast_totals(&only(Spec::Fleet(fixed)), &base_prof, catalog)?[0];
-    let c_fn = fast_totals(&only(f.clone()), &excess, catalog)?[0];
+    let (Some(t_fleet), Some(t_fn)) = (
+        fast_totals(&only(Spec::Fleet(fixed)), &base_prof, catalog)?
+            .first()
+            .copied(),
+        fast_totals(&only(f.clone()), &excess, catalog)?.first().copied(),
+    ) else {
+        return Ok(None);
+    };
+    // a mix is only offered when both halves cope with their share
+    if !(t_fleet.good_enough() && t_fn.good_enough()) {
+        return Ok(None);
+    }
+    let (c_fleet, c_fn) = (t_fleet.cost_usd, t_fn.cost_usd);
     Ok(Some(HybridEstimate {
         fleet: a.name().to_string(),
         function: f.name().to_string(),

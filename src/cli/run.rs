@@ -73,15 +73,28 @@ pub fn sweep_table(sw: &Sweep) -> String {
     }
     o.push('\n');
     let step = (sw.points.len() / 20).max(1);
+    let mut marked = false;
     for (i, p) in sw.points.iter().enumerate() {
         if i % step != 0 && i + 1 != sw.points.len() {
             continue;
         }
         let _ = write!(o, "  {:>12.4} {:>14.4} {:>16.0}", p.x, p.mean_rps, p.monthly_requests);
-        for c in &p.costs_usd {
-            let _ = write!(o, " {:>14.2}", c);
+        for (k, c) in p.costs_usd.iter().enumerate() {
+            if p.good_enough.get(k).copied().unwrap_or(true) {
+                let _ = write!(o, " {:>14.2}", c);
+            } else {
+                marked = true;
+                let _ = write!(o, " {:>13.2}*", c);
+            }
         }
         o.push('\n');
+    }
+    if marked {
+        let _ = writeln!(
+            o,
+            "\n  * not good enough there: requests fail past the execution-time limit, more than 0.5 % are \
+             throttled or dropped, or more than 5 % are slower than the latency objective"
+        );
     }
     o.push('\n');
     if sw.crossovers.is_empty() {
@@ -90,8 +103,17 @@ pub fn sweep_table(sw: &Sweep) -> String {
     for c in &sw.crossovers {
         let _ = writeln!(
             o,
-            "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), ${:.2}; {} is cheaper below",
-            c.between[0], c.between[1], c.x, c.mean_rps, c.monthly_requests, c.cost_usd, c.cheaper_below
+            "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), ${:.2}; {} is cheaper below{}",
+            c.between[0],
+            c.between[1],
+            c.x,
+            c.mean_rps,
+            c.monthly_requests,
+            c.cost_usd,
+            c.cheaper_below,
+            c.caveat()
+                .map(|w| format!(" (not a real break-even: {w})"))
+                .unwrap_or_default()
         );
     }
     o

@@ -244,7 +244,7 @@ pub fn period_suffix(horizon_days: f64) -> String {
 /// "Lambda and EC2 cross at 3.1x today's traffic: 28 M requests/month (10.9 req/s),
 /// $40.10/month; Lambda is cheaper below".
 pub fn crossover_sentence(c: &Crossover, horizon_days: f64) -> String {
-    format!(
+    let mut s = format!(
         "{} and {} cross at {} today's traffic: {} requests/month ({}), {}{}; {} is cheaper below",
         c.between[0],
         c.between[1],
@@ -254,7 +254,14 @@ pub fn crossover_sentence(c: &Crossover, horizon_days: f64) -> String {
         fmt::money(c.cost_usd),
         period_suffix(horizon_days),
         c.cheaper_below
-    )
+    );
+    if let Some(w) = c.caveat_for(c.cheaper_above()) {
+        s.push_str(&format!(
+            ". Not a real break-even: {} is cheaper above, but {w}",
+            c.cheaper_above()
+        ));
+    }
+    s
 }
 
 fn log_cost(usd: f64) -> f64 {
@@ -268,6 +275,9 @@ pub struct Curve {
     pub color: Color32,
     /// (log10 scale, log10 cost), costs under a cent on the floor.
     pub points: Vec<PlotPoint>,
+    /// The curve in runs: solid where the platform is good enough (`true`), drawn thin
+    /// and dashed where it is not (a stretch fails when either end does).
+    pub runs: Vec<(bool, Vec<PlotPoint>)>,
 }
 
 pub struct CrossoverView {
@@ -278,8 +288,11 @@ pub struct CrossoverView {
     /// "28 M req/month\n10.9 req/s"
     pub label: String,
     pub sentence: String,
-    /// The cheapest platform changes here (the two crossing curves are the lowest).
+    /// The cheapest platform changes here (the two crossing curves are the lowest of the
+    /// platforms that cope, and both cope).
     pub changes_cheapest: bool,
+    /// Both platforms are good enough here; otherwise the label and sentence say which fails.
+    pub good_enough: bool,
 }
 
 /// One stretch of the traffic axis and the platform that is cheapest on it.
@@ -329,19 +342,34 @@ impl SweepView {
             .platforms
             .iter()
             .enumerate()
-            .map(|(i, name)| Curve {
-                name: name.clone(),
-                color: colors[i],
-                points: s
-                    .points
+            .map(|(i, name)| {
+                let pts: Vec<&crate::analysis::SweepPoint> = s.points.iter().filter(|p| p.x > 0.0).collect();
+                let points: Vec<PlotPoint> = pts
                     .iter()
-                    .filter(|p| p.x > 0.0)
                     .map(|p| {
                         let c = p.costs_usd.get(i).copied().unwrap_or(0.0);
                         floored |= c < COST_FLOOR_USD;
                         PlotPoint::new(p.x.log10(), log_cost(c))
                     })
-                    .collect(),
+                    .collect();
+                let good: Vec<bool> = pts
+                    .iter()
+                    .map(|p| p.good_enough.get(i).copied().unwrap_or(true))
+                    .collect();
+                let mut runs: Vec<(bool, Vec<PlotPoint>)> = Vec::new();
+                for k in 1..points.len() {
+                    let ok = good[k - 1] && good[k];
+                    match runs.last_mut() {
+                        Some((g, line)) if *g == ok => line.push(points[k]),
+                        _ => runs.push((ok, vec![points[k - 1], points[k]])),
+                    }
+                }
+                Curve {
+                    name: name.clone(),
+                    color: colors[i],
+                    points,
+                    runs,
+                }
             })
             .collect();
         let (today_rps, today_monthly) = s
@@ -350,8 +378,10 @@ impl SweepView {
             .find(|p| p.x > 0.0)
             .map(|p| (p.mean_rps / p.x, p.monthly_requests / p.x))
             .unwrap_or((0.0, 0.0));
+        // the lowest cost of the platforms that cope at x
         let min_at = |x: f64| -> f64 {
             (0..s.platforms.len())
+                .filter(|i| s.shortfall_at(*i, x).is_none())
                 .filter_map(|i| s.cost_at(i, x))
                 .fold(f64::INFINITY, f64::min)
         };
@@ -360,13 +390,34 @@ impl SweepView {
             .iter()
             .map(|c| {
                 let lowest = min_at(c.x);
+                let failing: Vec<&str> = c
+                    .between
+                    .iter()
+                    .zip(&c.shortfalls)
+                    .filter(|(_, sf)| sf.is_some())
+                    .map(|(n, _)| n.as_str())
+                    .collect();
                 CrossoverView {
                     between: c.between.clone(),
                     scale: c.x,
                     point: PlotPoint::new(c.x.log10(), log_cost(c.cost_usd)),
-                    label: format!("{} req/month\n{}", volume(c.monthly_requests), rate(c.mean_rps)),
+                    label: match failing.as_slice() {
+                        [] => format!("{} req/month\n{}", volume(c.monthly_requests), rate(c.mean_rps)),
+                        [one] => format!(
+                            "{} req/month\n{}\n{one} fails here",
+                            volume(c.monthly_requests),
+                            rate(c.mean_rps)
+                        ),
+                        _ => format!(
+                            "{} req/month\n{}\nboth fail here",
+                            volume(c.monthly_requests),
+                            rate(c.mean_rps)
+                        ),
+                    },
                     sentence: crossover_sentence(c, horizon_days),
-                    changes_cheapest: !lowest.is_finite() || c.cost_usd <= lowest + TIE_USD.max(0.01 * lowest),
+                    changes_cheapest: c.good_enough
+                        && (!lowest.is_finite() || c.cost_usd <= lowest + TIE_USD.max(0.01 * lowest)),
+                    good_enough: c.good_enough,
                 }
             })
             .collect();
@@ -454,9 +505,12 @@ impl SweepView {
             return None;
         }
         let costs: Vec<Option<f64>> = (0..s.platforms.len()).map(|i| s.cost_at(i, x)).collect();
+        let short: Vec<_> = (0..s.platforms.len()).map(|i| s.shortfall_at(i, x)).collect();
+        // only a platform that copes here can be the cheapest
         let best = costs
             .iter()
             .enumerate()
+            .filter(|(i, _)| short[*i].is_none())
             .filter_map(|(i, c)| c.map(|c| (i, c)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i);
@@ -468,13 +522,20 @@ impl SweepView {
         );
         for (i, name) in s.platforms.iter().enumerate() {
             if let Some(c) = costs[i] {
+                let tag = match (short[i], Some(i) == best) {
+                    (Some(sf), _) => format!("  (not good enough: {})", sf.phrase()),
+                    (None, true) => "  (cheapest)".to_string(),
+                    (None, false) => String::new(),
+                };
                 out.push_str(&format!(
-                    "\n{name}: {}{}{}",
+                    "\n{name}: {}{}{tag}",
                     fmt::money(c),
                     period_suffix(self.horizon_days),
-                    if Some(i) == best { "  (cheapest)" } else { "" }
                 ));
             }
+        }
+        if best.is_none() {
+            out.push_str("\nNo platform is good enough here.");
         }
         Some(out)
     }
@@ -493,33 +554,37 @@ impl SweepView {
     }
 }
 
-/// The cheapest platform along the swept axis, stretch by stretch (ties keep the
-/// platform that was cheapest before).
+/// What a stretch where no platform is good enough is called.
+pub const NONE_COPES: &str = "no platform copes";
+
+/// The cheapest platform that is good enough along the swept axis, stretch by stretch
+/// (ties keep the platform that was cheapest before; where none copes, a grey stretch
+/// says so).
 fn cheapest_stretches(s: &Sweep, colors: &[Color32]) -> Vec<Stretch> {
     let mut out: Vec<Stretch> = Vec::new();
     let mut prev_x = None;
+    let none = NONE_COPES.to_string();
     for p in &s.points {
-        let Some((best, cost)) = p
+        let good = |i: usize| p.good_enough.get(i).copied().unwrap_or(true);
+        let best = p
             .costs_usd
             .iter()
             .copied()
             .enumerate()
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-        else {
-            continue;
-        };
-        let best = match out.last() {
-            Some(cur) => {
+            .filter(|(i, _)| good(*i))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let best = match (best, out.last()) {
+            (Some((best, cost)), Some(cur)) => {
                 let i = s.platforms.iter().position(|n| *n == cur.platform).unwrap_or(best);
-                if p.costs_usd.get(i).is_some_and(|c| *c <= cost + TIE_USD) {
-                    i
+                if good(i) && p.costs_usd.get(i).is_some_and(|c| *c <= cost + TIE_USD) {
+                    Some(i)
                 } else {
-                    best
+                    Some(best)
                 }
             }
-            None => best,
+            (best, _) => best.map(|b| b.0),
         };
-        let name = &s.platforms[best];
+        let name = best.map(|b| &s.platforms[b]).unwrap_or(&none);
         match out.last_mut() {
             Some(cur) if cur.platform == *name => cur.to = p.x,
             _ => {
@@ -540,7 +605,7 @@ fn cheapest_stretches(s: &Sweep, colors: &[Color32]) -> Vec<Stretch> {
                 }
                 out.push(Stretch {
                     platform: name.clone(),
-                    color: colors.get(best).copied().unwrap_or(Color32::GRAY),
+                    color: best.and_then(|b| colors.get(b).copied()).unwrap_or(Color32::GRAY),
                     from,
                     to: p.x,
                 });
@@ -607,6 +672,28 @@ pub struct MapCellView {
     /// The cell's corners in (log10 x, log10 y).
     pub corners: [PlotPoint; 4],
     pub fill: Color32,
+    /// Diagonal hatching (segments in log10 coordinates) where a platform that is not good
+    /// enough would be cheaper, or none copes; empty otherwise.
+    pub hatch: Vec<[PlotPoint; 2]>,
+}
+
+/// Fill of a cell where no platform copes.
+pub const NONE_COPES_FILL: Color32 = Color32::from_gray(150);
+
+/// Three diagonal strokes across the cell at (x0, y0) of size (sx, sy).
+fn hatch_cell(x0: f64, y0: f64, sx: f64, sy: f64) -> Vec<[PlotPoint; 2]> {
+    [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+        .iter()
+        .map(|d: &f64| {
+            // the line u + v = d in cell units (u, v in 0..1), clipped to the cell
+            let (u0, v0) = (d.min(1.0), (d - 1.0).max(0.0));
+            let (u1, v1) = ((d - 1.0).max(0.0), d.min(1.0));
+            [
+                PlotPoint::new(x0 + u0 * sx, y0 + v0 * sy),
+                PlotPoint::new(x0 + u1 * sx, y0 + v1 * sy),
+            ]
+        })
+        .collect()
 }
 
 pub struct MapLegendEntry {
@@ -631,6 +718,8 @@ pub struct MapView {
     /// Where the scenario itself is: (log10 1, log10 peak-to-mean), when on the map.
     pub today: Option<PlotPoint>,
     pub today_monthly: f64,
+    /// Says what hatched cells mean, when there are any.
+    pub hatch_note: Option<String>,
 }
 
 /// How strongly a cell shows its platform's colour: faint when the runner-up is within
@@ -658,8 +747,11 @@ fn grid_step(v: &[f64]) -> f64 {
     }
 }
 
-fn margin_text(margin: f64) -> String {
-    if margin.is_infinite() {
+fn margin_text(cell: &crate::analysis::map::MapCell) -> String {
+    let margin = cell.margin;
+    if cell.costs_usd.len() > 1 && cell.good_enough.iter().filter(|g| **g).count() == 1 {
+        "the only platform that copes here".into()
+    } else if margin.is_infinite() {
         "free, while the others cost something".into()
     } else {
         format!("the runner-up costs {} more", fmt::pct(margin))
@@ -674,15 +766,21 @@ impl MapView {
         let ly0 = m.y.first().map(|y| y.max(1e-12).log10()).unwrap_or(0.0) - sy / 2.0;
         let colors: Vec<Color32> = (0..m.platforms.len()).map(|i| PALETTE[i % PALETTE.len()]).collect();
         let mut counts = vec![0usize; m.platforms.len()];
+        let (mut hatched, mut none) = (0usize, 0usize);
         let mut cells = Vec::with_capacity(nx * ny);
         let mut readouts = Vec::with_capacity(nx * ny);
         for (iy, row) in m.cells.iter().enumerate().take(ny) {
             for (ix, cell) in row.iter().enumerate().take(nx) {
                 let (x0, y0) = (lx0 + ix as f64 * sx, ly0 + iy as f64 * sy);
                 let color = colors.get(cell.cheapest).copied().unwrap_or(Color32::GRAY);
-                if let Some(n) = counts.get_mut(cell.cheapest) {
+                if !cell.none_copes
+                    && let Some(n) = counts.get_mut(cell.cheapest)
+                {
                     *n += 1;
                 }
+                let flagged = cell.none_copes || cell.cheapest_any != cell.cheapest;
+                hatched += usize::from(flagged && !cell.none_copes);
+                none += usize::from(cell.none_copes);
                 cells.push(MapCellView {
                     corners: [
                         PlotPoint::new(x0, y0),
@@ -690,7 +788,16 @@ impl MapView {
                         PlotPoint::new(x0 + sx, y0 + sy),
                         PlotPoint::new(x0, y0 + sy),
                     ],
-                    fill: cell_fill(color, cell.margin),
+                    fill: if cell.none_copes {
+                        NONE_COPES_FILL
+                    } else {
+                        cell_fill(color, cell.margin)
+                    },
+                    hatch: if flagged {
+                        hatch_cell(x0, y0, sx, sy)
+                    } else {
+                        Vec::new()
+                    },
                 });
                 let mut text = format!(
                     "{} today's traffic ({} requests/month)\npeak {} the mean rate",
@@ -698,22 +805,40 @@ impl MapView {
                     volume(today_monthly * m.x[ix]),
                     fmt::times(m.y[iy])
                 );
-                let name = m.platforms.get(cell.cheapest).map(String::as_str).unwrap_or("?");
-                text.push_str(&format!("\nCheapest: {name}, {}", margin_text(cell.margin)));
+                let name_of = |i: usize| m.platforms.get(i).map(String::as_str).unwrap_or("?");
+                if cell.none_copes {
+                    text.push_str("\nNo platform is good enough here");
+                } else {
+                    text.push_str(&format!(
+                        "\n{}: {}, {}",
+                        if cell.good_enough.iter().all(|g| *g) {
+                            "Cheapest"
+                        } else {
+                            "Cheapest that copes"
+                        },
+                        name_of(cell.cheapest),
+                        margin_text(cell)
+                    ));
+                    if cell.cheapest_any != cell.cheapest {
+                        text.push_str(&format!(
+                            "\n{} would be cheaper, but it is not good enough here",
+                            name_of(cell.cheapest_any)
+                        ));
+                    }
+                }
                 let mut order: Vec<usize> = (0..cell.costs_usd.len()).collect();
                 order.sort_by(|a, b| cell.costs_usd[*a].total_cmp(&cell.costs_usd[*b]));
                 for i in order {
-                    text.push_str(&format!(
-                        "\n{}: {}",
-                        m.platforms.get(i).map(String::as_str).unwrap_or("?"),
-                        fmt::money(cell.costs_usd[i])
-                    ));
+                    text.push_str(&format!("\n{}: {}", name_of(i), fmt::money(cell.costs_usd[i])));
+                    if let Some(Some(sf)) = cell.shortfalls.get(i) {
+                        text.push_str(&format!("  (not good enough: {})", sf.phrase()));
+                    }
                 }
                 readouts.push(text);
             }
         }
         let total = nx * ny;
-        let legend = m
+        let mut legend: Vec<MapLegendEntry> = m
             .platforms
             .iter()
             .enumerate()
@@ -723,6 +848,19 @@ impl MapView {
                 text: format!("{name}: cheapest in {} of {total} cells", counts[i]),
             })
             .collect();
+        if none > 0 {
+            legend.push(MapLegendEntry {
+                name: NONE_COPES.into(),
+                color: NONE_COPES_FILL,
+                text: format!("No platform copes in {none} of {total} cells (grey, hatched)"),
+            });
+        }
+        let hatch_note = (hatched > 0).then(|| {
+            format!(
+                "Hatched ({hatched} of {total} cells): a platform that is not good enough there would be cheaper; \
+                 the colour is the cheapest that copes"
+            )
+        });
         let (ly_min, ly_max) = (ly0, ly0 + ny as f64 * sy);
         let today = (today_peak_to_mean.is_finite() && today_peak_to_mean > 0.0)
             .then(|| PlotPoint::new(0.0, today_peak_to_mean.log10()))
@@ -739,6 +877,7 @@ impl MapView {
             step: (sx, sy),
             today,
             today_monthly,
+            hatch_note,
         }
     }
 
@@ -842,6 +981,7 @@ impl BandsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Shortfall;
 
     fn crossover(x: f64, rps: f64, cost: f64) -> Crossover {
         Crossover {
@@ -851,6 +991,8 @@ mod tests {
             monthly_requests: rps * 2_592_000.0,
             cost_usd: cost,
             cheaper_below: "Lambda".into(),
+            good_enough: true,
+            shortfalls: [None, None],
         }
     }
 
@@ -939,6 +1081,8 @@ mod tests {
                 mean_rps: 2.0 * x,
                 monthly_requests: 2.0 * x * 2_592_000.0,
                 costs_usd: vec![10.0 * x, 20.0, 100.0 * x],
+                good_enough: vec![true; 3],
+                shortfalls: vec![None; 3],
             })
             .collect();
         Sweep {
@@ -953,6 +1097,8 @@ mod tests {
                     monthly_requests: 4.0 * 2_592_000.0,
                     cost_usd: 20.0,
                     cheaper_below: "A".into(),
+                    good_enough: true,
+                    shortfalls: [None, None],
                 },
                 Crossover {
                     between: ["B".into(), "C".into()],
@@ -961,6 +1107,8 @@ mod tests {
                     monthly_requests: 0.4 * 2_592_000.0,
                     cost_usd: 20.0,
                     cheaper_below: "C".into(),
+                    good_enough: true,
+                    shortfalls: [None, None],
                 },
             ],
         }
@@ -995,6 +1143,10 @@ mod tests {
             cheapest,
             margin,
             costs_usd: if cheapest == 0 { vec![1.0, 2.0] } else { vec![3.0, 1.5] },
+            good_enough: vec![true; 2],
+            shortfalls: vec![None; 2],
+            none_copes: false,
+            cheapest_any: cheapest,
         };
         let m = CheapestMap {
             axes: MapAxes::VolumeByBurstiness,
@@ -1023,5 +1175,92 @@ mod tests {
         assert!(v.readout(-0.6, 1.0).unwrap().starts_with("0.10x today's traffic"));
         assert!(v.readout(2.0, 0.0).is_none());
         assert_eq!(v.today, Some(PlotPoint::new(0.0, 4f64.log10())));
+    }
+
+    #[test]
+    fn a_crossover_with_a_failing_platform_says_so() {
+        let mut c = crossover(17.1, 0.0002, 0.45);
+        c.good_enough = false;
+        c.shortfalls = [None, Some(Shortfall::Rejected { share: 0.88 })];
+        assert_eq!(
+            crossover_sentence(&c, 30.0),
+            "Lambda and EC2 cross at 17x today's traffic: 518 requests/month (0.000200 req/s), $0.45/month; \
+             Lambda is cheaper below. Not a real break-even: EC2 is cheaper above, but it serves only 12 % of \
+             requests there"
+        );
+    }
+
+    #[test]
+    fn sweep_view_never_calls_a_failing_platform_cheapest() {
+        // B stops coping at 8x: 70 % of its requests are rejected there
+        let mut sw = sweep();
+        let last = sw.points.len() - 1;
+        sw.points[last].good_enough[1] = false;
+        sw.points[last].shortfalls[1] = Some(Shortfall::Rejected { share: 0.3 });
+        let v = SweepView::new(Arc::new(sw), 30.0);
+        assert_eq!(v.cheapest_along, "Cheapest: A below 2.0x · B 2.0x–5.7x · A above 5.7x");
+        // B's curve: solid to 4x, dashed from 4x to 8x
+        let runs: Vec<(bool, usize)> = v.curves[1].runs.iter().map(|(ok, r)| (*ok, r.len())).collect();
+        assert_eq!(runs, [(true, 6), (false, 2)]);
+        assert!(v.curves[0].runs.iter().all(|(ok, _)| *ok));
+        let r = v.readout(8f64.log10()).unwrap();
+        assert!(r.contains("A: $80.00/month  (cheapest)"), "{r}");
+        assert!(
+            r.contains("B: $20.00/month  (not good enough: serves only 70 % of requests)"),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn map_cells_where_a_failing_platform_is_cheaper_are_hatched() {
+        use crate::analysis::MapAxes;
+        use crate::analysis::map::MapCell;
+        use crate::sim::Total;
+        let ok = |c: f64| Total {
+            cost_usd: c,
+            shortfall: None,
+        };
+        let bad = |c: f64| Total {
+            cost_usd: c,
+            shortfall: Some(Shortfall::Rejected { share: 0.5 }),
+        };
+        let m = CheapestMap {
+            axes: MapAxes::VolumeByBurstiness,
+            x_label: "traffic scale".into(),
+            y_label: "peak-to-mean ratio".into(),
+            x: vec![1.0, 10.0, 100.0],
+            y: vec![1.0],
+            platforms: vec!["Lambda".into(), "EC2".into()],
+            cells: vec![vec![
+                MapCell::of_totals(&[ok(1.0), ok(2.0)]),
+                MapCell::of_totals(&[ok(10.0), bad(2.0)]),
+                MapCell::of_totals(&[bad(100.0), bad(2.0)]),
+            ]],
+        };
+        assert_eq!(m.cells[0][1].cheapest, 0);
+        assert_eq!(m.cells[0][1].cheapest_any, 1);
+        assert!(m.cells[0][2].none_copes);
+        let v = MapView::new(&m, 1.0, 1e6);
+        assert!(v.cells[0].hatch.is_empty());
+        assert!(!v.cells[1].hatch.is_empty());
+        assert_eq!(v.cells[2].fill, NONE_COPES_FILL);
+        assert_eq!(v.legend[0].text, "Lambda: cheapest in 2 of 3 cells");
+        assert_eq!(v.legend[1].text, "EC2: cheapest in 0 of 3 cells");
+        assert_eq!(v.legend[2].text, "No platform copes in 1 of 3 cells (grey, hatched)");
+        assert!(
+            v.hatch_note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("Hatched (1 of 3 cells)"))
+        );
+        let r = v.readout(1.0, 0.0).unwrap();
+        assert!(
+            r.contains(
+                "Cheapest that copes: Lambda, the only platform that copes here\n\
+                 EC2 would be cheaper, but it is not good enough here\n\
+                 EC2: $2.00  (not good enough: serves only 50 % of requests)\nLambda: $10.00"
+            ),
+            "{r}"
+        );
+        assert!(v.readout(2.0, 0.0).unwrap().contains("No platform is good enough here"));
     }
 }

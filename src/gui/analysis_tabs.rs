@@ -255,12 +255,18 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
             }
         })
         .show(ui, |pu| {
+            // solid where the platform copes, thin and dashed where it does not (one legend
+            // entry per platform: the runs share its name and colour, as egui_plot greys
+            // an entry whose items differ in colour)
             for c in &sv.curves {
-                pu.line(
-                    Line::new(c.name.clone(), PlotPoints::Borrowed(&c.points))
-                        .color(c.color)
-                        .width(2.0),
-                );
+                for (ok, run) in &c.runs {
+                    let line = Line::new(c.name.clone(), PlotPoints::Borrowed(run)).color(c.color);
+                    pu.line(if *ok {
+                        line.width(2.0)
+                    } else {
+                        line.width(1.2).style(LineStyle::dashed_loose())
+                    });
+                }
             }
             pu.vline(
                 VLine::new("Today's traffic (1x)", 0.0)
@@ -363,6 +369,10 @@ pub fn map(ui: &mut egui::Ui, a: &AnalysisState, st: &Status) {
     let (x0, y0) = mv.origin;
     let (x1, y1) = (x0 + mv.nx as f64 * mv.step.0, y0 + mv.ny as f64 * mv.step.1);
     let marker = ui.visuals().strong_text_color();
+    let hatch_ink = ui.visuals().strong_text_color().gamma_multiply(0.6);
+    if let Some(n) = &mv.hatch_note {
+        ui.label(RichText::new(n).weak());
+    }
     Plot::new("cheapest_map")
         .height((ui.available_height() - 8.0).max(240.0))
         .default_x_bounds(x0, x1)
@@ -403,6 +413,16 @@ pub fn map(ui: &mut egui::Ui, a: &AnalysisState, st: &Status) {
                         .stroke(Stroke::new(0.5, c.fill))
                         .allow_hover(false),
                 );
+            }
+            for c in mv.cells.iter().filter(|c| !c.hatch.is_empty()) {
+                for seg in &c.hatch {
+                    pu.line(
+                        Line::new("", PlotPoints::Borrowed(seg))
+                            .color(hatch_ink)
+                            .width(1.0)
+                            .allow_hover(false),
+                    );
+                }
             }
             if let Some(t) = mv.today {
                 pu.points(

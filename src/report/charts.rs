@@ -197,6 +197,25 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// Diagonal hatching inside the pixel box `[x0, y0, x1, y1]`, lines `gap` pixels apart.
+fn hatch(b: [i32; 4], gap: i32) -> Vec<Vec<(i32, i32)>> {
+    let [x0, y0, x1, y1] = b;
+    let (w, h) = (x1 - x0, y1 - y0);
+    if w <= 0 || h <= 0 {
+        return Vec::new();
+    }
+    // lines x + y = x0 + y0 + d, clipped to the box
+    (1..)
+        .map(|k| k * gap.max(2))
+        .take_while(|d| *d < w + h)
+        .map(|d| {
+            let start = (x0 + d.min(w), y0 + (d - w).max(0));
+            let end = (x0 + (d - h).max(0), y0 + d.min(h));
+            vec![start, end]
+        })
+        .collect()
+}
+
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("chart drawing failed: {e:?}")
 }
@@ -282,14 +301,33 @@ pub fn crossovers(r: &Report) -> Result<String, String> {
             .bold_line_style(RGBColor(205, 205, 205))
             .draw()
             .map_err(err)?;
+        // each curve solid where the platform is good enough, dashed and faded where it is
+        // not (a stretch is faded when either end fails: its cost buys a failing service)
         for (i, _) in sw.platforms.iter().enumerate() {
-            let line: Vec<(f64, f64)> = pts
-                .iter()
-                .filter_map(|p| p.costs_usd.get(i).map(|c| (p.monthly_requests, clamp(*c))))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(line, color(i).stroke_width(3)))
-                .map_err(err)?;
+            let good = |p: &crate::analysis::SweepPoint| p.good_enough.get(i).copied().unwrap_or(true);
+            let mut runs: Vec<(bool, Vec<(f64, f64)>)> = Vec::new();
+            for w in pts.windows(2) {
+                let (Some(a), Some(b)) = (w[0].costs_usd.get(i), w[1].costs_usd.get(i)) else {
+                    continue;
+                };
+                let ok = good(w[0]) && good(w[1]);
+                let (pa, pb) = ((w[0].monthly_requests, clamp(*a)), (w[1].monthly_requests, clamp(*b)));
+                match runs.last_mut() {
+                    Some((k, line)) if *k == ok => line.push(pb),
+                    _ => runs.push((ok, vec![pa, pb])),
+                }
+            }
+            for (ok, line) in runs {
+                if ok {
+                    chart
+                        .draw_series(LineSeries::new(line, color(i).stroke_width(3)))
+                        .map_err(err)?;
+                } else {
+                    chart
+                        .draw_series(DashedLineSeries::new(line, 7, 6, tint(color(i), 0.55).stroke_width(3)))
+                        .map_err(err)?;
+                }
+            }
         }
         // today
         let today = r.run.traffic.monthly_requests;
@@ -334,10 +372,25 @@ pub fn crossovers(r: &Report) -> Result<String, String> {
         let mut labels: Vec<Label> = Vec::new();
         for (k, (c, (mx, my))) in sw.crossovers.iter().zip(&marks).enumerate() {
             let label = format!(
-                "{}: {} req/month, {} req/s",
+                "{}: {} req/month, {} req/s{}",
                 k + 1,
                 fmt::big_short(c.monthly_requests),
-                fmt::rps(c.mean_rps)
+                fmt::rps(c.mean_rps),
+                match c.shortfalls.iter().filter(|s| s.is_some()).count() {
+                    0 => String::new(),
+                    1 => format!(
+                        " ({} fails)",
+                        clip(
+                            if c.shortfalls[0].is_some() {
+                                &c.between[0]
+                            } else {
+                                &c.between[1]
+                            },
+                            20
+                        )
+                    ),
+                    _ => " (both fail)".to_string(),
+                }
             );
             let (lw, lh) = (text_width(&label, 12.5) + 10.0, 20.0);
             let (fx, fy) = (*mx as f64, *my as f64);
@@ -405,9 +458,11 @@ pub fn crossovers(r: &Report) -> Result<String, String> {
             ))
             .map_err(err)?;
         }
-        for (mx, my) in &marks {
+        for (c, (mx, my)) in sw.crossovers.iter().zip(&marks) {
+            // a break-even with a platform that does not cope there: a grey ring
+            let ink = if c.good_enough { BLACK } else { RGBColor(150, 150, 150) };
             plot.draw(&Circle::new((*mx, *my), 5, WHITE.filled())).map_err(err)?;
-            plot.draw(&Circle::new((*mx, *my), 5, BLACK.stroke_width(2)))
+            plot.draw(&Circle::new((*mx, *my), 5, ink.stroke_width(2)))
                 .map_err(err)?;
         }
         legend_row(&foot, &sw.platforms, 18, 98)?;
@@ -468,6 +523,7 @@ pub fn cheapest_map(r: &Report) -> Result<String, String> {
             let (b, _) = chart.backend_coord(&(ex[1], ey[0]));
             (b - a).abs()
         };
+        let mut hatched_any = false;
         for (iy, row) in m.cells.iter().enumerate() {
             for (ix, c) in row.iter().enumerate().take(nx) {
                 let k = if c.margin.is_finite() {
@@ -475,16 +531,36 @@ pub fn cheapest_map(r: &Report) -> Result<String, String> {
                 } else {
                     1.0
                 };
-                let fill = tint(color(c.cheapest), 0.22 + 0.78 * k);
+                let fill = if c.none_copes {
+                    RGBColor(215, 215, 215)
+                } else {
+                    tint(color(c.cheapest), 0.22 + 0.78 * k)
+                };
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(ex[ix], ey[iy]), (ex[ix + 1], ey[iy + 1])],
                         fill.filled(),
                     )))
                     .map_err(err)?;
+                // hatched: a platform that does not cope would be cheaper here (or none copes)
+                if c.none_copes || c.cheapest_any != c.cheapest {
+                    hatched_any = true;
+                    let (a, b) = (
+                        chart.backend_coord(&(ex[ix], ey[iy])),
+                        chart.backend_coord(&(ex[ix + 1], ey[iy + 1])),
+                    );
+                    for seg in hatch([a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1)], 7) {
+                        plot.draw(&PathElement::new(seg, RGBColor(70, 70, 70).mix(0.55).stroke_width(1)))
+                            .map_err(err)?;
+                    }
+                }
                 if cell_w >= 34 {
                     let (cx, cy) = chart.backend_coord(&(m.x[ix], m.y[iy]));
-                    let txt = if !c.margin.is_finite() {
+                    let txt = if c.none_copes {
+                        "none".to_string()
+                    } else if c.good_enough.iter().filter(|g| **g).count() == 1 && c.costs_usd.len() > 1 {
+                        "only".to_string()
+                    } else if !c.margin.is_finite() {
                         "free".to_string()
                     } else if c.margin >= 9.995 {
                         ">999%".to_string()
@@ -543,6 +619,33 @@ pub fn cheapest_map(r: &Report) -> Result<String, String> {
             ))
             .map_err(err)?;
             x += 27 + text_width(lab, 12.0) as i32 + 20;
+        }
+        if hatched_any {
+            let lab = "hatched: a platform that fails there is cheaper (grey: none copes)";
+            let (x0, y0) = (x + 6, 43);
+            foot.draw(&Rectangle::new(
+                [(x0, y0), (x0 + 22, y0 + 14)],
+                RGBColor(215, 215, 215).filled(),
+            ))
+            .map_err(err)?;
+            for seg in hatch([x0, y0, x0 + 22, y0 + 14], 5) {
+                foot.draw(&PathElement::new(seg, RGBColor(70, 70, 70).stroke_width(1)))
+                    .map_err(err)?;
+            }
+            let lab = if x0 + 27 + text_width(lab, 12.0) as i32 > w as i32 - 8 {
+                "hatched: cheaper one fails"
+            } else {
+                lab
+            };
+            foot.draw(&Text::new(
+                lab,
+                (x0 + 27, 50),
+                ("sans-serif", 15.0)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
         }
         root.present().map_err(err)?;
     }

@@ -795,13 +795,21 @@ fn crossovers(r: &Report) -> Section {
         sw.points.first().map(|p| p.x).unwrap_or(0.0),
         sw.points.last().map(|p| p.x).unwrap_or(0.0),
     );
+    let failing = sw.points.iter().any(|p| p.good_enough.iter().any(|g| !g));
     let mut b = vec![Block::Para(format!(
         "Cost of each platform for the {} as today's traffic is scaled from {} to {} (same shape; fast mode), \
          on logarithmic axes. Numbered points are break-even points, found by root finding on the engine; \
-         the dashed line is today's traffic.",
+         the dashed line is today's traffic.{}",
         period(r),
         fmt::times(lo),
-        fmt::times(hi)
+        fmt::times(hi),
+        if failing {
+            " Faded dashed stretches of a curve are where that platform is not good enough (requests fail, \
+             more than 0.5 % are throttled or dropped, or more than 5 % are slower than the objective): \
+             its cost there buys a service that does not cope, so it is never the cheapest there."
+        } else {
+            ""
+        }
     ))];
     b.push(Block::Chart(Chart {
         key: "crossovers",
@@ -825,9 +833,23 @@ fn crossovers(r: &Report) -> Section {
             ],
             &[true, false, false, true, true, true, true],
         );
+        let mut hollow = Vec::new();
         for (i, c) in sw.crossovers.iter().enumerate() {
+            if let Some(w) = c.caveat_for(c.cheaper_above()) {
+                hollow.push(format!(
+                    "{}: not a real break-even. {} is cheaper {} {} today's traffic, but {w}.",
+                    i + 1,
+                    c.cheaper_above(),
+                    if c.x >= 1.0 { "above" } else { "from" },
+                    fmt::times(c.x)
+                ));
+            }
             tb.rows.push(vec![
-                t((i + 1).to_string()),
+                t(if c.good_enough {
+                    (i + 1).to_string()
+                } else {
+                    format!("{}*", i + 1)
+                }),
                 t(format!("{} / {}", c.between[0], c.between[1])),
                 t(&c.cheaper_below),
                 t(format!("{} today", fmt::times(c.x))),
@@ -837,6 +859,12 @@ fn crossovers(r: &Report) -> Section {
             ]);
         }
         b.push(Block::Table(tb));
+        if !hollow.is_empty() {
+            b.push(Block::Heading(
+                "* Break-even points with a platform that does not cope".into(),
+            ));
+            b.push(Block::List(hollow));
+        }
     }
     Section {
         id: "crossovers",
@@ -851,8 +879,19 @@ fn map(r: &Report) -> Section {
     let mut b = vec![Block::Para(format!(
         "Which platform is cheapest as the monthly volume (x: {} times today's traffic) and its burstiness \
          (y: {}) change, at the same workload (fast mode). Colour names the cheapest platform; the stronger \
-         the colour, the wider its margin over the runner-up (the number in each cell). The outlined cell is today.",
-        m.x_label, m.y_label
+         the colour, the wider its margin over the runner-up (the number in each cell). The outlined cell is today.{}",
+        m.x_label,
+        m.y_label,
+        if m.cells
+            .iter()
+            .flatten()
+            .any(|c| c.none_copes || c.cheapest != c.cheapest_any)
+        {
+            " Only platforms that are good enough in a cell can be its cheapest; hatched cells are where one that \
+             does not cope would be cheaper, grey where none copes."
+        } else {
+            ""
+        }
     ))];
     b.push(Block::Chart(Chart {
         key: "map",
@@ -861,18 +900,23 @@ fn map(r: &Report) -> Section {
     }));
     // each row as runs of the same cheapest platform, low to high volume
     let mut tb = Table::new(&["Peak-to-mean", "Cheapest, from low to high traffic"], &[true, false]);
+    // a cell where none copes is its own run ("none copes")
+    let winner = |c: &crate::analysis::map::MapCell| (!c.none_copes).then_some(c.cheapest);
     for (iy, row) in m.cells.iter().enumerate().rev() {
-        let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (platform, first ix, last ix)
+        let mut runs: Vec<(Option<usize>, usize, usize)> = Vec::new(); // (platform, first ix, last ix)
         for (ix, c) in row.iter().enumerate() {
             match runs.last_mut() {
-                Some(last) if last.0 == c.cheapest => last.2 = ix,
-                _ => runs.push((c.cheapest, ix, ix)),
+                Some(last) if last.0 == winner(c) => last.2 = ix,
+                _ => runs.push((winner(c), ix, ix)),
             }
         }
         let text: Vec<String> = runs
             .iter()
             .map(|(p, a, z)| {
-                let name = m.platforms.get(*p).map(String::as_str).unwrap_or("?");
+                let name = match p {
+                    Some(p) => m.platforms.get(*p).map(String::as_str).unwrap_or("?"),
+                    None => "none copes",
+                };
                 let (xa, xz) = (m.x.get(*a).copied().unwrap_or(0.0), m.x.get(*z).copied().unwrap_or(0.0));
                 if a == z {
                     format!("{name} ({})", fmt::times(xa))
@@ -893,14 +937,39 @@ fn map(r: &Report) -> Section {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let k = m.cells.iter().flatten().filter(|c| c.cheapest == i).count();
+            let k = m
+                .cells
+                .iter()
+                .flatten()
+                .filter(|c| !c.none_copes && c.cheapest == i)
+                .count();
             format!("{n} {}", fmt::pct(k as f64 / total, 0))
         })
         .collect();
+    let none = m.cells.iter().flatten().filter(|c| c.none_copes).count();
+    let hatched = m
+        .cells
+        .iter()
+        .flatten()
+        .filter(|c| !c.none_copes && c.cheapest != c.cheapest_any)
+        .count();
     b.push(Block::Note(format!(
-        "Share of the map where each platform is cheapest: {}. Today: peak {} the mean.",
+        "Share of the map where each platform is cheapest: {}{}. Today: peak {} the mean.{}",
         shares.join(", "),
-        fmt::times(r.run.traffic.peak_to_mean)
+        if none > 0 {
+            format!(", none copes {}", fmt::pct(none as f64 / total, 0))
+        } else {
+            String::new()
+        },
+        fmt::times(r.run.traffic.peak_to_mean),
+        if hatched > 0 {
+            format!(
+                " In {} of the map a platform that is not good enough there would be cheaper.",
+                fmt::pct(hatched as f64 / total, 0)
+            )
+        } else {
+            String::new()
+        }
     )));
     Section {
         id: "map",
@@ -925,20 +994,37 @@ fn uncertainty(r: &Report) -> Section {
             title: "Cost bands (p10 to p90)".into(),
             svg: charts::bands(r, mc),
         }));
-        let mut tb = Table::new(
-            &["Platform", "p10", "Median", "p90", "Cheapest in"],
-            &[false, true, true, true, true],
-        );
+        // whether each platform copes is a column only when some sample fails
+        let failing = mc.platforms.iter().any(|p| p.p_good_enough < 1.0);
+        let mut head = vec!["Platform", "p10", "Median", "p90", "Cheapest in"];
+        if failing {
+            head.push("Good enough in");
+        }
+        let mut tb = Table::new(&head, &(0..head.len()).map(|i| i > 0).collect::<Vec<_>>());
         for p in &mc.platforms {
-            tb.rows.push(vec![
+            let mut row = vec![
                 Cell::Strong(p.name.clone()),
                 t(usd(p.p10_usd)),
                 t(usd(p.p50_usd)),
                 t(usd(p.p90_usd)),
                 t(format!("{} of samples", fmt::pct(p.p_cheapest, 0))),
-            ]);
+            ];
+            if failing {
+                row.push(t(format!("{} of samples", fmt::pct(p.p_good_enough, 0))));
+            }
+            tb.rows.push(row);
         }
         b.push(Block::Table(tb));
+        if failing {
+            b.push(Block::Note(format!(
+                "A platform that is not good enough in a sample is never its cheapest{}.",
+                if mc.p_none_copes > 0.0 {
+                    format!("; in {} of samples none copes", fmt::pct(mc.p_none_copes, 0))
+                } else {
+                    String::new()
+                }
+            )));
+        }
         if !mc.crossovers.is_empty() {
             b.push(Block::Heading("Break-even points under uncertainty".into()));
             let base = r.run.traffic.monthly_requests;

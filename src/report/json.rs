@@ -34,6 +34,8 @@ pub fn run_json(r: &SimResult) -> serde_json::Value {
                 "mean_busy": p.mean_busy,
                 "utilization": p.utilization,
                 "latency_ms": p.latency_ms,
+                "good_enough": p.shortfall.is_none(),
+                "shortfall": p.shortfall,
                 "bill": p.bill.lines,
                 "notes": p.notes,
             })
@@ -53,10 +55,17 @@ pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
         "platforms": sw.platforms,
         "points": sw.points.iter().map(|p| {
             let mut costs = serde_json::Map::new();
-            for (n, c) in sw.platforms.iter().zip(&p.costs_usd) {
-                costs.insert(n.clone(), json!(c));
+            let mut good = serde_json::Map::new();
+            let mut why = serde_json::Map::new();
+            for (i, n) in sw.platforms.iter().enumerate() {
+                costs.insert(n.clone(), json!(p.costs_usd.get(i)));
+                good.insert(n.clone(), json!(p.good_enough.get(i).copied().unwrap_or(false)));
+                if let Some(Some(sf)) = p.shortfalls.get(i) {
+                    why.insert(n.clone(), json!(sf));
+                }
             }
-            json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs })
+            json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs,
+                    "good_enough": good, "shortfalls": why })
         }).collect::<Vec<_>>(),
         "crossovers": sw.crossovers.iter().map(|c| json!({
             "between": c.between,
@@ -65,6 +74,8 @@ pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
             "monthly_requests": c.monthly_requests,
             "cost_usd": c.cost_usd,
             "cheaper_below": c.cheaper_below,
+            "good_enough": c.good_enough,
+            "caveat": c.caveat(),
         })).collect::<Vec<_>>(),
     })
 }

@@ -20,7 +20,10 @@ pub mod trace;
 pub mod traffic;
 
 pub use histogram::Histogram;
-pub use result::{LatencySummary, PlatformResult, Series, SimResult, TrafficSummary};
+pub use result::{
+    Coping, LatencySummary, MAX_OVER_SLO_SHARE, MAX_REJECTED_SHARE, PlatformResult, SYNC_PAYLOAD_KB, Series, Shortfall,
+    SimResult, Total, TrafficSummary, shortfall,
+};
 pub use run::Control;
 pub use spec::Spec;
 pub use trace::TraceStore;
@@ -163,9 +166,10 @@ impl Prepared {
     }
 }
 
-/// Total cost per enabled platform in the fast mode, without series or percentiles: the
-/// inner loop of sweeps and Monte Carlo.
-pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Result<Vec<f64>, SimError> {
+/// Total cost per enabled platform in the fast mode, and whether each is good enough
+/// (`shortfall`), without series or percentiles: the inner loop of sweeps, the map and
+/// Monte Carlo.
+pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Result<Vec<Total>, SimError> {
     let s = &p.scenario;
     let horizon = profile.horizon_s;
     let cfg = run::RunCfg::of(s, bucket_s(horizon));
@@ -215,7 +219,7 @@ pub fn fast_totals_scaled(
     scale: f64,
     only: Option<&[usize]>,
     catalog: &Catalog,
-) -> Result<Vec<f64>, SimError> {
+) -> Result<Vec<Total>, SimError> {
     let s = &p.scenario;
     let horizon = plans.horizon_s;
     let cfg = run::RunCfg::of(s, bucket_s(horizon));

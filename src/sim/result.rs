@@ -64,6 +64,9 @@ pub struct PlatformResult {
     pub mean_busy: f64,
     pub utilization: f64,
     pub latency_ms: LatencySummary,
+    /// Why this platform is not good enough (None when it is): the rule of `shortfall`,
+    /// judged on this result's own counts.
+    pub shortfall: Option<Shortfall>,
     pub bill: Bill,
     #[serde(skip)]
     pub histogram: Histogram,
@@ -117,8 +120,174 @@ pub struct SimResult {
 }
 
 impl SimResult {
+    /// The cheapest platform that is good enough (None when none copes).
     pub fn cheapest(&self) -> Option<&PlatformResult> {
-        self.platforms.iter().min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+        self.platforms
+            .iter()
+            .filter(|p| p.shortfall.is_none())
+            .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+    }
+}
+
+/// Lambda's synchronous invocation payload limit (6 MB each way).
+pub const SYNC_PAYLOAD_KB: f64 = 6.0 * 1024.0;
+/// At most this share of requests may be throttled or dropped.
+pub const MAX_REJECTED_SHARE: f64 = 0.005;
+/// At most this share of served requests may be slower than the latency objective.
+pub const MAX_OVER_SLO_SHARE: f64 = 0.05;
+
+/// The counts the "good enough" rule judges: taken from a finished `PlatformResult` or
+/// straight from an engine's `RawRun` (sweeps never build a full result), so both read
+/// the same numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Coping {
+    pub requests: f64,
+    pub throttled: f64,
+    pub dropped: f64,
+    pub failed: f64,
+    /// Share of served requests slower than the objective (None without an objective).
+    pub over_slo: Option<f64>,
+}
+
+impl Coping {
+    pub fn of_result(p: &PlatformResult) -> Coping {
+        Coping {
+            requests: p.requests as f64,
+            throttled: p.throttled as f64,
+            dropped: p.dropped as f64,
+            failed: p.failed as f64,
+            over_slo: p.latency_ms.over_slo,
+        }
+    }
+
+    pub fn of_raw(raw: &RawRun, s: &Scenario) -> Coping {
+        Coping {
+            requests: raw.requests,
+            throttled: raw.throttled,
+            dropped: raw.dropped,
+            failed: raw.failed,
+            over_slo: s.workload.latency_slo_ms.map(|_| {
+                if raw.served.round() > 0.0 {
+                    raw.over_slo / raw.served
+                } else {
+                    0.0
+                }
+            }),
+        }
+    }
+}
+
+/// Why a platform is not good enough: the first rule it breaks, with the number.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+/// Serialised with the rule's metric key as `rule` (the verdict's reason keys).
+#[serde(tag = "rule")]
+pub enum Shortfall {
+    /// Requests run past the execution-time limit and fail (`share` of requests).
+    #[serde(rename = "failed_share")]
+    Failed { share: f64 },
+    /// Payloads (the larger of request and response, KB) exceed Lambda's synchronous limit.
+    #[serde(rename = "payload_kb")]
+    Payload { kb: f64 },
+    /// More than 0.5 % of requests throttled or dropped (`share` of requests).
+    #[serde(rename = "rejected_share")]
+    Rejected { share: f64 },
+    /// More than 5 % of served requests slower than the objective.
+    #[serde(rename = "over_slo_share")]
+    OverSlo { share: f64, slo_ms: f64 },
+}
+
+impl Shortfall {
+    /// Stable key for reports and tests.
+    pub fn metric(&self) -> &'static str {
+        match self {
+            Shortfall::Failed { .. } => "failed_share",
+            Shortfall::Payload { .. } => "payload_kb",
+            Shortfall::Rejected { .. } => "rejected_share",
+            Shortfall::OverSlo { .. } => "over_slo_share",
+        }
+    }
+
+    /// The number that broke the rule (a share, or kilobytes for payloads).
+    pub fn value(&self) -> f64 {
+        match *self {
+            Shortfall::Failed { share } | Shortfall::Rejected { share } | Shortfall::OverSlo { share, .. } => share,
+            Shortfall::Payload { kb } => kb,
+        }
+    }
+
+    /// What the platform does wrong, as words that follow its name: "serves only 20 % of
+    /// requests".
+    pub fn phrase(&self) -> String {
+        match *self {
+            Shortfall::Failed { share } => {
+                format!("fails {} % of requests past its execution-time limit", share_pct(share))
+            }
+            Shortfall::Payload { kb } => {
+                format!("cannot take {kb:.0} KB payloads (Lambda's synchronous limit is 6 MB)")
+            }
+            Shortfall::Rejected { share } => format!("serves only {} % of requests", share_pct(1.0 - share)),
+            Shortfall::OverSlo { share, slo_ms } => format!(
+                "is slower than the {slo_ms:.0} ms objective for {} % of requests",
+                share_pct(share)
+            ),
+        }
+    }
+}
+
+/// A percentage with enough digits that a share near a limit does not read as the limit.
+fn share_pct(share: f64) -> String {
+    let v = (share * 100.0).clamp(0.0, 100.0);
+    if !(10.0..99.0).contains(&v) {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// The "good enough" rule, the one place it is written: no request past the
+/// execution-time limit, no payload over Lambda's synchronous limit behind a front door,
+/// at most 0.5 % throttled or dropped, at most 5 % over the latency objective. `None`
+/// when the platform copes.
+pub fn shortfall(spec: &Spec, c: &Coping, s: &Scenario) -> Option<Shortfall> {
+    let requests = c.requests.max(1.0);
+    // counts are rounded in results: a fraction of an expected failure is not one
+    if c.failed >= 0.5 {
+        return Some(Shortfall::Failed {
+            share: c.failed / requests,
+        });
+    }
+    if let Spec::Function(f) = spec
+        && f.service_id == "aws-lambda"
+        && f.front_door != crate::model::FrontDoor::None
+        && (s.workload.request_kb > SYNC_PAYLOAD_KB || s.workload.response_kb > SYNC_PAYLOAD_KB)
+    {
+        return Some(Shortfall::Payload {
+            kb: s.workload.request_kb.max(s.workload.response_kb),
+        });
+    }
+    let rejected = (c.throttled + c.dropped) / requests;
+    if rejected > MAX_REJECTED_SHARE {
+        return Some(Shortfall::Rejected { share: rejected });
+    }
+    if let (Some(over), Some(slo_ms)) = (c.over_slo, s.workload.latency_slo_ms)
+        && over > MAX_OVER_SLO_SHARE
+    {
+        return Some(Shortfall::OverSlo { share: over, slo_ms });
+    }
+    None
+}
+
+/// One platform's total in the fast totals: the bill and whether it copes.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Total {
+    pub cost_usd: f64,
+    /// Why it is not good enough (None when it is).
+    pub shortfall: Option<Shortfall>,
+}
+
+impl Total {
+    pub fn good_enough(&self) -> bool {
+        self.shortfall.is_none()
     }
 }
 
@@ -151,14 +320,16 @@ fn bill_for(
     Ok((bill, usage))
 }
 
-/// Just the total bill of a run (sweeps).
+/// Just the total bill of a run and whether the platform copes (sweeps, the map, Monte
+/// Carlo): judged by the same rule as the verdict, so no analysis calls a platform cheap
+/// where the verdict would rule it out.
 pub(super) fn total_only(
     spec: &Spec,
     raw: &RawRun,
     s: &Scenario,
     horizon: f64,
     catalog: &Catalog,
-) -> Result<f64, SimError> {
+) -> Result<Total, SimError> {
     let tot = raw.acc.totals();
     let (bill, _) = bill_for(
         spec,
@@ -170,7 +341,10 @@ pub(super) fn total_only(
         horizon,
         catalog,
     )?;
-    Ok(usd(bill.total_usd()))
+    Ok(Total {
+        cost_usd: usd(bill.total_usd()),
+        shortfall: shortfall(spec, &Coping::of_raw(raw, s), s),
+    })
 }
 
 pub(super) fn finish(
@@ -278,7 +452,7 @@ pub(super) fn finish(
         ),
     };
     let requests = raw.requests.round().max(0.0);
-    Ok(PlatformResult {
+    let mut result = PlatformResult {
         name,
         service,
         kind,
@@ -305,12 +479,15 @@ pub(super) fn finish(
                 .latency_slo_ms
                 .map(|_| if served > 0.0 { raw.over_slo / raw.served } else { 0.0 }),
         },
+        shortfall: None,
         bill,
         histogram: raw.hist,
         usage,
         series,
         notes,
-    })
+    };
+    result.shortfall = shortfall(spec, &Coping::of_result(&result), s);
+    Ok(result)
 }
 
 fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
@@ -343,5 +520,67 @@ fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
         && f.max > f.min
     {
         notes.push(format!("scaled to its maximum of {} replicas", f.max));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule's limits are inclusive: 0.5 % rejected and 5 % over the objective still
+    /// cope; half an expected failure (a result rounds it to one) does not.
+    #[test]
+    fn the_rule_holds_at_its_limits_and_breaks_just_past_them() {
+        let cat = Catalog::builtin().unwrap();
+        let mut s = crate::model::default_scenario(&cat).unwrap();
+        let specs = super::super::spec::resolve(&s, &cat).unwrap();
+        let lambda = &specs[0]; // aws-lambda behind API Gateway
+        let c = |throttled: f64, dropped: f64, failed: f64, over: f64| Coping {
+            requests: 10_000.0,
+            throttled,
+            dropped,
+            failed,
+            over_slo: Some(over),
+        };
+        assert_eq!(shortfall(lambda, &c(25.0, 25.0, 0.4, 0.05), &s), None);
+        assert_eq!(
+            shortfall(lambda, &c(26.0, 25.0, 0.0, 0.0), &s),
+            Some(Shortfall::Rejected { share: 0.0051 })
+        );
+        assert_eq!(
+            shortfall(lambda, &c(0.0, 0.0, 0.5, 0.0), &s),
+            Some(Shortfall::Failed { share: 0.00005 })
+        );
+        let slo_ms = s.workload.latency_slo_ms.unwrap();
+        assert_eq!(
+            shortfall(lambda, &c(0.0, 0.0, 0.0, 0.0501), &s),
+            Some(Shortfall::OverSlo { share: 0.0501, slo_ms })
+        );
+        // failures come first, then payloads, then rejections
+        assert!(matches!(
+            shortfall(lambda, &c(5000.0, 0.0, 1.0, 0.9), &s),
+            Some(Shortfall::Failed { .. })
+        ));
+        s.workload.response_kb = 7000.0;
+        assert_eq!(
+            shortfall(lambda, &c(5000.0, 0.0, 0.0, 0.9), &s),
+            Some(Shortfall::Payload { kb: 7000.0 })
+        );
+        assert_eq!(
+            Shortfall::Rejected { share: 0.8 }.phrase(),
+            "serves only 20 % of requests"
+        );
+        assert_eq!(
+            Shortfall::Rejected { share: 0.006 }.phrase(),
+            "serves only 99.4 % of requests"
+        );
+        assert_eq!(
+            Shortfall::OverSlo {
+                share: 0.062,
+                slo_ms: 500.0
+            }
+            .phrase(),
+            "is slower than the 500 ms objective for 6.2 % of requests"
+        );
     }
 }
