@@ -279,3 +279,14 @@ fn flags_a_service_does_not_read_are_rejected() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown service `aws-nothing`"), "{err}");
 }
+
+#[test]
+fn a_run_whose_usage_overflows_exits_2_naming_the_quantity() {
+    let (code, out, err) = run(&["run", "tests/fixtures/degenerate/usage-overflow.ron", "--fast"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        err.trim(),
+        "error: Azure: execution units overflow (more than 1.8e19 MB-ms over the horizon); \
+         reduce the traffic or the horizon"
+    );
+}

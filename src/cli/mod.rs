@@ -103,9 +103,10 @@ pub enum PurchaseArg {
 
 #[derive(Args, Debug)]
 pub struct QuoteArgs {
-    /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-alb,
-    /// aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
-    /// azure-functions-flex, azure-container-apps, cloudflare-workers.
+    /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-function-url,
+    /// aws-alb, aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
+    /// azure-functions-flex, azure-container-apps, cloudflare-workers. A flag the service
+    /// does not read is an error.
     pub service: String,
     /// Requests (or executions, invocations) per month.
     #[arg(long, value_parser = whole_number)]
@@ -385,6 +386,11 @@ pub fn money(d: rust_decimal::Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// `1 platform`, `3 platforms`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// What kind of file this is, from its first identifier.
 fn looks_like_price_file(text: &str) -> bool {
     let mut rest = text;
@@ -419,9 +425,9 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         if looks_like_price_file(&text) {
             match pricing::parse_price_file(&text, &shown) {
                 Ok(pf) => println!(
-                    "ok: {shown}: price file for {}, {} services",
+                    "ok: {shown}: price file for {}, {}",
                     pf.provider,
-                    pf.services.len()
+                    counted(pf.services.len(), "service", "services")
                 ),
                 Err(e) => {
                     eprintln!("{e}");
@@ -438,10 +444,10 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
                     &mut sim::TraceStore::default(),
                 ) {
                     Ok(_) => println!(
-                        "ok: {shown}: scenario \"{}\", {} traffic components, {} platforms",
+                        "ok: {shown}: scenario \"{}\", {}, {}",
                         s.name,
-                        s.traffic.components.len(),
-                        s.platforms.len()
+                        counted(s.traffic.components.len(), "traffic component", "traffic components"),
+                        counted(s.platforms.len(), "platform", "platforms")
                     ),
                     Err(SimError::Trace(l)) => {
                         eprintln!("{l} (a trace of {shown})");
@@ -464,10 +470,12 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         }
     }
     if failed > 0 {
-        Err(Failure::BadInput(format!(
-            "{failed} of {} files have problems",
-            files.len()
-        )))
+        Err(Failure::BadInput(if files.len() == 1 {
+            "the file has problems".to_string()
+        } else {
+            let verb = if failed == 1 { "has" } else { "have" };
+            format!("{failed} of {} files {verb} problems", files.len())
+        }))
     } else {
         Ok(())
     }

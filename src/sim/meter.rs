@@ -308,3 +308,24 @@ pub fn price(
     }
     Ok(b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_past_u64_are_errors_not_caps() {
+        let c = Conv { platform: "Lambda" };
+        assert_eq!(c.ms(1.8e19), Ok(18_000_000_000_000_000_000));
+        assert_eq!(c.ms(-0.2), Ok(0));
+        assert_eq!(c.ms(f64::NAN), Ok(0));
+        let e = c.ms(1.9e19).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Lambda: billed milliseconds overflow (more than 1.8e19 ms over the horizon); \
+             reduce the traffic or the horizon"
+        );
+        assert!(e.is_overflow());
+        assert!(c.ms(f64::INFINITY).is_err());
+    }
+}
