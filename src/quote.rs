@@ -49,8 +49,125 @@ pub enum QuoteError {
     Missing { service: String, option: &'static str },
     #[error("--{option}: {message}")]
     Invalid { option: &'static str, message: String },
+    /// A flag the service does not read: silently ignoring it would quote something else.
+    #[error("--{option} does not apply to {service}; it takes: {takes}")]
+    NotApplicable {
+        service: String,
+        option: &'static str,
+        takes: String,
+    },
+    /// An integer usage quantity past u64: the bill would be capped, not exact.
+    #[error("{0}")]
+    Overflow(String),
     #[error("{0}")]
     Billing(#[from] billing::BillingError),
+}
+
+/// A flag value as the user would type it back (`1e15`, `900000`, `2.5`).
+fn shown(x: f64) -> String {
+    if x.abs() >= 1e7 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The error for an integer usage quantity that does not fit: names the flags behind it.
+fn overflow(inputs: &[(&str, f64)], quantity: &str, unit: &str) -> QuoteError {
+    let lhs = inputs
+        .iter()
+        .map(|(o, v)| format!("--{o} {}", shown(*v)))
+        .collect::<Vec<_>>()
+        .join(" x ");
+    QuoteError::Overflow(format!(
+        "{lhs}: {quantity} overflow (more than 1.8e19 {unit}); reduce the volume"
+    ))
+}
+
+/// `a * b` exactly, or the overflow error for `quantity`.
+fn mul(a: u64, b: u64, inputs: &[(&str, f64)], quantity: &str, unit: &str) -> Result<u64, QuoteError> {
+    a.checked_mul(b).ok_or_else(|| overflow(inputs, quantity, unit))
+}
+
+/// A non-negative decimal rounded to the nearest integer, or the overflow error.
+fn dec_u64(x: rust_decimal::Decimal, inputs: &[(&str, f64)], quantity: &str, unit: &str) -> Result<u64, QuoteError> {
+    use rust_decimal::prelude::ToPrimitive;
+    x.round().to_u64().ok_or_else(|| overflow(inputs, quantity, unit))
+}
+
+/// The flags each kind of service reads (besides `--no-free-tier` and `--json`, which
+/// every quote takes). Anything else given is an error rather than silently ignored.
+pub fn flags_of(service: &Service) -> &'static [&'static str] {
+    match service {
+        Service::AwsLambda(_) => &[
+            "requests",
+            "duration-ms",
+            "memory-mb",
+            "arch",
+            "ephemeral-mb",
+            "provisioned",
+            "provisioned-hours",
+        ],
+        Service::AwsApiGatewayHttp(_) => &["requests", "request-kb"],
+        Service::AwsApiGatewayRest(_) => &["requests", "response-kb"],
+        Service::AwsFunctionUrl(_) => &["requests"],
+        Service::AwsAlb(_) => &["hours", "lcu"],
+        Service::AwsFargate(_) => &[
+            "task-hours",
+            "vcpu",
+            "memory-gb",
+            "ephemeral-gb",
+            "arch",
+            "windows",
+            "purchase",
+        ],
+        Service::AwsEc2(_) => &["instance", "hours", "purchase"],
+        Service::GcpCloudRun(_) => &[
+            "requests",
+            "duration-ms",
+            "vcpu",
+            "memory-gb",
+            "concurrency",
+            "instance-based",
+        ],
+        Service::GcpCloudFunctions(_) | Service::AzureFunctions(_) => &["requests", "duration-ms", "memory-mb"],
+        Service::AzureFunctionsFlex(_) => &["requests", "duration-ms", "memory-mb", "always-ready"],
+        Service::AzureContainerApps(_) => &["hours", "idle-hours", "vcpu", "memory-gb", "requests"],
+        Service::CloudflareWorkers(_) => &["requests", "cpu-ms"],
+    }
+}
+
+impl QuoteInput {
+    /// The service-specific flags this input sets (a default arch or purchase counts as
+    /// not given: it changes nothing).
+    pub fn given(&self) -> Vec<&'static str> {
+        let opt = [
+            ("requests", self.requests.is_some()),
+            ("duration-ms", self.duration_ms.is_some()),
+            ("memory-mb", self.memory_mb.is_some()),
+            ("arch", self.arch != Arch::default()),
+            ("ephemeral-mb", self.ephemeral_mb.is_some()),
+            ("provisioned", self.provisioned.is_some()),
+            ("provisioned-hours", self.provisioned_hours.is_some()),
+            ("request-kb", self.request_kb.is_some()),
+            ("response-kb", self.response_kb.is_some()),
+            ("task-hours", self.task_hours.is_some()),
+            ("vcpu", self.vcpu.is_some()),
+            ("memory-gb", self.memory_gb.is_some()),
+            ("ephemeral-gb", self.ephemeral_gb.is_some()),
+            ("windows", self.windows),
+            ("instance", self.instance.is_some()),
+            ("hours", self.hours.is_some()),
+            ("idle-hours", self.idle_hours.is_some()),
+            ("purchase", self.purchase != Purchase::default()),
+            ("cpu-ms", self.cpu_ms.is_some()),
+            ("concurrency", self.concurrency.is_some()),
+            ("instance-based", self.instance_based),
+            ("lcu", self.lcu.is_some()),
+            ("always-ready", self.always_ready.is_some()),
+        ];
+        opt.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect()
+    }
 }
 
 fn need(v: Option<f64>, service: &str, option: &'static str) -> Result<f64, QuoteError> {
@@ -71,12 +188,28 @@ fn check(x: f64, option: &'static str, lo: f64, hi: f64) -> Result<f64, QuoteErr
     Ok(x)
 }
 
+/// A count: a whole number (a fraction of a request or an environment is a typo, not
+/// something to round away).
+fn whole(x: f64, option: &'static str) -> Result<f64, QuoteError> {
+    if x.fract() != 0.0 {
+        return Err(QuoteError::Invalid {
+            option,
+            message: format!("{x} is not a whole number"),
+        });
+    }
+    Ok(x)
+}
+
 fn count(v: Option<f64>, service: &str, option: &'static str) -> Result<u64, QuoteError> {
-    let x = check(need(v, service, option)?, option, 0.0, 1e15)?;
-    Ok(x.round() as u64)
+    let x = whole(check(need(v, service, option)?, option, 0.0, 1e15)?, option)?;
+    Ok(x as u64)
 }
 
 fn opt_count(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Result<f64, QuoteError> {
+    whole(check(v.unwrap_or(default), option, 0.0, hi)?, option)
+}
+
+fn opt_real(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Result<f64, QuoteError> {
     check(v.unwrap_or(default), option, 0.0, hi)
 }
 
@@ -86,6 +219,14 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
     let service = catalog
         .get(id)
         .ok_or_else(|| QuoteError::UnknownService(id.to_string(), catalog.ids().collect::<Vec<_>>().join(", ")))?;
+    let takes = flags_of(service);
+    if let Some(option) = q.given().into_iter().find(|f| !takes.contains(f)) {
+        return Err(QuoteError::NotApplicable {
+            service: id.to_string(),
+            option,
+            takes: takes.iter().map(|f| format!("--{f}")).collect::<Vec<_>>().join(", "),
+        });
+    }
     let opts = BillOptions {
         free_tier: !q.no_free_tier,
         ..BillOptions::default()
@@ -99,14 +240,26 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 0.0,
                 p.limits.max_duration_s * 1000.0,
             )?;
-            let mem = check(
-                need(q.memory_mb, id, "memory-mb")?,
+            let mem = whole(
+                check(
+                    need(q.memory_mb, id, "memory-mb")?,
+                    "memory-mb",
+                    p.limits.memory_min_mb as f64,
+                    p.limits.memory_max_mb as f64,
+                )?,
                 "memory-mb",
-                p.limits.memory_min_mb as f64,
-                p.limits.memory_max_mb as f64,
             )? as u32;
-            let eph = check(q.ephemeral_mb.unwrap_or(512.0), "ephemeral-mb", 512.0, 10240.0)? as u32;
-            let billed = requests.saturating_mul(d.ceil() as u64);
+            let eph = whole(
+                check(q.ephemeral_mb.unwrap_or(512.0), "ephemeral-mb", 512.0, 10240.0)?,
+                "ephemeral-mb",
+            )? as u32;
+            let billed = mul(
+                requests,
+                d.ceil() as u64,
+                &[("requests", requests as f64), ("duration-ms", d)],
+                "billed milliseconds",
+                "ms",
+            )?;
             let pc = opt_count(q.provisioned, "provisioned", 0.0, 1e6)? as u32;
             let mut u = LambdaUsage {
                 arch: q.arch,
@@ -133,11 +286,11 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
         }
         Service::AwsApiGatewayHttp(_) => Usage::ApiGatewayHttp(ApiGatewayHttpUsage {
             requests: count(q.requests, id, "requests")?,
-            kb_per_request: opt_count(q.request_kb, "request-kb", 1.0, 1e7)?,
+            kb_per_request: opt_real(q.request_kb, "request-kb", 1.0, 1e7)?,
         }),
         Service::AwsApiGatewayRest(_) => Usage::ApiGatewayRest(ApiGatewayRestUsage {
             requests: count(q.requests, id, "requests")?,
-            response_kb: opt_count(q.response_kb, "response-kb", 0.0, 1e7)?,
+            response_kb: opt_real(q.response_kb, "response-kb", 0.0, 1e7)?,
         }),
         Service::AwsFunctionUrl(_) => Usage::FunctionUrl {
             requests: count(q.requests, id, "requests")?,
@@ -210,16 +363,27 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 p.limits.memory_min_gb,
                 p.limits.memory_max_gb,
             )?;
-            let c = check(
-                q.concurrency.unwrap_or(1.0),
+            let c = whole(
+                check(
+                    q.concurrency.unwrap_or(1.0),
+                    "concurrency",
+                    1.0,
+                    p.limits.max_instance_concurrency as f64,
+                )?,
                 "concurrency",
-                1.0,
-                p.limits.max_instance_concurrency as f64,
-            )?;
+            )? as u64;
             // Calculator view: requests packed `c` at a time, each period rounded to 100 ms.
-            let step = p.rounding_ms.max(1) as f64;
-            let per = (d / step).ceil() * step;
-            let billable_ms = (requests as f64 * per / c.floor()).round() as u64;
+            let step = p.rounding_ms.max(1);
+            let per = (d.ceil() as u64).div_ceil(step) * step;
+            let all_ms = mul(
+                requests,
+                per,
+                &[("requests", requests as f64), ("duration-ms", d)],
+                "billable instance milliseconds",
+                "ms",
+            )?;
+            // exact integer division, rounded half up
+            let billable_ms = all_ms / c + u64::from(all_ms % c * 2 >= c);
             Usage::CloudRun(CloudRunUsage {
                 billing: if q.instance_based {
                     ContainerBilling::InstanceBased
@@ -241,18 +405,27 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 0.0,
                 p.limits.max_duration_s * 1000.0,
             )?;
-            let mem = check(
-                need(q.memory_mb, id, "memory-mb")?,
+            let mem = whole(
+                check(
+                    need(q.memory_mb, id, "memory-mb")?,
+                    "memory-mb",
+                    p.limits.memory_min_mb as f64,
+                    p.limits.memory_max_mb as f64,
+                )?,
                 "memory-mb",
-                p.limits.memory_min_mb as f64,
-                p.limits.memory_max_mb as f64,
             )? as u32;
             let step = p.rounding_ms.max(1);
             let per = ((d.ceil() as u64).div_ceil(step) * step).max(step);
             Usage::CloudFunctions(CloudFunctionsUsage {
                 memory_mb: mem,
                 invocations: requests,
-                billed_ms: requests.saturating_mul(per),
+                billed_ms: mul(
+                    requests,
+                    per,
+                    &[("requests", requests as f64), ("duration-ms", d)],
+                    "billed milliseconds",
+                    "ms",
+                )?,
             })
         }
         Service::AzureFunctions(p) => {
@@ -263,17 +436,26 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 0.0,
                 p.limits.max_duration_s * 1000.0,
             )?;
-            let mem = check(
-                need(q.memory_mb, id, "memory-mb")?,
+            let mem = whole(
+                check(
+                    need(q.memory_mb, id, "memory-mb")?,
+                    "memory-mb",
+                    1.0,
+                    p.limits.memory_max_mb as f64,
+                )?,
                 "memory-mb",
-                1.0,
-                p.limits.memory_max_mb as f64,
             )? as u32;
             let mb = azure_billed_mb(mem, p.memory_step_mb);
             let ms = (d.ceil() as u64).max(p.minimum_ms);
+            let inputs = [
+                ("requests", requests as f64),
+                ("duration-ms", d),
+                ("memory-mb", mem as f64),
+            ];
+            let billed_ms = mul(requests, ms, &inputs, "billed milliseconds", "ms")?;
             Usage::AzureFunctions(AzureFunctionsUsage {
                 executions: requests,
-                mb_ms: requests.saturating_mul(ms).saturating_mul(mb as u64),
+                mb_ms: mul(billed_ms, mb as u64, &inputs, "execution units", "MB-ms")?,
             })
         }
         Service::AzureFunctionsFlex(p) => {
@@ -295,6 +477,13 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 });
             }
             let per = flex_billed_ms(d, p.minimum_ms, p.rounding_ms);
+            let busy_ms = mul(
+                requests,
+                per,
+                &[("requests", requests as f64), ("duration-ms", d)],
+                "billed milliseconds",
+                "ms",
+            )?;
             let ar = opt_count(q.always_ready, "always-ready", 0.0, 1000.0)? as u32;
             let mut u = AzureFlexUsage {
                 instance_mb: mem as u32,
@@ -304,10 +493,10 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 u.always_ready_instances = ar;
                 u.always_ready_s = 30 * 86_400;
                 u.always_ready_executions = requests;
-                u.always_ready_busy_ms = requests.saturating_mul(per);
+                u.always_ready_busy_ms = busy_ms;
             } else {
                 u.on_demand_executions = requests;
-                u.on_demand_ms = requests.saturating_mul(per);
+                u.on_demand_ms = busy_ms;
             }
             Usage::AzureFlex(u)
         }
@@ -326,22 +515,24 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 memory_gib: dec(mem),
                 active_ms: (hours * 3.6e6).round() as u64,
                 idle_ms: (idle * 3.6e6).round() as u64,
-                requests: q
-                    .requests
-                    .map(|r| check(r, "requests", 0.0, 1e15))
-                    .transpose()?
-                    .unwrap_or(0.0)
-                    .round() as u64,
+                requests: match q.requests {
+                    Some(_) => count(q.requests, id, "requests")?,
+                    None => 0,
+                },
             })
         }
         Service::CloudflareWorkers(p) => {
             let requests = count(q.requests, id, "requests")?;
             let max_cpu_ms = p.limits.max_cpu_s.unwrap_or(300.0) * 1000.0;
             let cpu = check(need(q.cpu_ms, id, "cpu-ms")?, "cpu-ms", 0.0, max_cpu_ms)?;
-            Usage::Workers(WorkersUsage {
-                requests,
-                cpu_ms: (requests as f64 * cpu).round() as u64,
-            })
+            // exact: a decimal product of the count and the (binary-exact) CPU time
+            let cpu_ms = dec_u64(
+                rust_decimal::Decimal::from(requests) * dec(cpu),
+                &[("requests", requests as f64), ("cpu-ms", cpu)],
+                "CPU milliseconds",
+                "ms",
+            )?;
+            Usage::Workers(WorkersUsage { requests, cpu_ms })
         }
     };
     Ok(billing::bill(service, &usage, &opts)?)
@@ -357,5 +548,6 @@ pub fn azure_billed_mb(memory_mb: u32, step_mb: u32) -> u32 {
 pub fn flex_billed_ms(duration_ms: f64, minimum_ms: u64, rounding_ms: u64) -> u64 {
     let step = rounding_ms.max(1);
     let ms = duration_ms.max(0.0).ceil() as u64;
-    ms.div_ceil(step).saturating_mul(step).max(minimum_ms)
+    // at most an hour of duration (the flags' range): no overflow
+    (ms.div_ceil(step) * step).max(minimum_ms)
 }

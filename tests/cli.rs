@@ -637,3 +637,82 @@ fn sweep_flags_platforms_that_do_not_cope() {
         "{out}"
     );
 }
+
+/// A Markdown report whose chart cannot be written is not left behind: exit 2, the
+/// message names the chart, and neither the `.md` nor any other chart stays.
+#[test]
+fn report_side_file_failure_removes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // a folder where the first chart would go
+    std::fs::create_dir(dir.path().join("r-costs.svg")).unwrap();
+    let out = dir.path().join("r.md");
+    let (code, stdout, err) = run(&[
+        "report",
+        "tests/fixtures/degenerate/five-minutes.ron",
+        "--fast",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 2, "{stdout}{err}");
+    assert!(err.contains("cannot write") && err.contains("r-costs.svg"), "{err}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["r-costs.svg"], "only the folder that was in the way stays");
+    // without the obstacle the same report writes the .md and its charts
+    std::fs::remove_dir(dir.path().join("r-costs.svg")).unwrap();
+    let (code, stdout, err) = run(&[
+        "report",
+        "tests/fixtures/degenerate/five-minutes.ron",
+        "--fast",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("r.md") && stdout.contains("r-costs.svg"), "{stdout}");
+}
+
+/// Text cells a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) get a leading `'`
+/// in the bill and series CSVs; numbers stay numbers.
+#[test]
+fn csv_reports_neutralise_formula_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/fixtures/degenerate/five-minutes.ron")
+        .unwrap()
+        .replace("name: \"Five minutes\"", "name: \"@SUM(A1)\"")
+        .replace("name: \"Lambda\"", "name: \"=HYPERLINK(\\\"x\\\")\"")
+        .replace("name: \"EC2\"", "name: \"-EC2\"");
+    let scenario = dir.path().join("evil.ron");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("evil.csv");
+    let (code, _, err) = run(&[
+        "report",
+        &scenario.to_string_lossy(),
+        "--fast",
+        "--series",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut rows = csv::Reader::from_path(&out).unwrap();
+    let mut platforms = std::collections::BTreeSet::new();
+    for r in rows.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[0], "'@SUM(A1)");
+        platforms.insert(r[1].to_string());
+        for (i, cell) in r.iter().enumerate() {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "column {i}: {cell}");
+        }
+        // quantity, unit price and costs are plain numbers
+        for i in [5, 7, 8, 9] {
+            assert!(r[i].parse::<f64>().is_ok(), "column {i}: {}", &r[i]);
+        }
+    }
+    assert!(platforms.contains("'=HYPERLINK(\"x\")"), "{platforms:?}");
+    assert!(platforms.contains("'-EC2"), "{platforms:?}");
+    let series = std::fs::read_to_string(dir.path().join("evil-series.csv")).unwrap();
+    let head = series.lines().next().unwrap();
+    assert!(head.contains("\"'=HYPERLINK(\"\"x\"\") busy\""), "{head}");
+    assert!(head.contains(",'-EC2 busy,"), "{head}");
+}

@@ -85,12 +85,21 @@ fn period_phrase(horizon_s: f64) -> String {
     let days = horizon_s / 86_400.0;
     if (days - 30.0).abs() < 0.5 || (days - 30.4375).abs() < 0.5 || (days - 31.0).abs() < 0.5 {
         "a month".into()
-    } else if days < 1.0 {
-        format!("for the {:.0}-hour period", (days * 24.0).max(1.0))
-    } else if (days - days.round()).abs() < 0.01 {
-        format!("for the {:.0}-day period", days.round())
     } else {
-        format!("for the {days:.1}-day period")
+        // the one period label the tables and reports use too
+        format!("for the {} period", SimResult::period_adjective(horizon_s))
+    }
+}
+
+/// `other / winner`; two free platforms cost the same (1), a free winner against a paid
+/// one has no finite ratio (infinity, which callers word as "far").
+fn cost_ratio(other_usd: f64, winner_usd: f64) -> f64 {
+    if winner_usd > 0.0 {
+        other_usd / winner_usd
+    } else if other_usd > 0.0 {
+        f64::INFINITY
+    } else {
+        1.0
     }
 }
 
@@ -184,26 +193,25 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
         .copied();
     if let Some(r) = runner_up {
-        let ratio = if winner.total_usd > 0.0 {
-            r.total_usd / winner.total_usd
-        } else {
-            f64::INFINITY
-        };
+        // no ratio to a free winner: "far less" (metric value 0, JSON has no infinity)
+        let ratio = cost_ratio(r.total_usd, winner.total_usd);
         reasons.push(Reason {
             text: format!(
-                "Today: {} costs {} {period}, {} than {} at {}",
+                "Today: {} costs {} {period}, {} {} at {}",
                 winner.name,
                 money(winner.total_usd),
-                if ratio.is_finite() {
-                    format!("{ratio:.1}x less")
+                if !ratio.is_finite() {
+                    "far less than".to_string()
+                } else if ratio < 1.05 {
+                    "about the same as".to_string()
                 } else {
-                    "far less".to_string()
+                    format!("{ratio:.1}x less than")
                 },
                 r.name,
                 money(r.total_usd)
             ),
             metric: "cost_ratio_today".into(),
-            value: ratio,
+            value: if ratio.is_finite() { ratio } else { 0.0 },
         });
         let (wi, ri) = (
             sweep.platforms.iter().position(|n| *n == winner.name),
@@ -212,7 +220,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         if let (Some(wi), Some(ri)) = (wi, ri)
             && let (Some(w10), Some(r10)) = (sweep.cost_at(wi, 10.0), sweep.cost_at(ri, 10.0))
         {
-            let ratio10 = if w10 > 0.0 { r10 / w10 } else { f64::INFINITY };
+            let ratio10 = cost_ratio(r10, w10);
             // a cost at 10x means little for a platform that no longer copes there
             let caveats: Vec<String> = [(wi, &winner.name), (ri, &r.name)]
                 .iter()
@@ -225,10 +233,16 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
                     money(w10),
                     r.name,
                     money(r10),
-                    if ratio10 >= 1.0 {
+                    if !ratio10.is_finite() {
+                        "still far cheaper".to_string()
+                    } else if (ratio10 - 1.0).abs() < 0.05 {
+                        "about the same".to_string()
+                    } else if ratio10 >= 1.0 {
                         format!("still {ratio10:.1}x cheaper")
-                    } else {
+                    } else if ratio10 > 0.0 {
                         format!("{:.1}x dearer", 1.0 / ratio10)
+                    } else {
+                        "far dearer".to_string()
                     },
                     if caveats.is_empty() {
                         String::new()
@@ -237,7 +251,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
                     }
                 ),
                 metric: "cost_ratio_10x".into(),
-                value: ratio10,
+                value: if ratio10.is_finite() { ratio10 } else { 0.0 },
             });
         }
     }
@@ -461,5 +475,7 @@ mod tests {
         assert_eq!(period_phrase(2.0 * 86_400.0), "for the 2-day period");
         assert_eq!(period_phrase(7.5 * 86_400.0), "for the 7.5-day period");
         assert_eq!(period_phrase(6.0 * 3_600.0), "for the 6-hour period");
+        assert_eq!(period_phrase(3_600.0), "for the 1-hour period");
+        assert_eq!(period_phrase(300.0), "for the 5-minute period");
     }
 }

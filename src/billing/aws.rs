@@ -28,8 +28,8 @@ pub struct LambdaUsage {
 
 const MB_PER_GB: i64 = 1024;
 
-fn gb_seconds(ms: u64, memory_mb: u32) -> Decimal {
-    Decimal::from(ms) * Decimal::from(memory_mb) / Decimal::from(MB_PER_GB) / Decimal::from(1000)
+fn gb_seconds(ms: Decimal, memory_mb: u32) -> Decimal {
+    ms * Decimal::from(memory_mb) / Decimal::from(MB_PER_GB) / Decimal::from(1000)
 }
 
 pub(super) fn lambda(p: &AwsLambda, u: &LambdaUsage, opts: &BillOptions) -> Vec<BillLine> {
@@ -37,13 +37,14 @@ pub(super) fn lambda(p: &AwsLambda, u: &LambdaUsage, opts: &BillOptions) -> Vec<
     let arch = u.arch.label();
     // Requests: the free allowance covers on-demand requests only; requests served by
     // provisioned environments are billed in full (the page's PC examples 1 and 2).
-    let total = Decimal::from(u.on_demand_requests + u.provisioned_requests);
+    // added as decimals: two u64 counts may sum past u64
+    let total = Decimal::from(u.on_demand_requests) + Decimal::from(u.provisioned_requests);
     let free_req = opts
         .allowance(&p.free_requests)
         .min(Decimal::from(u.on_demand_requests));
     out.push(line_after_free("Requests", total, free_req, &p.requests, ""));
 
-    let od_gb_s = gb_seconds(u.on_demand_billed_ms, u.memory_mb);
+    let od_gb_s = gb_seconds(Decimal::from(u.on_demand_billed_ms), u.memory_mb);
     let (tiers, pc, pc_dur) = match u.arch {
         Arch::X86_64 => (
             &p.duration_x86_64,
@@ -73,9 +74,9 @@ pub(super) fn lambda(p: &AwsLambda, u: &LambdaUsage, opts: &BillOptions) -> Vec<
     }
     if u.provisioned_concurrency > 0 {
         let step = p.provisioned_rounding_s.max(1);
-        let enabled_s = u.provisioned_enabled_s.div_ceil(step) * step;
+        let enabled_s = Decimal::from(u.provisioned_enabled_s.div_ceil(step)) * Decimal::from(step);
         let pc_gb_s = Decimal::from(u.provisioned_concurrency) * Decimal::from(u.memory_mb) / Decimal::from(MB_PER_GB)
-            * Decimal::from(enabled_s);
+            * enabled_s;
         out.push(line(
             "Provisioned concurrency",
             pc_gb_s,
@@ -87,14 +88,17 @@ pub(super) fn lambda(p: &AwsLambda, u: &LambdaUsage, opts: &BillOptions) -> Vec<
         ));
         out.push(line(
             "Duration (provisioned)",
-            gb_seconds(u.provisioned_billed_ms, u.memory_mb),
+            gb_seconds(Decimal::from(u.provisioned_billed_ms), u.memory_mb),
             pc_dur,
             "requests served while provisioned concurrency is enabled",
         ));
     }
     if u.ephemeral_mb > p.ephemeral_included_mb {
         let extra_mb = u.ephemeral_mb - p.ephemeral_included_mb;
-        let gb_s = gb_seconds(u.on_demand_billed_ms + u.provisioned_billed_ms, extra_mb);
+        let gb_s = gb_seconds(
+            Decimal::from(u.on_demand_billed_ms) + Decimal::from(u.provisioned_billed_ms),
+            extra_mb,
+        );
         out.push(line(
             "Ephemeral storage",
             gb_s,
@@ -113,16 +117,17 @@ pub struct ApiGatewayHttpUsage {
 }
 
 impl ApiGatewayHttpUsage {
-    /// Metered requests: each call counts once per started 512 KB.
-    pub fn metered(&self, metering_kb: u32) -> u64 {
-        let steps = (self.kb_per_request / metering_kb.max(1) as f64).ceil().max(1.0) as u64;
-        self.requests.saturating_mul(steps)
+    /// Metered requests: each call counts once per started 512 KB. A decimal: the product
+    /// may pass u64 and must not be capped.
+    pub fn metered(&self, metering_kb: u32) -> Decimal {
+        let steps = (self.kb_per_request / metering_kb.max(1) as f64).ceil().max(1.0);
+        Decimal::from(self.requests) * dec(steps)
     }
 }
 
 pub(super) fn api_gateway_http(p: &AwsApiGatewayHttp, u: &ApiGatewayHttpUsage, opts: &BillOptions) -> Vec<BillLine> {
     let metered = u.metered(p.metering_kb);
-    let note = if metered != u.requests {
+    let note = if metered != Decimal::from(u.requests) {
         format!(
             "{} calls metered in {} KB steps",
             super::group(Decimal::from(u.requests)),
@@ -133,7 +138,7 @@ pub(super) fn api_gateway_http(p: &AwsApiGatewayHttp, u: &ApiGatewayHttpUsage, o
     };
     tiered_lines(
         "API requests (HTTP API)",
-        Decimal::from(metered),
+        metered,
         Decimal::ZERO,
         &p.requests,
         opts,

@@ -127,6 +127,27 @@ pub enum BillingError {
     UnknownInstance { service: String, instance: String },
     #[error("service `{service}`: {message}")]
     Invalid { service: String, message: String },
+    /// A line's amount (or the total) is past what a decimal holds (about 7.9e28): the
+    /// usage or a price is absurd. Bad input, not a bug.
+    #[error("service `{service}`: the amount of `{item}` overflows (more than 7.9e28 USD); reduce the volume")]
+    Overflow { service: String, item: String },
+    /// A metered integer quantity past u64 (about 1.8e19): billing it capped would print a
+    /// total far too small.
+    #[error(
+        "{platform}: {quantity} overflow (more than 1.8e19 {unit} over the horizon); reduce the traffic or the horizon"
+    )]
+    UsageOverflow {
+        platform: String,
+        quantity: &'static str,
+        unit: &'static str,
+    },
+}
+
+impl BillingError {
+    /// Whether the input (usage volume or a price) is at fault rather than the program.
+    pub fn is_overflow(&self) -> bool {
+        matches!(self, BillingError::Overflow { .. } | BillingError::UsageOverflow { .. })
+    }
 }
 
 impl Usage {
@@ -179,6 +200,19 @@ pub fn bill(service: &Service, usage: &Usage, opts: &BillOptions) -> Result<Bill
             });
         }
     };
+    // `priced` marks an amount that did not fit with Decimal::MAX; the sum must fit too
+    let mut total = Decimal::ZERO;
+    for l in &lines {
+        match total.checked_add(l.amount_usd) {
+            Some(t) if l.amount_usd != Decimal::MAX => total = t,
+            _ => {
+                return Err(BillingError::Overflow {
+                    service: service.id().to_string(),
+                    item: l.item.clone(),
+                });
+            }
+        }
+    }
     Ok(Bill {
         service: service.id().to_string(),
         service_name: service.name().to_string(),
@@ -208,7 +242,8 @@ pub(crate) fn priced(item: &str, quantity: Decimal, unit: &str, unit_price: Deci
         quantity,
         unit: unit.to_string(),
         unit_price_usd: unit_price.normalize(),
-        amount_usd: cents(quantity * unit_price),
+        // Decimal::MAX marks an overflow; `bill` turns it into an error
+        amount_usd: quantity.checked_mul(unit_price).map(cents).unwrap_or(Decimal::MAX),
         note: note.to_string(),
     }
 }

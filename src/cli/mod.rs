@@ -103,18 +103,19 @@ pub enum PurchaseArg {
 
 #[derive(Args, Debug)]
 pub struct QuoteArgs {
-    /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-alb,
-    /// aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
-    /// azure-functions-flex, azure-container-apps, cloudflare-workers.
+    /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-function-url,
+    /// aws-alb, aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
+    /// azure-functions-flex, azure-container-apps, cloudflare-workers. A flag the service
+    /// does not read is an error.
     pub service: String,
     /// Requests (or executions, invocations) per month.
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub requests: Option<f64>,
     /// Average request duration, ms.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub duration_ms: Option<f64>,
     /// Configured memory, MB.
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub memory_mb: Option<f64>,
     #[arg(long, value_enum, default_value = "x86_64")]
     pub arch: ArchArg,
@@ -122,31 +123,31 @@ pub struct QuoteArgs {
     #[arg(long)]
     pub no_free_tier: bool,
     /// Lambda ephemeral storage configured, MB (512 included).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub ephemeral_mb: Option<f64>,
     /// Lambda provisioned concurrency (environments); requests are then served by them.
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub provisioned: Option<f64>,
     /// Hours per month provisioned concurrency is enabled.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub provisioned_hours: Option<f64>,
     /// API Gateway HTTP: payload per request (request + response), KB.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub request_kb: Option<f64>,
     /// API Gateway REST: response size, KB (billed as data transfer out).
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub response_kb: Option<f64>,
     /// Fargate: task-hours per month (tasks x hours each).
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub task_hours: Option<f64>,
     /// vCPU per task, replica or instance.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub vcpu: Option<f64>,
     /// Memory per task or replica, GB (GiB).
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub memory_gb: Option<f64>,
     /// Fargate ephemeral storage per task, GB (20 included).
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub ephemeral_gb: Option<f64>,
     /// Fargate: Windows tasks.
     #[arg(long)]
@@ -155,31 +156,53 @@ pub struct QuoteArgs {
     #[arg(long)]
     pub instance: Option<String>,
     /// Hours per month (EC2 instance-hours, ALB hours, Container Apps active replica-hours).
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub hours: Option<f64>,
     /// Container Apps: idle replica-hours per month.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub idle_hours: Option<f64>,
     #[arg(long, value_enum, default_value = "on-demand")]
     pub purchase: PurchaseArg,
     /// Cloudflare Workers: CPU time per request, ms.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub cpu_ms: Option<f64>,
     /// Cloud Run: requests served at once per instance.
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub concurrency: Option<f64>,
     /// Cloud Run: instance-based billing.
     #[arg(long)]
     pub instance_based: bool,
     /// ALB: average load balancer capacity units per hour.
-    #[arg(long)]
+    #[arg(long, value_parser = non_negative)]
     pub lcu: Option<f64>,
     /// Azure Flex Consumption: always-ready instances.
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub always_ready: Option<f64>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// A flag value that is a finite number, zero or more (clap reports the flag on error).
+fn non_negative(s: &str) -> Result<f64, String> {
+    let x: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if !x.is_finite() {
+        return Err(format!("{s} is not a finite number"));
+    }
+    if x < 0.0 {
+        return Err(format!("{s} is negative; the value must be 0 or more"));
+    }
+    Ok(x)
+}
+
+/// A count: a whole number, zero or more. `1.5` requests is a typo; truncating it would
+/// quote something the user did not ask for. `3e6` is a whole number.
+fn whole_number(s: &str) -> Result<f64, String> {
+    let x = non_negative(s)?;
+    if x.fract() != 0.0 {
+        return Err(format!("{s} is not a whole number"));
+    }
+    Ok(x)
 }
 
 /// Runs the program; returns the process exit code.
@@ -367,6 +390,11 @@ pub fn money(d: rust_decimal::Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// `1 platform`, `3 platforms`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// What kind of file this is, from its first identifier.
 fn looks_like_price_file(text: &str) -> bool {
     let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -402,9 +430,9 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         if looks_like_price_file(&text) {
             match pricing::parse_price_file(&text, &shown) {
                 Ok(pf) => println!(
-                    "ok: {shown}: price file for {}, {} services",
+                    "ok: {shown}: price file for {}, {}",
                     pf.provider,
-                    pf.services.len()
+                    counted(pf.services.len(), "service", "services")
                 ),
                 Err(e) => {
                     eprintln!("{e}");
@@ -421,10 +449,10 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
                     &mut sim::TraceStore::default(),
                 ) {
                     Ok(_) => println!(
-                        "ok: {shown}: scenario \"{}\", {} traffic components, {} platforms",
+                        "ok: {shown}: scenario \"{}\", {}, {}",
                         s.name,
-                        s.traffic.components.len(),
-                        s.platforms.len()
+                        counted(s.traffic.components.len(), "traffic component", "traffic components"),
+                        counted(s.platforms.len(), "platform", "platforms")
                     ),
                     Err(SimError::Trace(l)) => {
                         eprintln!("{l} (a trace of {shown})");
@@ -447,10 +475,12 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         }
     }
     if failed > 0 {
-        Err(Failure::BadInput(format!(
-            "{failed} of {} files have problems",
-            files.len()
-        )))
+        Err(Failure::BadInput(if files.len() == 1 {
+            "the file has problems".to_string()
+        } else {
+            let verb = if failed == 1 { "has" } else { "have" };
+            format!("{failed} of {} files {verb} problems", files.len())
+        }))
     } else {
         Ok(())
     }
@@ -473,6 +503,8 @@ fn sim_failure(e: SimError) -> Failure {
         SimError::Trace(l) => Failure::BadInput(l.to_string()),
         SimError::Cancelled => Failure::Cancelled,
         SimError::Spec(m) => Failure::BadInput(format!("error: {m}")),
+        // a volume too large to bill exactly is the input's fault: exit 2 naming the quantity
+        SimError::Billing(b) if b.is_overflow() => Failure::BadInput(format!("error: {b}")),
         SimError::Billing(b) => Failure::Internal(b.to_string()),
     }
 }
@@ -496,10 +528,11 @@ fn simulate_with_progress(
     let result = std::thread::scope(|scope| {
         let h = scope.spawn(|| sim::run(&prepared, cat, mode, &ctl));
         let start = std::time::Instant::now();
+        let mut bar = run::Monotone::default();
         while !h.is_finished() {
             std::thread::sleep(std::time::Duration::from_millis(200));
             if show {
-                let p = ctl.progress();
+                let p = bar.update(ctl.progress());
                 eprint!(
                     "\rsimulating {:.1e} requests: {:5.1} %  ({:.0} s, Ctrl+C cancels)",
                     expected,
@@ -569,15 +602,12 @@ fn report_command(
     let built = std::thread::scope(|scope| {
         let h = scope.spawn(|| report::build(&prepared, &cat, &opts, &ctl));
         let start = std::time::Instant::now();
+        let mut bar = run::Monotone::default();
         while !h.is_finished() {
             std::thread::sleep(std::time::Duration::from_millis(200));
+            let p = bar.update(ctl.progress());
             if show && start.elapsed().as_secs_f64() > 1.0 {
-                let p = ctl.progress();
-                let stage = if p < 1.0 {
-                    format!("simulating: {:5.1} %", p * 100.0)
-                } else {
-                    "sweeping traffic and mapping the cheapest platform".to_string()
-                };
+                let stage = run::report_stage(p);
                 eprint!(
                     "\r{stage} ({:.0} s, Ctrl+C cancels)\x1b[K",
                     start.elapsed().as_secs_f64()

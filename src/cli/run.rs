@@ -12,10 +12,10 @@ pub fn run_table(r: &SimResult) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} — {:?} simulation over {:.1} days, seed {}",
+        "{} — {:?} simulation over {}, seed {}",
         r.scenario,
         r.mode,
-        r.horizon_s / 86_400.0,
+        r.period(),
         r.seed
     );
     let _ = writeln!(
@@ -48,7 +48,7 @@ pub fn run_table(r: &SimResult) -> String {
         );
     }
     o.push('\n');
-    let period = format!("{:.0}-day period", r.horizon_s / 86_400.0);
+    let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
     for p in &r.platforms {
         let _ = write!(o, "{}", bill_table(&p.bill, &format!("{} ({period})", p.name)));
         for n in &p.notes {
@@ -127,4 +127,66 @@ pub fn verdict_text(v: &Verdict) -> String {
         let _ = writeln!(o, "  - {}", r.text);
     }
     o
+}
+
+/// What a progress line shows: the fraction never goes back. Platforms are simulated in
+/// parallel and each reports its own position, so the raw figure can jump back when
+/// another platform's thread writes last; after the main run, the report's sweeps do not
+/// report at all. Showing the largest fraction seen keeps the bar moving one way.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Monotone {
+    shown: f64,
+}
+
+impl Monotone {
+    /// Takes a reported fraction (anything: clamped to 0..1, NaN ignored) and returns the
+    /// fraction to show.
+    pub fn update(&mut self, reported: f64) -> f64 {
+        if reported.is_finite() {
+            self.shown = self.shown.max(reported.clamp(0.0, 1.0));
+        }
+        self.shown
+    }
+}
+
+/// The report's stages on one bar: the main run fills the first `SIM_SHARE`, the sweeps,
+/// map and Monte Carlo (which report no progress of their own) are the rest, shown as a
+/// stage rather than a number. Monotone: once the run is done the stage never returns.
+pub const SIM_SHARE: f64 = 0.8;
+
+/// The report's progress line for a main-run fraction already made monotone.
+pub fn report_stage(sim_fraction: f64) -> String {
+    if sim_fraction < 1.0 {
+        format!("simulating: {:5.1} %", sim_fraction * SIM_SHARE * 100.0)
+    } else {
+        format!(
+            "{:5.1} %: sweeping traffic and mapping the cheapest platform",
+            SIM_SHARE * 100.0
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_never_goes_back() {
+        let mut m = Monotone::default();
+        let shown: Vec<f64> = [0.1, 0.55, 0.2, f64::NAN, 0.6, -1.0, 0.3, 1.0, 0.0, 2.0]
+            .iter()
+            .map(|&p| m.update(p))
+            .collect();
+        assert_eq!(shown, [0.1, 0.55, 0.55, 0.55, 0.6, 0.6, 0.6, 1.0, 1.0, 1.0]);
+        assert!(shown.windows(2).all(|w| w[1] >= w[0]));
+    }
+
+    #[test]
+    fn report_stages_read_in_order() {
+        assert_eq!(report_stage(0.5), "simulating:  40.0 %");
+        assert_eq!(
+            report_stage(1.0),
+            " 80.0 %: sweeping traffic and mapping the cheapest platform"
+        );
+    }
 }

@@ -237,7 +237,7 @@ pub fn period_suffix(horizon_days: f64) -> String {
     if (horizon_days - 30.0).abs() < 1e-9 {
         "/month".into()
     } else {
-        format!(" for {} days", fmt::num(horizon_days))
+        format!(" for {}", fmt::period(horizon_days))
     }
 }
 

@@ -97,10 +97,15 @@ pub fn elapsed(d: std::time::Duration) -> String {
     }
 }
 
-/// A ratio such as "3.2×".
+/// The simulated period, as the CLI and reports say it: "10 minutes", "1 hour", "7 days".
+pub fn period(horizon_days: f64) -> String {
+    crate::sim::SimResult::period_label(horizon_days * 86_400.0)
+}
+
+/// A ratio such as "3.2×"; no ratio (a zero denominator) reads "–", never "∞×".
 pub fn times(r: f64) -> String {
     if !r.is_finite() {
-        "∞×".into()
+        "–".into()
     } else if r >= 10.0 {
         format!("{r:.0}×")
     } else {
@@ -151,6 +156,9 @@ mod tests {
         assert_eq!(ms(10_000.0), "10 s");
         assert_eq!(ms(12.26), "12.3 ms");
         assert_eq!(times(3.21), "3.2×");
+        assert_eq!(times(f64::INFINITY), "–");
+        assert_eq!(period(7.0), "7 days");
+        assert_eq!(period(300.0 / 86_400.0), "5 minutes");
         assert_eq!(elapsed(std::time::Duration::from_millis(6306)), "6.3 s");
         assert_eq!(elapsed(std::time::Duration::from_millis(36)), "36 ms");
         assert_eq!(elapsed(std::time::Duration::from_secs(75)), "1 min 15 s");

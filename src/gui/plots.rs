@@ -64,7 +64,7 @@ pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView, bands: Option<&BandsView
         .include_y(if max > 0.0 { max * 1.18 } else { 1.0 })
         .include_x(-0.6)
         .include_x(ps.len() as f64 - 0.4)
-        .y_axis_label(format!("USD for {} days", fmt::num(view.horizon_days)))
+        .y_axis_label(format!("USD for {}", fmt::period(view.horizon_days)))
         .y_axis_formatter(|m: GridMark, _r: &std::ops::RangeInclusive<f64>| {
             if m.value < 0.0 {
                 String::new()

@@ -149,10 +149,10 @@ fn usd_exact(d: Decimal) -> String {
 fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
     BillView {
         heading: format!(
-            "{} ({}), {} days",
+            "{} ({}), {}",
             b.service_name,
             if b.region.is_empty() { "region n/a" } else { &b.region },
-            fmt::num(horizon_days)
+            fmt::period(horizon_days)
         ),
         lines: b
             .lines
@@ -474,8 +474,8 @@ fn banner(
                     Mode::Exact => "Every request simulated.",
                 });
                 ui.label(format!(
-                    "· {} days · computed in {}",
-                    fmt::num(view.horizon_days),
+                    "· {} · computed in {}",
+                    fmt::period(view.horizon_days),
                     fmt::elapsed(view.elapsed)
                 ));
                 if stale {

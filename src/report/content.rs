@@ -118,9 +118,9 @@ pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
     Document {
         title: format!("Breakeven report: {}", r.scenario.name),
         meta: format!(
-            "Generated {} · {} days simulated · {} · seed {}",
+            "Generated {} · {} simulated · {} · seed {}",
             date_label(generated),
-            fmt::trim(r.horizon_days(), 2),
+            r.run.period(),
             mode_label(r.run.mode),
             r.run.seed
         ),
@@ -143,7 +143,7 @@ fn mode_label(m: Mode) -> &'static str {
 
 /// "30-day period", used wherever a cost is stated.
 pub fn period(r: &Report) -> String {
-    format!("{}-day period", fmt::trim(r.horizon_days(), 2))
+    format!("{} period", crate::sim::SimResult::period_adjective(r.run.horizon_s))
 }
 
 fn kind_label(kind: &str) -> &str {
@@ -167,10 +167,10 @@ fn summary(r: &Report) -> Section {
         .map(|p| format!("{} ({}, {})", p.name, p.bill.service_name, kind_label(p.kind)))
         .collect();
     b.push(Block::Para(format!(
-        "This report compares {} on the traffic of \u{201c}{}\u{201d} over {} days, simulated {} (seed {}).",
+        "This report compares {} on the traffic of \u{201c}{}\u{201d} over {}, simulated {} (seed {}).",
         join_and(&names),
         r.scenario.name,
-        fmt::trim(r.horizon_days(), 2),
+        r.run.period(),
         match r.run.mode {
             Mode::Exact => "request by request",
             Mode::Fast => "with the fast aggregate model",
@@ -479,7 +479,7 @@ fn assumptions(r: &Report) -> Section {
     let mut sim = Table::new(&["Setting", "Value"], &[false, false]);
     sim.rows.push(vec![
         t("Period simulated"),
-        t(format!("{} days", fmt::trim(s.horizon_days, 2))),
+        t(crate::sim::SimResult::period_label(s.horizon_days * 86_400.0)),
     ]);
     sim.rows.push(vec![t("Random seed"), t(s.seed.to_string())]);
     sim.rows.push(vec![t("Main run"), t(mode_label(r.run.mode))]);

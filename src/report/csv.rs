@@ -20,6 +20,18 @@ pub const BILL_HEADER: [&str; 10] = [
     "annual_cost_usd",
 ];
 
+/// A text cell as a spreadsheet will read it as text: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets
+/// (`=HYPERLINK(...)` in a platform name would run when the CSV is opened), so it gets a
+/// leading `'`, which the spreadsheets show as text. Only text from scenarios and price
+/// files goes through here; numbers are written as numbers.
+pub fn text_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
 fn finish(w: csv::Writer<Vec<u8>>) -> String {
     match w.into_inner() {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -42,19 +54,25 @@ pub fn to_csv(r: &Report) -> String {
     };
     for p in &r.run.platforms {
         for l in &p.bill.lines {
+            // checked: a bill near Decimal's limit must not panic here (it reads as its
+            // own amount instead of a scaled one)
             let monthly = match to_month {
-                Some(k) => crate::billing::cents(l.amount_usd * k),
+                Some(k) => l
+                    .amount_usd
+                    .checked_mul(k)
+                    .map(crate::billing::cents)
+                    .unwrap_or(l.amount_usd),
                 None => l.amount_usd,
             };
-            let annual = monthly * Decimal::from(12);
+            let annual = monthly.checked_mul(Decimal::from(12)).unwrap_or(monthly);
             let _ = w.write_record([
-                r.scenario.name.as_str(),
-                p.name.as_str(),
-                p.bill.service.as_str(),
-                p.bill.region.as_str(),
-                l.item.as_str(),
+                &*text_cell(&r.scenario.name),
+                &*text_cell(&p.name),
+                &*text_cell(&p.bill.service),
+                &*text_cell(&p.bill.region),
+                &*text_cell(&l.item),
                 &l.quantity.round_dp(6).normalize().to_string(),
-                l.unit.as_str(),
+                &*text_cell(&l.unit),
                 &l.unit_price_usd.normalize().to_string(),
                 &format!("{:.2}", monthly),
                 &format!("{:.2}", annual),
@@ -90,7 +108,7 @@ pub fn to_series_csv(r: &Report) -> String {
     let mut head = vec!["time_s".to_string(), "time_h".to_string(), "traffic_rps".to_string()];
     for p in &r.run.platforms {
         for col in ["busy", "idle", "starting", "cold_starts", "cumulative_cost_usd"] {
-            head.push(format!("{} {col}", p.name));
+            head.push(text_cell(&format!("{} {col}", p.name)).into_owned());
         }
     }
     let _ = w.write_record(&head);
@@ -136,5 +154,16 @@ mod tests {
         assert_eq!(cost_at(&pts, 150.0), 20.0);
         assert_eq!(cost_at(&pts, 500.0), 30.0);
         assert_eq!(cost_at(&[], 5.0), 0.0);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for s in ["+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(text_cell(s), format!("'{s}"));
+        }
+        assert_eq!(text_cell("Lambda"), "Lambda");
+        assert_eq!(text_cell(""), "");
+        assert_eq!(text_cell("a=b"), "a=b");
     }
 }

@@ -18,7 +18,7 @@ pub struct WriteOptions {
 pub struct Written {
     /// The report first, then the files beside it.
     pub files: Vec<PathBuf>,
-    /// Things the reader should know (charts that could not be written).
+    /// Things the reader should know.
     pub warnings: Vec<String>,
 }
 
@@ -48,53 +48,40 @@ fn undo(files: &[PathBuf]) {
 /// Writes `r` to `out` in the format of its extension, dated `generated`.
 ///
 /// Markdown charts go beside the report as `{stem}-{chart}.svg`; if one cannot be written,
-/// the report is still written with a note instead of the links. With `opts.series`, a
-/// CSV report gets `{stem}-series.csv` as well.
+/// everything written so far is removed and the error names that file. With `opts.series`,
+/// a CSV report gets `{stem}-series.csv` as well (same rule).
 pub fn write(r: &Report, out: &Path, generated: DateTime<Utc>, opts: &WriteOptions) -> Result<Written, ReportError> {
     let format = Format::from_path(out)?;
     let mut done = Written::default();
-    let main: Vec<u8> = match format {
-        Format::Html => to_html(r, generated).into_bytes(),
-        Format::Json => to_json(r, generated).into_bytes(),
-        Format::Csv => to_csv(r).into_bytes(),
+    // The report first (a folder that refuses it is named as the report's), then the
+    // files beside it; when one of those fails, everything written is removed: a Markdown
+    // report with broken chart links would pass for a complete one.
+    let (main, side): (Vec<u8>, Vec<(PathBuf, String)>) = match format {
+        Format::Html => (to_html(r, generated).into_bytes(), Vec::new()),
+        Format::Json => (to_json(r, generated).into_bytes(), Vec::new()),
+        Format::Csv if opts.series => (
+            to_csv(r).into_bytes(),
+            vec![(beside(out, "-series.csv"), to_series_csv(r))],
+        ),
+        Format::Csv => (to_csv(r).into_bytes(), Vec::new()),
         Format::Markdown => {
             let prefix = out
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "report".into());
             let md = to_markdown(r, generated, &ChartLinks::Files { prefix });
-            let mut failed = None;
-            for (name, svg) in &md.charts {
-                let path = out.with_file_name(name);
-                match put(&path, svg.as_bytes()) {
-                    Ok(()) => done.files.push(path),
-                    Err(e) => {
-                        failed = Some(e.to_string());
-                        break;
-                    }
-                }
-            }
-            match failed {
-                None => md.text.into_bytes(),
-                Some(reason) => {
-                    undo(&done.files);
-                    done.files.clear();
-                    done.warnings.push(format!("charts omitted: {reason}"));
-                    to_markdown(r, generated, &ChartLinks::Omitted { reason })
-                        .text
-                        .into_bytes()
-                }
-            }
+            let charts = md
+                .charts
+                .into_iter()
+                .map(|(name, svg)| (out.with_file_name(name), svg))
+                .collect();
+            (md.text.into_bytes(), charts)
         }
     };
-    if let Err(e) = put(out, &main) {
-        undo(&done.files);
-        return Err(e);
-    }
-    done.files.insert(0, out.to_path_buf());
-    if format == Format::Csv && opts.series {
-        let path = beside(out, "-series.csv");
-        if let Err(e) = put(&path, to_series_csv(r).as_bytes()) {
+    put(out, &main)?;
+    done.files.push(out.to_path_buf());
+    for (path, text) in side {
+        if let Err(e) = put(&path, text.as_bytes()) {
             undo(&done.files);
             return Err(e);
         }

@@ -71,29 +71,62 @@ impl Acc {
     }
 }
 
-fn u(x: f64) -> u64 {
-    if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 }
+/// 2^64: the first total an integer usage quantity cannot hold.
+const U64_END: f64 = 18_446_744_073_709_551_616.0;
+
+/// Converts accumulated totals to the integer units billing takes, failing (rather than
+/// capping at u64::MAX, which would bill far too little) on a total that does not fit.
+struct Conv<'a> {
+    platform: &'a str,
 }
 
-/// The platform's own usage record from accumulated totals.
-pub fn platform_usage(spec: &Spec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Usage {
+impl Conv<'_> {
+    /// A total rounded to an integer; zero for nothing (or an engine's tiny negative).
+    fn u(&self, x: f64, quantity: &'static str, unit: &'static str) -> Result<u64, BillingError> {
+        let r = x.round();
+        if r.is_nan() || r <= 0.0 {
+            Ok(0)
+        } else if r < U64_END {
+            Ok(r as u64)
+        } else {
+            Err(BillingError::UsageOverflow {
+                platform: self.platform.to_string(),
+                quantity,
+                unit,
+            })
+        }
+    }
+
+    fn requests(&self, x: f64) -> Result<u64, BillingError> {
+        self.u(x, "requests", "requests")
+    }
+
+    fn ms(&self, x: f64) -> Result<u64, BillingError> {
+        self.u(x, "billed milliseconds", "ms")
+    }
+}
+
+/// The platform's own usage record from accumulated totals; an error names a quantity too
+/// large to bill exactly.
+pub fn platform_usage(spec: &Spec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Result<Usage, BillingError> {
     match spec {
         Spec::Function(f) => function_usage(f, tot, horizon_s, catalog),
         Spec::Fleet(f) => fleet_usage(f, tot),
     }
 }
 
-fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Usage {
-    let requests = u(tot[REQ_OD] + tot[REQ_PC]);
-    match f.metering {
+fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &Catalog) -> Result<Usage, BillingError> {
+    let c = Conv { platform: &f.name };
+    let requests = c.requests(tot[REQ_OD] + tot[REQ_PC])?;
+    Ok(match f.metering {
         FnMetering::Lambda { .. } => Usage::Lambda(LambdaUsage {
             arch: f.arch,
             memory_mb: f.memory_mb,
-            on_demand_requests: u(tot[REQ_OD]),
-            provisioned_requests: u(tot[REQ_PC]),
-            on_demand_billed_ms: u(tot[MS_OD]),
-            init_billed_ms: u(tot[MS_INIT]),
-            provisioned_billed_ms: u(tot[MS_PC]),
+            on_demand_requests: c.requests(tot[REQ_OD])?,
+            provisioned_requests: c.requests(tot[REQ_PC])?,
+            on_demand_billed_ms: c.ms(tot[MS_OD])?,
+            init_billed_ms: c.ms(tot[MS_INIT])?,
+            provisioned_billed_ms: c.ms(tot[MS_PC])?,
             provisioned_concurrency: f.provisioned,
             provisioned_enabled_s: if f.provisioned > 0 { horizon_s.ceil() as u64 } else { 0 },
             ephemeral_mb: f.ephemeral_mb,
@@ -101,7 +134,7 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
         FnMetering::PerInvocation { .. } => Usage::CloudFunctions(CloudFunctionsUsage {
             memory_mb: f.memory_mb,
             invocations: requests,
-            billed_ms: u(tot[MS_OD] + tot[MS_PC]),
+            billed_ms: c.ms(tot[MS_OD] + tot[MS_PC])?,
         }),
         FnMetering::PerExecutionMin { .. } => {
             let step = match catalog.get(&f.service_id) {
@@ -111,50 +144,51 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
             let mb = crate::quote::azure_billed_mb(f.memory_mb, step) as f64;
             Usage::AzureFunctions(AzureFunctionsUsage {
                 executions: requests,
-                mb_ms: u((tot[MS_OD] + tot[MS_PC]) * mb),
+                mb_ms: c.u((tot[MS_OD] + tot[MS_PC]) * mb, "execution units", "MB-ms")?,
             })
         }
         FnMetering::ActivePeriod { .. } => match catalog.get(&f.service_id) {
             Some(Service::AzureFunctionsFlex(_)) => Usage::AzureFlex(AzureFlexUsage {
                 instance_mb: f.memory_mb,
-                on_demand_executions: u(tot[REQ_OD]),
-                on_demand_ms: u(tot[ACTIVE_MS]),
+                on_demand_executions: c.requests(tot[REQ_OD])?,
+                on_demand_ms: c.ms(tot[ACTIVE_MS])?,
                 always_ready_instances: f.provisioned,
                 always_ready_s: if f.provisioned > 0 { horizon_s.ceil() as u64 } else { 0 },
-                always_ready_executions: u(tot[REQ_PC]),
-                always_ready_busy_ms: u(tot[ACTIVE_MS_PC]),
+                always_ready_executions: c.requests(tot[REQ_PC])?,
+                always_ready_busy_ms: c.ms(tot[ACTIVE_MS_PC])?,
             }),
             Some(Service::GcpCloudRun(r)) => Usage::CloudRun(CloudRunUsage {
                 billing: ContainerBilling::RequestBased,
                 vcpu: dec(r.function_limits.vcpu_for_memory(f.memory_mb)),
                 memory_gib: Decimal::from(f.memory_mb) / Decimal::from(1024),
-                billable_ms: u(tot[ACTIVE_MS] + tot[ACTIVE_MS_PC]),
-                idle_min_instance_ms: u(tot[IDLE_MIN_MS]),
+                billable_ms: c.ms(tot[ACTIVE_MS] + tot[ACTIVE_MS_PC])?,
+                idle_min_instance_ms: c.ms(tot[IDLE_MIN_MS])?,
                 requests,
             }),
             _ => Usage::FunctionUrl { requests },
         },
         FnMetering::CpuTime => Usage::Workers(WorkersUsage {
             requests,
-            cpu_ms: u(tot[CPU_US] / 1000.0),
+            cpu_ms: c.u(tot[CPU_US] / 1000.0, "CPU milliseconds", "ms")?,
         }),
-    }
+    })
 }
 
-fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Usage {
-    match f.metering {
+fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Result<Usage, BillingError> {
+    let c = Conv { platform: &f.name };
+    Ok(match f.metering {
         FleetMetering::Fargate => Usage::Fargate(FargateUsage {
             arch: f.arch,
             os: Os::Linux,
             vcpu: dec(f.vcpu),
             memory_gb: dec(f.memory_gb),
             ephemeral_gb: dec(f.ephemeral_gb.max(20.0)),
-            task_seconds: u(tot[REPLICA_S]),
+            task_seconds: c.u(tot[REPLICA_S], "task seconds", "s")?,
             purchase: f.purchase,
         }),
         FleetMetering::Ec2 => Usage::Ec2(Ec2Usage {
             instance: f.instance.clone(),
-            instance_seconds: u(tot[REPLICA_S]),
+            instance_seconds: c.u(tot[REPLICA_S], "instance seconds", "s")?,
             purchase: f.purchase,
         }),
         FleetMetering::CloudRun(billing) => Usage::CloudRun(CloudRunUsage {
@@ -162,23 +196,23 @@ fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Usage {
             vcpu: dec(f.vcpu),
             memory_gib: dec(f.memory_gb),
             billable_ms: match billing {
-                ContainerBilling::RequestBased => u(tot[ACTIVE_MS]),
-                ContainerBilling::InstanceBased => u(tot[REPLICA_S] * 1000.0),
+                ContainerBilling::RequestBased => c.ms(tot[ACTIVE_MS])?,
+                ContainerBilling::InstanceBased => c.ms(tot[REPLICA_S] * 1000.0)?,
             },
             idle_min_instance_ms: match billing {
-                ContainerBilling::RequestBased => u(tot[IDLE_MIN_MS]),
+                ContainerBilling::RequestBased => c.ms(tot[IDLE_MIN_MS])?,
                 ContainerBilling::InstanceBased => 0,
             },
-            requests: u(tot[REQ_OD]),
+            requests: c.requests(tot[REQ_OD])?,
         }),
         FleetMetering::ContainerApps => Usage::AzureContainerApps(AzureContainerAppsUsage {
             vcpu: dec(f.vcpu),
             memory_gib: dec(f.memory_gb),
-            active_ms: u(tot[ACTIVE_MS]),
-            idle_ms: u(tot[IDLE_MIN_MS]),
-            requests: u(tot[REQ_OD]),
+            active_ms: c.ms(tot[ACTIVE_MS])?,
+            idle_ms: c.ms(tot[IDLE_MIN_MS])?,
+            requests: c.requests(tot[REQ_OD])?,
         }),
-    }
+    })
 }
 
 /// The front door's usage: API Gateway and function URLs count requests; the ALB
@@ -191,28 +225,30 @@ pub fn front_door_usage(
     w: &Workload,
     mean_latency_s: f64,
     catalog: &Catalog,
-) -> Option<(String, Usage)> {
+) -> Result<Option<(String, Usage)>, BillingError> {
     let total: f64 = hourly_arrivals.iter().sum();
-    match fd {
+    let c = Conv { platform: "front door" };
+    let requests = c.requests(total)?;
+    Ok(match fd {
         FrontDoor::None => None,
-        FrontDoor::FunctionUrl => Some(("aws-function-url".into(), Usage::FunctionUrl { requests: u(total) })),
+        FrontDoor::FunctionUrl => Some(("aws-function-url".into(), Usage::FunctionUrl { requests })),
         FrontDoor::ApiGatewayHttp => Some((
             "aws-api-gateway-http".into(),
             Usage::ApiGatewayHttp(ApiGatewayHttpUsage {
-                requests: u(total),
+                requests,
                 kb_per_request: (w.request_kb + w.response_kb).max(0.001),
             }),
         )),
         FrontDoor::ApiGatewayRest => Some((
             "aws-api-gateway-rest".into(),
             Usage::ApiGatewayRest(ApiGatewayRestUsage {
-                requests: u(total),
+                requests,
                 response_kb: w.response_kb,
             }),
         )),
         FrontDoor::Alb => {
             let Some(Service::AwsAlb(alb)) = catalog.get("aws-alb") else {
-                return None;
+                return Ok(None);
             };
             let gb_per_lcu = if is_function {
                 alb.lcu_gb_per_hour_lambda
@@ -239,7 +275,7 @@ pub fn front_door_usage(
                 }),
             ))
         }
-    }
+    })
 }
 
 /// Prices the platform and its front door together.
@@ -271,4 +307,25 @@ pub fn price(
         b.extend(fb);
     }
     Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_past_u64_are_errors_not_caps() {
+        let c = Conv { platform: "Lambda" };
+        assert_eq!(c.ms(1.8e19), Ok(18_000_000_000_000_000_000));
+        assert_eq!(c.ms(-0.2), Ok(0));
+        assert_eq!(c.ms(f64::NAN), Ok(0));
+        let e = c.ms(1.9e19).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Lambda: billed milliseconds overflow (more than 1.8e19 ms over the horizon); \
+             reduce the traffic or the horizon"
+        );
+        assert!(e.is_overflow());
+        assert!(c.ms(f64::INFINITY).is_err());
+    }
 }

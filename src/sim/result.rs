@@ -120,6 +120,25 @@ pub struct SimResult {
 }
 
 impl SimResult {
+    /// The simulated period as it reads everywhere (tables, reports, the verdict, the
+    /// GUI): `45 seconds`, `10 minutes`, `1 hour`, `6 hours`, `1 day`, `7.5 days`.
+    pub fn period_label(horizon_s: f64) -> String {
+        let (n, one, many) = period_parts(horizon_s);
+        format!("{n} {}", if n == "1" { one } else { many })
+    }
+
+    /// The same period as an adjective: `10-minute`, `1-hour`, `2-day`, `7.5-day` (as in
+    /// "for the 2-day period").
+    pub fn period_adjective(horizon_s: f64) -> String {
+        let (n, one, _) = period_parts(horizon_s);
+        format!("{n}-{one}")
+    }
+
+    /// This run's period, as `period_label` says it.
+    pub fn period(&self) -> String {
+        SimResult::period_label(self.horizon_s)
+    }
+
     /// The cheapest platform that is good enough (None when none copes).
     pub fn cheapest(&self) -> Option<&PlatformResult> {
         self.platforms
@@ -306,12 +325,12 @@ fn bill_for(
     period_s: f64,
     catalog: &Catalog,
 ) -> Result<(Bill, Usage), SimError> {
-    let usage = meter::platform_usage(spec, acc_tot, horizon, catalog);
+    let usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
     let (service_id, fd, free, is_fn) = match spec {
         Spec::Function(f) => (&f.service_id, f.front_door, f.free_tier, true),
         Spec::Fleet(f) => (&f.service_id, f.front_door, f.free_tier, false),
     };
-    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, &s.workload, mean_latency_s, catalog);
+    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, &s.workload, mean_latency_s, catalog)?;
     // Free allowances and tiers are prorated over the whole billing period, also when
     // billing a prefix of it: the allowance is consumed first, so cost accrued to any time
     // never falls and ends at the bill's total.
@@ -464,7 +483,7 @@ pub(super) fn finish(
         dropped: raw.dropped.round().max(0.0) as u64,
         failed: raw.failed.round().max(0.0) as u64,
         cold_starts: raw.cold_starts.round().max(0.0) as u64,
-        cold_start_rate: if served > 0.0 { raw.cold_starts / served } else { 0.0 },
+        cold_start_rate: cold_start_rate(raw.cold_starts, served),
         mean_instances,
         peak_instances: raw.peak_instances.ceil().max(0.0) as u64,
         mean_busy,
@@ -490,18 +509,54 @@ pub(super) fn finish(
     Ok(result)
 }
 
+/// The share of served requests that met a cold start, in [0, 1]. An environment can start
+/// for a request that is never served (rejected, or still running at the horizon's end)
+/// and the fast mode's expectations can put a few more cold starts than completions in a
+/// short run: counting those would read as a rate above 100 %. Nothing served is 0.
+pub fn cold_start_rate(cold_starts: f64, served: f64) -> f64 {
+    if served > 0.0 && cold_starts > 0.0 {
+        (cold_starts / served).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The period's number (one decimal at most) and its unit, singular and plural: the
+/// largest unit of which the period is at least one.
+fn period_parts(horizon_s: f64) -> (String, &'static str, &'static str) {
+    let h = if horizon_s.is_finite() { horizon_s.max(0.0) } else { 0.0 };
+    let (n, one, many) = if h < 60.0 {
+        (h, "second", "seconds")
+    } else if h < 3600.0 {
+        (h / 60.0, "minute", "minutes")
+    } else if h < 86_400.0 {
+        (h / 3600.0, "hour", "hours")
+    } else {
+        (h / 86_400.0, "day", "days")
+    };
+    let r = format!("{n:.1}");
+    let r = r.strip_suffix(".0").map(str::to_string).unwrap_or(r);
+    (r, one, many)
+}
+
+/// `1 request`, `12 requests`: a rounded count with its noun in the right number.
+fn counted(n: f64, one: &str, many: &str) -> String {
+    let r = n.round();
+    format!("{r:.0} {}", if r == 1.0 { one } else { many })
+}
+
 fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
     if raw.throttled >= 0.5 {
         notes.push(format!(
-            "{:.0} requests throttled ({:.3} % of arrivals): concurrency limit or scaling rate reached",
-            raw.throttled,
+            "{} throttled ({:.3} % of arrivals): concurrency limit or scaling rate reached",
+            counted(raw.throttled, "request", "requests"),
             100.0 * raw.throttled / raw.requests.max(1.0)
         ));
     }
     if raw.dropped >= 0.5 {
         notes.push(format!(
-            "{:.0} requests dropped ({:.3} %) after waiting longer than the queue timeout",
-            raw.dropped,
+            "{} dropped ({:.3} %) after waiting longer than the queue timeout",
+            counted(raw.dropped, "request", "requests"),
             100.0 * raw.dropped / raw.requests.max(1.0)
         ));
     }
@@ -511,8 +566,12 @@ fn limits_notes(spec: &Spec, raw: &RawRun, notes: &mut Vec<String>) {
             Spec::Fleet(_) => "the limit".into(),
         };
         notes.push(format!(
-            "{:.0} requests ran past the {limit} execution-time limit and failed",
-            raw.failed
+            "{} past the {limit} execution-time limit and failed",
+            if raw.failed.round() == 1.0 {
+                "1 request ran".to_string()
+            } else {
+                format!("{:.0} requests ran", raw.failed)
+            }
         ));
     }
     if let Spec::Fleet(f) = spec
@@ -582,5 +641,44 @@ mod tests {
             .phrase(),
             "is slower than the 500 ms objective for 6.2 % of requests"
         );
+    }
+
+    #[test]
+    fn periods_read_in_their_own_unit() {
+        let l = SimResult::period_label;
+        assert_eq!(l(45.0), "45 seconds");
+        assert_eq!(l(1.0), "1 second");
+        assert_eq!(l(300.0), "5 minutes");
+        assert_eq!(l(600.0), "10 minutes");
+        assert_eq!(l(60.0), "1 minute");
+        assert_eq!(l(3600.0), "1 hour");
+        assert_eq!(l(6.0 * 3600.0), "6 hours");
+        assert_eq!(l(86_400.0), "1 day");
+        assert_eq!(l(7.5 * 86_400.0), "7.5 days");
+        assert_eq!(l(30.0 * 86_400.0), "30 days");
+        assert_eq!(l(f64::NAN), "0 seconds");
+        let a = SimResult::period_adjective;
+        assert_eq!(a(300.0), "5-minute");
+        assert_eq!(a(3600.0), "1-hour");
+        assert_eq!(a(2.0 * 86_400.0), "2-day");
+        assert_eq!(a(7.5 * 86_400.0), "7.5-day");
+    }
+
+    #[test]
+    fn cold_start_rate_is_a_share() {
+        assert_eq!(cold_start_rate(5.0, 1000.0), 0.005);
+        // more environments started than requests finished (short horizon, fluid math)
+        assert_eq!(cold_start_rate(3.0, 2.0), 1.0);
+        assert_eq!(cold_start_rate(1.0, 0.0), 0.0);
+        assert_eq!(cold_start_rate(0.0, 0.0), 0.0);
+        assert_eq!(cold_start_rate(f64::NAN, 10.0), 0.0);
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1.0, "request", "requests"), "1 request");
+        assert_eq!(counted(0.6, "request", "requests"), "1 request");
+        assert_eq!(counted(2.0, "request", "requests"), "2 requests");
+        assert_eq!(counted(0.0, "request", "requests"), "0 requests");
     }
 }
