@@ -350,7 +350,7 @@ fn nightly_report_breakeven_with_a_failing_fargate_is_not_a_plain_one() {
     assert!(!be.value.is_finite(), "{be:?}");
     assert!(
         be.text
-            .contains("Fargate task gets cheaper at 17x today's traffic, but it serves only"),
+            .contains("Fargate task is cheaper above 17x today's traffic, but it serves only"),
         "{}",
         be.text
     );

@@ -272,7 +272,8 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
                 &c.between[0]
             };
             format!(
-                "{other} gets cheaper at {}x today's traffic, but {}",
+                "{other} is cheaper {} {}x today's traffic, but {}",
+                if c.cheaper_below == *other { "below" } else { "above" },
                 scale_text(c.x),
                 c.caveat_for(other).unwrap_or_default()
             )

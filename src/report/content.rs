@@ -1041,7 +1041,12 @@ fn uncertainty(r: &Report) -> Section {
             );
             for c in &mc.crossovers {
                 ct.rows.push(vec![
-                    t(format!("{} / {}", c.between[0], c.between[1])),
+                    t(format!(
+                        "{} / {}{}",
+                        c.between[0],
+                        c.between[1],
+                        if c.good_enough { "" } else { " *" }
+                    )),
                     t(fmt::times(c.base_scale)),
                     t(fmt::times(c.p10_scale)),
                     t(fmt::times(c.p50_scale)),
@@ -1054,7 +1059,15 @@ fn uncertainty(r: &Report) -> Section {
                 ]);
             }
             b.push(Block::Table(ct));
-            b.push(Block::Note("Break-even points as multiples of today's traffic.".into()));
+            b.push(Block::Note(
+                if mc.crossovers.iter().any(|c| !c.good_enough) {
+                    "Break-even points as multiples of today's traffic. * A platform does not cope at that point \
+                     in the main run: not a real break-even."
+                } else {
+                    "Break-even points as multiples of today's traffic."
+                }
+                .into(),
+            ));
         }
     }
     Section {
