@@ -716,3 +716,30 @@ fn csv_reports_neutralise_formula_cells() {
     assert!(head.contains("\"'=HYPERLINK(\"\"x\"\") busy\""), "{head}");
     assert!(head.contains(",'-EC2 busy,"), "{head}");
 }
+
+/// A valid scenario at the traffic limits: the fast mode answers in bounded time and
+/// memory; an exact run, which would take weeks, is refused up front with what to do.
+#[test]
+fn a_scenario_at_the_limits_runs_fast_and_refuses_an_exact_run() {
+    let file = hostile("max-traffic.ron");
+    let (code, out, err) = run(&["run", &file, "--fast", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lambda = &v["platforms"][0];
+    let requests = lambda["requests"].as_f64().unwrap();
+    assert!((requests / 2.592e13 - 1.0).abs() < 1e-3, "{requests}");
+    assert!(lambda["total_usd"].as_f64().unwrap() > 1e6);
+    for args in [
+        vec!["run", file.as_str()],
+        vec!["report", file.as_str(), "-o", "/tmp/never-written.html"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(
+            err.contains("an exact simulation of this scenario means simulating 2.6e13 requests")
+                && err.contains("--fast"),
+            "{err}"
+        );
+    }
+    assert!(!Path::new("/tmp/never-written.html").exists());
+}

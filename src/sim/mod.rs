@@ -39,6 +39,33 @@ use thiserror::Error;
 /// Below this many expected requests the fast mode runs the exact engines.
 pub const FAST_EXACT_BELOW: f64 = 20_000.0;
 
+/// The most requests an exact run simulates, summed over its platforms: about ten minutes
+/// at the engine's speed on this project's two-core machine (BENCHMARKS.md). Every shipped
+/// scenario fits (steady-high, the largest, is 8.3e9); a scenario at the traffic limits
+/// (1e7 req/s for a year) would otherwise run for weeks, so it is refused up front with
+/// what to do instead, rather than started and left to look hung.
+pub const EXACT_MAX_REQUESTS: f64 = 1e10;
+
+/// Refuses an exact run larger than `EXACT_MAX_REQUESTS`, saying how large it is and what
+/// to do instead.
+pub fn check_exact_budget(expected_requests: f64, platforms: usize) -> Result<(), SimError> {
+    let total = expected_requests * platforms as f64;
+    if total.is_finite() && total <= EXACT_MAX_REQUESTS {
+        return Ok(());
+    }
+    let each = if platforms == 1 {
+        "its one platform".to_string()
+    } else {
+        format!("each of {platforms} platforms")
+    };
+    Err(SimError::Spec(format!(
+        "an exact simulation of this scenario means simulating {total:.1e} requests \
+         ({expected_requests:.1e} on {each}), more than the {EXACT_MAX_REQUESTS:.0e} an exact run \
+         is allowed (about ten minutes); use the fast mode (--fast, or the live estimate in the \
+         app), a shorter horizon_days, or fewer platforms"
+    )))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Mode {
     /// Every request simulated: exact cold starts, queues and tails.
@@ -115,6 +142,9 @@ pub fn run_profile(
     } else {
         mode
     };
+    if mode_used == Mode::Exact {
+        check_exact_budget(profile.expected_requests(), p.specs.len())?;
+    }
     let coarse = fast::fast_profile(profile);
     let raws: Vec<Result<run::RawRun, SimError>> = p
         .specs
@@ -252,4 +282,28 @@ pub fn fast_totals_scaled(
 pub fn simulate(s: &Scenario, base_dir: &Path, catalog: &Catalog, mode: Mode) -> Result<SimResult, SimError> {
     let p = prepare(s, base_dir, catalog, &mut TraceStore::default())?;
     run(&p, catalog, mode, &Control::default())
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn exact_runs_are_bounded_by_the_total_over_platforms() {
+        assert_eq!(check_exact_budget(2.1e9, 4), Ok(()), "steady-high fits");
+        assert_eq!(check_exact_budget(EXACT_MAX_REQUESTS, 1), Ok(()));
+        let Err(SimError::Spec(m)) = check_exact_budget(2.6e9, 4) else {
+            panic!("1.04e10 requests is over the budget")
+        };
+        assert!(
+            m.contains("simulating 1.0e10 requests (2.6e9 on each of 4 platforms)"),
+            "{m}"
+        );
+        let Err(SimError::Spec(m)) = check_exact_budget(2.6e13, 1) else {
+            panic!("over")
+        };
+        assert!(m.contains("(2.6e13 on its one platform)"), "{m}");
+        assert!(check_exact_budget(f64::INFINITY, 1).is_err());
+        assert!(check_exact_budget(f64::NAN, 1).is_err());
+    }
 }
