@@ -182,7 +182,10 @@ fn check(x: f64, option: &'static str, lo: f64, hi: f64) -> Result<f64, QuoteErr
     if !x.is_finite() || x < lo || x > hi {
         return Err(QuoteError::Invalid {
             option,
-            message: format!("{x} is out of range: allowed {lo} to {hi}"),
+            message: {
+                let n = crate::model::validate::fmt;
+                format!("{} is out of range: allowed {} to {}", n(x), n(lo), n(hi))
+            },
         });
     }
     Ok(x)

@@ -743,3 +743,20 @@ fn a_scenario_at_the_limits_runs_fast_and_refuses_an_exact_run() {
     }
     assert!(!Path::new("/tmp/never-written.html").exists());
 }
+
+/// Huge values read as `1e300` in messages, not as three hundred digits.
+#[test]
+fn huge_flag_values_read_in_scientific_notation() {
+    let (code, _, err) = run(&[
+        "quote",
+        "aws-lambda",
+        "--requests",
+        "1e30",
+        "--duration-ms",
+        "100",
+        "--memory-mb",
+        "128",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(err.trim(), "error: --requests: 1e30 is out of range: allowed 0 to 1e15");
+}

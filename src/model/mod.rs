@@ -9,7 +9,7 @@
 mod dist;
 mod load;
 mod locate;
-mod validate;
+pub mod validate;
 
 pub use dist::{Dist, lognormal_params, normal_quantile};
 pub use load::{

@@ -129,12 +129,13 @@ fn unit_sfx(unit: &str) -> String {
 }
 
 /// Short human form of a number for messages.
-fn fmt(x: f64) -> String {
+/// A number as messages show it: large ones in scientific notation (`1e300`, not three
+/// hundred digits).
+pub fn fmt(x: f64) -> String {
     if x.is_finite() && x.abs() >= 1e6 {
         format!("{x:e}")
     } else {
-        let s = format!("{x}");
-        s
+        format!("{x}")
     }
 }
 
