@@ -8,7 +8,7 @@ use crate::billing::{
     Os, Usage, WorkersUsage, dec,
 };
 use crate::model::{ContainerBilling, Purchase};
-use crate::pricing::{Arch, Catalog, Service};
+use crate::pricing::{Arch, Catalog, FunctionLimits, Service};
 use thiserror::Error;
 
 /// Calculator inputs; which ones a service needs is checked by `quote`.
@@ -193,6 +193,26 @@ fn check(x: f64, option: &'static str, lo: f64, hi: f64) -> Result<f64, QuoteErr
 
 /// A count: a whole number (a fraction of a request or an environment is a typo, not
 /// something to round away).
+/// `--duration-ms` and `--memory-mb` of a function, within its service's limits.
+fn duration_and_memory(q: &QuoteInput, id: &str, limits: &FunctionLimits) -> Result<(f64, u32), QuoteError> {
+    let d = check(
+        need(q.duration_ms, id, "duration-ms")?,
+        "duration-ms",
+        0.0,
+        limits.max_duration_s * 1000.0,
+    )?;
+    let mem = whole(
+        check(
+            need(q.memory_mb, id, "memory-mb")?,
+            "memory-mb",
+            limits.memory_min_mb as f64,
+            limits.memory_max_mb as f64,
+        )?,
+        "memory-mb",
+    )? as u32;
+    Ok((d, mem))
+}
+
 fn whole(x: f64, option: &'static str) -> Result<f64, QuoteError> {
     if x.fract() != 0.0 {
         return Err(QuoteError::Invalid {
@@ -237,21 +257,7 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
     let usage = match service {
         Service::AwsLambda(p) => {
             let requests = count(q.requests, id, "requests")?;
-            let d = check(
-                need(q.duration_ms, id, "duration-ms")?,
-                "duration-ms",
-                0.0,
-                p.limits.max_duration_s * 1000.0,
-            )?;
-            let mem = whole(
-                check(
-                    need(q.memory_mb, id, "memory-mb")?,
-                    "memory-mb",
-                    p.limits.memory_min_mb as f64,
-                    p.limits.memory_max_mb as f64,
-                )?,
-                "memory-mb",
-            )? as u32;
+            let (d, mem) = duration_and_memory(q, id, &p.limits)?;
             let eph = whole(
                 check(q.ephemeral_mb.unwrap_or(512.0), "ephemeral-mb", 512.0, 10240.0)?,
                 "ephemeral-mb",
@@ -402,21 +408,7 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
         }
         Service::GcpCloudFunctions(p) => {
             let requests = count(q.requests, id, "requests")?;
-            let d = check(
-                need(q.duration_ms, id, "duration-ms")?,
-                "duration-ms",
-                0.0,
-                p.limits.max_duration_s * 1000.0,
-            )?;
-            let mem = whole(
-                check(
-                    need(q.memory_mb, id, "memory-mb")?,
-                    "memory-mb",
-                    p.limits.memory_min_mb as f64,
-                    p.limits.memory_max_mb as f64,
-                )?,
-                "memory-mb",
-            )? as u32;
+            let (d, mem) = duration_and_memory(q, id, &p.limits)?;
             let step = p.rounding_ms.max(1);
             let per = ((d.ceil() as u64).div_ceil(step) * step).max(step);
             Usage::CloudFunctions(CloudFunctionsUsage {
