@@ -523,3 +523,15 @@ fn a_fraction_in_a_whole_number_field_says_so() {
         "{e}"
     );
 }
+
+#[test]
+fn an_empty_scenario_file_says_it_is_empty() {
+    for text in ["", "  \n\n", "\u{feff}"] {
+        let e = parse(text).unwrap_err().problems();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].to_string(),
+            "test.ron:1:1: the file is empty; a scenario starts with `Scenario(` (see scenarios/ for examples)"
+        );
+    }
+}

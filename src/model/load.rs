@@ -193,7 +193,11 @@ pub fn parse_scenario(
         Err(e) => {
             let loc = Locator::new(text);
             let (field, message) = describe_ron_error(&e, &loc);
-            let message = refine_ron_message(text, &e, message);
+            let message = if text.trim().is_empty() {
+                "the file is empty; a scenario starts with `Scenario(` (see scenarios/ for examples)".to_string()
+            } else {
+                refine_ron_message(text, &e, message)
+            };
             return Err(LoadError::Parse(Located {
                 file: file.to_string(),
                 line: e.span.start.line,
