@@ -205,3 +205,38 @@ fn period_labels_agree_on_a_five_minute_horizon() {
     assert!(out.contains("(5-minute period)"), "{out}");
     assert!(!out.contains("0.0 days") && !out.contains("0-day"), "{out}");
 }
+
+/// When nothing copes the headline says so first (never "good enough" next to "no platform
+/// meets every limit"); with no traffic it says there is none rather than "peak 0.0x".
+#[test]
+fn the_verdict_reads_sensibly_when_nothing_copes_or_nothing_arrives() {
+    let verdict = |name: &str| {
+        let file = format!("tests/fixtures/degenerate/{name}.ron");
+        let (code, out, err) = run(&["run", &file, "--fast", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["verdict"].clone()
+    };
+    let v = verdict("request-longer-than-horizon");
+    let headline = v["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with(
+            "No platform is good enough: EC2 is the cheapest, at $0.00 for the 10-minute period, but it serves only"
+        ),
+        "{headline}"
+    );
+    assert!(!headline.contains("that is good enough"), "{headline}");
+
+    let v = verdict("zero-traffic");
+    let texts: Vec<&str> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts[0],
+        "Traffic: no requests a month, so every platform costs only its fixed charges"
+    );
+    assert!(texts.iter().all(|t| !t.starts_with("Cold starts:")), "{texts:?}");
+}

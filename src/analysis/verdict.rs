@@ -161,12 +161,16 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     let t = &result.traffic;
     let period = period_phrase(result.horizon_s);
     reasons.push(Reason {
-        text: format!(
-            "Traffic: {} requests a month, {:.0} % of the time idle, peak {:.1}x the mean rate",
-            requests_per_month(t.monthly_requests),
-            t.idle_share * 100.0 + 0.0,
-            t.peak_to_mean
-        ),
+        text: if t.monthly_requests > 0.0 {
+            format!(
+                "Traffic: {} requests a month, {:.0} % of the time idle, peak {:.1}x the mean rate",
+                requests_per_month(t.monthly_requests),
+                t.idle_share * 100.0 + 0.0,
+                t.peak_to_mean
+            )
+        } else {
+            format!("Traffic: no requests {period}, so every platform costs only its fixed charges")
+        },
         metric: "peak_to_mean".into(),
         value: t.peak_to_mean,
     });
@@ -313,7 +317,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     // cold starts against the objective, for the best function platform
     if let Some(f) = pool
         .iter()
-        .filter(|pl| is_fn(pl))
+        .filter(|pl| is_fn(pl) && pl.served > 0)
         .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
     {
         let over = f.latency_ms.over_slo.unwrap_or(0.0);
@@ -391,7 +395,16 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         }
     }
     if good.is_empty() {
-        headline.push_str(" (no platform meets every limit: see the reasons)");
+        // nothing copes: say so first, and what the cheapest one fails at
+        let why = spec_of(&winner.name)
+            .and_then(|sp| shortfall(sp, &Coping::of_result(winner), s))
+            .map(|sf| format!(", but it {}", sf.phrase()))
+            .unwrap_or_default();
+        headline = format!(
+            "No platform is good enough: {} is the cheapest, at {} {period}{why} (see the reasons)",
+            winner.name,
+            money(winner.total_usd)
+        );
     }
     Ok(Verdict {
         recommendation,
