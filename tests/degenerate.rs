@@ -240,3 +240,16 @@ fn the_verdict_reads_sensibly_when_nothing_copes_or_nothing_arrives() {
     );
     assert!(texts.iter().all(|t| !t.starts_with("Cold starts:")), "{texts:?}");
 }
+
+/// A break-even within 5 % of today's traffic reads as such, never "shrinks 1.0x".
+#[test]
+fn no_verdict_says_traffic_changes_by_one_times() {
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let file = entry.unwrap().path().display().to_string();
+        let (code, out, err) = run(&["run", &file, "--fast"]);
+        assert_eq!(code, 0, "{file}: {err}");
+        for bad in ["shrinks 1.0x", "grows 1.0x", "infx", "NaN"] {
+            assert!(!out.contains(bad), "{file}: {bad}\n{out}");
+        }
+    }
+}

@@ -288,11 +288,18 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         } else {
             &c.between[0]
         };
-        let dir = if c.x >= 1.0 { "grows" } else { "shrinks" };
         let factor = if c.x >= 1.0 { c.x } else { 1.0 / c.x };
+        // "shrinks 1.0x" says nothing: within 5 % it is today's traffic
+        let when = if factor < 1.05 {
+            format!("at about today's traffic ({:.2}x)", c.x)
+        } else if c.x >= 1.0 {
+            format!("if traffic grows {factor:.1}x")
+        } else {
+            format!("if traffic shrinks {factor:.1}x")
+        };
         reasons.push(Reason {
             text: format!(
-                "Break-even with {other} if traffic {dir} {factor:.1}x: {} requests a month ({:.2} req/s), {} {period}{}",
+                "Break-even with {other} {when}: {} requests a month ({:.2} req/s), {} {period}{}",
                 requests_per_month(c.monthly_requests),
                 c.mean_rps,
                 money(c.cost_usd),
