@@ -67,10 +67,20 @@ fn fast_mode_agrees_with_exact_mode_on_shipped_scenarios() {
 
 /// One scenario from RON text (workload and platforms given, traffic components listed).
 fn scenario(days: f64, traffic: &str, workload: &str, platform: &str) -> breakeven::model::Scenario {
+    scenario_with("Poisson", days, traffic, workload, platform)
+}
+
+fn scenario_with(
+    arrivals: &str,
+    days: f64,
+    traffic: &str,
+    workload: &str,
+    platform: &str,
+) -> breakeven::model::Scenario {
     let cat = Catalog::builtin().unwrap();
     let text = format!(
         r#"Scenario(version: 1, name: "fast vs exact", horizon_days: {days}, seed: 99,
-            traffic: Traffic(arrivals: Poisson, components: [{traffic}]),
+            traffic: Traffic(arrivals: {arrivals}, components: [{traffic}]),
             workload: Workload({workload}),
             platforms: [{platform}])"#
     );
@@ -297,4 +307,103 @@ fn a_fleet_at_its_maximum_queues_and_drops_as_in_the_exact_engine() {
     let (fast, exact) = agree("fleet at max replicas, queue timeout", &s, &TIGHT);
     assert!(exact.dropped > 1000 && fast.dropped > 1000, "{}", exact.dropped);
     assert!(fast.peak_instances <= 2 && exact.peak_instances <= 2);
+}
+
+/// Bursts shorter than the service time: the requests in flight are those that arrived
+/// within the burst, not the stationary rate x mean service time.
+const BURST: Bounds = Bounds {
+    cold: 0.10,
+    live: 0.10,
+    share: 0.02,
+    cost: 0.05,
+};
+
+#[test]
+fn a_timer_burst_shorter_than_its_jobs_stays_within_the_cap() {
+    // the shipped nightly report at 1,000x: 1,000 jobs of 8 minutes arriving within one
+    // minute, once a night; at most 1,000 in flight, exactly the default cap
+    let s = scenario_with(
+        "Deterministic",
+        25.0,
+        "Scheduled(every_hours: 24.0, at_hour: 2.0, duration_min: 1.0, rps: 16.666666666666668)",
+        "duration_ms: Fixed(480000.0), cpu_fraction: 0.6, cold_start_ms: Fixed(800.0)",
+        &lambda(""),
+    );
+    let (fast, exact) = agree("1,000 8-minute jobs within a minute, nightly", &s, &BURST);
+    assert_eq!(exact.throttled, 0);
+    assert_eq!(fast.throttled, 0);
+    // every job is cold (a night is longer than the keep-alive), each environment lives
+    // 480 s + INIT + the keep-alive: 12.5 on average over a day
+    assert_eq!(exact.cold_starts, 25_000);
+    assert!(fast.cold_starts >= 24_500, "{}", fast.cold_starts);
+    assert!((fast.mean_instances - 12.5).abs() < 0.5, "{}", fast.mean_instances);
+    assert_eq!(fast.peak_instances, 1000);
+}
+
+#[test]
+fn a_poisson_spike_shorter_than_its_requests_is_judged_on_what_is_in_flight() {
+    // 6,000 requests of 10 minutes in a 2-minute spike each day against the cap of 1,000:
+    // about the first 1,000 are served, the rest find the cap full
+    let spikes: Vec<String> = (0..4)
+        .map(|d| format!("Spike(day: {d}.0, hour: 3.0, duration_min: 2.0, requests: 6000.0)"))
+        .collect();
+    let s = scenario(
+        4.0,
+        &spikes.join(", "),
+        "duration_ms: Fixed(600000.0), cpu_fraction: 0.0, cold_start_ms: Fixed(250.0)",
+        &lambda(""),
+    );
+    let (fast, exact) = agree("6,000 10-minute requests in 2 minutes, cap 1,000", &s, &BURST);
+    let share = |x: u64| x as f64 / exact.requests as f64;
+    assert!((share(exact.served) - 1.0 / 6.0).abs() < 0.01, "{}", exact.served);
+    assert!((share(fast.served) - 1.0 / 6.0).abs() < 0.01, "{}", fast.served);
+    // 1,500 of them under a cap they do not reach: all served, all cold
+    let spikes: Vec<String> = (0..14)
+        .map(|d| format!("Spike(day: {d}.0, hour: 3.0, duration_min: 2.0, requests: 1500.0)"))
+        .collect();
+    let s = scenario(
+        14.0,
+        &spikes.join(", "),
+        "duration_ms: Fixed(600000.0), cpu_fraction: 0.0, cold_start_ms: Fixed(250.0)",
+        &lambda(", max_concurrency: 100000"),
+    );
+    let (fast, exact) = agree("1,500 10-minute requests in 2 minutes, no cap", &s, &BURST);
+    assert_eq!(exact.throttled, 0);
+    assert_eq!(fast.throttled, 0);
+}
+
+#[test]
+fn a_one_replica_fleet_given_a_nightly_burst_scales_back_to_zero() {
+    // the nightly report's Fargate task at 1,000x: one replica, 1,000 eight-minute jobs
+    // within a minute, a 10-minute queue timeout. The exact engine serves 2 a night and
+    // drops the rest; the replica lives about 18 minutes a night. Those dropped must not
+    // keep it alive (the fast mode kept it all day: $29.53 instead of $0.37). The fluid
+    // queue serves 2.8 a night and the replica lives 11 % shorter (ARCHITECTURE.md), so
+    // cost and live replicas are held to 15 % here.
+    let s = scenario_with(
+        "Deterministic",
+        25.0,
+        "Scheduled(every_hours: 24.0, at_hour: 2.0, duration_min: 1.0, rps: 16.666666666666668)",
+        "duration_ms: Fixed(480000.0), cpu_fraction: 0.6, cold_start_ms: Fixed(800.0)",
+        r#"Container(name: "F", service: "aws-fargate", vcpu: 1.0, memory_gb: 2.0, concurrency: 1,
+                     min_replicas: 0, max_replicas: 1, target_utilization: 0.9, startup_s: 45.0,
+                     queue_timeout_s: 600.0)"#,
+    );
+    let loose = Bounds {
+        cold: 0.10,
+        live: 0.15,
+        share: 0.02,
+        cost: 0.15,
+    };
+    let (fast, exact) = agree("one replica, 1,000 8-minute jobs nightly", &s, &loose);
+    // one launch a night in both
+    assert_eq!(exact.cold_starts, 25);
+    assert_eq!(fast.cold_starts, 25);
+    // (`agree` floors live replicas at one; about 0.012 here, so compare directly)
+    assert!(
+        rel(fast.mean_instances, exact.mean_instances, 1e-9) < 0.15,
+        "{} vs {}",
+        fast.mean_instances,
+        exact.mean_instances
+    );
 }
