@@ -133,9 +133,30 @@ fn unit_sfx(unit: &str) -> String {
 /// hundred digits).
 pub fn fmt(x: f64) -> String {
     if x.is_finite() && x.abs() >= 1e6 {
-        format!("{x:e}")
+        // four significant digits: `1.833e7`, `1e300`
+        let s = format!("{x:.3e}");
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                let m = m.trim_end_matches('0').trim_end_matches('.');
+                format!("{m}e{e}")
+            }
+            _ => s,
+        }
     } else {
         format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod fmt_tests {
+    #[test]
+    fn large_numbers_read_in_four_significant_digits() {
+        assert_eq!(super::fmt(1.8333333333333332e7), "1.833e7");
+        assert_eq!(super::fmt(1e300), "1e300");
+        assert_eq!(super::fmt(1.5e15), "1.5e15");
+        assert_eq!(super::fmt(-2e6), "-2e6");
+        assert_eq!(super::fmt(12345.5), "12345.5");
+        assert_eq!(super::fmt(f64::NAN), "NaN");
     }
 }
 
