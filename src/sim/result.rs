@@ -256,7 +256,12 @@ impl Shortfall {
 /// A percentage with enough digits that a share near a limit does not read as the limit.
 fn share_pct(share: f64) -> String {
     let v = (share * 100.0).clamp(0.0, 100.0);
-    if !(10.0..99.0).contains(&v) {
+    // a share that rounds to 0.0 or 100.0 but is not: say which side of it
+    if v > 0.0 && v < 0.05 {
+        "under 0.1".to_string()
+    } else if v > 99.95 && v < 100.0 {
+        "over 99.9".to_string()
+    } else if !(10.0..99.0).contains(&v) {
         format!("{v:.1}")
     } else {
         format!("{v:.0}")
@@ -632,6 +637,14 @@ mod tests {
         assert_eq!(
             Shortfall::Rejected { share: 0.006 }.phrase(),
             "serves only 99.4 % of requests"
+        );
+        assert_eq!(
+            Shortfall::Rejected { share: 0.99999 }.phrase(),
+            "serves only under 0.1 % of requests"
+        );
+        assert_eq!(
+            Shortfall::Failed { share: 0.00002 }.phrase(),
+            "fails under 0.1 % of requests past its execution-time limit"
         );
         assert_eq!(
             Shortfall::OverSlo {
