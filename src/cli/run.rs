@@ -129,10 +129,10 @@ pub fn verdict_text(v: &Verdict) -> String {
     o
 }
 
-/// What a progress line shows: the fraction never goes back. Platforms are simulated in
-/// parallel and each reports its own position, so the raw figure can jump back when
-/// another platform's thread writes last; after the main run, the report's sweeps do not
-/// report at all. Showing the largest fraction seen keeps the bar moving one way.
+/// What a progress line shows: the fraction never goes back. `Control` already adds the
+/// parallel platforms' shares and never lowers its figure; this guard keeps the line
+/// monotone whatever it is fed (NaN included), and after the main run the report's sweeps
+/// do not report at all.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Monotone {
     shown: f64,

@@ -506,7 +506,7 @@ pub fn run(
             if ctl.cancelled() {
                 return Err(SimError::Cancelled);
             }
-            ctl.set_progress(progress.0 + progress.1 * t / profile.horizon_s.max(1e-9));
+            ctl.set_part(progress, t / profile.horizon_s.max(1e-9));
         }
     }
     Ok(eng.finish())

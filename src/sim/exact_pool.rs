@@ -638,7 +638,7 @@ pub fn run(
             return Err(SimError::Cancelled);
         }
         let t = blk.arrival[blk.arrival.len() - 1];
-        ctl.set_progress(progress.0 + progress.1 * t / profile.horizon_s.max(1e-9));
+        ctl.set_part(progress, t / profile.horizon_s.max(1e-9));
         if blk.arrival.len() < BLOCK {
             break;
         }

@@ -228,19 +228,42 @@ impl RawRun {
 }
 
 /// Shared between a run and whoever started it: cancel flag and progress (0..1).
+///
+/// Progress never goes backwards: platforms run in parallel and each owns a share of the
+/// bar (`set_part`), so the total is the sum of the shares' progress, not whichever
+/// platform reported last.
 #[derive(Clone, Debug, Default)]
 pub struct Control {
     pub cancel: Arc<AtomicBool>,
     progress_ppm: Arc<AtomicU64>,
+    /// Progress of each share of the bar, keyed by where the share starts.
+    parts: Arc<std::sync::Mutex<Vec<(f64, f64)>>>,
 }
 
 impl Control {
     pub fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
     }
+    /// Moves the bar to `fraction`, or leaves it where it is if it is already further.
     pub fn set_progress(&self, fraction: f64) {
-        self.progress_ppm
-            .store((fraction.clamp(0.0, 1.0) * 1e6) as u64, Ordering::Relaxed);
+        let ppm = (fraction.clamp(0.0, 1.0) * 1e6) as u64;
+        self.progress_ppm.fetch_max(ppm, Ordering::Relaxed);
+    }
+    /// The share `(start, width)` of the bar is `done` (0..1) complete.
+    pub fn set_part(&self, share: (f64, f64), done: f64) {
+        let total = match self.parts.lock() {
+            Ok(mut parts) => {
+                let value = share.1 * done.clamp(0.0, 1.0);
+                match parts.iter_mut().find(|(start, _)| *start == share.0) {
+                    Some(p) => p.1 = p.1.max(value),
+                    None => parts.push((share.0, value)),
+                }
+                parts.iter().map(|p| p.1).sum::<f64>()
+            }
+            // a panicked engine thread: its progress no longer matters
+            Err(_) => return,
+        };
+        self.set_progress(total);
     }
     pub fn progress(&self) -> f64 {
         self.progress_ppm.load(Ordering::Relaxed) as f64 / 1e6
@@ -458,3 +481,24 @@ impl RunCfg {
 /// Every platform sees the same arrivals (common random numbers): differences between
 /// platforms are then not noise from different traffic.
 pub const ARRIVAL_STREAM: u64 = 1000;
+
+#[cfg(test)]
+mod control_tests {
+    use super::Control;
+
+    #[test]
+    fn progress_of_parallel_shares_adds_up_and_never_goes_back() {
+        let c = Control::default();
+        c.set_part((0.5, 0.5), 0.8); // the second platform is ahead
+        assert!((c.progress() - 0.4).abs() < 1e-6);
+        c.set_part((0.0, 0.5), 0.2); // the first reports later: the bar moves on, not back
+        assert!((c.progress() - 0.5).abs() < 1e-6);
+        c.set_part((0.0, 0.5), 0.1);
+        assert!((c.progress() - 0.5).abs() < 1e-6);
+        c.set_progress(0.3);
+        assert!((c.progress() - 0.5).abs() < 1e-6);
+        c.set_part((0.0, 0.5), 1.0);
+        c.set_part((0.5, 0.5), 1.0);
+        assert!((c.progress() - 1.0).abs() < 1e-6);
+    }
+}
