@@ -147,19 +147,6 @@ pub fn fmt(x: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod fmt_tests {
-    #[test]
-    fn large_numbers_read_in_four_significant_digits() {
-        assert_eq!(super::fmt(1.8333333333333332e7), "1.833e7");
-        assert_eq!(super::fmt(1e300), "1e300");
-        assert_eq!(super::fmt(1.5e15), "1.5e15");
-        assert_eq!(super::fmt(-2e6), "-2e6");
-        assert_eq!(super::fmt(12345.5), "12345.5");
-        assert_eq!(super::fmt(f64::NAN), "NaN");
-    }
-}
-
 /// All problems in a scenario. `base_dir` resolves trace paths; without it trace files
 /// are not looked at.
 pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path>) -> Vec<Problem> {
@@ -698,5 +685,18 @@ fn replicas(v: &mut V, base: &str, min: u32, max: u32, what: &str) {
         );
     } else if min > max {
         v.push(min_f, format!("min_{what} ({min}) must not exceed max_{what} ({max})"));
+    }
+}
+
+#[cfg(test)]
+mod fmt_tests {
+    #[test]
+    fn large_numbers_read_in_four_significant_digits() {
+        assert_eq!(super::fmt(1.8333333333333332e7), "1.833e7");
+        assert_eq!(super::fmt(1e300), "1e300");
+        assert_eq!(super::fmt(1.5e15), "1.5e15");
+        assert_eq!(super::fmt(-2e6), "-2e6");
+        assert_eq!(super::fmt(12345.5), "12345.5");
+        assert_eq!(super::fmt(f64::NAN), "NaN");
     }
 }
