@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 /// lost, rare enough that a slider drag does not write hundreds of files.
 pub const WRITE_EVERY: Duration = Duration::from_secs(2);
 
-/// Working copies larger than this are not ours (a scenario file is a few kilobytes).
-const MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Working copies are scenario files: the same cap as a scenario read from disk.
+const MAX_BYTES: u64 = crate::util::MAX_TEXT_FILE_BYTES;
 
 /// What is written to disk.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -199,11 +199,10 @@ fn held(lock: &Path) -> bool {
 }
 
 fn read(file: &Path) -> Result<Orphan, String> {
-    let meta = std::fs::metadata(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    if !meta.is_file() || meta.len() > MAX_BYTES {
-        return Err(format!("{}: not a working copy", file.display()));
-    }
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = crate::util::read_text_capped(file, MAX_BYTES).map_err(|e| match e {
+        crate::util::TextError::Io(m) => format!("{}: {m}", file.display()),
+        crate::util::TextError::NotUtf8 { .. } => format!("{}: not a working copy (not text)", file.display()),
+    })?;
     let copy: WorkingCopy = model::ron_options()
         .from_str(&text)
         .map_err(|e| format!("{}: {e}", file.display()))?;
