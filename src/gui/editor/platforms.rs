@@ -1,0 +1,126 @@
+//! The Platforms section: each platform's header (enable, move, remove) around its fields,
+//! and the Add platform menu.
+
+use super::Ed;
+use super::fleet::{container, vm};
+use super::function::function;
+use super::grid;
+use crate::gui::commands::Command;
+use crate::model::{Platform, Scenario};
+use egui::{RichText, Ui};
+
+pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
+    ed.section_problems(ui, "platforms");
+    let n = s.platforms.len();
+    for (i, p) in s.platforms.iter_mut().enumerate() {
+        let path = format!("platforms[{i}]");
+        let problems = ed.cx.problems.count_under(&path);
+        let service_name = ed
+            .cx
+            .catalog
+            .get(p.service())
+            .map(|sv| sv.name().to_string())
+            .unwrap_or_else(|| p.service().to_string());
+        let mut title = format!("{} — {}", p.name(), service_name);
+        if !p.enabled() {
+            title += " (disabled)";
+        }
+        let mut text = RichText::new(title).strong();
+        if problems > 0 {
+            text = text.color(ui.visuals().error_fg_color);
+        } else if !p.enabled() {
+            text = text.weak();
+        }
+        egui::CollapsingHeader::new(text)
+            .id_salt(("platform", i))
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let enabled = match p {
+                        Platform::Function(f) => &mut f.enabled,
+                        Platform::Container(c) => &mut c.enabled,
+                        Platform::Vm(v) => &mut v.enabled,
+                    };
+                    let r = ui
+                        .checkbox(enabled, "Enabled")
+                        .accessible_name(format!("Enable {}", p_name_hint(i)))
+                        .on_hover_text("Include this platform in the comparison");
+                    ed.discrete(r.changed());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui
+                            .small_button("🗑")
+                            .accessible_name(format!("Remove platform {}", i + 1))
+                            .on_hover_text("Remove this platform")
+                            .clicked()
+                        {
+                            ed.cmds.push(Command::RemovePlatform(i));
+                        }
+                        if ui
+                            .add_enabled(i + 1 < n, egui::Button::new("⏷").small())
+                            .accessible_name(format!("Move platform {} down", i + 1))
+                            .on_hover_text("Move down")
+                            .clicked()
+                        {
+                            ed.cmds.push(Command::MovePlatform { from: i, to: i + 1 });
+                        }
+                        if ui
+                            .add_enabled(i > 0, egui::Button::new("⏶").small())
+                            .accessible_name(format!("Move platform {} up", i + 1))
+                            .on_hover_text("Move up")
+                            .clicked()
+                        {
+                            ed.cmds.push(Command::MovePlatform { from: i, to: i - 1 });
+                        }
+                    });
+                });
+                grid(("platform_grid", i)).show(ui, |ui| match p {
+                    Platform::Function(f) => function(ui, ed, f, &path, i),
+                    Platform::Container(c) => container(ui, ed, c, &path, i),
+                    Platform::Vm(v) => vm(ui, ed, v, &path, i),
+                });
+            });
+    }
+    ui.horizontal(|ui| {
+        ui.menu_button("➕ Add platform", |ui| add_platform_menu(ui, ed))
+            .response
+            .on_hover_text("Add a function, container or VM platform from the price catalog");
+    });
+}
+
+fn p_name_hint(i: usize) -> String {
+    format!("platform {}", i + 1)
+}
+
+fn add_platform_menu(ui: &mut Ui, ed: &mut Ed) {
+    let view = ed.cx.view;
+    for (kind, entries) in &view.add_menu {
+        let kind = *kind;
+        ui.menu_button(kind.label(), |ui| {
+            for e in entries {
+                if e.instances.is_empty() {
+                    if ui.button(&e.label).on_hover_text(&e.tip).clicked() {
+                        ed.cmds.push(Command::AddPlatform {
+                            kind,
+                            service: e.id.clone(),
+                            instance: None,
+                        });
+                        ui.close();
+                    }
+                    continue;
+                }
+                ui.menu_button(&e.label, |ui| {
+                    for (name, text, tip) in &e.instances {
+                        if ui.button(text).on_hover_text(tip).clicked() {
+                            ed.cmds.push(Command::AddPlatform {
+                                kind,
+                                service: e.id.clone(),
+                                instance: Some(name.clone()),
+                            });
+                            ui.close();
+                        }
+                    }
+                });
+            }
+        });
+    }
+}

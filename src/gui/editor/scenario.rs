@@ -1,0 +1,36 @@
+//! The Scenario section: name, description and horizon.
+
+use super::{Ed, grid};
+use crate::model::{Limits, Scenario};
+use egui::Ui;
+
+pub(super) fn scenario_fields(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
+    ed.section_problems(ui, "version");
+    grid("scenario_grid").show(ui, |ui| {
+        ed.text(ui, "Scenario name", "Shown in the title bar and in reports", "name", &mut s.name);
+        let l = ui.label("Description").on_hover_text("What this scenario describes (free text)");
+        let r = ui
+            .add(egui::TextEdit::multiline(&mut s.description).desired_rows(2).desired_width(f32::INFINITY))
+            .labelled_by(l.id)
+            .on_hover_text("What this scenario describes (free text)");
+        ed.track(&r);
+        ui.end_row();
+        ed.num(
+            ui,
+            "Horizon",
+            "Length of the simulated period, days. Bills are for this period; monthly allowances and volume tiers scale with horizon / 30.",
+            "horizon_days",
+            &mut s.horizon_days,
+            1.0 / 24.0,
+            Limits::MAX_HORIZON_DAYS,
+            "days",
+        );
+        let l = ui.label("Seed").on_hover_text("Seed of the random generator: the same scenario and seed give the same numbers");
+        let r = ui
+            .add(egui::DragValue::new(&mut s.seed).speed(1.0))
+            .labelled_by(l.id)
+            .on_hover_text("Seed of the random generator: the same scenario and seed give the same numbers");
+        ed.track(&r);
+        ui.end_row();
+    });
+}

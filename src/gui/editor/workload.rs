@@ -1,0 +1,102 @@
+//! The Workload section: what one request does (duration, CPU share, cold start, payload
+//! sizes, requests per connection).
+
+use super::{Ed, grid};
+use crate::model::{Limits, Scenario};
+use egui::Ui;
+
+pub(super) fn workload(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
+    let w = &mut s.workload;
+    grid("workload_grid").show(ui, |ui| {
+        ed.dist(
+            ui,
+            "duration",
+            "Duration",
+            "Handler time of a warm request on one full vCPU, ms. Platforms with less CPU stretch its CPU-bound share.",
+            "workload.duration_ms",
+            &mut w.duration_ms,
+            "ms",
+            false,
+            Limits::MAX_DURATION_MS,
+        );
+        ed.share(
+            ui,
+            "CPU share",
+            "Share of the duration that is CPU work at one full vCPU; the rest (I/O, waiting) does not speed up with more CPU. Decides how memory (and so CPU) changes the duration on Lambda.",
+            "workload.cpu_fraction",
+            &mut w.cpu_fraction,
+            0.0,
+            1.0,
+        );
+        ed.dist(
+            ui,
+            "cold",
+            "Cold start",
+            "Extra time a request waits when it has to create an environment (INIT), ms. Cloudflare Workers use their own fixed value.",
+            "workload.cold_start_ms",
+            &mut w.cold_start_ms,
+            "ms",
+            true,
+            600_000.0,
+        );
+        ed.num(
+            ui,
+            "Request size",
+            "Payload of a request, KB (API Gateway HTTP meters in 512 KB steps; ALB LCUs count bytes)",
+            "workload.request_kb",
+            &mut w.request_kb,
+            0.0,
+            Limits::MAX_PAYLOAD_KB,
+            "KB",
+        );
+        ed.num(
+            ui,
+            "Response size",
+            "Payload of a response, KB (REST API data transfer out; ALB LCUs)",
+            "workload.response_kb",
+            &mut w.response_kb,
+            0.0,
+            Limits::MAX_PAYLOAD_KB,
+            "KB",
+        );
+        let help = "Latency objective: requests slower than this are counted (share over the objective, verdict)";
+        let mut on = w.latency_slo_ms.is_some();
+        let l = ui.label("Latency objective").on_hover_text(help);
+        ui.horizontal(|ui| {
+            let r = ui.checkbox(&mut on, "").labelled_by(l.id).on_hover_text(help);
+            if r.changed() {
+                w.latency_slo_ms = if on { Some(1000.0) } else { None };
+                ed.discrete(true);
+            }
+            if let Some(v) = &mut w.latency_slo_ms {
+                let speed = (*v * 0.01).max(1.0);
+                let r = ui
+                    .add(
+                        egui::DragValue::new(v)
+                            .range(1.0..=Limits::MAX_DURATION_MS)
+                            .clamp_existing_to_range(false)
+                            .speed(speed)
+                            .suffix(" ms"),
+                    )
+                    .accessible_name("Latency objective value")
+                    .on_hover_text("Objective, ms");
+                if r.changed() {
+                    *v = if v.is_finite() { v.clamp(1.0, Limits::MAX_DURATION_MS) } else { 1000.0 };
+                }
+                ed.track(&r);
+            }
+        });
+        ui.end_row();
+        ed.problems(ui, "workload.latency_slo_ms");
+        ed.num(
+            ui,
+            "Requests per connection",
+            "Requests a client sends over one connection before it closes; ALB LCUs count new connections (1 = a new connection per request)",
+            "workload.requests_per_connection",
+            &mut w.requests_per_connection,
+            1.0,
+            1e9,
+            "",
+        );
+    });
+}
