@@ -84,7 +84,7 @@ fn contract_scenario_loads_with_its_trace() {
     let s = load_scenario_file(&f, &cat).unwrap();
     assert_eq!(s.name, "Contract example");
     assert_eq!(s.platforms.len(), 3);
-    assert_eq!(s.traffic.components.len(), 6);
+    assert_eq!(s.traffic().components.len(), 6);
 }
 
 #[test]

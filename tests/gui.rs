@@ -124,14 +124,14 @@ fn changing_the_memory_of_a_platform_changes_its_cost() {
 fn adding_and_removing_a_traffic_component() {
     let mut h = harness(App::for_tests());
     h.run();
-    assert_eq!(h.state().scenario().traffic.components.len(), 3);
+    assert_eq!(h.state().scenario().traffic().components.len(), 3);
     let total_before = lambda_total(h.state());
 
     h.get_by_label("➕ Add component").click();
     h.run();
     h.get_by_label("Constant").click();
     h.run();
-    let comps = &h.state().scenario().traffic.components;
+    let comps = &h.state().scenario().traffic().components;
     assert_eq!(comps.len(), 4);
     assert_eq!(comps[3], Component::Constant { rps: 1.0 });
     h.get_by_label("4. Constant");
@@ -142,13 +142,13 @@ fn adding_and_removing_a_traffic_component() {
     h.get_by_label("Rate").set_value_accesskit(2.5);
     h.run();
     assert_eq!(
-        h.state().scenario().traffic.components[3],
+        h.state().scenario().traffic().components[3],
         Component::Constant { rps: 2.5 }
     );
 
     h.get_by_label("Remove component 4").click();
     h.run();
-    assert_eq!(h.state().scenario().traffic.components.len(), 3);
+    assert_eq!(h.state().scenario().traffic().components.len(), 3);
     assert!(h.query_by_label("4. Constant").is_none());
     assert!((lambda_total(h.state()) - total_before).abs() < 1e-9);
 
@@ -156,7 +156,7 @@ fn adding_and_removing_a_traffic_component() {
     h.get_by_label("Move component 3 up").click();
     h.run();
     assert!(matches!(
-        h.state().scenario().traffic.components[1],
+        h.state().scenario().traffic().components[1],
         Component::Growth { .. }
     ));
 }
@@ -313,7 +313,7 @@ fn invalid_values_are_flagged_and_not_simulated() {
     // a value beyond the widget's range is clamped, never passed on
     h.get_by_label("Peak rate").set_value_accesskit(1e12);
     h.run();
-    match &h.state().scenario().traffic.components[0] {
+    match &h.state().scenario().traffic().components[0] {
         Component::Diurnal { peak_rps, .. } => assert_eq!(*peak_rps, breakeven::model::Limits::MAX_RPS),
         c => panic!("{c:?}"),
     }
@@ -443,7 +443,7 @@ fn dropping_a_trace_adds_it_and_dropping_a_scenario_opens_it() {
     h.run();
     let trace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/trace.csv");
     drop_file(&mut h, trace.clone());
-    let comps = &h.state().scenario().traffic.components;
+    let comps = &h.state().scenario().traffic().components;
     assert_eq!(comps.len(), 4);
     match &comps[3] {
         Component::Trace { path, format, .. } => {
@@ -592,7 +592,7 @@ fn the_last_scenario_reopens_if_it_still_loads() {
 fn dragging_a_slider_is_one_undo_step() {
     let mut h = harness(App::for_tests());
     h.run();
-    let before = h.state().scenario().workload.cpu_fraction;
+    let before = h.state().scenario().workload().cpu_fraction;
     let rect = h
         .get_by_role_and_label(egui::accesskit::Role::Slider, "CPU share")
         .rect();
@@ -608,12 +608,12 @@ fn dragging_a_slider_is_one_undo_step() {
     h.drop_at(egui::pos2(x0 + 60.0, y));
     h.step();
     h.run();
-    let after = h.state().scenario().workload.cpu_fraction;
+    let after = h.state().scenario().workload().cpu_fraction;
     assert_ne!(before, after, "the drag moved the slider");
     assert_eq!(h.state().undo_steps(), 1, "one drag, one undo step");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
-    assert_eq!(h.state().scenario().workload.cpu_fraction, before);
+    assert_eq!(h.state().scenario().workload().cpu_fraction, before);
 }
 
 /// Frame time while dragging a slider on the default scenario, with the real background

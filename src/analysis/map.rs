@@ -117,7 +117,7 @@ pub fn cheapest_map(
                 }
                 MapAxes::MemoryByDuration => {
                     let mut s = with_memory(&p.scenario, x[ix], catalog);
-                    s.workload.duration_ms = s.workload.duration_ms.scaled(y[iy]);
+                    s.workload_mut().duration_ms = s.workload().duration_ms.scaled(y[iy]);
                     let q = p.with_scenario(s, catalog)?;
                     fast_totals(&q, &q.profile, catalog)
                 }

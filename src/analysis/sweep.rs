@@ -220,7 +220,7 @@ impl Evaluator<'_> {
             )),
             Axis::DurationScale => {
                 let mut s = self.base.scenario.clone();
-                s.workload.duration_ms = s.workload.duration_ms.scaled(x);
+                s.workload_mut().duration_ms = s.workload().duration_ms.scaled(x);
                 Ok(Some(self.base.with_scenario(s, self.catalog)?))
             }
             _ => Ok(None),

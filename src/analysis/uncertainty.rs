@@ -68,8 +68,8 @@ fn draw(u: &Uncertainty, seed: u64, i: usize) -> Draw {
 
 fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared, SimError> {
     let mut s = p.scenario.clone();
-    s.workload.duration_ms = s.workload.duration_ms.scaled(d.duration);
-    s.workload.cold_start_ms = s.workload.cold_start_ms.scaled(d.cold);
+    s.workload_mut().duration_ms = s.workload().duration_ms.scaled(d.duration);
+    s.workload_mut().cold_start_ms = s.workload().cold_start_ms.scaled(d.cold);
     for pl in s.platforms.iter_mut() {
         if let Platform::Function(f) = pl {
             f.keep_alive_s *= d.keep_alive;

@@ -329,7 +329,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
     {
         let over = f.latency_ms.over_slo.unwrap_or(0.0);
         reasons.push(Reason {
-            text: match s.workload.latency_slo_ms {
+            text: match s.workload().latency_slo_ms {
                 Some(slo) => format!(
                     "Cold starts: {:.3} % of {} requests; {:.2} % are slower than the {slo:.0} ms objective (p99 {:.0} ms)",
                     f.cold_start_rate * 100.0,

@@ -451,7 +451,15 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
                     Ok(_) => println!(
                         "ok: {shown}: scenario \"{}\", {}, {}",
                         s.name,
-                        counted(s.traffic.components.len(), "traffic component", "traffic components"),
+                        if s.workloads.len() > 1 {
+                            format!(
+                                "{} ({})",
+                                counted(s.workloads.len(), "workload", "workloads"),
+                                counted(s.pipelines.len(), "pipeline", "pipelines")
+                            )
+                        } else {
+                            counted(s.traffic().components.len(), "traffic component", "traffic components")
+                        },
                         counted(s.platforms.len(), "platform", "platforms")
                     ),
                     Err(SimError::Trace(l)) => {

@@ -142,19 +142,19 @@ impl App {
             }
             Command::Edited { group } => self.commit(group),
             Command::AddComponent(c) => {
-                self.doc.scenario.traffic.components.push(c);
+                self.doc.scenario.traffic_mut().components.push(c);
                 self.commit(None);
             }
             Command::AddTrace => self.ask_path(PathPurpose::Trace),
             Command::AddTracePath(p) => self.add_trace(&p),
             Command::RemoveComponent(i) => {
-                if i < self.doc.scenario.traffic.components.len() {
-                    self.doc.scenario.traffic.components.remove(i);
+                if i < self.doc.scenario.traffic().components.len() {
+                    self.doc.scenario.traffic_mut().components.remove(i);
                     self.commit(None);
                 }
             }
             Command::MoveComponent { from, to } => {
-                let v = &mut self.doc.scenario.traffic.components;
+                let v = &mut self.doc.scenario.traffic_mut().components;
                 if from < v.len() && to < v.len() && from != to {
                     let c = v.remove(from);
                     v.insert(to, c);
@@ -387,7 +387,7 @@ impl App {
     fn add_trace(&mut self, path: &std::path::Path) {
         match files::trace_component(path, &self.doc.base_dir()) {
             Ok(c) => {
-                self.doc.scenario.traffic.components.push(c);
+                self.doc.scenario.traffic_mut().components.push(c);
                 self.commit(None);
                 self.notes.info(format!("Added trace {}", path.display()));
             }

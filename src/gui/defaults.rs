@@ -101,6 +101,8 @@ pub fn new_platform(
                 concurrency: 1,
                 ephemeral_mb: 512,
                 enabled: true,
+                runs: Vec::new(),
+                network: None,
             };
             fit_function(&mut f, service);
             Some(Platform::Function(f))
@@ -131,6 +133,8 @@ pub fn new_platform(
                 purchase: Purchase::OnDemand,
                 free_tier: true,
                 enabled: true,
+                runs: Vec::new(),
+                network: None,
             };
             fit_container(&mut c, service);
             Some(Platform::Container(c))
@@ -155,6 +159,9 @@ pub fn new_platform(
                 scale_in_cooldown_s: 600.0,
                 queue_timeout_s: 30.0,
                 enabled: true,
+                runs: Vec::new(),
+                root_volume_gb: None,
+                network: None,
             }))
         }
     }

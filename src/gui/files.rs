@@ -51,7 +51,7 @@ pub fn rebase_traces(s: &mut Scenario, old_base: &Path, new_base: &Path) {
     if same {
         return;
     }
-    for c in &mut s.traffic.components {
+    for c in &mut s.traffic_mut().components {
         if let Component::Trace { path, .. } = c {
             let p = Path::new(path.as_str());
             if p.is_absolute() {
@@ -345,9 +345,9 @@ mod tests {
         assert_eq!(*format, TraceFormat::Csv);
         let cat = Catalog::builtin().unwrap();
         let mut s = model::default_scenario(&cat).unwrap();
-        s.traffic.components = vec![c];
+        s.traffic_mut().components = vec![c];
         rebase_traces(&mut s, &a, &b);
-        let Component::Trace { path, .. } = &s.traffic.components[0] else {
+        let Component::Trace { path, .. } = &s.traffic().components[0] else {
             panic!()
         };
         assert!(Path::new(path).is_absolute() && Path::new(path).is_file(), "{path}");

@@ -435,7 +435,7 @@ fn worker_loop(
                     Delivery::Sim(Reply {
                         generation: job.generation,
                         mode: job.mode,
-                        slo_ms: job.scenario.workload.latency_slo_ms,
+                        slo_ms: job.scenario.workload().latency_slo_ms,
                         outcome: Err(e),
                         elapsed: start.elapsed(),
                     }),
@@ -453,7 +453,7 @@ fn worker_loop(
                             let _ = tx.send(Delivery::Sim(Reply {
                                 generation: job.generation,
                                 mode: job.mode,
-                                slo_ms: job.scenario.workload.latency_slo_ms,
+                                slo_ms: job.scenario.workload().latency_slo_ms,
                                 outcome,
                                 elapsed: start.elapsed(),
                             }));
@@ -787,7 +787,7 @@ fn compute_prepared(job: &Job, traces: &mut TraceStore) -> (Reply, Option<Arc<Pr
         Reply {
             generation: job.generation,
             mode: job.mode,
-            slo_ms: job.scenario.workload.latency_slo_ms,
+            slo_ms: job.scenario.workload().latency_slo_ms,
             outcome,
             elapsed: start.elapsed(),
         },

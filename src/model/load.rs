@@ -1,6 +1,6 @@
 //! Reading and writing scenario files, with errors that name file, line, column and field.
 
-use super::{Locator, SCENARIO_VERSION, Scenario, validate_scenario};
+use super::{Locator, Scenario, validate_scenario};
 use crate::pricing::Catalog;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -258,7 +258,10 @@ pub fn scenario_to_ron(s: &Scenario) -> Result<String, String> {
         .indentor("    ".to_string());
     ron_options()
         .to_string_pretty(s, cfg)
-        .map(|t| format!("// Breakeven scenario (format version {SCENARIO_VERSION})\n{t}\n"))
+        .map(|t| {
+            let version = if s.writes_v1() { s.version } else { s.version.max(2) };
+            format!("// Breakeven scenario (format version {version})\n{t}\n")
+        })
         .map_err(|e| e.to_string())
 }
 

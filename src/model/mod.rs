@@ -1,12 +1,15 @@
 //! The scenario: what a user describes (traffic, workload, platforms) and saves to a file.
 //!
-//! These types are the version-1 file format (`scenarios/*.ron`,
-//! `../shared/contract/scenario-v1.ron`). Field names are a stable interface: new fields
-//! may be added with a default, existing ones are never renamed. Serde rejects unknown
-//! fields so that a typo in a file is an error with a position, not a silently ignored
-//! setting.
+//! One in-memory `Scenario` for both file formats: version 1 (one workload: top-level
+//! `traffic` and `workload`, `../shared/contract/scenario-v1.ron`) and version 2 (an
+//! application: `workloads`, `pipelines`, `runs`; `../shared/contract/scenario-v2.ron`).
+//! `file.rs` maps between the two file shapes and this one, so everything downstream
+//! sees a list of workloads. Field names are a stable interface: new fields may be added
+//! with a default, existing ones are never renamed. Serde rejects unknown fields so that
+//! a typo in a file is an error with a position, not a silently ignored setting.
 
 mod dist;
+mod file;
 mod load;
 mod locate;
 pub mod validate;
@@ -21,33 +24,83 @@ pub use validate::{Limits, validate_scenario};
 
 use serde::{Deserialize, Serialize};
 
-/// The only scenario format version this build reads and writes.
-pub const SCENARIO_VERSION: u32 = 1;
+/// The newest scenario format version this build reads and writes (it reads 1 and 2).
+pub const SCENARIO_VERSION: u32 = 2;
+/// Most workloads one application may hold (the placement search and the GUI's matrix
+/// stay readable; real applications modelled here have a handful).
+pub const MAX_WORKLOADS: usize = 32;
 
 /// Seconds in the 30-day month used for "monthly" figures, as in the providers' worked
 /// examples (AWS: "× 30 days").
 pub const SECONDS_PER_MONTH: f64 = 30.0 * 86_400.0;
 
+/// A scenario: an application of one or more workloads and the platforms that may run
+/// them. Read and written through `file::ScenarioFile`, which knows both file versions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "file::ScenarioFile", into = "file::ScenarioFile")]
 pub struct Scenario {
+    /// The file's format version: 1 (one workload) or 2. Saving keeps it, except that a
+    /// version 1 scenario with a second workload is written as version 2.
     pub version: u32,
     pub name: String,
-    #[serde(default)]
     pub description: String,
     /// Length of the simulated period. Bills are for this period; monthly allowances and
     /// volume tiers are scaled by `horizon_days / 30`.
-    #[serde(default = "default_horizon_days")]
     pub horizon_days: f64,
     /// Seed of the random generator: the same scenario and seed give the same numbers.
-    #[serde(default)]
     pub seed: u64,
-    pub traffic: Traffic,
-    pub workload: Workload,
+    /// Share of response bytes that leave the provider's network to the internet.
+    pub egress_share: f64,
+    /// At least one; a version 1 file's single workload is named `WORKLOAD_V1_NAME`.
+    pub workloads: Vec<AppWorkload>,
+    pub pipelines: Vec<Pipeline>,
     pub platforms: Vec<Platform>,
     /// Uncertain inputs, for Monte Carlo bands around costs and crossovers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
+}
+
+/// The name a version 1 file's one workload goes by (placements, per-workload costs).
+pub const WORKLOAD_V1_NAME: &str = "workload";
+
+/// One part of an application: its own traffic and request profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppWorkload {
+    pub name: String,
+    pub traffic: Traffic,
+    pub request: Workload,
+}
+
+/// A chain of workloads, each triggered by the one before, whose end-to-end latency is
+/// reported and held to an objective.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    pub name: String,
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub latency_slo_ms: Option<f64>,
+}
+
+/// A managed service each request of a workload calls (priced once for the application,
+/// the same under every placement).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    pub service: String,
+    pub operation: String,
+    pub per_request: f64,
+}
+
+/// Where a platform sits on the network (default: public subnets, no NAT, no public IPv4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    #[serde(default)]
+    pub vpc: bool,
+    #[serde(default)]
+    pub nat_gateways: u32,
+    #[serde(default)]
+    pub public_ipv4: bool,
 }
 
 /// Multipliers drawn per Monte Carlo sample (each a distribution of a factor around 1;
@@ -74,10 +127,6 @@ pub struct Uncertainty {
 
 fn default_samples() -> u32 {
     200
-}
-
-fn default_horizon_days() -> f64 {
-    30.0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,6 +177,15 @@ pub enum Component {
     },
     /// Compound growth of the whole rate, in percent per 30 days.
     Growth { monthly_pct: f64 },
+    /// One request for every `per_request` completed requests of another workload of the
+    /// application (0.3: 30 % of them; 2.0: a fan-out of two), `delay_ms` after each
+    /// completion. Throttled, dropped or failed requests trigger nothing. Version 2 only.
+    Triggered {
+        workload: String,
+        per_request: f64,
+        #[serde(default)]
+        delay_ms: f64,
+    },
     /// A recorded trace, replayed from the start of the horizon and repeated to fill it.
     Trace {
         /// Relative to the scenario file's folder.
@@ -189,6 +247,16 @@ pub struct Workload {
     /// count new connections).
     #[serde(default = "default_requests_per_connection")]
     pub requests_per_connection: f64,
+    /// Log written per request, KB (priced by the provider's logging service).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub log_kb: f64,
+    /// Managed services each request calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn default_requests_per_connection() -> f64 {
@@ -274,6 +342,16 @@ pub struct FunctionPlatform {
     pub ephemeral_mb: u32,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub enabled: bool,
+    /// Workloads this platform may run (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<String>,
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network: Option<Network>,
 }
 
 fn default_keep_alive_s() -> f64 {
@@ -331,6 +409,16 @@ pub struct ContainerPlatform {
     pub free_tier: bool,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub enabled: bool,
+    /// Workloads this fleet may host (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<String>,
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network: Option<Network>,
 }
 
 fn default_target_utilization() -> f64 {
@@ -377,6 +465,24 @@ pub struct VmPlatform {
     pub queue_timeout_s: f64,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub enabled: bool,
+    /// Workloads this fleet may host (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<String>,
+    /// Root volume per instance, GB (gp3); unset means EC2's default of 8 GB.
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub root_volume_gb: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network: Option<Network>,
 }
 
 fn default_vm_startup_s() -> f64 {
@@ -418,6 +524,25 @@ impl Platform {
             Platform::Vm(p) => p.front_door,
         }
     }
+    /// Workloads this platform may run; empty means all.
+    pub fn runs(&self) -> &[String] {
+        match self {
+            Platform::Function(p) => &p.runs,
+            Platform::Container(p) => &p.runs,
+            Platform::Vm(p) => &p.runs,
+        }
+    }
+    pub fn may_run(&self, workload: &str) -> bool {
+        let r = self.runs();
+        r.is_empty() || r.iter().any(|w| w == workload)
+    }
+    pub fn network(&self) -> Option<Network> {
+        match self {
+            Platform::Function(p) => p.network,
+            Platform::Container(p) => p.network,
+            Platform::Vm(p) => p.network,
+        }
+    }
     /// `function`, `container` or `vm`, as in the `run --json` output.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -432,6 +557,81 @@ impl Scenario {
     pub fn horizon_s(&self) -> f64 {
         self.horizon_days * 86_400.0
     }
+
+    /// The first workload's request profile: all of a version 1 scenario, and what the
+    /// single-workload views (the editor's workload section, memory and duration sweeps)
+    /// show for an application.
+    pub fn workload(&self) -> &Workload {
+        &self.first().request
+    }
+    pub fn workload_mut(&mut self) -> &mut Workload {
+        &mut self.first_mut().request
+    }
+    /// The first workload's traffic (see `workload`).
+    pub fn traffic(&self) -> &Traffic {
+        &self.first().traffic
+    }
+    pub fn traffic_mut(&mut self) -> &mut Traffic {
+        &mut self.first_mut().traffic
+    }
+    fn first(&self) -> &AppWorkload {
+        // a scenario always holds a workload: reading one ensures it, and the editor never
+        // removes the last; an empty list (built in code) reads as the default workload
+        self.workloads.first().unwrap_or(&EMPTY_WORKLOAD)
+    }
+    fn first_mut(&mut self) -> &mut AppWorkload {
+        if self.workloads.is_empty() {
+            self.workloads.push(EMPTY_WORKLOAD.clone());
+        }
+        &mut self.workloads[0]
+    }
+
+    /// Whether the file is written in the version 1 shape (one workload at the top level).
+    pub fn writes_v1(&self) -> bool {
+        self.version <= 1 && self.workloads.len() <= 1 && self.pipelines.is_empty()
+    }
+
+    /// The field path of workload `i` in the file (`workload` in a version 1 file,
+    /// `workloads[i]` in version 2), for messages that point into it.
+    pub fn request_path(&self, i: usize) -> String {
+        if self.writes_v1() {
+            "workload".into()
+        } else {
+            format!("workloads[{i}]")
+        }
+    }
+    /// The field path of workload `i`'s traffic in the file.
+    pub fn traffic_path(&self, i: usize) -> String {
+        if self.writes_v1() {
+            "traffic".into()
+        } else {
+            format!("workloads[{i}].traffic")
+        }
+    }
+
+    /// Index of the workload called `name`.
+    pub fn workload_index(&self, name: &str) -> Option<usize> {
+        self.workloads.iter().position(|w| w.name == name)
+    }
 }
+
+static EMPTY_WORKLOAD: std::sync::LazyLock<AppWorkload> = std::sync::LazyLock::new(|| AppWorkload {
+    name: WORKLOAD_V1_NAME.into(),
+    traffic: Traffic {
+        arrivals: Arrivals::Poisson,
+        components: Vec::new(),
+    },
+    request: Workload {
+        duration_ms: Dist::Fixed(100.0),
+        cpu_fraction: 0.5,
+        cold_start_ms: Dist::Fixed(250.0),
+        request_kb: 0.0,
+        response_kb: 0.0,
+        latency_slo_ms: None,
+        requests_per_connection: 1.0,
+        log_kb: 0.0,
+        calls: Vec::new(),
+    },
+});
 
 pub use load::{Located, describe_ron_error, refine_ron_message, ron_options};

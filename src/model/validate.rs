@@ -153,11 +153,11 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     let mut out = Vec::new();
     let mut v = V { out: &mut out };
 
-    if s.version != SCENARIO_VERSION {
+    if s.version == 0 || s.version > SCENARIO_VERSION {
         v.push(
             "version",
             format!(
-                "unsupported scenario version {}: this build reads version {SCENARIO_VERSION}",
+                "unsupported scenario version {}: this build reads versions 1 and {SCENARIO_VERSION}",
                 s.version
             ),
         );
@@ -167,8 +167,24 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     }
     v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days");
 
-    traffic(&mut v, s, base_dir);
-    workload(&mut v, s);
+    v.range("egress_share", s.egress_share, 0.0, 1.0, "(share of responses)");
+    let peaks = application(&mut v, s);
+    let mut total_peak = 0.0;
+    for (i, w) in s.workloads.iter().enumerate() {
+        let own = traffic(&mut v, s, i, base_dir);
+        total_peak += own + peaks.get(i).copied().unwrap_or(0.0);
+        workload(&mut v, &s.request_path(i), &w.request);
+    }
+    if s.workloads.len() > 1 && total_peak > Limits::MAX_RPS && total_peak.is_finite() {
+        v.push(
+            "workloads",
+            format!(
+                "the workloads add up to a peak of about {} req/s (triggered requests included), above the {} req/s limit",
+                fmt(total_peak),
+                fmt(Limits::MAX_RPS)
+            ),
+        );
+    }
     platforms(&mut v, s, catalog);
     if let Some(u) = &s.uncertainty {
         for (name, d) in [
@@ -191,10 +207,230 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     out
 }
 
-fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
-    if s.traffic.components.is_empty() {
+/// Workload names, triggers and pipelines. Returns each workload's peak rate from
+/// triggers (upstream peak x `per_request`), for the total rate check.
+fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
+    let n = s.workloads.len();
+    if s.writes_v1() {
+        for (i, c) in s.traffic().components.iter().enumerate() {
+            if matches!(c, Component::Triggered { .. }) {
+                v.push(
+                    format!("traffic.components[{i}]"),
+                    "Triggered traffic comes from another workload of an application: use version 2 with `workloads`",
+                );
+            }
+        }
+        return vec![0.0; n];
+    }
+    if s.version < 2 {
         v.push(
-            "traffic.components",
+            "version",
+            "`workloads` and `pipelines` are version 2 fields: set `version: 2`",
+        );
+    }
+    if n > super::MAX_WORKLOADS {
+        v.push(
+            "workloads",
+            format!("{n} workloads: at most {} are allowed", super::MAX_WORKLOADS),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, w) in s.workloads.iter().enumerate() {
+        if w.name.trim().is_empty() {
+            v.push(format!("workloads[{i}].name"), "the workload needs a name");
+        } else if !seen.insert(w.name.as_str()) {
+            v.push(
+                format!("workloads[{i}].name"),
+                format!("another workload is already named `{}`", w.name),
+            );
+        }
+    }
+    // trigger edges: upstream -> (downstream, per_request)
+    let mut ups: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (i, w) in s.workloads.iter().enumerate() {
+        for (j, c) in w.traffic.components.iter().enumerate() {
+            let Component::Triggered {
+                workload,
+                per_request,
+                delay_ms,
+            } = c
+            else {
+                continue;
+            };
+            let p = format!("workloads[{i}].traffic.components[{j}]");
+            let ok = v.range(
+                &format!("{p}.per_request"),
+                *per_request,
+                0.0,
+                100.0,
+                "requests per upstream request",
+            );
+            v.range(&format!("{p}.delay_ms"), *delay_ms, 0.0, Limits::MAX_DURATION_MS, "ms");
+            match s.workload_index(workload) {
+                None => v.push(
+                    format!("{p}.workload"),
+                    format!(
+                        "unknown workload `{workload}`; the workloads are: {}",
+                        s.workloads
+                            .iter()
+                            .map(|w| w.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                Some(u) if ok => ups[i].push((u, *per_request)),
+                Some(_) => {}
+            }
+        }
+    }
+    // cycles: depth-first search from every workload
+    let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
+    let mut cycle_at = None;
+    fn visit(i: usize, ups: &[Vec<(usize, f64)>], state: &mut [u8], cycle_at: &mut Option<usize>) {
+        state[i] = 1;
+        for &(u, _) in &ups[i] {
+            if state[u] == 1 {
+                cycle_at.get_or_insert(i);
+            } else if state[u] == 0 {
+                visit(u, ups, state, cycle_at);
+            }
+        }
+        state[i] = 2;
+    }
+    for i in 0..n {
+        if state[i] == 0 {
+            visit(i, &ups, &mut state, &mut cycle_at);
+        }
+    }
+    if let Some(i) = cycle_at {
+        let j = s.workloads[i]
+            .traffic
+            .components
+            .iter()
+            .position(|c| matches!(c, Component::Triggered { .. }))
+            .unwrap_or(0);
+        v.push(
+            format!("workloads[{i}].traffic.components[{j}].workload"),
+            format!(
+                "workload `{}` is in a cycle of triggers (it ends up triggering itself); a trigger chain must end",
+                s.workloads[i].name
+            ),
+        );
+    }
+    // pipelines
+    let mut in_pipeline: Vec<Option<usize>> = vec![None; n];
+    for (k, p) in s.pipelines.iter().enumerate() {
+        let base = format!("pipelines[{k}]");
+        if p.name.trim().is_empty() {
+            v.push(format!("{base}.name"), "the pipeline needs a name");
+        }
+        if p.steps.is_empty() {
+            v.push(format!("{base}.steps"), "a pipeline needs at least one step");
+        }
+        if let Some(slo) = p.latency_slo_ms {
+            v.positive(&format!("{base}.latency_slo_ms"), slo, Limits::MAX_DURATION_MS, "ms");
+        }
+        let mut prev: Option<usize> = None;
+        for (j, step) in p.steps.iter().enumerate() {
+            let sp = format!("{base}.steps[{j}]");
+            let Some(i) = s.workload_index(step) else {
+                v.push(sp, format!("unknown workload `{step}` in pipeline `{}`", p.name));
+                prev = None;
+                continue;
+            };
+            match in_pipeline[i] {
+                Some(other) => v.push(
+                    sp.clone(),
+                    format!(
+                        "workload `{step}` is already a step of pipeline `{}`; a workload belongs to at most one pipeline",
+                        s.pipelines[other].name
+                    ),
+                ),
+                None => in_pipeline[i] = Some(k),
+            }
+            if let Some(u) = prev
+                && !ups[i].iter().any(|&(x, _)| x == u)
+            {
+                v.push(
+                    sp,
+                    format!(
+                        "step `{step}` is not triggered by the step before it (`{}`): give `{step}` the traffic \
+                         component Triggered(workload: \"{}\", per_request: 1.0)",
+                        s.workloads[u].name, s.workloads[u].name
+                    ),
+                );
+            }
+            prev = Some(i);
+        }
+    }
+    for (i, p) in s.platforms.iter().enumerate() {
+        for (j, r) in p.runs().iter().enumerate() {
+            if s.workload_index(r).is_none() {
+                v.push(format!("platforms[{i}].runs[{j}]"), format!("unknown workload `{r}`"));
+            }
+        }
+    }
+    if !s.workloads.is_empty()
+        && !s
+            .workloads
+            .iter()
+            .all(|w| s.platforms.iter().any(|p| p.enabled() && p.may_run(&w.name)))
+    {
+        let w = s
+            .workloads
+            .iter()
+            .find(|w| !s.platforms.iter().any(|p| p.enabled() && p.may_run(&w.name)))
+            .map(|w| w.name.clone())
+            .unwrap_or_default();
+        v.push(
+            "platforms",
+            format!("no enabled platform may run workload `{w}`: add it to a platform's `runs` (or leave `runs` out)"),
+        );
+    }
+    if cycle_at.is_some() {
+        return vec![0.0; n];
+    }
+    // peaks through triggers, in dependency order
+    let own: Vec<f64> = s.workloads.iter().map(|w| peak_estimate(&w.traffic)).collect();
+    let mut peak: Vec<Option<f64>> = vec![None; n];
+    fn peak_of(i: usize, ups: &[Vec<(usize, f64)>], own: &[f64], peak: &mut [Option<f64>]) -> f64 {
+        if let Some(p) = peak[i] {
+            return p;
+        }
+        let mut x = own[i];
+        for &(u, k) in &ups[i] {
+            x += k * peak_of(u, ups, own, peak);
+        }
+        peak[i] = Some(x);
+        x
+    }
+    (0..n).map(|i| peak_of(i, &ups, &own, &mut peak) - own[i]).collect()
+}
+
+/// The sum of the components' peak rates (as `traffic` checks them), without growth.
+fn peak_estimate(t: &super::Traffic) -> f64 {
+    t.components
+        .iter()
+        .map(|c| match *c {
+            Component::Constant { rps } => rps,
+            Component::Diurnal { peak_rps, .. } => peak_rps,
+            Component::Spike {
+                duration_min, requests, ..
+            } => requests / (duration_min * 60.0).max(1e-9),
+            Component::Scheduled { rps, .. } => rps,
+            _ => 0.0,
+        })
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .sum()
+}
+
+/// One workload's traffic; returns the peak rate of its own components.
+fn traffic(v: &mut V, s: &Scenario, wi: usize, base_dir: Option<&Path>) -> f64 {
+    let t = &s.workloads[wi].traffic;
+    let tp = s.traffic_path(wi);
+    if t.components.is_empty() {
+        v.push(
+            format!("{tp}.components"),
             "add at least one traffic component (e.g. Constant(rps: 1.0))",
         );
     }
@@ -206,8 +442,8 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
     } else {
         30.0
     };
-    for (i, c) in s.traffic.components.iter().enumerate() {
-        let p = format!("traffic.components[{i}]");
+    for (i, c) in t.components.iter().enumerate() {
+        let p = format!("{tp}.components[{i}]");
         match c {
             Component::Constant { rps } => {
                 if v.range(&format!("{p}.rps"), *rps, 0.0, max, "req/s") {
@@ -312,6 +548,8 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
                     growth *= (1.0 + monthly_pct / 100.0).powf(months).max(1.0);
                 }
             }
+            // checked with the application (names, cycles, ranges)
+            Component::Triggered { .. } => {}
             Component::Trace {
                 path,
                 format,
@@ -357,7 +595,7 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
     }
     if peak_sum * growth > max && peak_sum.is_finite() {
         v.push(
-            "traffic.components",
+            format!("{tp}.components"),
             format!(
                 "the components add up to a peak of about {} req/s (with growth), above the {} req/s limit",
                 fmt(peak_sum * growth),
@@ -365,37 +603,81 @@ fn traffic(v: &mut V, s: &Scenario, base_dir: Option<&Path>) {
             ),
         );
     }
+    peak_sum * growth
 }
 
-fn workload(v: &mut V, s: &Scenario) {
-    let w = &s.workload;
+fn workload(v: &mut V, base: &str, w: &super::Workload) {
     v.dist(
-        "workload.duration_ms",
+        &format!("{base}.duration_ms"),
         &w.duration_ms,
         false,
         Limits::MAX_DURATION_MS,
         "ms",
     );
     v.range(
-        "workload.cpu_fraction",
+        &format!("{base}.cpu_fraction"),
         w.cpu_fraction,
         0.0,
         1.0,
         "(share of the duration)",
     );
-    v.dist("workload.cold_start_ms", &w.cold_start_ms, true, 600_000.0, "ms");
-    v.range("workload.request_kb", w.request_kb, 0.0, Limits::MAX_PAYLOAD_KB, "KB");
-    v.range("workload.response_kb", w.response_kb, 0.0, Limits::MAX_PAYLOAD_KB, "KB");
+    v.dist(
+        &format!("{base}.cold_start_ms"),
+        &w.cold_start_ms,
+        true,
+        600_000.0,
+        "ms",
+    );
+    v.range(
+        &format!("{base}.request_kb"),
+        w.request_kb,
+        0.0,
+        Limits::MAX_PAYLOAD_KB,
+        "KB",
+    );
+    v.range(
+        &format!("{base}.response_kb"),
+        w.response_kb,
+        0.0,
+        Limits::MAX_PAYLOAD_KB,
+        "KB",
+    );
     if let Some(slo) = w.latency_slo_ms {
-        v.positive("workload.latency_slo_ms", slo, Limits::MAX_DURATION_MS, "ms");
+        v.positive(&format!("{base}.latency_slo_ms"), slo, Limits::MAX_DURATION_MS, "ms");
     }
     v.range(
-        "workload.requests_per_connection",
+        &format!("{base}.requests_per_connection"),
         w.requests_per_connection,
         1.0,
         1e9,
         "",
     );
+    v.range(&format!("{base}.log_kb"), w.log_kb, 0.0, Limits::MAX_PAYLOAD_KB, "KB");
+    if w.calls.len() > 64 {
+        v.push(
+            format!("{base}.calls"),
+            format!("{} calls: at most 64 are allowed", w.calls.len()),
+        );
+    }
+    for (i, c) in w.calls.iter().take(64).enumerate() {
+        let p = format!("{base}.calls[{i}]");
+        if c.service.trim().is_empty() {
+            v.push(
+                format!("{p}.service"),
+                "the call needs a service id (e.g. aws-dynamodb)",
+            );
+        }
+        if c.operation.trim().is_empty() {
+            v.push(format!("{p}.operation"), "the call needs an operation (e.g. read)");
+        }
+        v.range(
+            &format!("{p}.per_request"),
+            c.per_request,
+            0.0,
+            1000.0,
+            "calls per request",
+        );
+    }
 }
 
 fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
@@ -446,6 +728,14 @@ fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
             continue;
         }
         front_door(v, &base, p, catalog);
+        if let Some(n) = p.network()
+            && n.nat_gateways > 100
+        {
+            v.push(
+                format!("{base}.network.nat_gateways"),
+                format!("{} NAT gateways: allowed 0 to 100", n.nat_gateways),
+            );
+        }
         match p {
             Platform::Function(f) => function(v, &base, f, service),
             Platform::Container(c) => container(v, &base, c, service),
@@ -672,6 +962,9 @@ fn vm(v: &mut V, base: &str, m: &super::VmPlatform, service: &Service) {
         "s",
     );
     v.range(&format!("{base}.queue_timeout_s"), m.queue_timeout_s, 0.0, 3600.0, "s");
+    if let Some(gb) = m.root_volume_gb {
+        v.range(&format!("{base}.root_volume_gb"), gb, 1.0, 65_536.0, "GB");
+    }
 }
 
 fn replicas(v: &mut V, base: &str, min: u32, max: u32, what: &str) {

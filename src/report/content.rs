@@ -342,6 +342,18 @@ fn component(c: &Component) -> (String, String) {
                 fmt::num(*monthly_pct, 2)
             ),
         ),
+        Component::Triggered {
+            workload,
+            per_request,
+            delay_ms,
+        } => (
+            "Triggered".into(),
+            format!(
+                "{} request(s) per completed `{workload}` request, {} ms after it",
+                fmt::num(*per_request, 4),
+                fmt::num(*delay_ms, 4)
+            ),
+        ),
         Component::Trace {
             path,
             format,
@@ -487,7 +499,7 @@ fn assumptions(r: &Report) -> Section {
         .push(vec![t("Sweep, map and Monte Carlo"), t("fast aggregate simulation")]);
     sim.rows.push(vec![
         t("Arrivals"),
-        t(match s.traffic.arrivals {
+        t(match s.traffic().arrivals {
             Arrivals::Poisson => "Poisson (independent requests)",
             Arrivals::Deterministic => "deterministic (evenly spaced)",
         }),
@@ -496,7 +508,7 @@ fn assumptions(r: &Report) -> Section {
 
     b.push(Block::Heading("Traffic".into()));
     let mut tr = Table::new(&["Component", "Settings"], &[false, false]);
-    for c in &s.traffic.components {
+    for c in &s.traffic().components {
         let (k, v) = component(c);
         tr.rows.push(vec![t(k), t(v)]);
     }
@@ -506,7 +518,7 @@ fn assumptions(r: &Report) -> Section {
     ));
 
     b.push(Block::Heading("Workload (one request)".into()));
-    let w = &s.workload;
+    let w = &s.workload();
     let mut wl = Table::new(&["Setting", "Value"], &[false, false]);
     wl.rows
         .push(vec![t("Duration on one full vCPU"), t(dist(&w.duration_ms, " ms"))]);
@@ -690,7 +702,7 @@ fn bills(r: &Report) -> Section {
 }
 
 fn performance(r: &Report) -> Section {
-    let slo = r.scenario.workload.latency_slo_ms;
+    let slo = r.scenario.workload().latency_slo_ms;
     let mut b = vec![Block::Para(
         "Latency includes cold starts and time spent queueing. Rejected requests were throttled (concurrency \
          or scaling limits), dropped after the queue timeout, or ran past the execution-time limit."

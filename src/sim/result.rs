@@ -185,7 +185,7 @@ impl Coping {
             throttled: raw.throttled,
             dropped: raw.dropped,
             failed: raw.failed,
-            over_slo: s.workload.latency_slo_ms.map(|_| {
+            over_slo: s.workload().latency_slo_ms.map(|_| {
                 if raw.served.round() > 0.0 {
                     raw.over_slo / raw.served
                 } else {
@@ -283,17 +283,17 @@ pub fn shortfall(spec: &Spec, c: &Coping, s: &Scenario) -> Option<Shortfall> {
     if let Spec::Function(f) = spec
         && f.service_id == "aws-lambda"
         && f.front_door != crate::model::FrontDoor::None
-        && (s.workload.request_kb > SYNC_PAYLOAD_KB || s.workload.response_kb > SYNC_PAYLOAD_KB)
+        && (s.workload().request_kb > SYNC_PAYLOAD_KB || s.workload().response_kb > SYNC_PAYLOAD_KB)
     {
         return Some(Shortfall::Payload {
-            kb: s.workload.request_kb.max(s.workload.response_kb),
+            kb: s.workload().request_kb.max(s.workload().response_kb),
         });
     }
     let rejected = (c.throttled + c.dropped) / requests;
     if rejected > MAX_REJECTED_SHARE {
         return Some(Shortfall::Rejected { share: rejected });
     }
-    if let (Some(over), Some(slo_ms)) = (c.over_slo, s.workload.latency_slo_ms)
+    if let (Some(over), Some(slo_ms)) = (c.over_slo, s.workload().latency_slo_ms)
         && over > MAX_OVER_SLO_SHARE
     {
         return Some(Shortfall::OverSlo { share: over, slo_ms });
@@ -335,7 +335,7 @@ fn bill_for(
         Spec::Function(f) => (&f.service_id, f.front_door, f.free_tier, true),
         Spec::Fleet(f) => (&f.service_id, f.front_door, f.free_tier, false),
     };
-    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, &s.workload, mean_latency_s, catalog)?;
+    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, s.workload(), mean_latency_s, catalog)?;
     // Free allowances and tiers are prorated over the whole billing period, also when
     // billing a prefix of it: the allowance is consumed first, so cost accrued to any time
     // never falls and ends at the bill's total.
@@ -499,7 +499,7 @@ pub(super) fn finish(
             p99: raw.hist.quantile(0.99),
             mean: raw.hist.mean(),
             over_slo: s
-                .workload
+                .workload()
                 .latency_slo_ms
                 .map(|_| if served > 0.0 { raw.over_slo / raw.served } else { 0.0 }),
         },
@@ -615,7 +615,7 @@ mod tests {
             shortfall(lambda, &c(0.0, 0.0, 0.5, 0.0), &s),
             Some(Shortfall::Failed { share: 0.00005 })
         );
-        let slo_ms = s.workload.latency_slo_ms.unwrap();
+        let slo_ms = s.workload().latency_slo_ms.unwrap();
         assert_eq!(
             shortfall(lambda, &c(0.0, 0.0, 0.0, 0.0501), &s),
             Some(Shortfall::OverSlo { share: 0.0501, slo_ms })
@@ -625,7 +625,7 @@ mod tests {
             shortfall(lambda, &c(5000.0, 0.0, 1.0, 0.9), &s),
             Some(Shortfall::Failed { .. })
         ));
-        s.workload.response_kb = 7000.0;
+        s.workload_mut().response_kb = 7000.0;
         assert_eq!(
             shortfall(lambda, &c(5000.0, 0.0, 0.0, 0.9), &s),
             Some(Shortfall::Payload { kb: 7000.0 })

@@ -470,10 +470,10 @@ impl RunCfg {
     /// The scenario's arrivals, seed and latency objective, with display buckets of `bucket_s`.
     pub fn of(s: &crate::model::Scenario, bucket_s: f64) -> RunCfg {
         RunCfg {
-            arrivals: s.traffic.arrivals,
+            arrivals: s.traffic().arrivals,
             seed: s.seed,
             bucket_s,
-            slo_ms: s.workload.latency_slo_ms,
+            slo_ms: s.workload().latency_slo_ms,
         }
     }
 }

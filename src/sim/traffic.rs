@@ -5,7 +5,7 @@
 //! piecewise-constant rate — exact for a non-homogeneous Poisson process with that rate.
 
 use super::trace::{Trace, TraceStore};
-use crate::model::{Component, Located, Scenario};
+use crate::model::{Component, Located, Scenario, Traffic};
 use std::f64::consts::PI;
 use std::path::Path;
 use std::sync::Arc;
@@ -206,10 +206,39 @@ fn sum4(xs: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
 }
 
-/// Resolves the scenario's trace files (relative to `base_dir`) and builds the profile.
+/// Resolves the scenario's trace files (relative to `base_dir`) and builds the profile of
+/// its first workload (all of a single-workload scenario).
 pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> Result<RateProfile, Located> {
-    let mut loaded: Vec<(usize, Arc<Trace>, f64)> = Vec::new();
-    for (i, c) in s.traffic.components.iter().enumerate() {
+    let loaded = load_traces(s, 0, base_dir, traces)?;
+    let step = common_step(s.horizon_s(), [&loaded]);
+    Ok(profile_with(s.traffic(), s.horizon_s(), step, &loaded))
+}
+
+/// The profile of every workload's own traffic (Triggered components are left to the
+/// application: they follow another workload's completions), all on one grid of pieces so
+/// that workloads sharing a fleet add up piece by piece.
+pub fn build_profiles(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> Result<Vec<RateProfile>, Located> {
+    let mut all = Vec::with_capacity(s.workloads.len());
+    for i in 0..s.workloads.len() {
+        all.push(load_traces(s, i, base_dir, traces)?);
+    }
+    let step = common_step(s.horizon_s(), all.iter());
+    Ok(s.workloads
+        .iter()
+        .zip(&all)
+        .map(|(w, loaded)| profile_with(&w.traffic, s.horizon_s(), step, loaded))
+        .collect())
+}
+
+type Loaded = Vec<(usize, Arc<Trace>, f64)>;
+
+fn load_traces(s: &Scenario, wi: usize, base_dir: &Path, traces: &mut TraceStore) -> Result<Loaded, Located> {
+    let mut loaded: Loaded = Vec::new();
+    let tp = s.traffic_path(wi);
+    let Some(w) = s.workloads.get(wi) else {
+        return Ok(loaded);
+    };
+    for (i, c) in w.traffic.components.iter().enumerate() {
         if let Component::Trace {
             path,
             format,
@@ -223,7 +252,7 @@ pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> 
                 .get(&full, *format, function.as_deref(), app.as_deref())
                 .map_err(|mut e| {
                     if e.line == 0 {
-                        e.field = format!("traffic.components[{i}].path");
+                        e.field = format!("{tp}.components[{i}].path");
                     }
                     e
                 })?;
@@ -237,7 +266,7 @@ pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> 
                     col,
                     field: "count".into(),
                     message: format!(
-                        "{:.3e} req/s at scale {scale} (traffic.components[{i}].scale) is above the {:e} req/s limit",
+                        "{:.3e} req/s at scale {scale} ({tp}.components[{i}].scale) is above the {:e} req/s limit",
                         peak,
                         crate::model::Limits::MAX_RPS
                     ),
@@ -246,18 +275,24 @@ pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> 
             loaded.push((i, tr, *scale));
         }
     }
-    let horizon = s.horizon_s();
+    Ok(loaded)
+}
+
+/// The finest step any trace needs (at least a second), coarsened so that the profile
+/// stays within `MAX_PIECES`.
+fn common_step<'a>(horizon: f64, loaded: impl IntoIterator<Item = &'a Loaded>) -> f64 {
     let mut step = DEFAULT_STEP_S;
-    for (_, tr, _) in &loaded {
-        step = step.min(tr.min_step_s().max(1.0));
+    for l in loaded {
+        for (_, tr, _) in l {
+            step = step.min(tr.min_step_s().max(1.0));
+        }
     }
     // a 1-second trace over a year would be 31.6 million pieces (250 MB per series):
     // above MAX_PIECES the step grows, and the trace is averaged over a few seconds
-    step = step.max(horizon / MAX_PIECES as f64);
-    Ok(profile_with(s, horizon, step, &loaded))
+    step.max(horizon / MAX_PIECES as f64)
 }
 
-fn profile_with(s: &Scenario, horizon: f64, step: f64, traces: &[(usize, Arc<Trace>, f64)]) -> RateProfile {
+fn profile_with(traffic: &Traffic, horizon: f64, step: f64, traces: &[(usize, Arc<Trace>, f64)]) -> RateProfile {
     let n = (horizon / step).ceil().max(1.0) as usize;
     let mut p = RateProfile {
         step_s: step,
@@ -265,7 +300,7 @@ fn profile_with(s: &Scenario, horizon: f64, step: f64, traces: &[(usize, Arc<Tra
         rates: vec![0.0; n],
     };
     let mut growth: Vec<f64> = Vec::new();
-    for c in &s.traffic.components {
+    for c in &traffic.components {
         match *c {
             Component::Constant { rps } => p.rates.iter_mut().for_each(|r| *r += rps),
             Component::Diurnal {
@@ -331,7 +366,8 @@ fn profile_with(s: &Scenario, horizon: f64, step: f64, traces: &[(usize, Arc<Tra
                 }
             }
             Component::Growth { monthly_pct } => growth.push(monthly_pct),
-            Component::Trace { .. } => {}
+            // added by the application from the upstream workload
+            Component::Trace { .. } | Component::Triggered { .. } => {}
         }
     }
     for (_, tr, scale) in traces {
@@ -384,31 +420,18 @@ fn add_window(p: &mut RateProfile, t0: f64, t1: f64, rate: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Arrivals, Dist, Traffic, Workload};
 
     fn scenario(components: Vec<Component>, days: f64) -> Scenario {
-        Scenario {
-            version: 1,
-            name: "t".into(),
-            description: String::new(),
-            horizon_days: days,
-            seed: 1,
-            traffic: Traffic {
-                arrivals: Arrivals::Poisson,
-                components,
-            },
-            workload: Workload {
-                duration_ms: Dist::Fixed(100.0),
-                cpu_fraction: 0.5,
-                cold_start_ms: Dist::Fixed(100.0),
-                request_kb: 0.0,
-                response_kb: 0.0,
-                latency_slo_ms: None,
-                requests_per_connection: 1.0,
-            },
-            platforms: vec![],
-            uncertainty: None,
-        }
+        let mut s: Scenario = crate::model::ron_options()
+            .from_str(
+                "Scenario(version: 1, name: \"t\", seed: 1, traffic: Traffic(components: []), \
+                 workload: Workload(duration_ms: Fixed(100.0), cpu_fraction: 0.5, cold_start_ms: Fixed(100.0)), \
+                 platforms: [])",
+            )
+            .unwrap();
+        s.horizon_days = days;
+        s.traffic_mut().components = components;
+        s
     }
 
     fn build(c: Vec<Component>, days: f64) -> RateProfile {

@@ -15,7 +15,7 @@ pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
             "Arrivals",
             "How requests are placed in time at a given rate",
             "traffic.arrivals",
-            &mut s.traffic.arrivals,
+            &mut s.traffic_mut().arrivals,
             &[
                 (
                     Arrivals::Poisson,
@@ -32,9 +32,9 @@ pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
         );
     });
     ui.label(RichText::new("Components add up; Growth multiplies their sum.").weak());
-    let n = s.traffic.components.len();
+    let n = s.traffic().components.len();
     let horizon = s.horizon_days;
-    for (i, c) in s.traffic.components.iter_mut().enumerate() {
+    for (i, c) in s.traffic_mut().components.iter_mut().enumerate() {
         let path = format!("traffic.components[{i}]");
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
@@ -107,6 +107,7 @@ fn component_kind(c: &Component) -> (&'static str, &'static str) {
             "Trace",
             "A recorded trace, replayed from the start and repeated to fill the horizon",
         ),
+        Component::Triggered { .. } => ("Triggered", "Requests caused by another workload's completed requests"),
     }
 }
 
@@ -326,6 +327,39 @@ fn component(ui: &mut Ui, ed: &mut Ed, c: &mut Component, path: &str, i: usize, 
                 0.0,
                 1e6,
                 "×",
+            );
+        }
+        Component::Triggered {
+            workload,
+            per_request,
+            delay_ms,
+        } => {
+            ed.text(
+                ui,
+                "Triggered by",
+                "The workload whose completed requests cause these requests",
+                &p("workload"),
+                workload,
+            );
+            ed.num(
+                ui,
+                "Per request",
+                "Requests here for each completed upstream request (0.3: 30 % of them; 2: a fan-out of two)",
+                &p("per_request"),
+                per_request,
+                0.0,
+                100.0,
+                "×",
+            );
+            ed.num(
+                ui,
+                "Delay",
+                "Time from the upstream completion to this request (queue or event delivery)",
+                &p("delay_ms"),
+                delay_ms,
+                0.0,
+                Limits::MAX_DURATION_MS,
+                "ms",
             );
         }
     }

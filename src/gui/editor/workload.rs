@@ -6,7 +6,7 @@ use crate::model::{Limits, Scenario};
 use egui::Ui;
 
 pub(super) fn workload(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
-    let w = &mut s.workload;
+    let w = s.workload_mut();
     grid("workload_grid").show(ui, |ui| {
         ed.dist(
             ui,
