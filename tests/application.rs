@@ -158,3 +158,202 @@ fn both_shapes_at_once_or_neither_are_parse_errors() {
     let e = model::parse_scenario(text, "empty.ron", None, &catalog()).unwrap_err();
     assert!(e.to_string().contains("`workloads` is empty"), "{e}");
 }
+
+// --- engines over an application -------------------------------------------------------
+
+use breakeven::sim::{self, Control, Mode};
+
+fn simulate(path: &str, mode: Mode) -> sim::SimResult {
+    let s = load(path);
+    sim::simulate(&s, Path::new(path).parent().unwrap(), &catalog(), mode).unwrap()
+}
+
+fn prepared(path: &str) -> sim::Prepared {
+    let s = load(path);
+    sim::prepare(
+        &s,
+        Path::new(path).parent().unwrap(),
+        &catalog(),
+        &mut sim::TraceStore::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_version_2_file_with_one_workload_gives_its_version_1_twin_number_for_number() {
+    for name in ["nightly-report", "flash-sale", "chatbot-webhook"] {
+        let path = format!("scenarios/{name}.ron");
+        let v1 = load(&path);
+        let mut v2 = v1.clone();
+        v2.version = 2;
+        let text = model::scenario_to_ron(&v2).unwrap();
+        assert!(text.contains("workloads: ["), "written as version 2: {text}");
+        let v2 = model::parse_scenario(&text, "twin.ron", Some(Path::new("scenarios")), &catalog()).unwrap();
+        assert_eq!(v2.version, 2);
+        for mode in [Mode::Fast, Mode::Exact] {
+            let a = sim::simulate(&v1, Path::new("scenarios"), &catalog(), mode).unwrap();
+            let b = sim::simulate(&v2, Path::new("scenarios"), &catalog(), mode).unwrap();
+            let ja = breakeven::report::json::run_json(&a);
+            let jb = breakeven::report::json::run_json(&b);
+            assert_eq!(ja, jb, "{name} {mode:?}");
+            assert!(a.platforms.iter().any(|p| p.total_usd > 1.0), "{name}: real bills");
+        }
+    }
+}
+
+#[test]
+fn two_workloads_share_a_fleet_for_less_when_their_peaks_do_not_coincide() {
+    let r = simulate("tests/fixtures/app/shared-fleet.ron", Mode::Exact);
+    let get = |n: &str| r.platforms.iter().find(|p| p.name == n).unwrap();
+    let (both, a, b) = (get("Both"), get("OnlyA"), get("OnlyB"));
+    assert!(
+        both.total_usd < 0.97 * (a.total_usd + b.total_usd),
+        "shared {} vs {} + {}",
+        both.total_usd,
+        a.total_usd,
+        b.total_usd
+    );
+    // Poisson superposition: the shared fleet sees both streams, 62 req/s on average
+    let expected: f64 = 62.0 * 3.0 * 86_400.0;
+    let sd = expected.sqrt();
+    assert!(
+        (both.requests as f64 - expected).abs() < 5.0 * sd,
+        "{} vs {expected}",
+        both.requests
+    );
+    assert!(((a.requests + b.requests) as f64 - expected).abs() < 5.0 * sd);
+    // Little's law: requests in service = arrival rate x service time (0.2 s), whatever
+    // the mix; the queue adds little at this load
+    let in_flight = both.series.in_flight.iter().sum::<f64>() / both.series.in_flight.len() as f64;
+    assert!(
+        (in_flight / (62.0 * 0.2) - 1.0).abs() < 0.03,
+        "mean in flight {in_flight}"
+    );
+    for p in [both, a, b] {
+        assert!(
+            p.peak_instances <= 12,
+            "{} peaks at {} replicas, max 12",
+            p.name,
+            p.peak_instances
+        );
+        assert!(p.peak_instances >= 8, "{} needs about 9 replicas at its peak", p.name);
+    }
+    // each workload's share of the shared fleet is split by CPU time: alike here
+    let all = r.placements.iter().find(|p| p.name == "All on Both").unwrap();
+    let (ca, cb) = (all.workloads[0].cost_usd, all.workloads[1].cost_usd);
+    assert!((ca + cb - both.total_usd).abs() < 1e-6);
+    assert!((ca / cb - 1.0).abs() < 0.01, "{ca} vs {cb}");
+}
+
+#[test]
+fn triggered_requests_follow_completed_upstream_requests_only() {
+    let p = prepared("tests/fixtures/app/throttled-chain.ron");
+    let ap = p.app.as_ref().expect("an application");
+    let cfg = sim::run::RunCfg::of(&p.scenario, sim::bucket_s(p.profile.horizon_s));
+    let raw = ap
+        .simulate(
+            &vec![Some(0), Some(1)],
+            Mode::Exact,
+            cfg,
+            &Control::default(),
+            (0.0, 1.0),
+        )
+        .unwrap();
+    let (up, down) = (&raw.workloads[0], &raw.workloads[1]);
+    assert!((up.requests / (40.0 * 86_400.0) - 1.0).abs() < 0.01, "{}", up.requests);
+    assert!(
+        up.throttled > 0.2 * up.requests,
+        "the cap of 30 throttles: {}",
+        up.throttled
+    );
+    // 1.5 per completed upstream request: one each, and a second for half of them
+    let expected = 1.5 * up.served;
+    let sd = (0.25 * up.served).sqrt();
+    assert!(
+        (down.requests - expected).abs() < 5.0 * sd,
+        "{} vs {expected}",
+        down.requests
+    );
+    // placed elsewhere, the upstream is never throttled: every request triggers
+    let r = ap
+        .simulate(&vec![None, Some(1)], Mode::Exact, cfg, &Control::default(), (0.0, 1.0))
+        .unwrap();
+    let (up2, down2) = (&r.workloads[0], &r.workloads[1]);
+    assert_eq!(up2.served, up2.requests);
+    assert!((down2.requests - 1.5 * up2.served).abs() < 5.0 * (0.25 * up2.served).sqrt());
+}
+
+#[test]
+fn the_search_puts_a_steady_api_on_vms_and_a_rare_batch_on_functions() {
+    for mode in [Mode::Fast, Mode::Exact] {
+        let r = simulate("tests/fixtures/app/steady-and-batch.ron", mode);
+        let best = r.best_placement.clone().unwrap();
+        assert_eq!(best, "Mixed: api on EC2; batch on Lambda", "{mode:?}");
+        let get = |n: &str| r.placements.iter().find(|p| p.name == n).unwrap();
+        let (mixed, lambda, ec2) = (get(&best), get("All on Lambda"), get("All on EC2"));
+        assert!(mixed.good_enough && lambda.good_enough, "{mode:?}");
+        assert!(
+            !ec2.good_enough,
+            "the fixed VMs cannot absorb 300 eight-minute jobs ({mode:?})"
+        );
+        assert!(
+            mixed.total_usd < 0.5 * lambda.total_usd,
+            "{} vs {}",
+            mixed.total_usd,
+            lambda.total_usd
+        );
+        let search = r.search.unwrap();
+        assert!(search.exhaustive);
+        assert_eq!(search.assignments, 4);
+    }
+}
+
+#[test]
+fn run_json_lists_the_placements_of_the_contract_example() {
+    let (code, out, err) = breakeven(&["run", "../shared/contract/scenario-v2.ron", "--fast", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let placements = v["placements"].as_array().unwrap();
+    let names: Vec<&str> = placements.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"All on Lambda") && names.contains(&"All on EC2"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"All on Fargate"),
+        "Fargate's runs lists every workload: {names:?}"
+    );
+    let best = v["best_placement"].as_str().unwrap();
+    let entry = placements
+        .iter()
+        .find(|p| p["name"] == best)
+        .expect("the best placement is listed");
+    assert_eq!(entry["good_enough"], true);
+    for p in placements {
+        assert_eq!(p["assignment"].as_object().unwrap().len(), 4);
+        let sum: f64 = p["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["cost_usd"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (sum - p["total_usd"].as_f64().unwrap()).abs() < 1e-6,
+            "per-workload costs add up"
+        );
+        let pipe = &p["pipelines"][0];
+        assert_eq!(pipe["name"], "order");
+        assert!(
+            pipe["latency_ms"]["p50"].as_f64().unwrap() > 300.0,
+            "inventory 40 ms + payment 300 ms"
+        );
+        assert!(pipe["over_slo_share"].as_f64().unwrap() < 0.05);
+    }
+    let cheapest_all = placements
+        .iter()
+        .filter(|p| p["name"].as_str().unwrap().starts_with("All on"))
+        .map(|p| p["total_usd"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(entry["total_usd"].as_f64().unwrap() <= cheapest_all + 1e-9);
+    assert_eq!(v["platforms"].as_array().unwrap().len(), 3);
+}

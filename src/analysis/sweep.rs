@@ -236,11 +236,17 @@ impl Evaluator<'_> {
         let prof = self.profile(x);
         match only {
             None => fast_totals(p, &prof, self.catalog),
+            // an application's platforms are priced together (shared fleets, triggers)
+            Some(idx) if p.app.is_some() => {
+                let all = fast_totals(p, &prof, self.catalog)?;
+                Ok(idx.iter().filter_map(|&i| all.get(i).copied()).collect())
+            }
             Some(idx) => {
                 let sub = Prepared {
                     scenario: p.scenario.clone(),
                     profile: p.profile.clone(),
                     specs: idx.iter().map(|i| p.specs[*i].clone()).collect(),
+                    app: None,
                 };
                 fast_totals(&sub, &prof, self.catalog)
             }

@@ -156,12 +156,19 @@ pub fn monte_carlo(
                 .map(|s| {
                     let d = draw(u, seed, s);
                     let q = sample_prepared(p, d, catalog)?;
+                    let app = q.app.is_some();
                     let sub = Prepared {
                         scenario: q.scenario.clone(),
                         profile: q.profile.clone(),
                         specs: vec![q.specs[i].clone(), q.specs[j].clone()],
+                        app: None,
                     };
                     let diff = |x: f64| -> Result<f64, SimError> {
+                        if app {
+                            // an application's platforms are priced together
+                            let t = fast_totals(&q, &q.profile.scaled(x), catalog)?;
+                            return Ok(t[i].cost_usd - t[j].cost_usd);
+                        }
                         let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
                         Ok(t[0].cost_usd - t[1].cost_usd)
                     };

@@ -425,6 +425,10 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
 /// Cost of a fixed fleet sized for the 75th-percentile rate plus functions for the excess.
 fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Option<HybridEstimate>, SimError> {
     let Spec::Fleet(fleet) = a else { return Ok(None) };
+    // an application's mix is its placement, not one workload's base and peak
+    if p.app.is_some() {
+        return Ok(None);
+    }
     let prof = &p.profile;
     let mut rates: Vec<(f64, f64)> = prof
         .rates
@@ -463,6 +467,7 @@ fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Op
         scenario: p.scenario.clone(),
         profile: prof.clone(),
         specs: vec![spec],
+        app: None,
     };
     let (Some(t_fleet), Some(t_fn)) = (
         fast_totals(&only(Spec::Fleet(fixed)), &base_prof, catalog)?

@@ -40,6 +40,25 @@ pub fn run_json(r: &SimResult) -> serde_json::Value {
                 "notes": p.notes,
             })
         }).collect::<Vec<_>>(),
+        "placements": r.placements.iter().map(placement_json).collect::<Vec<_>>(),
+        "best_placement": r.best_placement,
+        "placement_search": r.search,
+    })
+}
+
+/// One placement: where each workload runs, what it costs, per workload and pipeline.
+fn placement_json(p: &crate::sim::app::PlacementResult) -> Value {
+    let mut assignment = serde_json::Map::new();
+    for (w, pl) in &p.assignment {
+        assignment.insert(w.clone(), json!(pl));
+    }
+    json!({
+        "name": p.name,
+        "assignment": assignment,
+        "total_usd": p.total_usd,
+        "good_enough": p.good_enough,
+        "workloads": p.workloads,
+        "pipelines": p.pipelines,
     })
 }
 

@@ -16,16 +16,59 @@ use std::collections::{BinaryHeap, VecDeque};
 /// Beyond this many waiting requests, new arrivals are dropped at once (memory bound).
 pub(super) const MAX_QUEUE: usize = 5_000_000;
 
+/// One kind of request a shared fleet serves (a workload of an application): its own
+/// service times and objective. A single-workload fleet has one class, from its spec.
+#[derive(Clone, Debug)]
+pub struct FleetClass {
+    pub duration: super::rng::Sampler,
+    pub slowdown: f64,
+    pub cpu_fraction: f64,
+    pub slo_ms: f64,
+}
+
+/// What a fleet measured for one class (per-workload results of an application).
+#[derive(Clone, Debug, Default)]
+pub struct ClassStats {
+    pub requests: f64,
+    pub served: f64,
+    pub dropped: f64,
+    pub over_slo: f64,
+    /// CPU seconds at one full vCPU (how a shared fleet's cost is split).
+    pub cpu_s: f64,
+    pub hist: super::histogram::Histogram,
+}
+
+/// A request waiting for a slot: when it arrived, its class, and when its pipeline began.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    arrived: f64,
+    class: u32,
+    origin: f64,
+}
+
+/// A service that started: when it will complete, its class and pipeline origin (an
+/// application turns completions into triggered requests).
+#[derive(Clone, Copy, Debug)]
+pub struct Started {
+    pub done: f64,
+    pub class: u32,
+    pub origin: f64,
+}
+
 pub struct FleetEngine<'a> {
     spec: &'a FleetSpec,
     horizon: f64,
-    slo_ms: Option<f64>,
     ready: u32,
     starting: VecDeque<f64>,
     launches: Vec<f64>,
     in_service: u32,
     done: BinaryHeap<Reverse<u64>>,
-    queue: VecDeque<f64>,
+    queue: VecDeque<Waiting>,
+    classes: Vec<FleetClass>,
+    pub class_stats: Vec<ClassStats>,
+    /// Services started since the caller last drained it (only when `record_starts`).
+    pub started: Vec<Started>,
+    record_starts: bool,
     next_tick: f64,
     demand_area: f64,
     demand_t: f64,
@@ -50,13 +93,21 @@ impl<'a> FleetEngine<'a> {
         let mut e = FleetEngine {
             spec,
             horizon,
-            slo_ms,
             ready: 0,
             starting: VecDeque::new(),
             launches: Vec::new(),
             in_service: 0,
             done: BinaryHeap::new(),
             queue: VecDeque::new(),
+            classes: vec![FleetClass {
+                duration: spec.duration,
+                slowdown: spec.slowdown,
+                cpu_fraction: 0.0,
+                slo_ms: slo_ms.unwrap_or(f64::INFINITY),
+            }],
+            class_stats: Vec::new(),
+            started: Vec::new(),
+            record_starts: false,
             next_tick: if fixed { f64::INFINITY } else { spec.window_s },
             demand_area: 0.0,
             demand_t: 0.0,
@@ -75,6 +126,15 @@ impl<'a> FleetEngine<'a> {
         e.ready = initial;
         e.sync();
         e
+    }
+
+    /// Serves several classes (an application's workloads sharing this fleet), keeping
+    /// per-class statistics and recording every service start for triggers.
+    pub fn with_classes(mut self, classes: Vec<FleetClass>) -> FleetEngine<'a> {
+        self.class_stats = vec![ClassStats::default(); classes.len()];
+        self.classes = classes;
+        self.record_starts = true;
+        self
     }
 
     fn capacity(&self) -> u32 {
@@ -134,43 +194,65 @@ impl<'a> FleetEngine<'a> {
         }
     }
 
-    fn start_service(&mut self, t: f64, arrived: f64) {
-        let spec = self.spec;
-        let service_ms = spec.duration.sample(&mut self.rng).max(0.0) * spec.slowdown;
+    fn start_service(&mut self, t: f64, w: Waiting) {
+        let class = &self.classes[w.class as usize];
+        let raw_ms = class.duration.sample(&mut self.rng).max(0.0);
+        let service_ms = raw_ms * class.slowdown;
+        let (slo, cpu_fraction) = (class.slo_ms, class.cpu_fraction);
         let before = self.ready.min(self.in_service);
         self.in_service += 1;
         if self.ready.min(self.in_service) > before {
             self.periods += 1.0;
         }
-        self.done.push(Reverse(key(t + service_ms / 1000.0)));
-        let latency = (t - arrived) * 1000.0 + service_ms;
+        let done = t + service_ms / 1000.0;
+        self.done.push(Reverse(key(done)));
+        let latency = (t - w.arrived) * 1000.0 + service_ms;
         self.raw.served += 1.0;
-        self.raw.count(arrived, C_SERVED, 1.0);
+        self.raw.count(w.arrived, C_SERVED, 1.0);
         self.raw.hist.record(latency);
-        if let Some(slo) = self.slo_ms
-            && latency > slo
-        {
+        let over = latency > slo;
+        if over {
             self.raw.over_slo += 1.0;
+        }
+        if self.record_starts {
+            let c = &mut self.class_stats[w.class as usize];
+            c.served += 1.0;
+            c.hist.record(latency);
+            c.cpu_s += raw_ms * cpu_fraction / 1000.0;
+            if over {
+                c.over_slo += 1.0;
+            }
+            self.started.push(Started {
+                done,
+                class: w.class,
+                origin: w.origin,
+            });
+        }
+    }
+
+    fn drop_waiting(&mut self, w: Waiting) {
+        self.raw.dropped += 1.0;
+        self.raw.count(w.arrived, C_REJECTED, 1.0);
+        if self.record_starts {
+            self.class_stats[w.class as usize].dropped += 1.0;
         }
     }
 
     fn dispatch(&mut self, t: f64) {
         let timeout = self.spec.queue_timeout_s;
         while self.in_service < self.capacity() {
-            let Some(a) = self.queue.pop_front() else { break };
-            if t - a > timeout {
-                self.raw.dropped += 1.0;
-                self.raw.count(a, C_REJECTED, 1.0);
+            let Some(w) = self.queue.pop_front() else { break };
+            if t - w.arrived > timeout {
+                self.drop_waiting(w);
                 continue;
             }
-            self.start_service(t, a);
+            self.start_service(t, w);
         }
         // requests that already waited too long leave even without a free slot
-        while let Some(&a) = self.queue.front() {
-            if t - a > timeout {
+        while let Some(&w) = self.queue.front() {
+            if t - w.arrived > timeout {
                 self.queue.pop_front();
-                self.raw.dropped += 1.0;
-                self.raw.count(a, C_REJECTED, 1.0);
+                self.drop_waiting(w);
             } else {
                 break;
             }
@@ -205,67 +287,98 @@ impl<'a> FleetEngine<'a> {
         self.sync();
     }
 
-    fn process_until(&mut self, t: f64) {
-        loop {
-            let d = self
-                .done
-                .peek()
-                .map(|Reverse(k)| f64::from_bits(*k))
-                .unwrap_or(f64::INFINITY);
-            let r = self.starting.front().copied().unwrap_or(f64::INFINITY);
-            let k = self.next_tick;
-            let next = d.min(r).min(k);
-            if next > t {
-                return;
-            }
-            self.integrate(next);
-            if d <= r && d <= k {
-                self.done.pop();
-                self.in_service -= 1;
-                self.dispatch(d);
-            } else if r <= k {
-                self.starting.pop_front();
-                self.ready += 1;
-                self.dispatch(r);
-            } else {
-                self.tick(k);
-                self.next_tick = k + self.spec.window_s;
-            }
-            self.sync();
+    /// When the next completion, replica start or autoscaler tick happens.
+    pub fn next_event(&self) -> f64 {
+        let d = self
+            .done
+            .peek()
+            .map(|Reverse(k)| f64::from_bits(*k))
+            .unwrap_or(f64::INFINITY);
+        let r = self.starting.front().copied().unwrap_or(f64::INFINITY);
+        d.min(r).min(self.next_tick)
+    }
+
+    /// Handles the next internal event if it is at or before `t`; false when none is.
+    pub fn step(&mut self, t: f64) -> bool {
+        let d = self
+            .done
+            .peek()
+            .map(|Reverse(k)| f64::from_bits(*k))
+            .unwrap_or(f64::INFINITY);
+        let r = self.starting.front().copied().unwrap_or(f64::INFINITY);
+        let k = self.next_tick;
+        let next = d.min(r).min(k);
+        if next > t {
+            return false;
         }
+        self.integrate(next);
+        if d <= r && d <= k {
+            self.done.pop();
+            self.in_service -= 1;
+            self.dispatch(d);
+        } else if r <= k {
+            self.starting.pop_front();
+            self.ready += 1;
+            self.dispatch(r);
+        } else {
+            self.tick(k);
+            self.next_tick = k + self.spec.window_s;
+        }
+        self.sync();
+        true
+    }
+
+    fn process_until(&mut self, t: f64) {
+        while self.step(t) {}
     }
 
     pub fn arrive(&mut self, t: f64) {
+        self.arrive_class(t, 0, t);
+    }
+
+    /// An arrival of class `class` whose pipeline began at `origin`.
+    pub fn arrive_class(&mut self, t: f64, class: u32, origin: f64) {
         self.process_until(t);
         self.integrate(t);
         self.raw.arrival(t);
         self.raw.acc.add(t, REQ_OD, 1.0);
+        if self.record_starts {
+            self.class_stats[class as usize].requests += 1.0;
+        }
         if self.ready + self.starting.len() as u32 == 0 && self.spec.max > 0 {
             // scale from zero on demand
             self.launch(t);
             self.last_out = t;
         }
+        let w = Waiting {
+            arrived: t,
+            class,
+            origin,
+        };
         if self.in_service < self.capacity() && self.queue.is_empty() {
-            self.start_service(t, t);
+            self.start_service(t, w);
         } else if self.queue.len() >= MAX_QUEUE {
-            self.raw.dropped += 1.0;
-            self.raw.count(t, C_REJECTED, 1.0);
+            self.drop_waiting(w);
         } else {
-            self.queue.push_back(t);
+            self.queue.push_back(w);
         }
         self.sync();
     }
 
-    pub fn finish(mut self) -> RawRun {
+    pub fn finish(self) -> RawRun {
+        self.finish_classes().0
+    }
+
+    /// Closes the run at the horizon, with the per-class statistics.
+    pub fn finish_classes(mut self) -> (RawRun, Vec<ClassStats>) {
         let h = self.horizon;
         self.process_until(h);
         self.integrate(h);
         // still waiting at the end: dropped if over the timeout, otherwise counted served
         // as they would start as soon as a slot frees (their latency is not known).
-        while let Some(a) = self.queue.pop_front() {
-            if h - a > self.spec.queue_timeout_s {
-                self.raw.dropped += 1.0;
-                self.raw.count(a, C_REJECTED, 1.0);
+        while let Some(w) = self.queue.pop_front() {
+            if h - w.arrived > self.spec.queue_timeout_s {
+                self.drop_waiting(w);
             }
         }
         while !self.launches.is_empty() {
@@ -295,7 +408,7 @@ impl<'a> FleetEngine<'a> {
             // each activity period is rounded up to 100 ms: half a step on average
             self.raw.acc.add(0.0, ACTIVE_MS, (self.periods * 50.0).round());
         }
-        self.raw
+        (self.raw, self.class_stats)
     }
 }
 

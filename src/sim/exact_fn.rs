@@ -342,16 +342,33 @@ impl<'a> FnEngine<'a> {
     /// Places one request arriving at `t`.
     #[inline]
     pub fn arrive(&mut self, t: f64) {
+        self.place(t, 0);
+    }
+
+    /// Completions and expiries up to `t` (before reading `in_flight` for a shared cap).
+    pub fn advance(&mut self, t: f64) {
+        self.process_until(t);
+    }
+
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight
+    }
+
+    /// Places one request arriving at `t` when `others` requests of other functions hold
+    /// the same account concurrency; returns when it completes and its latency (ms), or
+    /// None when it was throttled or failed.
+    #[inline]
+    pub fn place(&mut self, t: f64, others: u32) -> Option<(f64, f64)> {
         self.process_until(t);
         let b = self.raw.cursor(t);
         self.raw.arrival_at(b);
         let spec = self.spec;
         // every arrival draws its service time, served or not (see `init_stream`)
         let raw_ms = spec.duration.sample(&mut self.rng).max(0.0);
-        if self.in_flight >= spec.max_in_flight {
+        if self.in_flight.saturating_add(others) >= spec.max_in_flight {
             self.raw.throttled += 1.0;
             self.raw.counts[b][C_REJECTED] += 1.0;
-            return;
+            return None;
         }
         let c = spec.per_env;
         let mut cold = false;
@@ -366,7 +383,7 @@ impl<'a> FnEngine<'a> {
                         if self.tokens < 1.0 {
                             self.raw.throttled += 1.0;
                             self.raw.counts[b][C_REJECTED] += 1.0;
-                            return;
+                            return None;
                         }
                         self.tokens -= 1.0;
                     }
@@ -449,6 +466,7 @@ impl<'a> FnEngine<'a> {
             init_ms,
             cpu_ms,
         );
+        if failed { None } else { Some((finish, latency)) }
     }
 
     /// Closes the run at the horizon.

@@ -520,6 +520,61 @@ fn fleet_plan(spec: &FleetSpec, profile: &RateProfile) -> FleetPlan {
     }
 }
 
+/// The plan of a fleet shared by several workloads (an application's): each class is a
+/// workload's spec on this fleet (its service times) and its rate over the same grid. The
+/// busy count adds up class by class, so a nightly job's eight-minute requests weigh as
+/// they do when they run, not averaged over the month; the service-time mix for waiting
+/// and latency is weighted by each class's requests.
+pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetPlan> {
+    let (_, p0) = classes.first()?;
+    let c0 = fast_profile(p0);
+    let mut total = RateProfile {
+        step_s: c0.step_s,
+        horizon_s: c0.horizon_s,
+        rates: vec![0.0; c0.rates.len()],
+    };
+    let mut busy = vec![0.0; c0.rates.len()];
+    let mut weighted: Vec<(f64, f64)> = Vec::new();
+    let (mut n_all, mut m1, mut m2) = (0.0, 0.0, 0.0);
+    for (spec, prof) in classes {
+        let coarse = fast_profile(prof);
+        if coarse.rates.len() != total.rates.len() {
+            return None;
+        }
+        let q = quantiles(&spec.duration_dist, spec.slowdown, NQ);
+        let n = prof.expected_requests();
+        let b = busy_profile(&coarse, &q);
+        for (i, (r, x)) in coarse.rates.iter().zip(&b).enumerate() {
+            total.rates[i] += r;
+            busy[i] += x;
+        }
+        n_all += n;
+        m1 += n * mean_of(&q, |x| x) / 1000.0;
+        m2 += n * mean_of(&q, |x| x * x) / 1e6;
+        weighted.extend(q.iter().map(|&x| (x, n / NQ as f64)));
+    }
+    let n_all = n_all.max(1e-12);
+    weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let sum_w: f64 = weighted.iter().map(|w| w.1).sum::<f64>().max(1e-300);
+    let mut svc_q = Vec::with_capacity(NQ);
+    let (mut acc, mut j) = (0.0, 0);
+    for i in 0..NQ {
+        let target = (i as f64 + 0.5) / NQ as f64 * sum_w;
+        while j + 1 < weighted.len() && acc + weighted[j].1 < target {
+            acc += weighted[j].1;
+            j += 1;
+        }
+        svc_q.push(weighted.get(j).map(|w| w.0).unwrap_or(0.0));
+    }
+    let pieces = merge_with_busy(&total, &busy, 3600.0);
+    Some(FleetPlan {
+        svc_q,
+        mean_s: m1 / n_all,
+        m2: m2 / n_all,
+        pieces,
+    })
+}
+
 /// A function platform on planned stretches, with every rate times `scale`.
 pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, horizon: f64, cfg: RunCfg) -> RawRun {
     let RunCfg {

@@ -5,6 +5,7 @@
 //! engines (`exact_fn`, `exact_fleet`) and the fast aggregate mode (`fast`). Both fill the
 //! same `RawRun` records, which `result` turns into bills, percentiles and series.
 
+pub mod app;
 mod exact_fleet;
 mod exact_fn;
 mod exact_pool;
@@ -90,8 +91,13 @@ pub enum SimError {
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub scenario: Scenario,
+    /// The traffic: of the one workload, or of all an application's workloads added up
+    /// (triggered requests included).
     pub profile: RateProfile,
+    /// Every enabled platform running the (first) workload.
     pub specs: Vec<Spec>,
+    /// An application of several workloads: simulated placement by placement.
+    pub app: Option<Box<app::AppPrepared>>,
 }
 
 /// Reads traces (relative to `base_dir`, through the cache) and resolves platforms.
@@ -101,12 +107,22 @@ pub fn prepare(
     catalog: &Catalog,
     traces: &mut TraceStore,
 ) -> Result<Prepared, SimError> {
-    let profile = traffic::build_profile(s, base_dir, traces).map_err(SimError::Trace)?;
     let specs = spec::resolve(s, catalog).map_err(SimError::Spec)?;
+    if s.workloads.len() > 1 {
+        let ap = app::prepare(s, base_dir, catalog, traces)?;
+        return Ok(Prepared {
+            scenario: s.clone(),
+            profile: ap.total_profile(),
+            specs,
+            app: Some(Box::new(ap)),
+        });
+    }
+    let profile = traffic::build_profile(s, base_dir, traces).map_err(SimError::Trace)?;
     Ok(Prepared {
         scenario: s.clone(),
         profile,
         specs,
+        app: None,
     })
 }
 
@@ -132,6 +148,17 @@ pub fn run_profile(
     let s = &p.scenario;
     let horizon = profile.horizon_s;
     let bs = bucket_s(horizon);
+    if let Some(ap) = &p.app {
+        let k = app_scale(p, profile);
+        let scaled;
+        let ap = if k == 1.0 {
+            &**ap
+        } else {
+            scaled = ap.scaled(k);
+            &scaled
+        };
+        return run_app(ap, profile, catalog, mode, ctl);
+    }
     let n = p.specs.len().max(1) as f64;
     let cfg = run::RunCfg::of(s, bs);
     // Small volumes are simulated request by request even in the fast mode: that is both
@@ -171,6 +198,106 @@ pub fn run_profile(
         platforms.push(result::finish(sp, raw?, s, horizon, catalog)?);
     }
     ctl.set_progress(1.0);
+    let placements = platforms
+        .iter()
+        .map(|pr| app::PlacementResult::of_platform(pr, s))
+        .collect();
+    let mut r = SimResult {
+        scenario: s.name.clone(),
+        mode,
+        seed: s.seed,
+        horizon_s: horizon,
+        bucket_s: bs,
+        traffic: TrafficSummary::new(profile, bs),
+        platforms,
+        placements,
+        best_placement: None,
+        search: None,
+    };
+    r.best_placement = r
+        .placements
+        .iter()
+        .filter(|p| p.good_enough)
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+        .map(|p| p.name.clone());
+    Ok(r)
+}
+
+/// How much `profile` scales the prepared traffic (an application's analyses scale
+/// every workload alike).
+fn app_scale(p: &Prepared, profile: &RateProfile) -> f64 {
+    let base = p.profile.expected_requests();
+    if base > 0.0 && profile != &p.profile {
+        profile.expected_requests() / base
+    } else {
+        1.0
+    }
+}
+
+/// An application: every platform running what it may run, every "all on one platform"
+/// placement, and the cheapest good-enough placement (found in the fast mode, then
+/// simulated in `mode`).
+fn run_app(
+    ap: &app::AppPrepared,
+    profile: &RateProfile,
+    catalog: &Catalog,
+    mode: Mode,
+    ctl: &Control,
+) -> Result<SimResult, SimError> {
+    let s = &ap.scenario;
+    let horizon = profile.horizon_s;
+    let bs = bucket_s(horizon);
+    let cfg = run::RunCfg::of(s, bs);
+    let mode_used = if mode == Mode::Fast && ap.expected_requests() < FAST_EXACT_BELOW {
+        Mode::Exact
+    } else {
+        mode
+    };
+    let nk = ap.hosts.len();
+    if mode_used == Mode::Exact {
+        check_exact_budget(ap.expected_requests(), nk + 1)?;
+    }
+    let found = app::search::best_placement(ap, cfg, catalog)?;
+    let mut assignments: Vec<app::Assignment> = (0..nk).map(|k| ap.own_entry(k)).collect();
+    let best_is_own = found.best.as_ref().is_some_and(|b| assignments.iter().any(|a| a == b));
+    if let (Some(b), false) = (&found.best, best_is_own) {
+        assignments.push(b.clone());
+    }
+    let n = assignments.len().max(1) as f64;
+    let results: Vec<Result<app::PlacementResult, SimError>> = assignments
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let raw = ap.simulate(a, mode_used, cfg, ctl, (i as f64 / n, 1.0 / n))?;
+            ap.finish(a, raw, catalog, horizon)
+        })
+        .collect();
+    if ctl.cancelled() {
+        return Err(SimError::Cancelled);
+    }
+    let results: Vec<app::PlacementResult> = results.into_iter().collect::<Result<_, _>>()?;
+    let mut platforms = Vec::with_capacity(nk);
+    let mut placements = Vec::new();
+    for (k, r) in results.iter().enumerate().take(nk) {
+        let name = ap.host_name(k);
+        if let Some(pr) = r.platforms.iter().find(|p| p.name == name) {
+            platforms.push(pr.clone());
+        }
+        if ap.runs_all(k) {
+            placements.push(r.clone());
+        }
+    }
+    let best_placement = match &found.best {
+        Some(b) => {
+            let i = assignments.iter().position(|a| a == b).unwrap_or(0);
+            if i >= nk {
+                placements.push(results[i].clone());
+            }
+            Some(results[i].name.clone())
+        }
+        None => None,
+    };
+    ctl.set_progress(1.0);
     Ok(SimResult {
         scenario: s.name.clone(),
         mode,
@@ -179,6 +306,12 @@ pub fn run_profile(
         bucket_s: bs,
         traffic: TrafficSummary::new(profile, bs),
         platforms,
+        placements,
+        best_placement,
+        search: Some(app::SearchSummary {
+            assignments: found.assignments,
+            exhaustive: found.exhaustive,
+        }),
     })
 }
 
@@ -188,10 +321,15 @@ impl Prepared {
     /// without re-reading traces.
     pub fn with_scenario(&self, s: Scenario, catalog: &Catalog) -> Result<Prepared, SimError> {
         let specs = spec::resolve(&s, catalog).map_err(SimError::Spec)?;
+        let app = match &self.app {
+            Some(a) => Some(Box::new(a.with_scenario(s.clone(), catalog)?)),
+            None => None,
+        };
         Ok(Prepared {
             scenario: s,
             profile: self.profile.clone(),
             specs,
+            app,
         })
     }
 }
@@ -203,6 +341,10 @@ pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Re
     let s = &p.scenario;
     let horizon = profile.horizon_s;
     let cfg = run::RunCfg::of(s, bucket_s(horizon));
+    if let Some(ap) = &p.app {
+        let k = app_scale(p, profile);
+        return app::search::platform_totals(&ap.scaled(k), cfg, catalog);
+    }
     let exact = profile.expected_requests() < FAST_EXACT_BELOW;
     let ctl = Control::default();
     let coarse = fast::fast_profile(profile);
@@ -255,6 +397,10 @@ pub fn fast_totals_scaled(
     let cfg = run::RunCfg::of(s, bucket_s(horizon));
     let all: Vec<usize> = (0..p.specs.len()).collect();
     let idx = only.unwrap_or(&all);
+    if let Some(ap) = &p.app {
+        let totals = app::search::platform_totals(&ap.scaled(scale), cfg, catalog)?;
+        return Ok(idx.iter().filter_map(|&i| totals.get(i).copied()).collect());
+    }
     let exact = plans.expected_requests * scale < FAST_EXACT_BELOW;
     let scaled = if exact { Some(p.profile.scaled(scale)) } else { None };
     let ctl = Control::default();

@@ -117,6 +117,13 @@ pub struct SimResult {
     pub bucket_s: f64,
     pub traffic: TrafficSummary,
     pub platforms: Vec<PlatformResult>,
+    /// Placements compared: one per platform for a single workload; for an application,
+    /// every "all on one platform" placement and the best one.
+    pub placements: Vec<super::app::PlacementResult>,
+    /// The cheapest good-enough placement's name (None when none is good enough).
+    pub best_placement: Option<String>,
+    /// How an application's best placement was searched for.
+    pub search: Option<super::app::SearchSummary>,
 }
 
 impl SimResult {
@@ -273,6 +280,12 @@ fn share_pct(share: f64) -> String {
 /// at most 0.5 % throttled or dropped, at most 5 % over the latency objective. `None`
 /// when the platform copes.
 pub fn shortfall(spec: &Spec, c: &Coping, s: &Scenario) -> Option<Shortfall> {
+    shortfall_for(spec, c, s.workload())
+}
+
+/// The rule for the requests of one workload `w` (an application judges each of its
+/// workloads by it).
+pub fn shortfall_for(spec: &Spec, c: &Coping, w: &crate::model::Workload) -> Option<Shortfall> {
     let requests = c.requests.max(1.0);
     // counts are rounded in results: a fraction of an expected failure is not one
     if c.failed >= 0.5 {
@@ -283,17 +296,17 @@ pub fn shortfall(spec: &Spec, c: &Coping, s: &Scenario) -> Option<Shortfall> {
     if let Spec::Function(f) = spec
         && f.service_id == "aws-lambda"
         && f.front_door != crate::model::FrontDoor::None
-        && (s.workload().request_kb > SYNC_PAYLOAD_KB || s.workload().response_kb > SYNC_PAYLOAD_KB)
+        && (w.request_kb > SYNC_PAYLOAD_KB || w.response_kb > SYNC_PAYLOAD_KB)
     {
         return Some(Shortfall::Payload {
-            kb: s.workload().request_kb.max(s.workload().response_kb),
+            kb: w.request_kb.max(w.response_kb),
         });
     }
     let rejected = (c.throttled + c.dropped) / requests;
     if rejected > MAX_REJECTED_SHARE {
         return Some(Shortfall::Rejected { share: rejected });
     }
-    if let (Some(over), Some(slo_ms)) = (c.over_slo, s.workload().latency_slo_ms)
+    if let (Some(over), Some(slo_ms)) = (c.over_slo, w.latency_slo_ms)
         && over > MAX_OVER_SLO_SHARE
     {
         return Some(Shortfall::OverSlo { share: over, slo_ms });

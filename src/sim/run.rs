@@ -218,6 +218,44 @@ impl RawRun {
         self.arrivals_at(b, 1.0);
     }
 
+    /// Adds another run over the same horizon and buckets (an application's functions on
+    /// one platform: one bill for all of them). Peaks add up: an upper bound, as the
+    /// functions' peaks need not coincide.
+    pub fn merge(&mut self, o: &RawRun) {
+        self.requests += o.requests;
+        self.served += o.served;
+        self.throttled += o.throttled;
+        self.dropped += o.dropped;
+        self.failed += o.failed;
+        self.cold_starts += o.cold_starts;
+        self.over_slo += o.over_slo;
+        self.peak_instances += o.peak_instances;
+        for (a, b) in self.areas.buckets.iter_mut().zip(&o.areas.buckets) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.hourly_arrivals.iter_mut().zip(&o.hourly_arrivals) {
+            *a += b;
+        }
+        self.hist.merge(&o.hist);
+        for (a, b) in self.acc.buckets.iter_mut().zip(&o.acc.buckets) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for n in &o.notes {
+            if !self.notes.contains(n) {
+                self.notes.push(n.clone());
+            }
+        }
+    }
+
     #[inline(always)]
     pub fn arrival(&mut self, t: f64) {
         self.requests += 1.0;

@@ -145,7 +145,12 @@ pub fn initial_replicas(f: &FleetSpec, rate0: f64) -> u32 {
 
 /// Resolves the enabled platforms. The scenario must be valid (see `validate_scenario`).
 pub fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Vec<Spec>, String> {
-    let w = &s.workload();
+    resolve_with(s, s.workload(), catalog)
+}
+
+/// Every enabled platform running requests of workload `w` (an application resolves
+/// each of its workloads this way).
+pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog) -> Result<Vec<Spec>, String> {
     let duration = Sampler::new(&w.duration_ms);
     let mut out = Vec::new();
     for (index, p) in s.platforms.iter().enumerate() {

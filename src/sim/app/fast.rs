@@ -1,0 +1,292 @@
+//! The fast mode over an application: expected values per stretch, from each workload's
+//! rate (triggered workloads at their upstream's rate times `per_request`).
+//!
+//! Functions: each workload's function alone, then merged into one bill per platform;
+//! when the functions of one service would together exceed its concurrency cap at their
+//! peaks, each runs against its share of the cap (shares by peak concurrency), so one
+//! busy workload takes concurrency from the others as it does in a real account. Fleets:
+//! one fleet run whose busy count is the sum of each workload's (`fleet_plan_mixed`);
+//! each workload's latency there is its own service time plus the fleet's mean wait.
+
+use super::super::fast::{fleet_plan_mixed, run_fleet_planned, run_function};
+use super::super::histogram::Histogram;
+use super::super::rng::Rng;
+use super::super::run::{RawRun, RunCfg};
+use super::super::spec::Spec;
+use super::exact::shared_fleet_spec;
+use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw};
+
+/// Samples drawn to add up a pipeline's steps.
+const PIPELINE_SAMPLES: usize = 4000;
+/// Stream of those samples.
+const PIPELINE_STREAM: u64 = 7000;
+
+/// One workload's function on platform `k` (fast mode), against `cap` when shared.
+pub(super) fn function_raw(ap: &AppPrepared, w: usize, k: usize, cap: Option<u32>, cfg: RunCfg) -> RawRun {
+    let Spec::Function(f) = &ap.specs[w][k] else {
+        unreachable!("called for function platforms")
+    };
+    let mut cfg = cfg;
+    cfg.slo_ms = ap.scenario.workloads[w].request.latency_slo_ms;
+    cfg.seed = cfg
+        .seed
+        .wrapping_add((w as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    match cap {
+        Some(c) if c < f.max_in_flight => {
+            let mut f = f.clone();
+            f.max_in_flight = c.max(1);
+            run_function(&f, &ap.rates[w], cfg)
+        }
+        _ => run_function(f, &ap.rates[w], cfg),
+    }
+}
+
+/// Shares of a service's concurrency cap for the functions `ws` on platform `k`: None
+/// when their peaks fit under it together.
+pub(super) fn cap_shares(ap: &AppPrepared, ws: &[(usize, usize)], raws: &[RawRun]) -> Option<Vec<u32>> {
+    let (w0, k0) = *ws.first()?;
+    let Spec::Function(f) = &ap.specs[w0][k0] else {
+        return None;
+    };
+    let cap = f.max_in_flight as f64;
+    let peaks: Vec<f64> = raws.iter().map(|r| r.peak_instances.max(0.0)).collect();
+    let total: f64 = peaks.iter().sum();
+    if total <= cap || ws.len() < 2 {
+        return None;
+    }
+    Some(
+        peaks
+            .iter()
+            .map(|p| ((cap * p / total).floor() as u32).max(1))
+            .collect(),
+    )
+}
+
+pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw {
+    let s = &ap.scenario;
+    let n = s.workloads.len();
+    let nk = ap.hosts.len();
+    let mut stats: Vec<WorkloadRaw> = vec![WorkloadRaw::default(); n];
+    let mut hosts: Vec<Option<RawRun>> = (0..nk).map(|_| None).collect();
+    let mut hists: Vec<Histogram> = vec![Histogram::default(); n];
+
+    // functions, grouped by service for the shared cap
+    let fns: Vec<(usize, usize)> = (0..n)
+        .filter_map(|w| {
+            a[w].filter(|&k| matches!(ap.specs[w][k], Spec::Function(_)))
+                .map(|k| (w, k))
+        })
+        .collect();
+    let mut services: Vec<String> = fns
+        .iter()
+        .map(|&(_, k)| s.platforms[ap.hosts[k]].service().to_string())
+        .collect();
+    services.sort();
+    services.dedup();
+    for svc in services {
+        let group: Vec<(usize, usize)> = fns
+            .iter()
+            .copied()
+            .filter(|&(_, k)| s.platforms[ap.hosts[k]].service() == svc)
+            .collect();
+        let mut raws: Vec<RawRun> = group.iter().map(|&(w, k)| function_raw(ap, w, k, None, cfg)).collect();
+        if let Some(caps) = cap_shares(ap, &group, &raws) {
+            raws = group
+                .iter()
+                .zip(caps)
+                .map(|(&(w, k), c)| function_raw(ap, w, k, Some(c), cfg))
+                .collect();
+        }
+        for (&(w, k), raw) in group.iter().zip(raws) {
+            let st = &mut stats[w];
+            st.requests = raw.requests;
+            st.served = raw.served;
+            st.throttled = raw.throttled;
+            st.dropped = raw.dropped;
+            st.failed = raw.failed;
+            st.cold_starts = raw.cold_starts;
+            st.over_slo = raw.over_slo;
+            hists[w] = raw.hist.clone();
+            match &mut hosts[k] {
+                Some(h) => h.merge(&raw),
+                None => hosts[k] = Some(raw.clone()),
+            }
+            st.own_raw = Some(raw);
+        }
+    }
+
+    // fleets: everything placed on one fleet shares it
+    for (k, host) in hosts.iter_mut().enumerate() {
+        let on: Vec<usize> = (0..n).filter(|&w| a[w] == Some(k)).collect();
+        if on.is_empty() || !matches!(ap.specs[on[0]][k], Spec::Fleet(_)) {
+            continue;
+        }
+        let (raw, per) = fleet_raw(ap, k, &on, cfg);
+        for (&w, (st, h)) in on.iter().zip(per) {
+            hists[w] = h;
+            stats[w] = st;
+        }
+        *host = Some(raw);
+    }
+
+    // workloads elsewhere: served as they arrive, at their own service times
+    for w in 0..n {
+        if a[w].is_none() {
+            let r = &s.workloads[w].request;
+            let n_req = ap.rates[w].expected_requests();
+            let mut h = Histogram::default();
+            for i in 0..64 {
+                h.record_weighted(r.duration_ms.quantile((i as f64 + 0.5) / 64.0), n_req / 64.0);
+            }
+            stats[w].requests = n_req;
+            stats[w].served = n_req;
+            hists[w] = h;
+        }
+    }
+    for (st, h) in stats.iter_mut().zip(&hists) {
+        st.hist = h.clone();
+    }
+
+    // a front door carries the requests that come from outside
+    for (k, h) in hosts.iter_mut().enumerate() {
+        if let Some(h) = h {
+            let mut hourly = vec![0.0; h.hourly_arrivals.len()];
+            for w in (0..n).filter(|&w| a[w] == Some(k)) {
+                let p = &ap.own[w];
+                for (i, r) in p.rates.iter().enumerate() {
+                    let hi = ((p.start(i) / 3600.0) as usize).min(hourly.len().saturating_sub(1));
+                    if let Some(x) = hourly.get_mut(hi) {
+                        *x += r * p.piece_len(i);
+                    }
+                }
+            }
+            h.hourly_arrivals = hourly;
+        }
+    }
+    let pipelines = pipelines_by_sampling(ap, &hists, cfg.seed);
+    PlacementRaw {
+        hosts,
+        workloads: stats,
+        pipelines,
+    }
+}
+
+/// One fleet hosting the workloads `on` (fast mode): the fleet's run and each workload's
+/// share of it.
+pub(super) fn fleet_raw(
+    ap: &AppPrepared,
+    k: usize,
+    on: &[usize],
+    cfg: RunCfg,
+) -> (RawRun, Vec<(WorkloadRaw, Histogram)>) {
+    let s = &ap.scenario;
+    let spec = shared_fleet_spec(ap, k, on);
+    let classes: Vec<(&super::super::spec::FleetSpec, &super::super::traffic::RateProfile)> = on
+        .iter()
+        .map(|&w| {
+            let Spec::Fleet(f) = &ap.specs[w][k] else {
+                unreachable!("a fleet platform resolves to fleet specs")
+            };
+            (f, &ap.rates[w])
+        })
+        .collect();
+    let horizon = s.horizon_s();
+    let mut cfg = cfg;
+    cfg.slo_ms = None;
+    let raw = match fleet_plan_mixed(&classes) {
+        Some(plan) => run_fleet_planned(&spec, &plan, 1.0, horizon, cfg),
+        None => RawRun::new(horizon, cfg.bucket_s),
+    };
+    // every class waits as long on average (one FIFO queue) and is served or dropped in
+    // the same share
+    let mean_service: f64 = {
+        let (mut n_all, mut sum) = (0.0, 0.0);
+        for (f, p) in &classes {
+            let n = p.expected_requests();
+            n_all += n;
+            sum += n * f.duration_dist.mean() * f.slowdown;
+        }
+        if n_all > 0.0 { sum / n_all } else { 0.0 }
+    };
+    let wait_ms = (raw.hist.mean() - mean_service).max(0.0);
+    let served_share = if raw.requests > 0.0 {
+        raw.served / raw.requests
+    } else {
+        1.0
+    };
+    let dropped_share = if raw.requests > 0.0 {
+        raw.dropped / raw.requests
+    } else {
+        0.0
+    };
+    let per = on
+        .iter()
+        .zip(&classes)
+        .map(|(&w, (f, p))| {
+            let r = &s.workloads[w].request;
+            let n_req = p.expected_requests();
+            let mut h = Histogram::default();
+            for i in 0..64 {
+                let q = f.duration_dist.quantile((i as f64 + 0.5) / 64.0) * f.slowdown;
+                h.record_weighted(q + wait_ms, n_req * served_share / 64.0);
+            }
+            let over = r
+                .latency_slo_ms
+                .map(|slo| h.share_above(slo) * h.total())
+                .unwrap_or(0.0);
+            (
+                WorkloadRaw {
+                    requests: n_req,
+                    served: n_req * served_share,
+                    dropped: n_req * dropped_share,
+                    over_slo: over,
+                    cpu_s: n_req * served_share * f.duration_dist.mean() * r.cpu_fraction / 1000.0,
+                    ..Default::default()
+                },
+                h,
+            )
+        })
+        .collect();
+    (raw, per)
+}
+
+/// End-to-end latency of each pipeline: the sum of its steps' latencies (drawn from their
+/// histograms) and the trigger delays, by seeded sampling.
+pub(super) fn pipelines_by_sampling(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> Vec<Histogram> {
+    let s = &ap.scenario;
+    s.pipelines
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            let steps: Vec<usize> = p.steps.iter().filter_map(|x| s.workload_index(x)).collect();
+            let delay_s: f64 = steps
+                .windows(2)
+                .map(|ab| {
+                    ap.edges
+                        .iter()
+                        .find(|e| e.from == ab[0] && e.to == ab[1])
+                        .map(|e| e.delay_s)
+                        .unwrap_or(0.0)
+                })
+                .sum();
+            let mut rng = Rng::new(seed, PIPELINE_STREAM + pi as u64);
+            let mut h = Histogram::default();
+            if steps.iter().any(|&w| hists[w].total() <= 0.0) {
+                return h;
+            }
+            // each step's latency at 256 evenly spaced quantiles: a draw is a table lookup
+            let tables: Vec<Vec<f64>> = steps
+                .iter()
+                .map(|&w| (0..256).map(|i| hists[w].quantile((i as f64 + 0.5) / 256.0)).collect())
+                .collect();
+            for _ in 0..PIPELINE_SAMPLES {
+                let mut total = delay_s * 1000.0;
+                for t in &tables {
+                    total += t[(rng.next_u64() >> 56) as usize];
+                }
+                h.record(total);
+            }
+            h
+        })
+        .collect()
+}

@@ -1,0 +1,356 @@
+//! The cheapest placement that is good enough, in the fast mode.
+//!
+//! In the fast mode a platform's bill and whether its workloads cope depend only on which
+//! workloads it hosts (triggered rates come from the upstream's rate wherever it runs), so
+//! each (platform, set of workloads) is simulated once and the search adds up platforms.
+//! Up to `EXHAUSTIVE_MAX` assignments every one is priced; pipelines (which depend on the
+//! whole assignment) are checked only for assignments cheaper than the best so far. Beyond
+//! that, a local search starts from every "all on one platform" placement and from each
+//! workload on its own cheapest platform, and moves one workload at a time while that
+//! makes the placement good enough or cheaper: it finds a placement at least as good as
+//! every start, not necessarily the optimum (the result says which).
+
+use super::fast::{cap_shares, fleet_raw, function_raw, pipelines_by_sampling};
+use super::{AppPrepared, Assignment};
+use crate::pricing::Catalog;
+use crate::sim::SimError;
+use crate::sim::histogram::Histogram;
+use crate::sim::result::{self, Coping, MAX_OVER_SLO_SHARE};
+use crate::sim::run::{RawRun, RunCfg};
+use crate::sim::spec::Spec;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Most assignments priced one by one (6 workloads on 4 platforms is 4,096).
+pub const EXHAUSTIVE_MAX: u64 = 100_000;
+
+/// A platform hosting a set of workloads, priced and judged.
+#[derive(Clone, Debug)]
+struct HostEval {
+    cost_usd: f64,
+    ok: bool,
+    /// The first workload's shortfall there, when one falls short.
+    shortfall: Option<crate::sim::Shortfall>,
+    /// Latency of each workload of the set, in workload order.
+    hists: Vec<(usize, Histogram)>,
+}
+
+/// What the search found.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The cheapest good-enough assignment (None when no assignment is good enough).
+    pub best: Option<Assignment>,
+    pub best_usd: f64,
+    /// Whether every assignment was priced (otherwise: the local search's result).
+    pub exhaustive: bool,
+    /// Assignments allowed by `runs`.
+    pub assignments: u64,
+}
+
+struct Search<'a> {
+    ap: &'a AppPrepared,
+    cfg: RunCfg,
+    catalog: &'a Catalog,
+    memo: HashMap<(usize, u64), HostEval>,
+}
+
+fn mask_of(on: &[usize]) -> u64 {
+    on.iter().fold(0u64, |m, &w| m | (1u64 << w))
+}
+
+fn members(mask: u64, n: usize) -> Vec<usize> {
+    (0..n).filter(|&w| mask & (1 << w) != 0).collect()
+}
+
+impl Search<'_> {
+    fn eval(&mut self, k: usize, mask: u64) -> Result<HostEval, SimError> {
+        if let Some(e) = self.memo.get(&(k, mask)) {
+            return Ok(e.clone());
+        }
+        let e = evaluate(self.ap, k, mask, self.cfg, self.catalog)?;
+        self.memo.insert((k, mask), e.clone());
+        Ok(e)
+    }
+
+    /// Total cost, whether every workload and pipeline copes, for one assignment.
+    fn score(&mut self, a: &[usize], best_usd: f64) -> Result<(f64, bool), SimError> {
+        let n = a.len();
+        let mut total = 0.0;
+        let mut ok = true;
+        let mut hists: Vec<Histogram> = vec![Histogram::default(); n];
+        for k in 0..self.ap.hosts.len() {
+            let mask = (0..n).filter(|&w| a[w] == k).fold(0u64, |m, w| m | (1 << w));
+            if mask == 0 {
+                continue;
+            }
+            let e = self.eval(k, mask)?;
+            total += e.cost_usd;
+            ok &= e.ok;
+            for (w, h) in e.hists {
+                hists[w] = h;
+            }
+        }
+        if ok && total < best_usd && !self.ap.scenario.pipelines.is_empty() {
+            ok = pipelines_ok(self.ap, &hists, self.cfg.seed);
+        }
+        Ok((total, ok))
+    }
+}
+
+fn pipelines_ok(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> bool {
+    let ps = pipelines_by_sampling(ap, hists, seed);
+    ap.scenario
+        .pipelines
+        .iter()
+        .zip(&ps)
+        .all(|(p, h)| match p.latency_slo_ms {
+            Some(slo) if h.total() > 0.0 => h.share_above(slo) <= MAX_OVER_SLO_SHARE,
+            _ => true,
+        })
+}
+
+/// Platform `k` hosting the workloads in `mask` (fast mode): its bill and whether each
+/// workload copes there.
+fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalog) -> Result<HostEval, SimError> {
+    let s = &ap.scenario;
+    let on = members(mask, s.workloads.len());
+    let horizon = s.horizon_s();
+    let view = ap.host_view(&on);
+    let spec = ap.host_spec(k, &on);
+    let mut hists = Vec::with_capacity(on.len());
+    let mut first_short: Option<crate::sim::Shortfall> = None;
+    let host: RawRun = match spec {
+        Spec::Function(_) => {
+            let group: Vec<(usize, usize)> = on.iter().map(|&w| (w, k)).collect();
+            let mut raws: Vec<RawRun> = on.iter().map(|&w| function_raw(ap, w, k, None, cfg)).collect();
+            if let Some(caps) = cap_shares(ap, &group, &raws) {
+                raws = on
+                    .iter()
+                    .zip(caps)
+                    .map(|(&w, c)| function_raw(ap, w, k, Some(c), cfg))
+                    .collect();
+            }
+            let mut merged: Option<RawRun> = None;
+            for (&w, raw) in on.iter().zip(&raws) {
+                let req = &s.workloads[w].request;
+                let c = Coping {
+                    requests: raw.requests,
+                    throttled: raw.throttled,
+                    dropped: raw.dropped,
+                    failed: raw.failed,
+                    over_slo: req.latency_slo_ms.map(|_| {
+                        if raw.served > 0.0 {
+                            raw.over_slo / raw.served
+                        } else {
+                            0.0
+                        }
+                    }),
+                };
+                first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
+                hists.push((w, raw.hist.clone()));
+                match &mut merged {
+                    Some(m) => m.merge(raw),
+                    None => merged = Some(raw.clone()),
+                }
+            }
+            merged.unwrap_or_else(|| RawRun::new(horizon, cfg.bucket_s))
+        }
+        Spec::Fleet(_) => {
+            let (raw, per) = fleet_raw(ap, k, &on, cfg);
+            for (&w, (st, h)) in on.iter().zip(per) {
+                let req = &s.workloads[w].request;
+                let c = Coping {
+                    requests: st.requests,
+                    throttled: st.throttled,
+                    dropped: st.dropped,
+                    failed: st.failed,
+                    over_slo: req
+                        .latency_slo_ms
+                        .map(|_| if st.served > 0.0 { st.over_slo / st.served } else { 0.0 }),
+                };
+                first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
+                hists.push((w, h));
+            }
+            raw
+        }
+    };
+    let mut host = host;
+    // the front door carries outside requests only
+    let mut hourly = vec![0.0; host.hourly_arrivals.len()];
+    for &w in &on {
+        let p = &ap.own[w];
+        for (i, r) in p.rates.iter().enumerate() {
+            let hi = ((p.start(i) / 3600.0) as usize).min(hourly.len().saturating_sub(1));
+            if let Some(x) = hourly.get_mut(hi) {
+                *x += r * p.piece_len(i);
+            }
+        }
+    }
+    host.hourly_arrivals = hourly;
+    let total = result::total_only(spec, &host, &view, horizon, catalog)?;
+    Ok(HostEval {
+        cost_usd: total.cost_usd,
+        ok: first_short.is_none(),
+        shortfall: first_short,
+        hists,
+    })
+}
+
+/// Every enabled platform running all the workloads it may run (the rest elsewhere), in
+/// the fast mode: its cost and whether it copes (sweeps, the map, Monte Carlo).
+pub fn platform_totals(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Result<Vec<crate::sim::Total>, SimError> {
+    let n = ap.scenario.workloads.len();
+    (0..ap.hosts.len())
+        .map(|k| {
+            let on: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
+            if on.is_empty() {
+                return Ok(crate::sim::Total {
+                    cost_usd: 0.0,
+                    shortfall: None,
+                });
+            }
+            let e = evaluate(ap, k, mask_of(&on), cfg, catalog)?;
+            Ok(crate::sim::Total {
+                cost_usd: e.cost_usd,
+                shortfall: e.shortfall,
+            })
+        })
+        .collect()
+}
+
+/// Finds the cheapest good-enough placement (fast mode).
+pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Result<Found, SimError> {
+    let n = ap.scenario.workloads.len();
+    let nk = ap.hosts.len();
+    let allowed: Vec<Vec<usize>> = (0..n).map(|w| (0..nk).filter(|&k| ap.may[w][k]).collect()).collect();
+    if allowed.iter().any(|a| a.is_empty()) || n == 0 || n > 63 {
+        return Ok(Found {
+            best: None,
+            best_usd: f64::INFINITY,
+            exhaustive: true,
+            assignments: 0,
+        });
+    }
+    let count = allowed
+        .iter()
+        .try_fold(1u64, |c, a| c.checked_mul(a.len() as u64))
+        .unwrap_or(u64::MAX);
+    let mut search = Search {
+        ap,
+        cfg,
+        catalog,
+        memo: HashMap::new(),
+    };
+    if count <= EXHAUSTIVE_MAX {
+        // every (platform, set) an assignment can use, simulated in parallel first
+        let mut jobs: Vec<(usize, u64)> = Vec::new();
+        for k in 0..nk {
+            let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
+            if may.len() <= 12 {
+                let full = mask_of(&may);
+                let mut sub = full;
+                while sub != 0 {
+                    jobs.push((k, sub));
+                    sub = (sub - 1) & full;
+                }
+            }
+        }
+        type Evaluated = Result<((usize, u64), HostEval), SimError>;
+        let done: Vec<Evaluated> = jobs
+            .par_iter()
+            .map(|&(k, m)| evaluate(ap, k, m, cfg, catalog).map(|e| ((k, m), e)))
+            .collect();
+        for d in done {
+            let (key, e) = d?;
+            search.memo.insert(key, e);
+        }
+        let mut best: Option<(Vec<usize>, f64)> = None;
+        let mut idx = vec![0usize; n];
+        loop {
+            let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
+            let bound = best.as_ref().map(|b| b.1).unwrap_or(f64::INFINITY);
+            let (cost, ok) = search.score(&a, bound)?;
+            if ok && cost < bound {
+                best = Some((a, cost));
+            }
+            // next assignment (mixed radix)
+            let mut w = 0;
+            loop {
+                if w == n {
+                    return Ok(found(best, true, count));
+                }
+                idx[w] += 1;
+                if idx[w] < allowed[w].len() {
+                    break;
+                }
+                idx[w] = 0;
+                w += 1;
+            }
+        }
+    }
+    // local search from every all-on placement and from each workload's cheapest platform
+    let mut starts: Vec<Vec<usize>> = (0..nk)
+        .filter(|&k| (0..n).all(|w| ap.may[w][k]))
+        .map(|k| vec![k; n])
+        .collect();
+    let mut alone = Vec::with_capacity(n);
+    for (w, ks) in allowed.iter().enumerate() {
+        let mut pick = (ks[0], f64::INFINITY);
+        for &k in ks {
+            let e = search.eval(k, 1 << w)?;
+            if e.ok && e.cost_usd < pick.1 {
+                pick = (k, e.cost_usd);
+            }
+        }
+        alone.push(pick.0);
+    }
+    starts.push(alone);
+    let better = |x: (f64, bool), y: (f64, bool)| (x.1 && !y.1) || (x.1 == y.1 && x.0 < y.0 - 1e-9);
+    let mut best: Option<(Vec<usize>, f64)> = None;
+    for start in starts {
+        let mut cur = start;
+        let mut cur_s = search.score(&cur, f64::INFINITY)?;
+        for _round in 0..(4 * n) {
+            let mut moved = false;
+            for w in 0..n {
+                for &k in &allowed[w] {
+                    if k == cur[w] {
+                        continue;
+                    }
+                    let mut cand = cur.clone();
+                    cand[w] = k;
+                    let sc = search.score(&cand, f64::INFINITY)?;
+                    if better(sc, cur_s) {
+                        cur = cand;
+                        cur_s = sc;
+                        moved = true;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        if cur_s.1 && best.as_ref().is_none_or(|b| cur_s.0 < b.1) {
+            best = Some((cur, cur_s.0));
+        }
+    }
+    Ok(found(best, false, count))
+}
+
+fn found(best: Option<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Found {
+    match best {
+        Some((a, usd)) => Found {
+            best: Some(a.into_iter().map(Some).collect()),
+            best_usd: usd,
+            exhaustive,
+            assignments,
+        },
+        None => Found {
+            best: None,
+            best_usd: f64::INFINITY,
+            exhaustive,
+            assignments,
+        },
+    }
+}
