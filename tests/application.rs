@@ -357,3 +357,26 @@ fn run_json_lists_the_placements_of_the_contract_example() {
     assert!(entry["total_usd"].as_f64().unwrap() <= cheapest_all + 1e-9);
     assert_eq!(v["platforms"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn the_verdict_of_an_application_is_a_placement_with_reasons() {
+    use breakeven::analysis;
+    let p = prepared("tests/fixtures/app/steady-and-batch.ron");
+    let cat = catalog();
+    let r = sim::run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    let v = analysis::verdict(&p, &cat, &r, &sw).unwrap();
+    assert_eq!(v.recommendation, analysis::Recommendation::Mixed);
+    assert!(v.headline.starts_with("Mixed: api on EC2, batch on Lambda, at $"), "{}", v.headline);
+    assert!(v.headline.contains("less than all on Lambda ($"), "{}", v.headline);
+    let metrics: Vec<&str> = v.reasons.iter().map(|x| x.metric.as_str()).collect();
+    assert!(metrics.contains(&"placement_saving"), "{metrics:?}");
+    assert_eq!(metrics.iter().filter(|m| **m == "workload_cost_usd").count(), 2);
+    let ec2 = v.reasons.iter().find(|x| x.text.starts_with("All on EC2: not good enough")).unwrap();
+    assert!(ec2.text.contains("serves only"), "{}", ec2.text);
+    // the sweep is of the whole application: every platform's entry at each scale
+    assert_eq!(sw.platforms, ["Lambda", "EC2"]);
+    let at1 = sw.cost_at(0, 1.0).unwrap();
+    let lambda = r.platforms.iter().find(|x| x.name == "Lambda").unwrap().total_usd;
+    assert!((at1 / lambda - 1.0).abs() < 0.05, "sweep at 1x {at1} vs run {lambda}");
+}

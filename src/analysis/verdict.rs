@@ -22,6 +22,8 @@ pub enum Recommendation {
     Containers,
     Vms,
     Hybrid,
+    /// An application's workloads on different kinds of platform.
+    Mixed,
 }
 
 impl Recommendation {
@@ -31,6 +33,7 @@ impl Recommendation {
             Recommendation::Containers => "Containers",
             Recommendation::Vms => "VMs",
             Recommendation::Hybrid => "Hybrid",
+            Recommendation::Mixed => "Mixed",
         }
     }
 }
@@ -154,6 +157,9 @@ fn shortfall_reason(name: &str, sf: &Shortfall) -> Reason {
 
 /// The verdict for `result` (a run of `p`), using the traffic sweep for the outlook.
 pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Sweep) -> Result<Verdict, SimError> {
+    if let Some(ap) = &p.app {
+        return app_verdict(ap, catalog, result);
+    }
     let s = &p.scenario;
     let plats = &result.platforms;
     let spec_of = |name: &str| p.specs.iter().find(|sp| sp.name() == name);
@@ -420,6 +426,236 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         reasons,
         hybrid,
     })
+}
+
+/// An application's verdict: the cheapest good-enough placement, what it saves against the
+/// cheapest single platform, what each workload costs there, and why the others fall short.
+fn app_verdict(ap: &crate::sim::app::AppPrepared, catalog: &Catalog, result: &SimResult) -> Result<Verdict, SimError> {
+    let period = period_phrase(result.horizon_s);
+    let t = &result.traffic;
+    let mut reasons = vec![Reason {
+        text: format!(
+            "Traffic: {} requests a month over {} workloads (triggered requests included), {:.0} % of the time idle, peak {:.1}x the mean rate",
+            requests_per_month(t.monthly_requests),
+            ap.scenario.workloads.len(),
+            t.idle_share * 100.0 + 0.0,
+            t.peak_to_mean
+        ),
+        metric: "peak_to_mean".into(),
+        value: t.peak_to_mean,
+    }];
+    let all_on: Vec<&crate::sim::app::PlacementResult> = result
+        .placements
+        .iter()
+        .filter(|p| p.name.starts_with("All on "))
+        .collect();
+    for pl in &all_on {
+        if let Some(w) = pl.workloads.iter().find(|w| !w.good_enough)
+            && let Some(sf) = &w.shortfall
+        {
+            reasons.push(Reason {
+                text: format!("{}: not good enough, {} {}", pl.name, w.workload, sf.phrase()),
+                metric: sf.metric().into(),
+                value: sf.value(),
+            });
+        } else if let Some(q) = pl.pipelines.iter().find(|q| !q.good_enough) {
+            reasons.push(Reason {
+                text: format!(
+                    "{}: not good enough, the {} pipeline is over its objective for {:.1} % of requests",
+                    pl.name,
+                    q.name,
+                    q.over_slo_share.unwrap_or(0.0) * 100.0
+                ),
+                metric: "over_slo_share".into(),
+                value: q.over_slo_share.unwrap_or(0.0),
+            });
+        }
+    }
+    let best = result
+        .best_placement
+        .as_ref()
+        .and_then(|n| result.placements.iter().find(|p| &p.name == n));
+    let Some(best) = best else {
+        let cheapest = result
+            .placements
+            .iter()
+            .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+        let headline = match cheapest {
+            Some(c) => format!(
+                "No placement is good enough: {} is the cheapest, at {} {period} (see the reasons)",
+                c.name,
+                money(c.total_usd)
+            ),
+            None => {
+                "No placement is good enough: no platform may run every workload, and no mix copes (see the reasons)"
+                    .to_string()
+            }
+        };
+        return Ok(Verdict {
+            recommendation: Recommendation::Mixed,
+            platform: cheapest.map(|c| c.name.clone()).unwrap_or_default(),
+            headline,
+            reasons,
+            hybrid: None,
+        });
+    };
+    let kinds: Vec<&str> = best
+        .platforms
+        .iter()
+        .map(|p| p.kind)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let recommendation = match kinds.as_slice() {
+        ["function"] => Recommendation::Serverless,
+        ["container"] => Recommendation::Containers,
+        ["vm"] => Recommendation::Vms,
+        _ => Recommendation::Mixed,
+    };
+    let single = all_on
+        .iter()
+        .filter(|p| p.good_enough && p.name != best.name)
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
+    let mut headline = format!(
+        "{}: {}, at {} {period}",
+        recommendation.label(),
+        placement_words(best),
+        money(best.total_usd)
+    );
+    if let Some(s1) = single {
+        headline.push_str(&format!(
+            ", {} less than {} ({})",
+            money((s1.total_usd - best.total_usd).max(0.0)),
+            s1.name.replacen("All on", "all on", 1),
+            money(s1.total_usd)
+        ));
+        reasons.push(Reason {
+            text: format!(
+                "The cheapest single platform that copes: {} at {} {period}; this placement saves {:.0} %",
+                s1.name,
+                money(s1.total_usd),
+                if s1.total_usd > 0.0 {
+                    (1.0 - best.total_usd / s1.total_usd) * 100.0
+                } else {
+                    0.0
+                }
+            ),
+            metric: "placement_saving".into(),
+            value: if s1.total_usd > 0.0 {
+                1.0 - best.total_usd / s1.total_usd
+            } else {
+                0.0
+            },
+        });
+    }
+    for w in &best.workloads {
+        reasons.push(Reason {
+            text: format!(
+                "{} on {}: {} {period} (p99 {}{})",
+                w.workload,
+                w.platform,
+                money(w.cost_usd),
+                latency_text(w.latency_ms.p99),
+                if w.cold_starts > 0 {
+                    format!(", cold starts {:.3} %", w.cold_start_rate * 100.0)
+                } else {
+                    String::new()
+                }
+            ),
+            metric: "workload_cost_usd".into(),
+            value: w.cost_usd,
+        });
+    }
+    // a workload the placement keeps off a fleet: what it would cost there on its own
+    let cfg = crate::sim::run::RunCfg::of(&ap.scenario, crate::sim::bucket_s(result.horizon_s));
+    for (wi, w) in best.workloads.iter().enumerate() {
+        let on_fn = best
+            .platforms
+            .iter()
+            .any(|p| p.name == w.platform && p.kind == "function");
+        if !on_fn {
+            continue;
+        }
+        if let Some((name, usd)) = crate::sim::app::search::cheapest_fleet_alone(ap, wi, cfg, catalog)?
+            && usd > 2.0 * w.cost_usd
+            && usd > 1.0
+        {
+            reasons.push(Reason {
+                text: format!(
+                    "{} alone would cost {} {period} on {}, a fleet kept up the whole time",
+                    w.workload,
+                    money(usd),
+                    name
+                ),
+                metric: "alone_on_fleet_usd".into(),
+                value: usd,
+            });
+        }
+    }
+    for q in &best.pipelines {
+        reasons.push(Reason {
+            text: match q.over_slo_share {
+                Some(o) => format!(
+                    "The {} pipeline end to end: p50 {}, p99 {}; {:.2} % over its objective",
+                    q.name,
+                    latency_text(q.latency_ms.p50),
+                    latency_text(q.latency_ms.p99),
+                    o * 100.0
+                ),
+                None => format!(
+                    "The {} pipeline end to end: p50 {}, p99 {}",
+                    q.name,
+                    latency_text(q.latency_ms.p50),
+                    latency_text(q.latency_ms.p99)
+                ),
+            },
+            metric: "pipeline_p99_ms".into(),
+            value: q.latency_ms.p99,
+        });
+    }
+    Ok(Verdict {
+        recommendation,
+        platform: best.name.clone(),
+        headline,
+        reasons,
+        hybrid: None,
+    })
+}
+
+/// A latency in the unit it reads best in: `414 ms`, `12.3 s`, `13.4 min`.
+fn latency_text(ms: f64) -> String {
+    if ms >= 60_000.0 {
+        format!("{:.1} min", ms / 60_000.0)
+    } else if ms >= 10_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// "api and report on Fargate, inventory and payment on Lambda".
+fn placement_words(p: &crate::sim::app::PlacementResult) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (w, pl) in &p.assignment {
+        match groups.iter_mut().find(|g| &g.0 == pl) {
+            Some(g) => g.1.push(w.clone()),
+            None => groups.push((pl.clone(), vec![w.clone()])),
+        }
+    }
+    if groups.len() == 1 {
+        return format!("everything on {}", groups[0].0);
+    }
+    groups
+        .iter()
+        .map(|(pl, ws)| {
+            let names = match ws.len() {
+                1 => ws[0].clone(),
+                _ => format!("{} and {}", ws[..ws.len() - 1].join(", "), ws[ws.len() - 1]),
+            };
+            format!("{names} on {pl}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Cost of a fixed fleet sized for the 75th-percentile rate plus functions for the excess.

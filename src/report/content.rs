@@ -243,6 +243,7 @@ fn verdict(r: &Report) -> Section {
         v.recommendation.label(),
         match v.recommendation {
             Recommendation::Hybrid => format!("run {}", v.platform),
+            Recommendation::Mixed => v.platform.trim_start_matches("Mixed: ").to_string(),
             _ => format!("choose {}", v.platform),
         }
     )));

@@ -223,8 +223,23 @@ pub fn run_profile(
     Ok(r)
 }
 
+impl Prepared {
+    /// An application whose traffic sweeps scale only workload `w` (and what it
+    /// triggers); `profile` stays the whole application's, so a sweep's scale 1 is today.
+    pub fn focused(&self, w: usize) -> Option<Prepared> {
+        let ap = self.app.as_ref()?;
+        if w >= ap.scenario.workloads.len() {
+            return None;
+        }
+        Some(Prepared {
+            app: Some(Box::new(ap.focused(w))),
+            ..self.clone()
+        })
+    }
+}
+
 /// How much `profile` scales the prepared traffic (an application's analyses scale
-/// every workload alike).
+/// every workload alike, or the focused one).
 fn app_scale(p: &Prepared, profile: &RateProfile) -> f64 {
     let base = p.profile.expected_requests();
     if base > 0.0 && profile != &p.profile {

@@ -53,6 +53,9 @@ pub struct AppPrepared {
     /// Workload `w` begins / ends pipeline `p`.
     pub pipeline_first: Vec<Option<usize>>,
     pub pipeline_last: Vec<Option<usize>>,
+    /// When set, `scaled` scales only this workload's own traffic (a break-even sweep
+    /// of one workload; what it triggers follows).
+    pub focus: Option<usize>,
 }
 
 /// Reads traces, resolves every workload on every enabled platform and the triggers.
@@ -100,15 +103,7 @@ pub fn prepare(
             }
         }
     }
-    let order = topological(s.workloads.len(), &edges)
-        .ok_or_else(|| SimError::Spec("the workloads' triggers form a cycle".into()))?;
-    let mut rates = own.clone();
-    for &w in &order {
-        for e in edges.iter().filter(|e| e.to == w) {
-            let up = rates[e.from].clone();
-            add_shifted(&mut rates[w], &up, e.per_request, e.delay_s);
-        }
-    }
+    let rates = derive_rates(&own, &edges)?;
     let n = s.workloads.len();
     let mut pipeline_first = vec![None; n];
     let mut pipeline_last = vec![None; n];
@@ -130,7 +125,22 @@ pub fn prepare(
         edges,
         pipeline_first,
         pipeline_last,
+        focus: None,
     })
+}
+
+/// Each workload's own rate plus what its upstreams trigger, upstreams first.
+fn derive_rates(own: &[RateProfile], edges: &[Edge]) -> Result<Vec<RateProfile>, SimError> {
+    let order =
+        topological(own.len(), edges).ok_or_else(|| SimError::Spec("the workloads' triggers form a cycle".into()))?;
+    let mut rates = own.to_vec();
+    for &w in &order {
+        for e in edges.iter().filter(|e| e.to == w) {
+            let up = rates[e.from].clone();
+            add_shifted(&mut rates[w], &up, e.per_request, e.delay_s);
+        }
+    }
+    Ok(rates)
 }
 
 /// Workloads in an order where every upstream comes before its downstream.
@@ -283,13 +293,34 @@ impl PlacementResult {
 }
 
 impl AppPrepared {
-    /// The same application with every rate times `k` (sweeps along traffic scale).
+    /// The same application with every rate times `k` (sweeps along traffic scale), or
+    /// only the `focus` workload's own traffic and what it triggers.
     pub fn scaled(&self, k: f64) -> AppPrepared {
         let mut a = self.clone();
-        for p in a.own.iter_mut().chain(a.rates.iter_mut()) {
-            *p = p.scaled(k);
+        match self.focus {
+            None => {
+                for p in a.own.iter_mut().chain(a.rates.iter_mut()) {
+                    *p = p.scaled(k);
+                }
+            }
+            Some(f) => {
+                if let Some(p) = a.own.get_mut(f) {
+                    *p = p.scaled(k);
+                }
+                if let Ok(r) = derive_rates(&a.own, &a.edges) {
+                    a.rates = r;
+                }
+            }
         }
         a
+    }
+
+    /// The same application whose sweeps scale only workload `w`'s traffic.
+    pub fn focused(&self, w: usize) -> AppPrepared {
+        AppPrepared {
+            focus: Some(w),
+            ..self.clone()
+        }
     }
 
     /// Another scenario's workloads and platforms over the same traffic (sweeps over

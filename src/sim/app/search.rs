@@ -218,6 +218,27 @@ pub fn platform_totals(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resu
         .collect()
 }
 
+/// The cheapest fleet (container or VM) that may run workload `w` on its own, and its
+/// cost there (fast mode): what keeping a rare job off functions would cost.
+pub fn cheapest_fleet_alone(
+    ap: &AppPrepared,
+    w: usize,
+    cfg: RunCfg,
+    catalog: &Catalog,
+) -> Result<Option<(String, f64)>, SimError> {
+    let mut best: Option<(String, f64)> = None;
+    for k in 0..ap.hosts.len() {
+        if !ap.may[w][k] || !matches!(ap.specs[w][k], Spec::Fleet(_)) {
+            continue;
+        }
+        let e = evaluate(ap, k, 1 << w, cfg, catalog)?;
+        if best.as_ref().is_none_or(|b| e.cost_usd < b.1) {
+            best = Some((ap.host_name(k).to_string(), e.cost_usd));
+        }
+    }
+    Ok(best)
+}
+
 /// Finds the cheapest good-enough placement (fast mode).
 pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Result<Found, SimError> {
     let n = ap.scenario.workloads.len();
