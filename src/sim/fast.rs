@@ -535,6 +535,7 @@ pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetP
     };
     let mut busy = vec![0.0; c0.rates.len()];
     let mut weighted: Vec<(f64, f64)> = Vec::new();
+    let mut class_means: Vec<f64> = Vec::new();
     let (mut n_all, mut m1, mut m2) = (0.0, 0.0, 0.0);
     for (spec, prof) in classes {
         let coarse = fast_profile(prof);
@@ -549,6 +550,7 @@ pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetP
             busy[i] += x;
         }
         n_all += n;
+        class_means.push(mean_of(&q, |x| x) / 1000.0);
         m1 += n * mean_of(&q, |x| x) / 1000.0;
         m2 += n * mean_of(&q, |x| x * x) / 1e6;
         weighted.extend(q.iter().map(|&x| (x, n / NQ as f64)));
@@ -566,7 +568,17 @@ pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetP
         }
         svc_q.push(weighted.get(j).map(|w| w.0).unwrap_or(0.0));
     }
-    let pieces = merge_with_busy(&total, &busy, 3600.0);
+    let mut pieces = merge_with_busy(&total, &busy, 3600.0);
+    if classes.len() > 1 {
+        let (lo, hi) = class_means
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(l, h), &m| (l.min(m), h.max(m)));
+        for pc in pieces.iter_mut() {
+            if pc.rate > 0.0 && pc.busy > 0.0 {
+                pc.svc_s = (pc.busy / pc.rate).clamp(lo, hi.max(lo));
+            }
+        }
+    }
     Some(FleetPlan {
         svc_q,
         mean_s: m1 / n_all,
@@ -1413,8 +1425,10 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
     // same flapping up and down that the exact engine shows at low load
     let mut noise = super::rng::Rng::new(seed, 2000 + spec.index as u64);
 
+    let plan_mean_s = mean_s;
     for pc in &pieces {
         let (lam, a) = (pc.rate, pc.busy);
+        let mean_s = if pc.svc_s > 0.0 { pc.svc_s } else { plan_mean_s };
         let mut t = pc.t0;
         let end = pc.t0 + pc.len;
         while t < end - 1e-9 {
@@ -1735,6 +1749,10 @@ pub struct BusyPiece {
     pub len: f64,
     pub rate: f64,
     pub busy: f64,
+    /// Mean service time of the requests in service here, s (0: the plan's mean). A fleet
+    /// shared by workloads of very different durations serves at the pace of what it is
+    /// busy with: during a burst of long jobs, slots free slowly.
+    pub svc_s: f64,
 }
 
 /// As `merge_pieces`, requiring both the rate and the busy count to stay close.
@@ -1763,6 +1781,7 @@ pub fn merge_with_busy(p: &RateProfile, busy: &[f64], max_len: f64) -> Vec<BusyP
             len,
             rate: r,
             busy: b,
+            svc_s: 0.0,
         });
     }
     out

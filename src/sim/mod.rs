@@ -278,6 +278,15 @@ fn run_app(
     if let (Some(b), false) = (&found.best, best_is_own) {
         assignments.push(b.clone());
     }
+    // the exact mode also checks the runners-up: the fast mode can misjudge a burst on a
+    // shared fleet, and the exact run has the last word
+    if mode_used == Mode::Exact {
+        for r in &found.runners_up {
+            if !assignments.contains(r) {
+                assignments.push(r.clone());
+            }
+        }
+    }
     let n = assignments.len().max(1) as f64;
     let results: Vec<Result<app::PlacementResult, SimError>> = assignments
         .par_iter()
@@ -302,16 +311,18 @@ fn run_app(
             placements.push(r.clone());
         }
     }
-    let best_placement = match &found.best {
-        Some(b) => {
-            let i = assignments.iter().position(|a| a == b).unwrap_or(0);
-            if i >= nk {
-                placements.push(results[i].clone());
-            }
-            Some(results[i].name.clone())
-        }
-        None => None,
-    };
+    // the mixed candidates simulated (the search's pick, and in the exact mode its
+    // runners-up), after the all-on placements
+    for r in results.iter().skip(nk) {
+        placements.push(r.clone());
+    }
+    // the search runs in the fast mode; what this run simulated has the last word: the
+    // cheapest placement that is good enough here (the search's pick when it is)
+    let best_placement = placements
+        .iter()
+        .filter(|p| p.good_enough)
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
+        .map(|p| p.name.clone());
     ctl.set_progress(1.0);
     Ok(SimResult {
         scenario: s.name.clone(),

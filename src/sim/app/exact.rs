@@ -174,6 +174,12 @@ pub(super) fn run(
         .map(|w| gens[w].next(&mut arr_rng[w]).unwrap_or(f64::INFINITY))
         .collect();
 
+    // a fleet whose completions trigger requests is stepped in the global time order;
+    // the others run lazily, up to each of their arrivals, as a single fleet does
+    let eager: Vec<bool> = fleet_specs
+        .iter()
+        .map(|(_, _, on)| on.iter().any(|&w| ap.edges.iter().any(|e| e.from == w)))
+        .collect();
     let mut count: u64 = 0;
     loop {
         let (rw, t_root) =
@@ -185,13 +191,15 @@ pub(super) fn run(
             .peek()
             .map(|Reverse((k, _, _))| f64::from_bits(*k))
             .unwrap_or(f64::INFINITY);
-        let (fi, t_fleet) = fleets
-            .iter()
-            .enumerate()
-            .fold((usize::MAX, f64::INFINITY), |b, (i, f)| {
-                let t = f.next_event();
-                if t < b.1 { (i, t) } else { b }
-            });
+        let (fi, t_fleet) =
+            fleets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| eager[*i])
+                .fold((usize::MAX, f64::INFINITY), |b, (i, f)| {
+                    let t = f.next_event();
+                    if t < b.1 { (i, t) } else { b }
+                });
         let t = t_root.min(t_trig).min(t_fleet);
         if !t.is_finite() || t > horizon {
             break;
@@ -204,12 +212,24 @@ pub(super) fn run(
             ctl.set_part(progress, t / horizon.max(1e-9));
         }
         let (w, origin, outside) = if t_fleet <= t_root && t_fleet <= t_trig {
-            fleets[fi].step(t);
-            let started = std::mem::take(&mut fleets[fi].started);
-            for st in started {
-                let on = &fleet_specs[fi].2;
-                let w = on[st.class as usize];
-                complete(ap, w, st.done, st.origin, &mut pipes, &mut pending, &mut trig_rng);
+            // step this fleet until the next thing anything else does: another fleet's
+            // event, an arrival, or a request it has just triggered
+            let others = fleets
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| eager[*i] && *i != fi)
+                .map(|(_, f)| f.next_event())
+                .fold(f64::INFINITY, f64::min);
+            let mut bound = t_root.min(t_trig).min(others).min(horizon);
+            while fleets[fi].next_event() <= bound && fleets[fi].step(bound) {
+                let started = std::mem::take(&mut fleets[fi].started);
+                for st in started {
+                    let w = fleet_specs[fi].2[st.class as usize];
+                    complete(ap, w, st.done, st.origin, &mut pipes, &mut pending, &mut trig_rng);
+                }
+                if let Some(Reverse((k, _, _))) = pending.peek() {
+                    bound = bound.min(f64::from_bits(*k));
+                }
             }
             continue;
         } else if t_root <= t_trig {

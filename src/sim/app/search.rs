@@ -23,6 +23,8 @@ use std::collections::HashMap;
 
 /// Most assignments priced one by one (6 workloads on 4 platforms is 4,096).
 pub const EXHAUSTIVE_MAX: u64 = 100_000;
+/// Good-enough assignments kept after the best.
+pub const RUNNERS_UP: usize = 2;
 
 /// A platform hosting a set of workloads, priced and judged.
 #[derive(Clone, Debug)]
@@ -41,6 +43,9 @@ pub struct Found {
     /// The cheapest good-enough assignment (None when no assignment is good enough).
     pub best: Option<Assignment>,
     pub best_usd: f64,
+    /// The next cheapest good-enough assignments (at most `RUNNERS_UP`), cheapest first:
+    /// an exact run checks these too, since the fast mode can misjudge a burst.
+    pub runners_up: Vec<Assignment>,
     /// Whether every assignment was priced (otherwise: the local search's result).
     pub exhaustive: bool,
     /// Assignments allowed by `runs`.
@@ -245,12 +250,7 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
     let nk = ap.hosts.len();
     let allowed: Vec<Vec<usize>> = (0..n).map(|w| (0..nk).filter(|&k| ap.may[w][k]).collect()).collect();
     if allowed.iter().any(|a| a.is_empty()) || n == 0 || n > 63 {
-        return Ok(Found {
-            best: None,
-            best_usd: f64::INFINITY,
-            exhaustive: true,
-            assignments: 0,
-        });
+        return Ok(found(Vec::new(), true, 0));
     }
     let count = allowed
         .iter()
@@ -285,20 +285,27 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
             let (key, e) = d?;
             search.memo.insert(key, e);
         }
-        let mut best: Option<(Vec<usize>, f64)> = None;
+        // the cheapest few good-enough assignments, cheapest first
+        let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
         let mut idx = vec![0usize; n];
         loop {
             let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
-            let bound = best.as_ref().map(|b| b.1).unwrap_or(f64::INFINITY);
+            let bound = if top.len() > RUNNERS_UP {
+                top.last().map(|b| b.1).unwrap_or(f64::INFINITY)
+            } else {
+                f64::INFINITY
+            };
             let (cost, ok) = search.score(&a, bound)?;
             if ok && cost < bound {
-                best = Some((a, cost));
+                let at = top.iter().position(|t| cost < t.1).unwrap_or(top.len());
+                top.insert(at, (a, cost));
+                top.truncate(RUNNERS_UP + 1);
             }
             // next assignment (mixed radix)
             let mut w = 0;
             loop {
                 if w == n {
-                    return Ok(found(best, true, count));
+                    return Ok(found(top, true, count));
                 }
                 idx[w] += 1;
                 if idx[w] < allowed[w].len() {
@@ -327,7 +334,7 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
     }
     starts.push(alone);
     let better = |x: (f64, bool), y: (f64, bool)| (x.1 && !y.1) || (x.1 == y.1 && x.0 < y.0 - 1e-9);
-    let mut best: Option<(Vec<usize>, f64)> = None;
+    let mut tops: Vec<(Vec<usize>, f64)> = Vec::new();
     for start in starts {
         let mut cur = start;
         let mut cur_s = search.score(&cur, f64::INFINITY)?;
@@ -352,24 +359,31 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
                 break;
             }
         }
-        if cur_s.1 && best.as_ref().is_none_or(|b| cur_s.0 < b.1) {
-            best = Some((cur, cur_s.0));
+        if cur_s.1 && !tops.iter().any(|t| t.0 == cur) {
+            tops.push((cur, cur_s.0));
         }
     }
-    Ok(found(best, false, count))
+    tops.sort_by(|a, b| a.1.total_cmp(&b.1));
+    tops.truncate(RUNNERS_UP + 1);
+    Ok(found(tops, false, count))
 }
 
-fn found(best: Option<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Found {
-    match best {
+fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Found {
+    let mut it = top
+        .into_iter()
+        .map(|(a, usd)| (a.into_iter().map(Some).collect::<Assignment>(), usd));
+    match it.next() {
         Some((a, usd)) => Found {
-            best: Some(a.into_iter().map(Some).collect()),
+            best: Some(a),
             best_usd: usd,
+            runners_up: it.map(|x| x.0).collect(),
             exhaustive,
             assignments,
         },
         None => Found {
             best: None,
             best_usd: f64::INFINITY,
+            runners_up: Vec::new(),
             exhaustive,
             assignments,
         },
