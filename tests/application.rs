@@ -18,10 +18,10 @@ fn load(path: &str) -> Scenario {
 
 #[test]
 fn the_contract_example_of_version_2_is_accepted() {
-    let (code, out, err) = breakeven(&["check", "../shared/contract/scenario-v2.ron"]);
+    let (code, out, err) = breakeven(&["check", "tests/fixtures/contract/scenario-v2.ron"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("4 workloads (1 pipeline), 3 platforms"), "{out}");
-    let s = load("../shared/contract/scenario-v2.ron");
+    let s = load("tests/fixtures/contract/scenario-v2.ron");
     let names: Vec<&str> = s.workloads.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["api", "inventory", "payment", "report"]);
     assert_eq!(s.pipelines[0].steps, ["inventory", "payment"]);
@@ -310,7 +310,7 @@ fn the_search_puts_a_steady_api_on_vms_and_a_rare_batch_on_functions() {
 
 #[test]
 fn run_json_lists_the_placements_of_the_contract_example() {
-    let (code, out, err) = breakeven(&["run", "../shared/contract/scenario-v2.ron", "--fast", "--json"]);
+    let (code, out, err) = breakeven(&["run", "tests/fixtures/contract/scenario-v2.ron", "--fast", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let placements = v["placements"].as_array().unwrap();
@@ -387,4 +387,40 @@ fn the_verdict_of_an_application_is_a_placement_with_reasons() {
     let at1 = sw.cost_at(0, 1.0).unwrap();
     let lambda = r.platforms.iter().find(|x| x.name == "Lambda").unwrap().total_usd;
     assert!((at1 / lambda - 1.0).abs() < 0.05, "sweep at 1x {at1} vs run {lambda}");
+}
+
+#[test]
+fn fast_and_exact_agree_on_the_shop_application() {
+    let fast = simulate("scenarios/shop-order-pipeline.ron", Mode::Fast);
+    let exact = simulate("scenarios/shop-order-pipeline.ron", Mode::Exact);
+    for (a, b) in fast.platforms.iter().zip(&exact.platforms) {
+        let err = (a.total_usd - b.total_usd).abs() / b.total_usd;
+        assert!(err < 0.02, "{}: fast {} exact {}", a.name, a.total_usd, b.total_usd);
+    }
+    assert_eq!(fast.best_placement, exact.best_placement);
+    let best = exact.best_placement.as_deref().unwrap();
+    assert!(best.starts_with("Mixed: storefront"), "{best}");
+    for (a, b) in fast.placements.iter().zip(&exact.placements) {
+        assert_eq!(a.name, b.name);
+        let (pa, pb) = (&a.pipelines[0], &b.pipelines[0]);
+        assert!((pa.latency_ms.p50 / pb.latency_ms.p50 - 1.0).abs() < 0.1, "{}: p50 {} vs {}", a.name, pa.latency_ms.p50, pb.latency_ms.p50);
+        assert!((pa.latency_ms.p99 / pb.latency_ms.p99 - 1.0).abs() < 0.1, "{}: p99 {} vs {}", a.name, pa.latency_ms.p99, pb.latency_ms.p99);
+    }
+}
+
+#[test]
+fn the_saas_back_end_is_best_mixed_with_the_bursty_parts_on_functions() {
+    let r = simulate("scenarios/saas-backend.ron", Mode::Exact);
+    assert_eq!(r.best_placement.as_deref(), Some("Mixed: api, consumer on EC2; nightly, webhooks on Lambda"));
+    let get = |n: &str| r.placements.iter().find(|p| p.name == n).unwrap();
+    let best = get("Mixed: api, consumer on EC2; nightly, webhooks on Lambda");
+    let lambda = get("All on Lambda");
+    assert!(best.total_usd < 0.5 * lambda.total_usd, "{} vs {}", best.total_usd, lambda.total_usd);
+    // a fleet cannot take 300 five-minute jobs in a minute within the 30 s queue timeout
+    for name in ["All on Fargate", "All on EC2"] {
+        let p = get(name);
+        assert!(!p.good_enough, "{name}");
+        let nightly = p.workloads.iter().find(|w| w.workload == "nightly").unwrap();
+        assert!(nightly.dropped > nightly.requests / 2, "{name}: {} of {}", nightly.dropped, nightly.requests);
+    }
 }
