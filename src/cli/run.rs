@@ -99,7 +99,7 @@ fn placements_table(r: &SimResult) -> String {
             if p.good_enough {
                 "yes".to_string()
             } else {
-                format!("no: {}", placement_shortfall(p))
+                format!("no: {}", crate::report::content::placement_shortfall(p))
             }
         );
     }
@@ -189,24 +189,6 @@ fn placements_table(r: &SimResult) -> String {
 
 fn usd_f64(x: f64) -> String {
     usd(rust_decimal::Decimal::try_from(x).unwrap_or_default())
-}
-
-/// Why a placement is not good enough: its first failing workload or pipeline.
-pub fn placement_shortfall(p: &crate::sim::app::PlacementResult) -> String {
-    if let Some((w, sf)) = p.workloads.iter().find_map(|w| w.shortfall.as_ref().map(|sf| (w, sf))) {
-        return format!("{} on {} {}", w.workload, w.platform, sf.phrase());
-    }
-    if let Some(pl) = p.pipelines.iter().find(|pl| !pl.good_enough) {
-        return match pl.over_slo_share {
-            Some(x) => format!(
-                "the {} pipeline is over its objective for {:.2} % of requests",
-                pl.name,
-                x * 100.0
-            ),
-            None => format!("the {} pipeline does not cope", pl.name),
-        };
-    }
-    "a workload does not cope".into()
 }
 
 /// The sweep as a table; `workload` names the one workload whose traffic was scaled
