@@ -372,6 +372,29 @@ fn focus_workload(
             names.join(", ")
         )));
     }
+    if let Some(w) = s.workloads.iter().find(|w| w.name == name)
+        && !w.traffic.components.is_empty()
+        && w.traffic
+            .components
+            .iter()
+            .all(|c| matches!(c, model::Component::Triggered { .. }))
+    {
+        let from: Vec<String> = w
+            .traffic
+            .components
+            .iter()
+            .filter_map(|c| match c {
+                model::Component::Triggered { workload, .. } => Some(format!("`{workload}`")),
+                _ => None,
+            })
+            .collect();
+        return Err(Failure::BadInput(format!(
+            "error: --workload {name}: in {} every request of `{name}` is triggered by {}, so it has no traffic \
+             of its own to scale; sweep the workload that triggers it",
+            file.display(),
+            from.join(" and ")
+        )));
+    }
     s.workload_index(name).and_then(|w| p.focused(w)).ok_or_else(|| {
         Failure::BadInput(format!(
             "error: --workload {name}: {} has no workload named `{name}`; its workloads are {}",

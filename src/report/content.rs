@@ -585,6 +585,9 @@ fn assumptions(r: &Report) -> Section {
             &[false, false, false, false],
         )
     };
+    if app {
+        pl.nowrap = vec![false, true, true, false, false];
+    }
     for p in &s.platforms {
         let mut name = p.name().to_string();
         if !p.enabled() {
