@@ -69,6 +69,7 @@ fn placements_table(r: &SimResult) -> String {
     let mut o = String::new();
     let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
     let searched = match &r.search {
+        Some(s) if s.exhaustive && s.assignments == 1 => "the only assignment the platforms allow".into(),
         Some(s) if s.exhaustive => format!(
             "the best of all {} assignments",
             crate::billing::group(rust_decimal::Decimal::from(s.assignments))

@@ -791,6 +791,9 @@ pub fn placement_shortfall(p: &PlacementResult) -> String {
 fn placements(r: &Report) -> Section {
     let mut b = Vec::new();
     let search = match &r.run.search {
+        Some(s) if s.exhaustive && s.assignments == 1 => {
+            "the platforms allow only one assignment of a platform to each workload, priced in the fast mode".into()
+        }
         Some(s) if s.exhaustive => format!(
             "every one of the {} assignments of a platform to each workload (within what each platform may run) \
              was priced in the fast mode",
@@ -818,6 +821,24 @@ fn placements(r: &Report) -> Section {
         .as_deref()
         .and_then(|n| r.run.placements.iter().find(|p| p.name == n))
         .map(|p| p.total_usd);
+    if list.is_empty() {
+        if r.run.best_placement.is_none() {
+            b.push(Block::Note(
+                "No placement is good enough: every one leaves a workload or a pipeline short.".into(),
+            ));
+        }
+        b.push(Block::Note(
+            "No platform may run every workload, and no assignment of platforms to workloads is good enough: \
+             there is no placement to show."
+                .into(),
+        ));
+        return Section {
+            id: "placements",
+            title: "Placements".into(),
+            new_page: true,
+            blocks: b,
+        };
+    }
     let mut tb = Table::new(
         &["Placement", "Cost", "Compared with the best", "Good enough"],
         &[false, true, true, false],
@@ -833,6 +854,8 @@ fn placements(r: &Report) -> Section {
             t(usd(p.total_usd)),
             t(match best_usd {
                 Some(_) if best => "best".to_string(),
+                // cheaper than the best only when it does not cope
+                Some(x) if p.total_usd < x - 0.005 => format!("{} less", usd(x - p.total_usd)),
                 Some(x) => relative(p.total_usd, x),
                 None => "\u{2014}".into(),
             }),
