@@ -760,3 +760,122 @@ fn huge_flag_values_read_in_scientific_notation() {
     assert_eq!(code, 2);
     assert_eq!(err.trim(), "error: --requests: 1e30 is out of range: allowed 0 to 1e15");
 }
+
+// ---------------------------------------------------------------------------------------
+// Applications (scenario version 2)
+
+const V2: &str = "tests/fixtures/contract/scenario-v2.ron";
+
+/// `run` on an application: after the platform table, every placement with its total (the
+/// best starred), then the best placement workload by workload and its pipeline, the same
+/// numbers as `run --json`.
+#[test]
+fn run_table_shows_placements_of_an_application() {
+    let (code, out, err) = run(&["run", V2, "--fast"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&["run", V2, "--fast", "--json"]);
+    let best = v["best_placement"].as_str().expect("a best placement");
+    assert!(best.starts_with("Mixed: "), "{best}");
+    assert!(
+        out.contains("Placements (30-day period; * = the best of all 81 assignments that is good enough)"),
+        "{out}"
+    );
+    let placements = v["placements"].as_array().unwrap();
+    assert_eq!(placements.len(), 4, "three all-on placements and the mixed one");
+    let money = |x: f64| format!("${x:.2}");
+    for p in placements {
+        let name = p["name"].as_str().unwrap();
+        let line = out
+            .lines()
+            .find(|l| l.get(4..).is_some_and(|s| s.starts_with(name)))
+            .unwrap_or_else(|| panic!("no line for {name} in\n{out}"));
+        assert_eq!(line.starts_with("  * "), name == best, "{line}");
+        assert!(line.contains(&money(p["total_usd"].as_f64().unwrap())), "{line}");
+        assert!(line.trim_end().ends_with("yes"), "{line}");
+    }
+    // the best placement's workloads: where each runs and its share, adding up to the total
+    let bp = placements.iter().find(|p| p["name"] == best).unwrap();
+    let mut sum = 0.0;
+    for w in bp["workloads"].as_array().unwrap() {
+        let (name, platform) = (w["workload"].as_str().unwrap(), w["platform"].as_str().unwrap());
+        let cost = w["cost_usd"].as_f64().unwrap();
+        sum += cost;
+        let cols: Vec<&str> = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name) && l.contains(&money(cost)))
+            .unwrap_or_else(|| panic!("no row for {name} in\n{out}"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(cols[1], platform);
+        assert_eq!(cols[3], w["requests"].as_u64().unwrap().to_string());
+    }
+    assert!((sum - bp["total_usd"].as_f64().unwrap()).abs() < 0.005, "{sum}");
+    let order = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("order "))
+        .expect("the order pipeline");
+    let p99 = bp["pipelines"][0]["latency_ms"]["p99"].as_f64().unwrap();
+    assert!(order.contains(&format!("{p99:.0}")), "{order}");
+    // one workload: no placements table (the output is as before)
+    let (code, single, _) = run(&["run", "scenarios/steady-high.ron", "--fast"]);
+    assert_eq!(code, 0);
+    assert!(!single.contains("Placements"), "{single}");
+}
+
+/// `sweep --workload report` scales only the nightly job: the application's rate stays at
+/// today's 22.88 req/s (the job adds 30 requests a month), EC2's fixed fleet of two keeps
+/// its cost, Fargate (which hosts the job's eight-minute runs) grows with it.
+#[test]
+fn sweep_can_scale_one_workload() {
+    let v = json(&["sweep", V2, "--workload", "report", "--json"]);
+    assert_eq!(v["workload"], "report");
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 100);
+    for p in points {
+        let rps = p["mean_rps"].as_f64().unwrap();
+        assert!((rps - 22.88).abs() < 0.05, "{p}");
+        assert_eq!(p["costs_usd"]["EC2"].as_f64(), Some(139.79), "{p}");
+    }
+    let fargate = |p: &serde_json::Value| p["costs_usd"]["Fargate"].as_f64().unwrap();
+    let (first, last) = (&points[0], &points[points.len() - 1]);
+    assert!(fargate(last) > fargate(first) + 100.0, "{first} {last}");
+    // scaling the whole application instead moves the rate with the scale
+    let whole = json(&["sweep", V2, "--json"]);
+    assert!(whole.get("workload").is_none());
+    let wl = whole["points"].as_array().unwrap();
+    assert!(wl[wl.len() - 1]["mean_rps"].as_f64().unwrap() > 1000.0);
+    // the table names the workload
+    let (code, out, err) = run(&["sweep", V2, "--workload", "report"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Cost per platform against the traffic of workload report"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sweep_workload_errors_name_the_workloads() {
+    for (args, want) in [
+        (
+            vec!["sweep", V2, "--workload", "checkout"],
+            "no workload named `checkout`; its workloads are `api`, `inventory`, `payment`, `report`",
+        ),
+        (
+            vec!["sweep", "scenarios/steady-high.ron", "--workload", "api"],
+            "has one workload (`workload`)",
+        ),
+        (
+            vec!["sweep", V2, "--workload", "payment"],
+            "every request of `payment` is triggered by `inventory`",
+        ),
+        (
+            vec!["sweep", V2, "--workload", "api", "--axis", "memory"],
+            "it goes with --axis traffic",
+        ),
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+}

@@ -525,3 +525,174 @@ fn default_scenario_builds_a_report_in_fast_mode() {
         analysis::verdict(&p, &cat, &r.run, &sw).unwrap().headline
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Applications (scenario version 2): placements in every format
+
+const APP_FIXTURE: &str = "tests/fixtures/app/shop.ron";
+
+/// The two-workload application's report (`api` at 2 req/s, `worker` triggered by half of
+/// its completions, a `flow` pipeline; Lambda or one Fargate replica; 2 days), fast mode.
+fn app_report() -> &'static Report {
+    static R: OnceLock<Report> = OnceLock::new();
+    R.get_or_init(|| {
+        let cat = Catalog::builtin().unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(APP_FIXTURE);
+        let s = model::load_scenario_file(&path, &cat).unwrap();
+        let base = path.parent().unwrap().to_path_buf();
+        let p = sim::prepare(&s, &base, &cat, &mut TraceStore::default()).unwrap();
+        let opts = report::Options {
+            run_mode: Mode::Fast,
+            sweep_points: 24,
+            map_nx: 6,
+            map_ny: 4,
+            monte_carlo: true,
+        };
+        report::build(&p, &cat, &opts, &Control::default()).unwrap()
+    })
+}
+
+/// The numbers every format shows: two all-on placements, Lambda the best; per-workload
+/// costs add up to each total; one Fargate replica (the minimum, kept up the whole time)
+/// split by CPU time: api 345,600 x 100 ms x 0.3 = 10,368 CPU-s, worker 172,800 x 200 ms
+/// x 0.5 = 17,280 CPU-s, so api pays 10,368 / 27,648 = 37.5 % of it.
+#[test]
+fn application_placements_add_up() {
+    let r = app_report();
+    let names: Vec<&str> = r.run.placements.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["All on Lambda", "All on Fargate"]);
+    assert_eq!(r.run.best_placement.as_deref(), Some("All on Lambda"));
+    for p in &r.run.placements {
+        let sum: f64 = p.workloads.iter().map(|w| w.cost_usd).sum();
+        assert!((sum - p.total_usd).abs() < 1e-6, "{}: {sum} vs {}", p.name, p.total_usd);
+        let req: Vec<u64> = p.workloads.iter().map(|w| w.requests).collect();
+        assert_eq!(req, [345_600, 172_800], "{}", p.name);
+    }
+    let (lambda, fargate) = (&r.run.placements[0], &r.run.placements[1]);
+    assert_eq!(lambda.total_usd, 1.14);
+    assert_eq!(fargate.total_usd, 2.37);
+    assert!((fargate.workloads[0].cost_usd - 0.375 * 2.37).abs() < 1e-6);
+    assert!((fargate.workloads[1].cost_usd - 0.625 * 2.37).abs() < 1e-6);
+    let content = report::content::document(r, date());
+    let ids: Vec<&str> = content.sections.iter().map(|s| s.id).collect();
+    assert_eq!(&ids[..4], ["summary", "verdict", "placements", "assumptions"]);
+}
+
+#[test]
+fn application_markdown_has_placements_workloads_and_pipelines() {
+    let md = report::to_markdown(app_report(), date(), &ChartLinks::Omitted { reason: "test".into() }).text;
+    for line in [
+        "## Placements",
+        "| **All on Lambda (best)** | $1.14 | best | yes |",
+        "| All on Fargate | $2.37 | 2.1x | yes |",
+        "| Workload | Best: runs on | All on Lambda (best) | All on Fargate |",
+        "| **api** | Lambda | $0.54 | $0.89 |",
+        "| **worker** | Lambda | $0.60 | $1.48 |",
+        "| **Total** |  | **$1.14** | **$2.37** |",
+        "### All on Lambda, workload by workload",
+        "### Workload api",
+        "### Workload worker",
+        "| Traffic: constant | 2 req/s all the time |",
+        "| Traffic: triggered | 50 % of the requests that complete in api each trigger one, 20 ms after it completes |",
+        "| Arrivals | when the triggering requests complete |",
+        "| **flow** | api \u{2192} worker | 2,000 ms |",
+        "| **Lambda** | aws-lambda | function | every workload |",
+    ] {
+        assert!(md.lines().any(|l| l.starts_with(line)), "missing {line:?} in\n{md}");
+    }
+    // the pipeline on each placement, against its objective
+    let flow: Vec<&str> = md.lines().filter(|l| l.starts_with("| **flow** | All on")).collect();
+    assert_eq!(flow.len(), 2, "{md}");
+    assert!(flow.iter().all(|l| l.contains("0 % over 2,000 ms | yes |")), "{flow:?}");
+    // a single-workload report has none of this
+    let single = report::to_markdown(fixture(), date(), &ChartLinks::Omitted { reason: "test".into() }).text;
+    assert!(!single.contains("## Placements") && !single.contains("### Workloads"));
+}
+
+#[test]
+fn application_html_has_the_placements_section() {
+    use scraper::{Html, Selector};
+    let html = report::to_html(app_report(), date());
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML5 parse errors: {:?}", doc.errors);
+    assert_self_contained(&html);
+    let sel = Selector::parse("section#placements table").unwrap();
+    let tables: Vec<String> = doc
+        .select(&sel)
+        .map(|t| t.text().collect::<Vec<_>>().join("|"))
+        .collect();
+    assert_eq!(
+        tables.len(),
+        4,
+        "placements, costs per workload, the best one, pipelines"
+    );
+    assert!(
+        tables[0].contains("All on Lambda (best)") && tables[0].contains("$2.37"),
+        "{}",
+        tables[0]
+    );
+    assert!(
+        tables[1].contains("$0.89") && tables[1].contains("$1.48"),
+        "{}",
+        tables[1]
+    );
+}
+
+/// CSV: the bill lines as before, then one row per workload of each placement (the best
+/// first) under the same columns; a placement's rows add up to its platform's bill
+/// (monthly: the 2 days scaled to 30).
+#[test]
+fn application_csv_has_per_workload_rows() {
+    let text = report::to_csv(app_report());
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        report::csv::BILL_HEADER
+    );
+    let rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let workload_rows: Vec<[&str; 4]> = rows
+        .iter()
+        .filter(|r| r[4].starts_with("workload "))
+        .map(|r| [r[0].as_str(), r[4].as_str(), r[5].as_str(), r[8].as_str()])
+        .collect();
+    assert_eq!(
+        workload_rows,
+        [
+            ["All on Lambda", "workload api", "345600", "8.05"],
+            ["All on Lambda", "workload worker", "172800", "9.05"],
+            ["All on Fargate", "workload api", "345600", "13.33"],
+            ["All on Fargate", "workload worker", "172800", "22.22"],
+        ]
+    );
+    let sum = |estimate: &str, platform: &str, workload: bool| -> f64 {
+        rows.iter()
+            .filter(|r| r[0] == estimate && r[1] == platform && r[4].starts_with("workload ") == workload)
+            .map(|r| r[8].parse::<f64>().unwrap())
+            .sum()
+    };
+    for (platform, estimate, monthly) in [("Lambda", "All on Lambda", 17.10), ("Fargate", "All on Fargate", 35.55)] {
+        let bill = sum("App test", platform, false);
+        let parts = sum(estimate, platform, true);
+        assert!((bill - monthly).abs() < 1e-9, "{platform}: bill {bill}");
+        assert!((parts - monthly).abs() < 0.015, "{platform}: {parts} vs {monthly}");
+    }
+}
+
+#[test]
+fn application_json_holds_the_run_json_placements() {
+    let r = app_report();
+    let v = report::to_json_value(r, date());
+    let run = report::json::run_json(&r.run);
+    for k in ["placements", "best_placement", "placement_search", "platforms"] {
+        assert_eq!(v[k], run[k], "{k}");
+    }
+    assert_eq!(v["best_placement"], "All on Lambda");
+    assert_eq!(v["placements"][1]["assignment"]["worker"], "Fargate");
+    assert_eq!(v["placements"][1]["total_usd"], 2.37);
+    assert_eq!(v["placements"][0]["pipelines"][0]["name"], "flow");
+    assert_eq!(v["placement_search"]["assignments"], 4);
+    assert_eq!(v["inputs"]["workloads"].as_array().map(Vec::len), Some(2));
+}

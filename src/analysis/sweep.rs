@@ -255,7 +255,12 @@ impl Evaluator<'_> {
 
     fn mean_rps(&self, x: f64) -> f64 {
         match self.axis {
-            Axis::TrafficScale => self.base.profile.mean_rps() * x,
+            // one workload scaled: the application's rate is the others' as today plus
+            // that workload's (and what it triggers) times x
+            Axis::TrafficScale => match self.base.app.as_deref() {
+                Some(ap) if ap.focus.is_some() => ap.scaled(x).rates.iter().map(|r| r.mean_rps()).sum(),
+                _ => self.base.profile.mean_rps() * x,
+            },
             _ => self.base.profile.mean_rps(),
         }
     }

@@ -48,6 +48,10 @@ pub enum Command {
         /// Grid points (crossovers are refined between them).
         #[arg(long)]
         points: Option<usize>,
+        /// Applications (several workloads): scale only this workload's traffic (and what
+        /// it triggers); without it the whole application's traffic is scaled.
+        #[arg(long, value_name = "NAME")]
+        workload: Option<String>,
     },
     /// Write a report to share: HTML with charts, Markdown, CSV or JSON, by OUT's extension.
     Report {
@@ -282,11 +286,20 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             json,
             axis,
             points,
+            workload,
         } => {
             let cat = catalog(cli.pricing.as_ref())?;
             let scenario = load(&file, &cat)?;
             let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-            let prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+            let mut prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+            if let Some(name) = &workload {
+                if !matches!(axis, AxisArg::Traffic) {
+                    return Err(Failure::BadInput(
+                        "error: --workload scales one workload's traffic: it goes with --axis traffic".into(),
+                    ));
+                }
+                prepared = focus_workload(&prepared, &scenario, &file, name)?;
+            }
             let axis = match axis {
                 AxisArg::Traffic => analysis::Axis::TrafficScale,
                 AxisArg::Memory => analysis::Axis::MemoryMb,
@@ -304,9 +317,13 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             }
             let sw = analysis::sweep(&prepared, &cat, axis, &opts).map_err(sim_failure)?;
             if json {
-                println!("{}", run::sweep_json(&sw));
+                let mut v = run::sweep_json(&sw);
+                if let Some(name) = &workload {
+                    v["workload"] = json!(name);
+                }
+                println!("{v}");
             } else {
-                print!("{}", run::sweep_table(&sw));
+                print!("{}", run::sweep_table(&sw, workload.as_deref()));
             }
             Ok(())
         }
@@ -336,6 +353,55 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// The prepared application whose traffic sweeps scale only workload `name`; exit 2
+/// naming the workloads when there is no such workload or only one.
+fn focus_workload(
+    p: &sim::Prepared,
+    s: &model::Scenario,
+    file: &std::path::Path,
+    name: &str,
+) -> Result<sim::Prepared, Failure> {
+    let names: Vec<String> = s.workloads.iter().map(|w| format!("`{}`", w.name)).collect();
+    if s.workloads.len() < 2 {
+        return Err(Failure::BadInput(format!(
+            "error: --workload {name}: {} has one workload ({}), so its sweep already scales that \
+             workload's traffic; leave out --workload",
+            file.display(),
+            names.join(", ")
+        )));
+    }
+    if let Some(w) = s.workloads.iter().find(|w| w.name == name)
+        && !w.traffic.components.is_empty()
+        && w.traffic
+            .components
+            .iter()
+            .all(|c| matches!(c, model::Component::Triggered { .. }))
+    {
+        let from: Vec<String> = w
+            .traffic
+            .components
+            .iter()
+            .filter_map(|c| match c {
+                model::Component::Triggered { workload, .. } => Some(format!("`{workload}`")),
+                _ => None,
+            })
+            .collect();
+        return Err(Failure::BadInput(format!(
+            "error: --workload {name}: in {} every request of `{name}` is triggered by {}, so it has no traffic \
+             of its own to scale; sweep the workload that triggers it",
+            file.display(),
+            from.join(" and ")
+        )));
+    }
+    s.workload_index(name).and_then(|w| p.focused(w)).ok_or_else(|| {
+        Failure::BadInput(format!(
+            "error: --workload {name}: {} has no workload named `{name}`; its workloads are {}",
+            file.display(),
+            names.join(", ")
+        ))
+    })
 }
 
 fn quote_input(a: &QuoteArgs) -> QuoteInput {

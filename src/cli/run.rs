@@ -48,6 +48,9 @@ pub fn run_table(r: &SimResult) -> String {
         );
     }
     o.push('\n');
+    if r.search.is_some() {
+        o.push_str(&placements_table(r));
+    }
     let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
     for p in &r.platforms {
         let _ = write!(o, "{}", bill_table(&p.bill, &format!("{} ({period})", p.name)));
@@ -59,14 +62,158 @@ pub fn run_table(r: &SimResult) -> String {
     o
 }
 
-pub fn sweep_table(sw: &Sweep) -> String {
+/// An application's placements: each with its total and whether it is good enough (or
+/// what falls short), the best marked; then the best placement workload by workload and
+/// its pipelines.
+fn placements_table(r: &SimResult) -> String {
     let mut o = String::new();
+    let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
+    let searched = match &r.search {
+        Some(s) if s.exhaustive && s.assignments == 1 => "the only assignment the platforms allow".into(),
+        Some(s) if s.exhaustive => format!(
+            "the best of all {} assignments",
+            crate::billing::group(rust_decimal::Decimal::from(s.assignments))
+        ),
+        Some(s) => format!(
+            "the best found by a local search over {} assignments",
+            crate::billing::group(rust_decimal::Decimal::from(s.assignments))
+        ),
+        None => "the best".into(),
+    };
+    let _ = writeln!(o, "Placements ({period}; * = {searched} that is good enough)");
+    let width = r
+        .placements
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Placement".len());
+    let _ = writeln!(o, "    {:<width$} {:>12}  Good enough", "Placement", "Total");
+    for p in &r.placements {
+        let best = r.best_placement.as_deref() == Some(p.name.as_str());
+        let _ = writeln!(
+            o,
+            "  {} {:<width$} {:>12}  {}",
+            if best { "*" } else { " " },
+            p.name,
+            usd_f64(p.total_usd),
+            if p.good_enough {
+                "yes".to_string()
+            } else {
+                format!("no: {}", crate::report::content::placement_shortfall(p))
+            }
+        );
+    }
+    if r.best_placement.is_none() {
+        let _ = writeln!(o, "  No placement is good enough.");
+    }
+    o.push('\n');
+    let Some(best) = r
+        .best_placement
+        .as_deref()
+        .and_then(|n| r.placements.iter().find(|p| p.name == n))
+    else {
+        return o;
+    };
     let _ = writeln!(
         o,
-        "Cost per platform against {} ({} points)\n",
-        sw.axis.label(),
-        sw.points.len()
+        "{}: {} (a shared fleet's cost is split by the CPU time each workload uses)",
+        best.name,
+        usd_f64(best.total_usd)
     );
+    let ww = best
+        .workloads
+        .iter()
+        .map(|w| w.workload.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Workload".len());
+    let pw = best
+        .workloads
+        .iter()
+        .map(|w| w.platform.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Platform".len());
+    let _ = writeln!(
+        o,
+        "  {:<ww$} {:<pw$} {:>12} {:>11} {:>11} {:>8} {:>8} {:>8} {:>9}",
+        "Workload", "Platform", "Cost", "Requests", "Served", "p50 ms", "p95 ms", "p99 ms", "Cold"
+    );
+    for w in &best.workloads {
+        let _ = writeln!(
+            o,
+            "  {:<ww$} {:<pw$} {:>12} {:>11} {:>11} {:>8.0} {:>8.0} {:>8.0} {:>8.3}%",
+            w.workload,
+            w.platform,
+            usd_f64(w.cost_usd),
+            w.requests,
+            w.served,
+            w.latency_ms.p50,
+            w.latency_ms.p95,
+            w.latency_ms.p99,
+            w.cold_start_rate * 100.0
+        );
+    }
+    if !best.pipelines.is_empty() {
+        o.push('\n');
+        let nw = best
+            .pipelines
+            .iter()
+            .map(|p| p.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("Pipeline".len());
+        let _ = writeln!(
+            o,
+            "  {:<nw$} {:>8} {:>8} {:>8}  Over objective",
+            "Pipeline", "p50 ms", "p95 ms", "p99 ms"
+        );
+        for p in &best.pipelines {
+            let _ = writeln!(
+                o,
+                "  {:<nw$} {:>8.0} {:>8.0} {:>8.0}  {}",
+                p.name,
+                p.latency_ms.p50,
+                p.latency_ms.p95,
+                p.latency_ms.p99,
+                match p.over_slo_share {
+                    Some(x) => format!("{:.2} %", x * 100.0),
+                    None => "no objective".into(),
+                }
+            );
+        }
+    }
+    o.push('\n');
+    o
+}
+
+fn usd_f64(x: f64) -> String {
+    usd(rust_decimal::Decimal::try_from(x).unwrap_or_default())
+}
+
+/// The sweep as a table; `workload` names the one workload whose traffic was scaled
+/// (`sweep --workload`), the rest of the application staying as it is.
+pub fn sweep_table(sw: &Sweep, workload: Option<&str>) -> String {
+    let mut o = String::new();
+    match workload {
+        Some(w) => {
+            let _ = writeln!(
+                o,
+                "Cost per platform against the traffic of workload {w} (x scales its own traffic and what it \
+                 triggers; the other workloads stay as they are; {} points)\n",
+                sw.points.len()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "Cost per platform against {} ({} points)\n",
+                sw.axis.label(),
+                sw.points.len()
+            );
+        }
+    }
     let _ = write!(o, "  {:>12} {:>14} {:>16}", "x", "mean req/s", "requests/month");
     for n in &sw.platforms {
         let _ = write!(o, " {:>14}", n);

@@ -6,8 +6,9 @@ use super::charts;
 use super::fmt::{self, usd};
 use super::{Report, date_label};
 use crate::analysis::Recommendation;
-use crate::model::{Arrivals, Component, ContainerBilling, Dist, FrontDoor, Platform, Purchase, TraceFormat};
+use crate::model::{Arrivals, Component, ContainerBilling, Dist, FrontDoor, Platform, Purchase, TraceFormat, Workload};
 use crate::sim::Mode;
+use crate::sim::app::{PlacementResult, WorkloadResult};
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -101,16 +102,18 @@ impl Table {
 
 /// The whole report as a document.
 pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
-    let mut sections = vec![
-        summary(r),
-        verdict(r),
+    let mut sections = vec![summary(r), verdict(r)];
+    if is_application(r) {
+        sections.push(placements(r));
+    }
+    sections.extend([
         assumptions(r),
         costs(r),
         bills(r),
         performance(r),
         crossovers(r),
         map(r),
-    ];
+    ]);
     if r.monte_carlo.is_some() {
         sections.push(uncertainty(r));
     }
@@ -205,6 +208,33 @@ fn summary(r: &Report) -> Section {
         }
         s.push('.');
         b.push(Block::Para(s));
+    }
+    if is_application(r) {
+        let best = r
+            .run
+            .best_placement
+            .as_deref()
+            .and_then(|n| r.run.placements.iter().find(|p| p.name == n));
+        b.push(Block::Para(format!(
+            "An application of {} workloads ({}){}; the traffic above counts every workload's requests, \
+             triggered ones included. {}",
+            r.scenario.workloads.len(),
+            join_and(&r.scenario.workloads.iter().map(|w| w.name.clone()).collect::<Vec<_>>()),
+            match r.scenario.pipelines.len() {
+                0 => String::new(),
+                1 => " and one pipeline".to_string(),
+                n => format!(" and {n} pipelines"),
+            },
+            match best {
+                Some(p) => format!(
+                    "Best placement: {} at {} for the {}.",
+                    p.name,
+                    usd(p.total_usd),
+                    period(r)
+                ),
+                None => "No placement is good enough.".to_string(),
+            }
+        )));
     }
     let disabled: Vec<&str> = r
         .scenario
@@ -347,14 +377,27 @@ fn component(c: &Component) -> (String, String) {
             workload,
             per_request,
             delay_ms,
-        } => (
-            "Triggered".into(),
-            format!(
-                "{} request(s) per completed `{workload}` request, {} ms after it",
-                fmt::num(*per_request, 4),
-                fmt::num(*delay_ms, 4)
-            ),
-        ),
+        } => {
+            let after = if *delay_ms > 0.0 {
+                format!("{} ms after it completes", fmt::num(*delay_ms, 4))
+            } else {
+                "as soon as it completes".to_string()
+            };
+            let how = if *per_request < 1.0 {
+                format!(
+                    "{} of the requests that complete in {workload} each trigger one",
+                    fmt::pct(*per_request, 2)
+                )
+            } else if *per_request == 1.0 {
+                format!("every request that completes in {workload} triggers one")
+            } else {
+                format!(
+                    "every request that completes in {workload} triggers {} (a fan-out)",
+                    fmt::num(*per_request, 4)
+                )
+            };
+            ("Triggered".into(), format!("{how}, {after}"))
+        }
         Component::Trace {
             path,
             format,
@@ -500,72 +543,76 @@ fn assumptions(r: &Report) -> Section {
         .push(vec![t("Sweep, map and Monte Carlo"), t("fast aggregate simulation")]);
     sim.rows.push(vec![
         t("Arrivals"),
-        t(match s.traffic().arrivals {
-            Arrivals::Poisson => "Poisson (independent requests)",
-            Arrivals::Deterministic => "deterministic (evenly spaced)",
+        t(if is_application(r) {
+            "per workload (below)"
+        } else {
+            arrivals(s.traffic().arrivals)
         }),
     ]);
     b.push(Block::Table(sim));
 
-    b.push(Block::Heading("Traffic".into()));
-    let mut tr = Table::new(&["Component", "Settings"], &[false, false]);
-    for c in &s.traffic().components {
-        let (k, v) = component(c);
-        tr.rows.push(vec![t(k), t(v)]);
-    }
-    b.push(Block::Table(tr));
-    b.push(Block::Note(
-        "Components add up; growth multiplies their sum. Day and hour are counted from the start of the period.".into(),
-    ));
+    if is_application(r) {
+        application_workloads(r, &mut b);
+    } else {
+        b.push(Block::Heading("Traffic".into()));
+        let mut tr = Table::new(&["Component", "Settings"], &[false, false]);
+        for c in &s.traffic().components {
+            let (k, v) = component(c);
+            tr.rows.push(vec![t(k), t(v)]);
+        }
+        b.push(Block::Table(tr));
+        b.push(Block::Note(
+            "Components add up; growth multiplies their sum. Day and hour are counted from the start of the period."
+                .into(),
+        ));
 
-    b.push(Block::Heading("Workload (one request)".into()));
-    let w = &s.workload();
-    let mut wl = Table::new(&["Setting", "Value"], &[false, false]);
-    wl.rows
-        .push(vec![t("Duration on one full vCPU"), t(dist(&w.duration_ms, " ms"))]);
-    wl.rows.push(vec![
-        t("CPU-bound share of the duration"),
-        t(fmt::pct(w.cpu_fraction, 1)),
-    ]);
-    wl.rows
-        .push(vec![t("Cold-start (INIT) time"), t(dist(&w.cold_start_ms, " ms"))]);
-    wl.rows
-        .push(vec![t("Request size"), t(format!("{} KB", fmt::num(w.request_kb, 3)))]);
-    wl.rows.push(vec![
-        t("Response size"),
-        t(format!("{} KB", fmt::num(w.response_kb, 3))),
-    ]);
-    wl.rows.push(vec![
-        t("Latency objective"),
-        t(match w.latency_slo_ms {
-            Some(x) => format!("{} ms", fmt::num(x, 2)),
-            None => "none".into(),
-        }),
-    ]);
-    wl.rows.push(vec![
-        t("Requests per client connection"),
-        t(fmt::num(w.requests_per_connection, 2)),
-    ]);
-    b.push(Block::Table(wl));
+        b.push(Block::Heading("Workload (one request)".into()));
+        let mut wl = Table::new(&["Setting", "Value"], &[false, false]);
+        wl.rows.extend(request_rows(s.workload()));
+        b.push(Block::Table(wl));
+    }
 
     b.push(Block::Heading("Platforms".into()));
-    let mut pl = Table::new(
-        &["Platform", "Service", "Kind", "Settings"],
-        &[false, false, false, false],
-    );
+    let app = is_application(r);
+    let mut pl = if app {
+        Table::new(
+            &["Platform", "Service", "Kind", "May run", "Settings"],
+            &[false, false, false, false, false],
+        )
+    } else {
+        Table::new(
+            &["Platform", "Service", "Kind", "Settings"],
+            &[false, false, false, false],
+        )
+    };
+    if app {
+        pl.nowrap = vec![false, true, true, false, false];
+    }
     for p in &s.platforms {
         let mut name = p.name().to_string();
         if !p.enabled() {
             name.push_str(" (disabled)");
         }
-        pl.rows.push(vec![
-            Cell::Strong(name),
-            t(p.service()),
-            t(kind_label(p.kind())),
-            t(platform_settings(p).join("; ")),
-        ]);
+        let mut row = vec![Cell::Strong(name), t(p.service()), t(kind_label(p.kind()))];
+        if app {
+            row.push(t(if p.runs().is_empty() {
+                "every workload".to_string()
+            } else {
+                p.runs().join(", ")
+            }));
+        }
+        row.push(t(platform_settings(p).join("; ")));
+        pl.rows.push(row);
     }
     b.push(Block::Table(pl));
+    if app {
+        b.push(Block::Note(
+            "A function platform runs each workload placed on it as its own function; the account's concurrency \
+             cap is shared by all of them. A container or VM platform is one fleet: the workloads placed on it \
+             share its replicas, queue and autoscaler."
+                .into(),
+        ));
+    }
 
     if let Some(u) = &s.uncertainty {
         b.push(Block::Heading("Uncertainty".into()));
@@ -594,6 +641,399 @@ fn assumptions(r: &Report) -> Section {
         new_page: true,
         blocks: b,
     }
+}
+
+/// Whether the report is of an application of several workloads (placements compared).
+pub fn is_application(r: &Report) -> bool {
+    r.run.search.is_some()
+}
+
+fn arrivals(a: Arrivals) -> &'static str {
+    match a {
+        Arrivals::Poisson => "Poisson (independent requests)",
+        Arrivals::Deterministic => "deterministic (evenly spaced)",
+    }
+}
+
+/// One request of a workload, setting by setting.
+fn request_rows(w: &Workload) -> Vec<Vec<Cell>> {
+    vec![
+        vec![t("Duration on one full vCPU"), t(dist(&w.duration_ms, " ms"))],
+        vec![t("CPU-bound share of the duration"), t(fmt::pct(w.cpu_fraction, 1))],
+        vec![t("Cold-start (INIT) time"), t(dist(&w.cold_start_ms, " ms"))],
+        vec![t("Request size"), t(format!("{} KB", fmt::num(w.request_kb, 3)))],
+        vec![t("Response size"), t(format!("{} KB", fmt::num(w.response_kb, 3)))],
+        vec![
+            t("Latency objective"),
+            t(match w.latency_slo_ms {
+                Some(x) => format!("{} ms", fmt::num(x, 2)),
+                None => "none".into(),
+            }),
+        ],
+        vec![
+            t("Requests per client connection"),
+            t(fmt::num(w.requests_per_connection, 2)),
+        ],
+    ]
+}
+
+/// Every workload of an application (its traffic, triggers in words, and one request),
+/// then its pipelines.
+fn application_workloads(r: &Report, b: &mut Vec<Block>) {
+    let s = &r.scenario;
+    b.push(Block::Heading("Workloads".into()));
+    b.push(Block::Para(format!(
+        "The application has {} workloads: {}. Each has its own traffic and request profile; a triggered \
+         workload's requests come from the completions of another.",
+        s.workloads.len(),
+        join_and(&s.workloads.iter().map(|w| w.name.clone()).collect::<Vec<_>>())
+    )));
+    for w in &s.workloads {
+        b.push(Block::Heading(format!("Workload {}", w.name)));
+        let mut tb = Table::new(&["Setting", "Value"], &[false, false]);
+        for c in &w.traffic.components {
+            let (k, v) = component(c);
+            tb.rows.push(vec![t(format!("Traffic: {}", k.to_lowercase())), t(v)]);
+        }
+        if w.traffic.components.is_empty() {
+            tb.rows.push(vec![t("Traffic"), t("none")]);
+        }
+        let triggered_only = !w.traffic.components.is_empty()
+            && w.traffic
+                .components
+                .iter()
+                .all(|c| matches!(c, Component::Triggered { .. }));
+        tb.rows.push(vec![
+            t("Arrivals"),
+            t(if triggered_only {
+                "when the triggering requests complete"
+            } else {
+                arrivals(w.traffic.arrivals)
+            }),
+        ]);
+        tb.rows.extend(request_rows(&w.request));
+        b.push(Block::Table(tb));
+    }
+    b.push(Block::Note(
+        "Traffic components add up; growth multiplies their sum. Day and hour are counted from the start of the \
+         period. Requests that are throttled or dropped trigger nothing."
+            .into(),
+    ));
+    if !s.pipelines.is_empty() {
+        b.push(Block::Heading("Pipelines".into()));
+        let mut tb = Table::new(&["Pipeline", "Steps", "End-to-end objective"], &[false, false, true]);
+        for p in &s.pipelines {
+            tb.rows.push(vec![
+                Cell::Strong(p.name.clone()),
+                t(p.steps.join(" \u{2192} ")),
+                t(match p.latency_slo_ms {
+                    Some(x) => format!("{} ms", fmt::num(x, 2)),
+                    None => "none".into(),
+                }),
+            ]);
+        }
+        b.push(Block::Table(tb));
+        b.push(Block::Note(
+            "A pipeline's latency is the sum along its chain: each step's latency (cold starts and queueing \
+             included) and the trigger delays."
+                .into(),
+        ));
+    }
+}
+
+/// The placements an application report compares, the best first: the best one, then
+/// every "all on one platform" placement.
+pub fn compared_placements(r: &Report) -> Vec<&PlacementResult> {
+    let best = r.run.best_placement.as_deref();
+    let mut v: Vec<&PlacementResult> = r
+        .run
+        .placements
+        .iter()
+        .filter(|p| Some(p.name.as_str()) == best)
+        .collect();
+    v.extend(r.run.placements.iter().filter(|p| Some(p.name.as_str()) != best));
+    v
+}
+
+/// A placement's short name for a column head.
+fn placement_head(r: &Report, p: &PlacementResult) -> String {
+    if r.run.best_placement.as_deref() == Some(p.name.as_str()) {
+        if p.name.starts_with("All on ") {
+            format!("{} (best)", p.name)
+        } else {
+            "Best (mixed)".into()
+        }
+    } else {
+        p.name.clone()
+    }
+}
+
+/// Why a placement is not good enough, in words: its first failing workload or pipeline.
+pub fn placement_shortfall(p: &PlacementResult) -> String {
+    if let Some((w, sf)) = p.workloads.iter().find_map(|w| w.shortfall.as_ref().map(|sf| (w, sf))) {
+        return format!("{} on {} {}", w.workload, w.platform, sf.phrase());
+    }
+    if let Some(pl) = p.pipelines.iter().find(|pl| !pl.good_enough) {
+        return match pl.over_slo_share {
+            Some(x) => format!(
+                "the {} pipeline is slower than its objective for {} of requests",
+                pl.name,
+                fmt::pct(x, 2)
+            ),
+            None => format!("the {} pipeline does not cope", pl.name),
+        };
+    }
+    "a workload does not cope".into()
+}
+
+/// An application's placements: totals, per-workload costs, the best placement workload by
+/// workload, and pipeline latencies.
+fn placements(r: &Report) -> Section {
+    let mut b = Vec::new();
+    let search = match &r.run.search {
+        Some(s) if s.exhaustive && s.assignments == 1 => {
+            "the platforms allow only one assignment of a platform to each workload, priced in the fast mode".into()
+        }
+        Some(s) if s.exhaustive => format!(
+            "every one of the {} assignments of a platform to each workload (within what each platform may run) \
+             was priced in the fast mode",
+            fmt::count(s.assignments)
+        ),
+        Some(s) => format!(
+            "{} assignments were priced in the fast mode by a local search from every all-on-one-platform \
+             placement (too many to try them all)",
+            fmt::count(s.assignments)
+        ),
+        None => String::new(),
+    };
+    b.push(Block::Para(format!(
+        "Each placement puts every workload on one platform. The best placement is the cheapest that is good \
+         enough for every workload and pipeline: {search}; the placements below were then simulated {}.",
+        match r.run.mode {
+            Mode::Exact => "request by request",
+            Mode::Fast => "with the fast aggregate model",
+        }
+    )));
+    let list = compared_placements(r);
+    let best_usd = r
+        .run
+        .best_placement
+        .as_deref()
+        .and_then(|n| r.run.placements.iter().find(|p| p.name == n))
+        .map(|p| p.total_usd);
+    if list.is_empty() {
+        if r.run.best_placement.is_none() {
+            b.push(Block::Note(
+                "No placement is good enough: every one leaves a workload or a pipeline short.".into(),
+            ));
+        }
+        b.push(Block::Note(
+            "No platform may run every workload, and no assignment of platforms to workloads is good enough: \
+             there is no placement to show."
+                .into(),
+        ));
+        return Section {
+            id: "placements",
+            title: "Placements".into(),
+            new_page: true,
+            blocks: b,
+        };
+    }
+    let mut tb = Table::new(
+        &["Placement", "Cost", "Compared with the best", "Good enough"],
+        &[false, true, true, false],
+    );
+    for p in &list {
+        let best = r.run.best_placement.as_deref() == Some(p.name.as_str());
+        tb.rows.push(vec![
+            if best {
+                Cell::Strong(format!("{} (best)", p.name))
+            } else {
+                t(&p.name)
+            },
+            t(usd(p.total_usd)),
+            t(match best_usd {
+                Some(_) if best => "best".to_string(),
+                // cheaper than the best only when it does not cope
+                Some(x) if p.total_usd < x - 0.005 => format!("{} less", usd(x - p.total_usd)),
+                Some(x) => relative(p.total_usd, x),
+                None => "\u{2014}".into(),
+            }),
+            t(if p.good_enough {
+                "yes".to_string()
+            } else {
+                format!("no: {}", placement_shortfall(p))
+            }),
+        ]);
+    }
+    b.push(Block::Table(tb));
+    if r.run.best_placement.is_none() {
+        b.push(Block::Note(
+            "No placement is good enough: every one leaves a workload or a pipeline short.".into(),
+        ));
+    }
+
+    // workloads x placements
+    b.push(Block::Heading("Cost per workload".into()));
+    let mut head = vec!["Workload".to_string()];
+    let best = list
+        .first()
+        .copied()
+        .filter(|p| r.run.best_placement.as_deref() == Some(p.name.as_str()));
+    if best.is_some() {
+        head.push("Best: runs on".into());
+    }
+    head.extend(list.iter().map(|p| placement_head(r, p)));
+    let mut ct = Table {
+        numeric: head
+            .iter()
+            .enumerate()
+            .map(|(i, _)| i > usize::from(best.is_some()))
+            .collect(),
+        head,
+        rows: Vec::new(),
+        nowrap: Vec::new(),
+        foot: None,
+    };
+    for (i, w) in r.scenario.workloads.iter().enumerate() {
+        let mut row = vec![Cell::Strong(w.name.clone())];
+        if let Some(bp) = best {
+            row.push(t(bp
+                .workloads
+                .get(i)
+                .map(|x| x.platform.as_str())
+                .unwrap_or("\u{2014}")));
+        }
+        for p in &list {
+            row.push(t(match p.workloads.get(i) {
+                Some(x) => usd(x.cost_usd),
+                None => "\u{2014}".into(),
+            }));
+        }
+        ct.rows.push(row);
+    }
+    let mut foot = vec![Cell::Strong("Total".into())];
+    if best.is_some() {
+        foot.push(t(""));
+    }
+    foot.extend(list.iter().map(|p| Cell::Strong(usd(p.total_usd))));
+    ct.foot = Some(foot);
+    b.push(Block::Table(ct));
+    b.push(Block::Note(format!(
+        "Costs for the {}. A function's cost is its own usage; a shared fleet's cost (replicas, load balancer) \
+         is split among the workloads placed on it by the CPU time each uses, so a workload's cost depends on \
+         what shares its fleet.",
+        period(r)
+    )));
+
+    // the best placement, workload by workload
+    if let Some(bp) = best {
+        b.push(Block::Heading(format!("{}, workload by workload", bp.name)));
+        b.push(Block::Table(workload_table(&bp.workloads)));
+    }
+    // pipelines on each placement
+    let names: Vec<&str> = r.scenario.pipelines.iter().map(|p| p.name.as_str()).collect();
+    if !names.is_empty() {
+        b.push(Block::Heading("Pipelines, end to end".into()));
+        let mut pt = Table::new(
+            &[
+                "Pipeline",
+                "Placement",
+                "p50",
+                "p95",
+                "p99",
+                "Over objective",
+                "Good enough",
+            ],
+            &[false, false, true, true, true, true, false],
+        );
+        for name in &names {
+            let slo = r
+                .scenario
+                .pipelines
+                .iter()
+                .find(|p| p.name == *name)
+                .and_then(|p| p.latency_slo_ms);
+            for p in &list {
+                let Some(pl) = p.pipelines.iter().find(|x| x.name == *name) else {
+                    continue;
+                };
+                pt.rows.push(vec![
+                    Cell::Strong(pl.name.clone()),
+                    t(placement_head(r, p)),
+                    t(fmt::ms(pl.latency_ms.p50)),
+                    t(fmt::ms(pl.latency_ms.p95)),
+                    t(fmt::ms(pl.latency_ms.p99)),
+                    t(match (pl.over_slo_share, slo) {
+                        (Some(x), Some(ms)) => format!("{} over {} ms", fmt::pct(x, 2), fmt::num(ms, 2)),
+                        (Some(x), None) => fmt::pct(x, 2),
+                        _ => "no objective".into(),
+                    }),
+                    t(if pl.good_enough { "yes" } else { "no" }),
+                ]);
+            }
+        }
+        b.push(Block::Table(pt));
+        b.push(Block::Note(
+            "End-to-end latency: each step's latency (cold starts and queueing included) plus the trigger delays."
+                .into(),
+        ));
+    }
+    Section {
+        id: "placements",
+        title: "Placements".into(),
+        new_page: true,
+        blocks: b,
+    }
+}
+
+/// Workload by workload: where it runs, its cost, requests, cold starts and latency.
+fn workload_table(ws: &[WorkloadResult]) -> Table {
+    let mut tb = Table::new(
+        &[
+            "Workload",
+            "Platform",
+            "Cost",
+            "Requests",
+            "Served",
+            "Rejected",
+            "Cold-start rate",
+            "p50",
+            "p95",
+            "p99",
+            "Good enough",
+        ],
+        &[false, false, true, true, true, true, true, true, true, true, false],
+    );
+    for w in ws {
+        let rejected = w.throttled + w.dropped + w.failed;
+        tb.rows.push(vec![
+            Cell::Strong(w.workload.clone()),
+            t(&w.platform),
+            t(usd(w.cost_usd)),
+            t(fmt::count(w.requests)),
+            t(fmt::count(w.served)),
+            t(if rejected == 0 {
+                "0".to_string()
+            } else {
+                format!(
+                    "{} ({})",
+                    fmt::count(rejected),
+                    fmt::pct(rejected as f64 / w.requests.max(1) as f64, 2)
+                )
+            }),
+            t(fmt::pct(w.cold_start_rate, 3)),
+            t(fmt::ms(w.latency_ms.p50)),
+            t(fmt::ms(w.latency_ms.p95)),
+            t(fmt::ms(w.latency_ms.p99)),
+            t(match &w.shortfall {
+                None if w.good_enough => "yes".to_string(),
+                None => "no".to_string(),
+                Some(sf) => format!("no: {}", sf.phrase()),
+            }),
+        ]);
+    }
+    tb
 }
 
 fn costs(r: &Report) -> Section {
@@ -631,6 +1071,13 @@ fn costs(r: &Report) -> Section {
         tb.rows.push(row);
     }
     b.push(Block::Table(tb));
+    if is_application(r) {
+        b.push(Block::Note(
+            "Each platform here runs every workload it may run (its all-on-one-platform placement, or as many \
+             workloads as its list of workloads allows); the mixed placements are under Placements."
+                .into(),
+        ));
+    }
     if month {
         b.push(Block::Note(format!(
             "Costs are for the {}; \u{201c}per 30 days\u{201d} scales them linearly. Monthly free allowances, \
@@ -709,6 +1156,7 @@ fn performance(r: &Report) -> Section {
          or scaling limits), dropped after the queue timeout, or ran past the execution-time limit."
             .into(),
     )];
+    let slo = if is_application(r) { None } else { slo };
     let over_head = match slo {
         Some(x) => format!("Over {} ms", fmt::num(x, 2)),
         None => "Over objective".into(),

@@ -1,5 +1,6 @@
 //! The CSV reports: bill lines in the layout of the providers' calculator exports, and
-//! (optionally) the time series, one row per bucket.
+//! (optionally) the time series, one row per bucket. An application adds its per-workload
+//! costs of each placement as rows under the same columns.
 
 use super::Report;
 use super::fmt::trim;
@@ -79,7 +80,47 @@ pub fn to_csv(r: &Report) -> String {
             ]);
         }
     }
+    if super::content::is_application(r) {
+        workload_rows(r, &mut w, to_month);
+    }
     finish(w)
+}
+
+/// An application's per-workload costs under the same columns as the bill lines, one
+/// row per workload of each placement (the best first, then every all-on placement):
+/// `estimate` is the placement, `item` the workload, `quantity` its requests. The rows
+/// of one placement add up to its total (a shared fleet's cost split by CPU time).
+fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Decimal>) {
+    for p in super::content::compared_placements(r) {
+        for wr in &p.workloads {
+            let (service, region) = r
+                .run
+                .platforms
+                .iter()
+                .chain(p.platforms.iter())
+                .find(|x| x.name == wr.platform)
+                .map(|x| (x.bill.service.as_str(), x.bill.region.as_str()))
+                .unwrap_or(("", ""));
+            let cost = Decimal::try_from(wr.cost_usd).unwrap_or_default();
+            let monthly = crate::billing::cents(match to_month {
+                Some(k) => cost.checked_mul(k).unwrap_or(cost),
+                None => cost,
+            });
+            let annual = monthly.checked_mul(Decimal::from(12)).unwrap_or(monthly);
+            let _ = w.write_record([
+                &*text_cell(&p.name),
+                &*text_cell(&wr.platform),
+                &*text_cell(service),
+                &*text_cell(region),
+                &*text_cell(&format!("workload {}", wr.workload)),
+                &wr.requests.to_string(),
+                "request",
+                "",
+                &format!("{:.2}", monthly),
+                &format!("{:.2}", annual),
+            ]);
+        }
+    }
 }
 
 /// Linear interpolation of cumulative cost checkpoints `(t, usd)` at time `t`.
