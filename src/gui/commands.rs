@@ -63,7 +63,8 @@ pub enum Command {
     },
     /// The service (or size) of platform `i` changed: fit its other fields.
     FitPlatform(usize),
-    /// A new workload (one request per second, a plain request profile), selected.
+    /// A new workload (one request per second, a plain request profile), selected. The
+    /// scenario becomes version 2 (several workloads); an undo brings version 1 back.
     AddWorkload,
     /// A copy of workload `i` under a new name, selected.
     DuplicateWorkload(usize),
@@ -209,12 +210,14 @@ impl App {
             Command::AddWorkload => {
                 let w = defaults::new_workload(&self.doc.scenario);
                 self.doc.scenario.workloads.push(w);
+                self.doc.scenario.version = self.doc.scenario.version.max(2);
                 self.ui.workload = self.doc.scenario.workloads.len() - 1;
                 self.commit(None);
             }
             Command::DuplicateWorkload(i) => {
                 if let Some(w) = defaults::duplicate_workload(&self.doc.scenario, i) {
                     self.doc.scenario.workloads.insert(i + 1, w);
+                    self.doc.scenario.version = self.doc.scenario.version.max(2);
                     self.ui.workload = i + 1;
                     self.commit(None);
                 }
@@ -234,6 +237,7 @@ impl App {
             Command::AddPipeline => {
                 let p = defaults::new_pipeline(&self.doc.scenario);
                 self.doc.scenario.pipelines.push(p);
+                self.doc.scenario.version = self.doc.scenario.version.max(2);
                 self.commit(None);
             }
             Command::RemovePipeline(i) => {

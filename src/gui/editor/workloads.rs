@@ -35,6 +35,7 @@ pub(super) fn workloads(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario, selected: &m
             }
             if ui
                 .selectable_label(*selected == i, text)
+                .accessible_name(format!("Select workload {}", w.name))
                 .on_hover_text(format!("Edit the traffic and requests of {}", w.name))
                 .clicked()
             {
