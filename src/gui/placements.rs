@@ -289,7 +289,7 @@ pub fn show(ui: &mut egui::Ui, v: &PlacementsView) {
             ui.heading("Where each workload should run");
             ui.label(
                 RichText::new(format!(
-                    "Each cell: the workload's cost when every workload runs on that platform (a shared fleet split by CPU time). {BEST_MARK} marks the best placement's choice for each workload."
+                    "Each cell: the workload's cost when every workload runs on that platform (a shared fleet split by CPU time). {BEST_MARK} marks the best placement's choice for each workload; its own costs there are in its table below."
                 ))
                 .weak(),
             );
@@ -342,7 +342,11 @@ pub fn show(ui: &mut egui::Ui, v: &PlacementsView) {
                         };
                         ui.label(name).on_hover_text(&p.tip);
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            ui.label(RichText::new(&p.total).monospace());
+                            if p.best {
+                                ui.label(RichText::new(&p.total).strong());
+                            } else {
+                                ui.label(&p.total);
+                            }
                         });
                         if p.good_enough {
                             ui.label(&p.status);

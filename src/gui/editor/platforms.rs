@@ -75,15 +75,13 @@ pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                         }
                     });
                 });
-                grid(("platform_grid", i)).show(ui, |ui| {
-                    if workloads.len() > 1 || !p.runs().is_empty() {
-                        runs(ui, ed, p, &workloads, &path);
-                    }
-                    match p {
-                        Platform::Function(f) => function(ui, ed, f, &path, i),
-                        Platform::Container(c) => container(ui, ed, c, &path, i),
-                        Platform::Vm(v) => vm(ui, ed, v, &path, i),
-                    }
+                if workloads.len() > 1 || !p.runs().is_empty() {
+                    runs(ui, ed, p, &workloads, &path);
+                }
+                grid(("platform_grid", i)).show(ui, |ui| match p {
+                    Platform::Function(f) => function(ui, ed, f, &path, i),
+                    Platform::Container(c) => container(ui, ed, c, &path, i),
+                    Platform::Vm(v) => vm(ui, ed, v, &path, i),
                 });
             });
     }
@@ -95,14 +93,14 @@ pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
 }
 
 /// Which workloads the platform may run: a checkbox per workload, none checked = all.
+/// Above the platform's grid, so that a long list wraps without overlapping its rows.
 fn runs(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, workloads: &[String], path: &str) {
     let help = "The workloads this platform may run; none checked: every workload";
-    let l = ui.label("Runs").on_hover_text(help);
     let platform = p.name().to_string();
     let list = defaults::runs_mut(p);
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {
-        ui.label("").labelled_by(l.id);
+        ui.label("Runs").on_hover_text(help);
         for w in workloads {
             let mut on = list.contains(w);
             if ui
@@ -129,9 +127,8 @@ fn runs(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, workloads: &[String], path: 
         *list = keep;
     }
     ed.discrete(changed);
-    ui.end_row();
     for j in 0..list.len().max(1) {
-        ed.problems(ui, &format!("{path}.runs[{j}]"));
+        ed.section_problems(ui, &format!("{path}.runs[{j}]"));
     }
 }
 
