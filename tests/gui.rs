@@ -1715,3 +1715,48 @@ fn a_problem_in_a_workload_is_flagged_in_its_own_sections() {
     let msg = &h.state().problems().list[0].message;
     assert!(h.query_by_label(&format!("⚠ {msg}")).is_some(), "{msg}");
 }
+
+#[test]
+fn runs_checkboxes_restrict_a_platform_and_its_column_shows_a_dash() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    assert!(h.state().scenario().platforms[0].runs().is_empty());
+    h.get_by_label("Lambda runs worker").click();
+    h.run();
+    assert_eq!(h.state().scenario().platforms[0].runs(), ["worker".to_string()]);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+    let view = h.state().results().unwrap().placements.as_ref().unwrap();
+    assert_eq!(view.platforms[0].0, "Lambda");
+    // no "All on Lambda" any more: api's cell and the all-on total are dashes
+    assert_eq!(view.cells[0][0].text, "—");
+    assert_eq!(view.totals[0].text, "—");
+    assert!(view.rows.iter().all(|r| !r.name.ends_with("All on Lambda")));
+    // unchecking it again: every workload
+    h.get_by_label("Lambda runs worker").click();
+    h.run();
+    assert!(h.state().scenario().platforms[0].runs().is_empty());
+    assert_eq!(h.state().undo_steps(), 2);
+}
+
+#[test]
+fn pipelines_are_added_and_removed() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    assert_eq!(h.state().scenario().pipelines.len(), 1);
+    h.get_by_label("➕ Add pipeline").click_accesskit();
+    h.run();
+    let p = &h.state().scenario().pipelines[1];
+    assert_eq!(p.name, "pipeline");
+    assert_eq!(p.steps, ["api", "worker"]);
+    // a workload belongs to at most one pipeline: flagged at the step
+    let paths: Vec<&str> = h.state().problems().list.iter().map(|p| p.path.as_str()).collect();
+    assert!(paths.contains(&"pipelines[1].steps[1]"), "{paths:?}");
+    h.get_by_label("Remove pipeline 2").click_accesskit();
+    h.run();
+    assert_eq!(h.state().scenario().pipelines.len(), 1);
+    assert!(h.state().problems().is_empty());
+    assert!(!h.state().is_dirty(), "back to the file as opened");
+}
