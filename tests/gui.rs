@@ -1760,3 +1760,27 @@ fn pipelines_are_added_and_removed() {
     assert!(h.state().problems().is_empty());
     assert!(!h.state().is_dirty(), "back to the file as opened");
 }
+
+#[test]
+fn renaming_the_workload_of_a_version_1_file_keeps_the_name_by_writing_version_2() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert!(h.state().scenario().writes_v1());
+    assert_eq!(workload_names(h.state()), ["workload"]);
+    h.get_by_label("Workload name").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Workload name").type_text("launch");
+    h.run();
+    assert_eq!(workload_names(h.state()), ["launch"]);
+    assert!(!h.state().scenario().writes_v1());
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    // saved and read back: the name is there
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("renamed.ron");
+    breakeven::model::save_scenario_file(&path, h.state().scenario()).unwrap();
+    let back = breakeven::model::load_scenario_file(&path, &breakeven::pricing::Catalog::builtin().unwrap()).unwrap();
+    assert_eq!(back.workloads[0].name, "launch");
+    assert_eq!(back.version, 2);
+}

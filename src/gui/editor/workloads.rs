@@ -81,6 +81,8 @@ pub(super) fn workloads(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario, selected: &m
             .on_hover_text(help);
         if r.changed() {
             defaults::rename_workload(s, sel, &name);
+            // a version 1 file has no place for the name: keep it by writing version 2
+            s.version = s.version.max(2);
         }
         ed.track(&r);
         ui.end_row();
