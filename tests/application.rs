@@ -367,20 +367,12 @@ fn the_verdict_of_an_application_is_a_placement_with_reasons() {
     let sw = analysis::traffic_sweep(&p, &cat).unwrap();
     let v = analysis::verdict(&p, &cat, &r, &sw).unwrap();
     assert_eq!(v.recommendation, analysis::Recommendation::Mixed);
-    assert!(
-        v.headline.starts_with("Mixed: api on EC2, batch on Lambda, at $"),
-        "{}",
-        v.headline
-    );
+    assert!(v.headline.starts_with("Mixed: api on EC2, batch on Lambda, at $"), "{}", v.headline);
     assert!(v.headline.contains("less than all on Lambda ($"), "{}", v.headline);
     let metrics: Vec<&str> = v.reasons.iter().map(|x| x.metric.as_str()).collect();
     assert!(metrics.contains(&"placement_saving"), "{metrics:?}");
     assert_eq!(metrics.iter().filter(|m| **m == "workload_cost_usd").count(), 2);
-    let ec2 = v
-        .reasons
-        .iter()
-        .find(|x| x.text.starts_with("All on EC2: not good enough"))
-        .unwrap();
+    let ec2 = v.reasons.iter().find(|x| x.text.starts_with("All on EC2: not good enough")).unwrap();
     assert!(ec2.text.contains("serves only"), "{}", ec2.text);
     // the sweep is of the whole application: every platform's entry at each scale
     assert_eq!(sw.platforms, ["Lambda", "EC2"]);
