@@ -1475,3 +1475,312 @@ fn hostile_files_show_an_error_and_keep_the_scenario_and_its_edits() {
         "{note:?}"
     );
 }
+
+// --- applications: several workloads ---
+
+fn shop_fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron")
+}
+
+fn workload_names(app: &App) -> Vec<String> {
+    app.scenario().workloads.iter().map(|w| w.name.clone()).collect()
+}
+
+#[test]
+fn workloads_are_added_duplicated_and_removed_but_never_the_last() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert_eq!(h.state().scenario().workloads.len(), 1);
+    assert!(h.state().scenario().writes_v1());
+    // one workload: it cannot be removed, and the sections carry their plain titles
+    assert!(h.get_by_label("🗑 Remove workload").accesskit_node().is_disabled());
+    h.get_by_label("🗑 Remove workload").click();
+    h.run();
+    assert_eq!(h.state().scenario().workloads.len(), 1);
+    assert_eq!(h.state().undo_steps(), 0);
+
+    h.get_by_label("➕ Add workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["workload", "workload 2"]);
+    // the new one is selected: the sections say so, and the file becomes version 2
+    assert!(h.query_by_label("Traffic: workload 2").is_some());
+    assert!(h.query_by_label("Workload: workload 2").is_some());
+    assert!(!h.state().scenario().writes_v1());
+    assert_eq!(h.state().undo_steps(), 1);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+    // an application: the Placements tab is there, with the two workloads as rows
+    let placements = h.state().results().unwrap().placements.as_ref().expect("placements");
+    assert_eq!(placements.workloads, ["workload", "workload 2"]);
+
+    h.get_by_label("Duplicate workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["workload", "workload 2", "workload 2 copy"]);
+    let s = h.state().scenario();
+    assert_eq!(s.workloads[2].traffic, s.workloads[1].traffic);
+    assert_eq!(s.workloads[2].request, s.workloads[1].request);
+    assert!(h.query_by_label("Traffic: workload 2 copy").is_some());
+
+    // editing the selected workload's traffic changes that workload only
+    h.get_by_label("Rate").set_value_accesskit(7.0);
+    h.run();
+    let s = h.state().scenario();
+    assert_eq!(s.workloads[2].traffic.components, [Component::Constant { rps: 7.0 }]);
+    assert_eq!(s.workloads[1].traffic.components, [Component::Constant { rps: 1.0 }]);
+
+    h.get_by_label("Select workload workload").click();
+    h.run();
+    h.get_by_label("🗑 Remove workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["workload 2", "workload 2 copy"]);
+    h.get_by_label("🗑 Remove workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["workload 2 copy"]);
+    assert!(h.get_by_label("🗑 Remove workload").accesskit_node().is_disabled());
+    h.get_by_label("🗑 Remove workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["workload 2 copy"]);
+    // one workload again: no Placements tab
+    assert!(h.state().results().unwrap().placements.is_none());
+    assert!(h.query_by_label("Placements").is_none());
+}
+
+#[test]
+fn undo_restores_a_removed_workload_and_its_pipeline_step() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    let original = h.state().scenario().clone();
+    assert_eq!(workload_names(h.state()), ["api", "worker"]);
+    h.get_by_label("Select workload worker").click();
+    h.run();
+    assert!(h.query_by_label("Traffic: worker").is_some());
+    h.get_by_label("🗑 Remove workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["api"]);
+    // the pipeline lost its step; what is left is still valid
+    assert_eq!(h.state().scenario().pipelines[0].steps, ["api"]);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().scenario(), &original);
+    assert!(!h.state().is_dirty());
+    assert!(h.state().results_current());
+    assert!(h.state().results().unwrap().placements.is_some());
+}
+
+#[test]
+fn a_triggered_component_picks_its_upstream_workload_from_a_list() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    h.get_by_label("➕ Add workload").click();
+    h.run();
+    assert_eq!(workload_names(h.state()), ["api", "worker", "workload"]);
+    h.get_by_label("➕ Add component").click();
+    h.run();
+    h.get_by_label("Triggered").click();
+    h.run();
+    let triggered = |app: &App| app.scenario().workloads[2].traffic.components.get(1).cloned();
+    assert_eq!(
+        triggered(h.state()),
+        Some(Component::Triggered {
+            workload: "api".into(),
+            per_request: 1.0,
+            delay_ms: 0.0
+        })
+    );
+    // the picker offers the other workloads, not free text
+    h.get_by_label("Triggered by").click();
+    h.run();
+    assert!(
+        h.query_by_label("workload").is_none(),
+        "a workload is not offered as its own trigger"
+    );
+    h.get_by_label("worker").click();
+    h.run();
+    assert_eq!(
+        triggered(h.state()),
+        Some(Component::Triggered {
+            workload: "worker".into(),
+            per_request: 1.0,
+            delay_ms: 0.0
+        })
+    );
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+    // 1 req/s of its own plus one per completed `worker` request (itself half of api's
+    // 2 req/s) over the 2 days: 172,800 + 172,800 requests
+    let r = breakeven::sim::simulate(
+        h.state().scenario(),
+        shop_fixture().parent().unwrap(),
+        &breakeven::pricing::Catalog::builtin().unwrap(),
+        breakeven::sim::Mode::Fast,
+    )
+    .unwrap();
+    let best = r.best_placement.as_ref().unwrap();
+    let best = r.placements.iter().find(|p| &p.name == best).unwrap();
+    let w = best.workloads.iter().find(|w| w.workload == "workload").unwrap();
+    assert!(
+        (w.requests as f64 - 345_600.0).abs() < 345_600.0 * 0.01,
+        "requests of the triggered workload: {}",
+        w.requests
+    );
+}
+
+#[test]
+fn an_application_shows_its_placement_matrix_with_the_best_cells_marked() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    h.get_by_label("Placements").click();
+    h.run();
+    assert!(h.query_by_label("Where each workload should run").is_some());
+    let r = breakeven::sim::simulate(
+        h.state().scenario(),
+        shop_fixture().parent().unwrap(),
+        &breakeven::pricing::Catalog::builtin().unwrap(),
+        breakeven::sim::Mode::Fast,
+    )
+    .unwrap();
+    let view = h.state().results().unwrap().placements.as_ref().unwrap();
+    assert_eq!(view.workloads, ["api", "worker"]);
+    let columns: Vec<&str> = view.platforms.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(columns, ["Lambda", "Fargate"]);
+    // the best placement is the cheapest good-enough one
+    let best_name = r.best_placement.clone().expect("a good-enough placement");
+    let best = r.placements.iter().find(|p| p.name == best_name).unwrap();
+    let cheapest = r
+        .placements
+        .iter()
+        .filter(|p| p.good_enough)
+        .map(|p| p.total_usd)
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(best.total_usd, cheapest);
+    // each cell is the workload's cost in the all-on placement; the best one's are marked
+    for (wi, w) in view.workloads.iter().enumerate() {
+        for (pi, p) in columns.iter().enumerate() {
+            let all_on = r.placements.iter().find(|x| x.name == format!("All on {p}")).unwrap();
+            let cost = all_on.workloads.iter().find(|x| &x.workload == w).unwrap().cost_usd;
+            let chosen = best.assignment.iter().any(|(bw, bp)| bw == w && bp == p);
+            let cell = &view.cells[wi][pi];
+            assert_eq!(cell.best, chosen, "{w} on {p}");
+            let text = if chosen {
+                format!("★ {}", breakeven::gui::fmt::money(cost))
+            } else {
+                breakeven::gui::fmt::money(cost)
+            };
+            assert_eq!(cell.text, text);
+            assert!(h.query_all_by_label(&text).count() >= 1, "{text} on screen");
+        }
+    }
+    assert_eq!(
+        view.cells.iter().flatten().filter(|c| c.best).count(),
+        2,
+        "one marked cell per workload"
+    );
+    // the best placement's pipeline, with its percentiles
+    assert_eq!(view.best_pipelines.len(), 1);
+    assert_eq!(view.best_pipelines[0][0], "flow");
+    assert_eq!(
+        view.best_pipelines[0][3],
+        breakeven::gui::fmt::ms(best.pipelines[0].latency_ms.p99)
+    );
+    assert!(h.query_by_label("Pipelines (end to end)").is_some());
+}
+
+#[test]
+fn a_problem_in_a_workload_is_flagged_in_its_own_sections() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    // api triggered by worker, which api triggers: a cycle, reported where it closes
+    h.get_by_label("Select workload api").click();
+    h.run();
+    h.get_by_label("➕ Add component").click();
+    h.run();
+    h.get_by_label("Triggered").click();
+    h.run();
+    let paths: Vec<String> = h.state().problems().list.iter().map(|p| p.path.clone()).collect();
+    assert_eq!(paths, ["workloads[1].traffic.components[0].workload"]);
+    // api's sections are clean
+    assert!(h.query_by_label("Traffic: api").is_some());
+    assert!(h.query_by_label("Workload: api").is_some());
+    // worker's Traffic section counts it and shows the message below the field
+    h.get_by_label("Select workload worker").click();
+    h.run();
+    assert!(h.query_by_label("Traffic: worker  ⚠ 1").is_some());
+    assert!(h.query_by_label("Workload: worker").is_some());
+    let msg = &h.state().problems().list[0].message;
+    assert!(h.query_by_label(&format!("⚠ {msg}")).is_some(), "{msg}");
+}
+
+#[test]
+fn runs_checkboxes_restrict_a_platform_and_its_column_shows_a_dash() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    assert!(h.state().scenario().platforms[0].runs().is_empty());
+    h.get_by_label("Lambda runs worker").click();
+    h.run();
+    assert_eq!(h.state().scenario().platforms[0].runs(), ["worker".to_string()]);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+    let view = h.state().results().unwrap().placements.as_ref().unwrap();
+    assert_eq!(view.platforms[0].0, "Lambda");
+    // no "All on Lambda" any more: api's cell and the all-on total are dashes
+    assert_eq!(view.cells[0][0].text, "—");
+    assert_eq!(view.totals[0].text, "—");
+    assert!(view.rows.iter().all(|r| !r.name.ends_with("All on Lambda")));
+    // unchecking it again: every workload
+    h.get_by_label("Lambda runs worker").click();
+    h.run();
+    assert!(h.state().scenario().platforms[0].runs().is_empty());
+    assert_eq!(h.state().undo_steps(), 2);
+}
+
+#[test]
+fn pipelines_are_added_and_removed() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    assert_eq!(h.state().scenario().pipelines.len(), 1);
+    h.get_by_label("➕ Add pipeline").click_accesskit();
+    h.run();
+    let p = &h.state().scenario().pipelines[1];
+    assert_eq!(p.name, "pipeline");
+    assert_eq!(p.steps, ["api", "worker"]);
+    // a workload belongs to at most one pipeline: flagged at the step
+    let paths: Vec<&str> = h.state().problems().list.iter().map(|p| p.path.as_str()).collect();
+    assert!(paths.contains(&"pipelines[1].steps[1]"), "{paths:?}");
+    h.get_by_label("Remove pipeline 2").click_accesskit();
+    h.run();
+    assert_eq!(h.state().scenario().pipelines.len(), 1);
+    assert!(h.state().problems().is_empty());
+    assert!(!h.state().is_dirty(), "back to the file as opened");
+}
+
+#[test]
+fn renaming_the_workload_of_a_version_1_file_keeps_the_name_by_writing_version_2() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert!(h.state().scenario().writes_v1());
+    assert_eq!(workload_names(h.state()), ["workload"]);
+    h.get_by_label("Workload name").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Workload name").type_text("launch");
+    h.run();
+    assert_eq!(workload_names(h.state()), ["launch"]);
+    assert!(!h.state().scenario().writes_v1());
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    // saved and read back: the name is there
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("renamed.ron");
+    breakeven::model::save_scenario_file(&path, h.state().scenario()).unwrap();
+    let back = breakeven::model::load_scenario_file(&path, &breakeven::pricing::Catalog::builtin().unwrap()).unwrap();
+    assert_eq!(back.workloads[0].name, "launch");
+    assert_eq!(back.version, 2);
+}

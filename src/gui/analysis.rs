@@ -637,7 +637,10 @@ pub struct VerdictView {
 /// The number of a verdict reason, as it reads next to the reason.
 pub fn metric_value(metric: &str, value: f64) -> String {
     match metric {
-        "failed_share" | "rejected_share" | "over_slo_share" | "cold_start_rate" | "hybrid_saving" => fmt::pct(value),
+        "failed_share" | "rejected_share" | "over_slo_share" | "cold_start_rate" | "hybrid_saving"
+        | "placement_saving" => fmt::pct(value),
+        "workload_cost_usd" | "alone_on_fleet_usd" => fmt::money(value),
+        "pipeline_p99_ms" => fmt::ms(value),
         "peak_to_mean" | "cost_ratio_today" | "cost_ratio_10x" => fmt::times(value),
         "nearest_crossover_scale" if !value.is_finite() => "none".into(),
         "nearest_crossover_scale" => scale(value),

@@ -42,6 +42,7 @@ pub enum Command {
     Edited {
         group: Option<u64>,
     },
+    /// Adds to the selected workload's traffic (as do the other component commands).
     AddComponent(Component),
     AddTrace,
     AddTracePath(PathBuf),
@@ -62,6 +63,16 @@ pub enum Command {
     },
     /// The service (or size) of platform `i` changed: fit its other fields.
     FitPlatform(usize),
+    /// A new workload (one request per second, a plain request profile), selected. The
+    /// scenario becomes version 2 (several workloads); an undo brings version 1 back.
+    AddWorkload,
+    /// A copy of workload `i` under a new name, selected.
+    DuplicateWorkload(usize),
+    /// Removes workload `i` (never the last one) and the mentions of it in `runs` and
+    /// pipeline steps; components triggered by it are left for the user to fix.
+    RemoveWorkload(usize),
+    AddPipeline,
+    RemovePipeline(usize),
     Undo,
     Redo,
     // simulation
@@ -142,19 +153,20 @@ impl App {
             }
             Command::Edited { group } => self.commit(group),
             Command::AddComponent(c) => {
-                self.doc.scenario.traffic_mut().components.push(c);
+                self.selected_traffic().components.push(c);
                 self.commit(None);
             }
             Command::AddTrace => self.ask_path(PathPurpose::Trace),
             Command::AddTracePath(p) => self.add_trace(&p),
             Command::RemoveComponent(i) => {
-                if i < self.doc.scenario.traffic().components.len() {
-                    self.doc.scenario.traffic_mut().components.remove(i);
+                let v = &mut self.selected_traffic().components;
+                if i < v.len() {
+                    v.remove(i);
                     self.commit(None);
                 }
             }
             Command::MoveComponent { from, to } => {
-                let v = &mut self.doc.scenario.traffic_mut().components;
+                let v = &mut self.selected_traffic().components;
                 if from < v.len() && to < v.len() && from != to {
                     let c = v.remove(from);
                     v.insert(to, c);
@@ -194,6 +206,45 @@ impl App {
                     defaults::fit_to_service(p, &self.catalog);
                 }
                 self.commit(None);
+            }
+            Command::AddWorkload => {
+                let w = defaults::new_workload(&self.doc.scenario);
+                self.doc.scenario.workloads.push(w);
+                self.doc.scenario.version = self.doc.scenario.version.max(2);
+                self.ui.workload = self.doc.scenario.workloads.len() - 1;
+                self.commit(None);
+            }
+            Command::DuplicateWorkload(i) => {
+                if let Some(w) = defaults::duplicate_workload(&self.doc.scenario, i) {
+                    self.doc.scenario.workloads.insert(i + 1, w);
+                    self.doc.scenario.version = self.doc.scenario.version.max(2);
+                    self.ui.workload = i + 1;
+                    self.commit(None);
+                }
+            }
+            Command::RemoveWorkload(i) => {
+                if defaults::remove_workload(&mut self.doc.scenario, i) {
+                    if self.ui.workload > i {
+                        self.ui.workload -= 1;
+                    }
+                    self.ui.workload = self
+                        .ui
+                        .workload
+                        .min(self.doc.scenario.workloads.len().saturating_sub(1));
+                    self.commit(None);
+                }
+            }
+            Command::AddPipeline => {
+                let p = defaults::new_pipeline(&self.doc.scenario);
+                self.doc.scenario.pipelines.push(p);
+                self.doc.scenario.version = self.doc.scenario.version.max(2);
+                self.commit(None);
+            }
+            Command::RemovePipeline(i) => {
+                if i < self.doc.scenario.pipelines.len() {
+                    self.doc.scenario.pipelines.remove(i);
+                    self.commit(None);
+                }
             }
             Command::Undo => {
                 if let Some(prev) = self.history.undo(self.doc.scenario.clone()) {
@@ -387,7 +438,7 @@ impl App {
     fn add_trace(&mut self, path: &std::path::Path) {
         match files::trace_component(path, &self.doc.base_dir()) {
             Ok(c) => {
-                self.doc.scenario.traffic_mut().components.push(c);
+                self.selected_traffic().components.push(c);
                 self.commit(None);
                 self.notes.info(format!("Added trace {}", path.display()));
             }
@@ -478,6 +529,19 @@ impl App {
             PathPurpose::Trace => self.add_trace(&p),
             PathPurpose::Export(f) => self.start_export(p, f),
         }
+    }
+
+    /// The traffic of the workload the editor has selected (the first one when the
+    /// selection is out of range, e.g. after an undo removed a workload).
+    fn selected_traffic(&mut self) -> &mut crate::model::Traffic {
+        let n = self.doc.scenario.workloads.len();
+        if n == 0 {
+            return self.doc.scenario.traffic_mut();
+        }
+        if self.ui.workload >= n {
+            self.ui.workload = 0;
+        }
+        &mut self.doc.scenario.workloads[self.ui.workload].traffic
     }
 
     /// Records an edit of the scenario (already applied in place) as one undo step, or

@@ -6,8 +6,8 @@
 
 use super::fmt;
 use crate::model::{
-    Arch, Component, ContainerBilling, ContainerPlatform, FrontDoor, FunctionPlatform, Platform, Purchase, Scenario,
-    VmPlatform,
+    AppWorkload, Arch, Arrivals, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor, FunctionPlatform,
+    Pipeline, Platform, Purchase, Scenario, Traffic, VmPlatform, Workload,
 };
 use crate::pricing::{Allowance, Catalog, Price, Service, ServiceRole, TaskSize, Tiered};
 use std::collections::HashMap;
@@ -264,7 +264,7 @@ fn nearest_u32(values: &[u32], x: u32) -> Option<u32> {
 }
 
 /// Default settings for a new traffic component of each kind.
-pub fn new_component(kind: &str, s: &Scenario) -> Option<Component> {
+pub fn new_component(kind: &str, horizon_days: f64) -> Option<Component> {
     Some(match kind {
         "Constant" => Component::Constant { rps: 1.0 },
         "Diurnal" => Component::Diurnal {
@@ -273,7 +273,7 @@ pub fn new_component(kind: &str, s: &Scenario) -> Option<Component> {
             peak_hour: 14.0,
         },
         "Spike" => Component::Spike {
-            day: (s.horizon_days / 2.0).floor().max(0.0),
+            day: (horizon_days / 2.0).floor().max(0.0),
             hour: 12.0,
             duration_min: 60.0,
             requests: 100_000.0,
@@ -671,6 +671,144 @@ impl CatalogView {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Workloads and pipelines of an application
+
+/// `base`, or `base 2`, `base 3`… : the first that no workload is called yet.
+pub fn unique_workload_name(s: &Scenario, base: &str) -> String {
+    let base = base.trim();
+    let base = if base.is_empty() { "workload" } else { base };
+    if s.workload_index(base).is_none() {
+        return base.to_string();
+    }
+    (2..)
+        .map(|k| format!("{base} {k}"))
+        .find(|n| s.workload_index(n).is_none())
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// A new workload: one request per second of a plain 100 ms request.
+pub fn new_workload(s: &Scenario) -> AppWorkload {
+    AppWorkload {
+        name: unique_workload_name(s, "workload"),
+        traffic: Traffic {
+            arrivals: Arrivals::Poisson,
+            components: vec![Component::Constant { rps: 1.0 }],
+        },
+        request: Workload {
+            duration_ms: Dist::Fixed(100.0),
+            cpu_fraction: 0.5,
+            cold_start_ms: Dist::Fixed(300.0),
+            request_kb: 1.0,
+            response_kb: 1.0,
+            latency_slo_ms: None,
+            requests_per_connection: 1.0,
+            log_kb: 0.0,
+            calls: Vec::new(),
+        },
+    }
+}
+
+/// A copy of workload `i` named `<name> copy` (made unique).
+pub fn duplicate_workload(s: &Scenario, i: usize) -> Option<AppWorkload> {
+    let w = s.workloads.get(i)?;
+    let mut copy = w.clone();
+    copy.name = unique_workload_name(s, &format!("{} copy", w.name));
+    Some(copy)
+}
+
+/// Removes workload `i` unless it is the last one, with its mentions in platforms' `runs`
+/// and pipeline steps (a pipeline left without steps goes too). True when removed.
+pub fn remove_workload(s: &mut Scenario, i: usize) -> bool {
+    if s.workloads.len() <= 1 || i >= s.workloads.len() {
+        return false;
+    }
+    let name = s.workloads.remove(i).name;
+    if s.workload_index(&name).is_none() {
+        // a platform that ran only this workload is left with an empty list: every workload
+        for p in &mut s.platforms {
+            runs_mut(p).retain(|r| r != &name);
+        }
+        for p in &mut s.pipelines {
+            p.steps.retain(|st| st != &name);
+        }
+        s.pipelines.retain(|p| !p.steps.is_empty());
+    }
+    true
+}
+
+/// The workloads a platform may run (empty: all).
+pub fn runs_mut(p: &mut Platform) -> &mut Vec<String> {
+    match p {
+        Platform::Function(f) => &mut f.runs,
+        Platform::Container(c) => &mut c.runs,
+        Platform::Vm(v) => &mut v.runs,
+    }
+}
+
+/// Renames a workload and every mention of it (triggers, `runs`, pipeline steps), unless
+/// another workload already goes by the new name (then only the workload itself).
+pub fn rename_workload(s: &mut Scenario, i: usize, new: &str) {
+    let Some(old) = s.workloads.get(i).map(|w| w.name.clone()) else {
+        return;
+    };
+    if old == new {
+        return;
+    }
+    let taken = s.workloads.iter().enumerate().any(|(j, w)| j != i && w.name == new);
+    s.workloads[i].name = new.to_string();
+    if taken || s.workloads.iter().any(|w| w.name == old) {
+        return;
+    }
+    for w in &mut s.workloads {
+        for c in &mut w.traffic.components {
+            if let Component::Triggered { workload, .. } = c
+                && *workload == old
+            {
+                *workload = new.to_string();
+            }
+        }
+    }
+    for p in &mut s.platforms {
+        for r in runs_mut(p).iter_mut() {
+            if *r == old {
+                *r = new.to_string();
+            }
+        }
+    }
+    for p in &mut s.pipelines {
+        for st in &mut p.steps {
+            if *st == old {
+                *st = new.to_string();
+            }
+        }
+    }
+}
+
+/// A new pipeline: the first trigger chain found (an upstream workload and the one it
+/// triggers), or the first workload alone.
+pub fn new_pipeline(s: &Scenario) -> Pipeline {
+    let mut names: Vec<&str> = s.pipelines.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    let name = std::iter::once("pipeline".to_string())
+        .chain((2..).map(|k| format!("pipeline {k}")))
+        .find(|n| !names.contains(&n.as_str()))
+        .unwrap_or_else(|| "pipeline".into());
+    let chain = s.workloads.iter().find_map(|w| {
+        w.traffic.components.iter().find_map(|c| match c {
+            Component::Triggered { workload, .. } if s.workload_index(workload).is_some() => {
+                Some(vec![workload.clone(), w.name.clone()])
+            }
+            _ => None,
+        })
+    });
+    Pipeline {
+        name,
+        steps: chain.unwrap_or_else(|| s.workloads.iter().take(1).map(|w| w.name.clone()).collect()),
+        latency_slo_ms: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,5 +867,62 @@ mod tests {
             assert!(!lines.is_empty(), "{}", s.id());
             assert!(lines.iter().all(|l| l.contains("http")), "{}: {lines:?}", s.id());
         }
+    }
+
+    fn app() -> Scenario {
+        let text = include_str!("../../tests/fixtures/app/shop.ron");
+        crate::model::ron_options().from_str(text).expect("shop fixture parses")
+    }
+
+    #[test]
+    fn new_and_copied_workloads_get_unused_names() {
+        let mut s = app();
+        assert_eq!(unique_workload_name(&s, "api"), "api 2");
+        assert_eq!(unique_workload_name(&s, "report"), "report");
+        let w = new_workload(&s);
+        assert_eq!(w.name, "workload");
+        s.workloads.push(w);
+        assert_eq!(new_workload(&s).name, "workload 2");
+        let copy = duplicate_workload(&s, 0).unwrap();
+        assert_eq!(copy.name, "api copy");
+        assert_eq!(copy.traffic, s.workloads[0].traffic);
+        assert!(duplicate_workload(&s, 9).is_none());
+    }
+
+    #[test]
+    fn renaming_a_workload_renames_its_triggers_runs_and_steps() {
+        let mut s = app();
+        runs_mut(&mut s.platforms[1]).push("api".into());
+        rename_workload(&mut s, 0, "store");
+        assert_eq!(s.workloads[0].name, "store");
+        assert!(matches!(&s.workloads[1].traffic.components[0],
+            Component::Triggered { workload, .. } if workload == "store"));
+        assert_eq!(s.platforms[1].runs(), ["store".to_string()]);
+        assert_eq!(s.pipelines[0].steps, ["store", "worker"]);
+        // a name another workload has: only this one changes, the mentions stay
+        rename_workload(&mut s, 0, "worker");
+        assert_eq!(s.pipelines[0].steps, ["store", "worker"]);
+    }
+
+    #[test]
+    fn removing_a_workload_keeps_the_last_and_drops_its_mentions() {
+        let mut s = app();
+        runs_mut(&mut s.platforms[1]).extend(["api".to_string(), "worker".to_string()]);
+        assert!(remove_workload(&mut s, 1));
+        assert_eq!(s.workloads.len(), 1);
+        assert_eq!(s.platforms[1].runs(), ["api".to_string()]);
+        assert_eq!(s.pipelines[0].steps, ["api"]);
+        assert!(!remove_workload(&mut s, 0), "the last workload stays");
+        assert_eq!(s.workloads.len(), 1);
+    }
+
+    #[test]
+    fn a_new_pipeline_follows_a_trigger_chain() {
+        let mut s = app();
+        let p = new_pipeline(&s);
+        assert_eq!(p.name, "pipeline");
+        assert_eq!(p.steps, ["api", "worker"]);
+        s.pipelines.push(p);
+        assert_eq!(new_pipeline(&s).name, "pipeline 2");
     }
 }

@@ -11,7 +11,8 @@
 //! Files: `state` (plain data), `commands` (actions), `worker` (background simulation and
 //! analyses), `undo` (history), `editor` (left panel), `results` (derived data + central
 //! panel), `plots` (the charts), `analysis` (derived analysis data: break-even, map,
-//! verdict, bands), `analysis_tabs` (the Break-even and Cheapest map tabs), `chrome`
+//! verdict, bands), `analysis_tabs` (the Break-even and Cheapest map tabs), `placements`
+//! (an application's placement matrix, derived once per result, and its tab), `chrome`
 //! (menus, shortcuts, status, notifications, dialogs), `files` (reading and writing, native
 //! dialogs), `defaults` (catalog-aware defaults and sourced rates), `fmt` (number formatting).
 
@@ -23,6 +24,7 @@ pub mod defaults;
 pub mod editor;
 pub mod files;
 pub mod fmt;
+pub mod placements;
 pub mod plots;
 pub mod recovery;
 pub mod results;
@@ -585,6 +587,7 @@ impl App {
                     editor::show(
                         ui,
                         &mut self.doc.scenario,
+                        &mut self.ui.workload,
                         &editor::EditorCtx {
                             catalog: &self.catalog,
                             view: &self.catalog_view,

@@ -9,6 +9,7 @@ use super::analysis::{AnalysisState, BandsView};
 use super::analysis_tabs;
 use super::commands::Command;
 use super::fmt;
+use super::placements::{self, PlacementsView};
 use super::plots;
 use super::state::{Tab, UiState};
 use super::{ExactRun, SimState};
@@ -53,6 +54,8 @@ pub struct ResultsView {
     pub latency_bins_per_decade: f64,
     /// Highest total of any platform (the bar chart's scale).
     pub max_total_usd: f64,
+    /// An application's placements (None for a single workload).
+    pub placements: Option<PlacementsView>,
 }
 
 pub struct TrafficView {
@@ -360,6 +363,7 @@ impl ResultsView {
             bucket_min: bs / 60.0,
             latency_bins_per_decade: latency_bins_per_decade(r.mode),
             max_total_usd: r.platforms.iter().map(|p| p.total_usd).fold(0.0, f64::max),
+            placements: PlacementsView::new(r),
         }
     }
 }
@@ -396,8 +400,16 @@ pub const STALE_OPACITY: f32 = 0.45;
 
 /// The central panel: a banner saying what the numbers are, the tab bar, the tab.
 pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState, cmds: &mut Vec<Command>) {
+    // the Placements tab is there for an application (several workloads) only
+    let application = sim.view.as_ref().is_some_and(|v| v.placements.is_some());
+    if !application && state.tab == Tab::Placements {
+        state.tab = Tab::Overview;
+    }
     ui.horizontal_wrapped(|ui| {
         for tab in Tab::ALL {
+            if tab == Tab::Placements && !application {
+                continue;
+            }
             ui.selectable_value(&mut state.tab, tab, tab.title())
                 .on_hover_text(tab.help());
         }
@@ -436,6 +448,11 @@ pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState,
     }
     match state.tab {
         Tab::Overview => overview(ui, view, &sim.analysis, st, stale),
+        Tab::Placements => {
+            if let Some(p) = &view.placements {
+                placements::show(ui, p);
+            }
+        }
         Tab::Traffic => plots::traffic(ui, view, &mut state.traffic_log),
         Tab::Instances => plots::instances(ui, view, &mut state.instances_platform),
         Tab::Cost => plots::cumulative_cost(ui, view),
@@ -494,12 +511,12 @@ fn banner(
                     }
                 }
             });
-            verdict_line(ui, analysis, st);
+            verdict_line(ui, analysis, st, view.placements.is_some());
         });
 }
 
 /// The verdict's headline; the previous one, marked, while the new one is worked out.
-fn verdict_line(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status) {
+fn verdict_line(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, application: bool) {
     let Some(v) = &analysis.verdict else {
         if st.analysis {
             ui.label(RichText::new("Working out the verdict…").weak());
@@ -517,12 +534,18 @@ fn verdict_line(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status) {
                     Mode::Fast => "Judged on the fast estimate",
                     Mode::Exact => "Judged on the exact simulation",
                 };
+                let what = if application {
+                    "the cheapest placement of the workloads on the platforms in which every workload keeps up \
+                     (at most 0.5 % of requests rejected, at most 5 % over its latency objective, none past an \
+                     execution-time limit) and every pipeline meets its objective. The placements are on the \
+                     Placements tab, the reasons on the Overview."
+                } else {
+                    "the cheapest platform that keeps up (at most 0.5 % of requests rejected, \
+                     at most 5 % over the latency objective, none past an execution-time limit). \
+                     The reasons are on the Overview."
+                };
                 ui.label(RichText::new(&verdict.headline).size(15.0).strong())
-                    .on_hover_text(format!(
-                        "{judged}: the cheapest platform that keeps up (at most 0.5 % of requests rejected, \
-                         at most 5 % over the latency objective, none past an execution-time limit). \
-                         The reasons are on the Overview."
-                    ));
+                    .on_hover_text(format!("{judged}: {what}"));
             }
             Err(e) => {
                 ui.colored_label(ui.visuals().error_fg_color, format!("No verdict: {e}"));
@@ -535,14 +558,19 @@ fn verdict_line(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status) {
 }
 
 /// The verdict's reasons, each with the number behind it.
-fn reasons(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, results_stale: bool) {
+fn reasons(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, results_stale: bool, application: bool) {
     let Some(v) = &analysis.verdict else { return };
     let Ok(verdict) = &v.value else { return };
     ui.scope(|ui| {
         if !v.current(st.revision) && !results_stale {
             ui.multiply_opacity(STALE_OPACITY);
         }
-        ui.label(RichText::new(format!("Why {}", verdict.recommendation.to_lowercase())).strong())
+        let why = if application {
+            "Why this placement".to_string()
+        } else {
+            format!("Why {}", verdict.recommendation.to_lowercase())
+        };
+        ui.label(RichText::new(why).strong())
             .on_hover_text(format!("Recommended: {}", verdict.platform));
         egui::Grid::new("verdict_reasons")
             .num_columns(2)
@@ -621,7 +649,7 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
         .id_salt("overview_scroll")
         .auto_shrink([false; 2])
         .show(ui, |ui| {
-            reasons(ui, analysis, st, stale);
+            reasons(ui, analysis, st, stale, view.placements.is_some());
             ui.add_space(6.0);
             plots::cost_bars(ui, view, analysis.bands_for(view.generation));
             bands_table(ui, analysis, st, stale);

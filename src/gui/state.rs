@@ -283,6 +283,8 @@ impl Problems {
 pub enum Tab {
     #[default]
     Overview,
+    /// An application's placements: workloads by platforms (shown only for applications).
+    Placements,
     Traffic,
     Instances,
     Cost,
@@ -292,8 +294,9 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
+        Tab::Placements,
         Tab::Breakeven,
         Tab::Map,
         Tab::Traffic,
@@ -304,6 +307,7 @@ impl Tab {
     pub fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
+            Tab::Placements => "Placements",
             Tab::Traffic => "Traffic",
             Tab::Instances => "Instances",
             Tab::Cost => "Cumulative cost",
@@ -315,6 +319,9 @@ impl Tab {
     pub fn help(self) -> &'static str {
         match self {
             Tab::Overview => "Cost per platform, the itemised bills, cold starts and latency percentiles",
+            Tab::Placements => {
+                "Where each workload should run: each workload's cost on each platform, the placements compared, and the best one's workloads and pipelines"
+            }
             Tab::Traffic => "Request rate over the horizon, and what each platform served or rejected",
             Tab::Instances => "Busy, starting and idle instances and cold starts over time, per platform",
             Tab::Cost => "How each platform's bill accumulates over the horizon",
@@ -385,6 +392,9 @@ pub struct PathPrompt {
 #[derive(Default)]
 pub struct UiState {
     pub tab: Tab,
+    /// The workload the Traffic and Workload sections edit (index into the scenario's
+    /// workloads; clamped when the list shrinks).
+    pub workload: usize,
     /// Platform shown on the Instances tab (index into the results).
     pub instances_platform: usize,
     /// Traffic tab: logarithmic rate axis.

@@ -16,11 +16,13 @@
 
 mod fleet;
 mod function;
+mod pipelines;
 mod platforms;
 mod scenario;
 mod traffic;
 mod uncertainty;
 mod workload;
+mod workloads;
 
 use super::commands::Command;
 use super::defaults::{CatalogView, Kind};
@@ -399,9 +401,33 @@ fn grid(id: impl std::hash::Hash + std::fmt::Debug) -> egui::Grid {
         .min_col_width(120.0)
 }
 
-/// The editor. Edits `s` in place and pushes commands.
-pub fn show(ui: &mut Ui, s: &mut Scenario, cx: &EditorCtx, cmds: &mut Vec<Command>) {
+/// The editor. Edits `s` in place and pushes commands. `selected` is the workload the
+/// Traffic and Workload sections edit (UI state, clamped here to the list).
+pub fn show(ui: &mut Ui, s: &mut Scenario, selected: &mut usize, cx: &EditorCtx, cmds: &mut Vec<Command>) {
     let mut ed = Ed { cx, cmds };
+    let n = s.workloads.len();
+    if *selected >= n {
+        *selected = n.saturating_sub(1);
+    }
+    let sel = *selected;
+    let several = n > 1;
+    // the section titles name the workload they edit once there are several
+    let of = |title: &str| match s.workloads.get(sel) {
+        Some(w) if several => format!("{title}: {}", w.name),
+        _ => title.to_string(),
+    };
+    let (traffic_title, workload_title) = (of("Traffic"), of("Workload"));
+    let traffic_path = s.traffic_path(sel);
+    let request_path = s.request_path(sel);
+    let request_problems = if s.writes_v1() {
+        cx.problems.count_under(&request_path)
+    } else {
+        // workloads[i] holds the traffic and the name too, counted in their own sections
+        cx.problems
+            .count_under(&request_path)
+            .saturating_sub(cx.problems.count_under(&traffic_path))
+            .saturating_sub(cx.problems.count_under(&format!("{request_path}.name")))
+    };
     egui::ScrollArea::vertical()
         .id_salt("editor_scroll")
         .auto_shrink([false; 2])
@@ -413,15 +439,27 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, cx: &EditorCtx, cmds: &mut Vec<Comman
                 cx.problems.count_under("name") + cx.problems.count_under("horizon_days"),
                 |ui| scenario::scenario_fields(ui, &mut ed, s),
             );
-            section(ui, "Traffic", cx.problems.count_under("traffic"), |ui| {
-                traffic::traffic(ui, &mut ed, s)
+            section(ui, "Workloads", workloads::problem_count(cx.problems, s), |ui| {
+                workloads::workloads(ui, &mut ed, s, selected)
             });
-            section(ui, "Workload", cx.problems.count_under("workload"), |ui| {
-                workload::workload(ui, &mut ed, s)
+            section_with_id(
+                ui,
+                "Traffic",
+                &traffic_title,
+                cx.problems.count_under(&traffic_path),
+                |ui| traffic::traffic(ui, &mut ed, s, sel),
+            );
+            section_with_id(ui, "Workload", &workload_title, request_problems, |ui| {
+                workload::workload(ui, &mut ed, s, sel)
             });
             section(ui, "Platforms", cx.problems.count_under("platforms"), |ui| {
                 platforms::platforms(ui, &mut ed, s)
             });
+            if several || !s.pipelines.is_empty() {
+                section(ui, "Pipelines", cx.problems.count_under("pipelines"), |ui| {
+                    pipelines::pipelines(ui, &mut ed, s)
+                });
+            }
             let n = cx.problems.count_under("uncertainty");
             egui::CollapsingHeader::new(section_title(ui, "Uncertainty", n))
                 .id_salt(("section", "Uncertainty"))
@@ -443,8 +481,14 @@ fn section_title(ui: &Ui, title: &str, problems: usize) -> RichText {
 }
 
 fn section(ui: &mut Ui, title: &str, problems: usize, body: impl FnOnce(&mut Ui)) {
+    section_with_id(ui, title, title, problems, body);
+}
+
+/// A section whose title may change (it names the selected workload) while it keeps its
+/// open or closed state under `id`.
+fn section_with_id(ui: &mut Ui, id: &str, title: &str, problems: usize, body: impl FnOnce(&mut Ui)) {
     egui::CollapsingHeader::new(section_title(ui, title, problems))
-        .id_salt(("section", title))
+        .id_salt(("section", id))
         .default_open(true)
         .show(ui, body);
 }

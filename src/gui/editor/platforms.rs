@@ -6,12 +6,14 @@ use super::fleet::{container, vm};
 use super::function::function;
 use super::grid;
 use crate::gui::commands::Command;
+use crate::gui::defaults;
 use crate::model::{Platform, Scenario};
 use egui::{RichText, Ui};
 
 pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
     ed.section_problems(ui, "platforms");
     let n = s.platforms.len();
+    let workloads: Vec<String> = s.workloads.iter().map(|w| w.name.clone()).collect();
     for (i, p) in s.platforms.iter_mut().enumerate() {
         let path = format!("platforms[{i}]");
         let problems = ed.cx.problems.count_under(&path);
@@ -73,6 +75,9 @@ pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                         }
                     });
                 });
+                if workloads.len() > 1 || !p.runs().is_empty() {
+                    runs(ui, ed, p, &workloads, &path);
+                }
                 grid(("platform_grid", i)).show(ui, |ui| match p {
                     Platform::Function(f) => function(ui, ed, f, &path, i),
                     Platform::Container(c) => container(ui, ed, c, &path, i),
@@ -85,6 +90,46 @@ pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
             .response
             .on_hover_text("Add a function, container or VM platform from the price catalog");
     });
+}
+
+/// Which workloads the platform may run: a checkbox per workload, none checked = all.
+/// Above the platform's grid, so that a long list wraps without overlapping its rows.
+fn runs(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, workloads: &[String], path: &str) {
+    let help = "The workloads this platform may run; none checked: every workload";
+    let platform = p.name().to_string();
+    let list = defaults::runs_mut(p);
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Runs").on_hover_text(help);
+        for w in workloads {
+            let mut on = list.contains(w);
+            if ui
+                .checkbox(&mut on, w)
+                .accessible_name(format!("{platform} runs {w}"))
+                .on_hover_text(help)
+                .changed()
+            {
+                changed = true;
+                if on {
+                    list.push(w.clone());
+                } else {
+                    list.retain(|x| x != w);
+                }
+            }
+        }
+        if list.is_empty() {
+            ui.label(RichText::new("(all)").weak());
+        }
+    });
+    if changed {
+        // workload order, unknown names dropped (they could only be mistakes)
+        let keep: Vec<String> = workloads.iter().filter(|w| list.contains(w)).cloned().collect();
+        *list = keep;
+    }
+    ed.discrete(changed);
+    for j in 0..list.len().max(1) {
+        ed.section_problems(ui, &format!("{path}.runs[{j}]"));
+    }
 }
 
 fn p_name_hint(i: usize) -> String {

@@ -6,16 +6,29 @@ use crate::gui::defaults::{self, COMPONENT_KINDS};
 use crate::model::{Arrivals, Component, Limits, Scenario, TraceFormat};
 use egui::{RichText, Ui};
 
-pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
-    ed.section_problems(ui, "traffic.components");
+pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario, sel: usize) {
+    s.traffic_mut(); // there is always a workload to edit
+    let sel = sel.min(s.workloads.len() - 1);
+    let base = s.traffic_path(sel);
+    // the workloads a Triggered component of this one may follow
+    let others: Vec<String> = s
+        .workloads
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != sel)
+        .map(|(_, w)| w.name.clone())
+        .collect();
+    let horizon = s.horizon_days;
+    let t = &mut s.workloads[sel].traffic;
+    ed.section_problems(ui, &format!("{base}.components"));
     grid("arrivals_grid").show(ui, |ui| {
         ed.choice(
             ui,
             "arrivals",
             "Arrivals",
             "How requests are placed in time at a given rate",
-            "traffic.arrivals",
-            &mut s.traffic_mut().arrivals,
+            &format!("{base}.arrivals"),
+            &mut t.arrivals,
             &[
                 (
                     Arrivals::Poisson,
@@ -32,10 +45,9 @@ pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
         );
     });
     ui.label(RichText::new("Components add up; Growth multiplies their sum.").weak());
-    let n = s.traffic().components.len();
-    let horizon = s.horizon_days;
-    for (i, c) in s.traffic_mut().components.iter_mut().enumerate() {
-        let path = format!("traffic.components[{i}]");
+    let n = t.components.len();
+    for (i, c) in t.components.iter_mut().enumerate() {
+        let path = format!("{base}.components[{i}]");
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
@@ -69,18 +81,31 @@ pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                     }
                 });
             });
-            grid(("component", i)).show(ui, |ui| component(ui, ed, c, &path, i, horizon));
+            grid(("component", i)).show(ui, |ui| component(ui, ed, c, &path, i, horizon, &others));
         });
     }
     ui.horizontal(|ui| {
         ui.menu_button("➕ Add component", |ui| {
             for (kind, tip) in COMPONENT_KINDS {
                 if ui.button(kind).on_hover_text(tip).clicked() {
-                    if let Some(c) = defaults::new_component(kind, s) {
+                    if let Some(c) = defaults::new_component(kind, horizon) {
                         ed.cmds.push(Command::AddComponent(c));
                     }
                     ui.close();
                 }
+            }
+            if let Some(first) = others.first()
+                && ui
+                    .button("Triggered")
+                    .on_hover_text("Requests caused by another workload's completed requests (a chain, a fan-out, a filter)")
+                    .clicked()
+            {
+                ed.cmds.push(Command::AddComponent(Component::Triggered {
+                    workload: first.clone(),
+                    per_request: 1.0,
+                    delay_ms: 0.0,
+                }));
+                ui.close();
             }
             if ui
                 .button("Trace file…")
@@ -111,7 +136,8 @@ fn component_kind(c: &Component) -> (&'static str, &'static str) {
     }
 }
 
-fn component(ui: &mut Ui, ed: &mut Ed, c: &mut Component, path: &str, i: usize, horizon: f64) {
+#[allow(clippy::too_many_arguments)]
+fn component(ui: &mut Ui, ed: &mut Ed, c: &mut Component, path: &str, i: usize, horizon: f64, others: &[String]) {
     let max = Limits::MAX_RPS;
     let p = |f: &str| format!("{path}.{f}");
     match c {
@@ -334,13 +360,7 @@ fn component(ui: &mut Ui, ed: &mut Ed, c: &mut Component, path: &str, i: usize, 
             per_request,
             delay_ms,
         } => {
-            ed.text(
-                ui,
-                "Triggered by",
-                "The workload whose completed requests cause these requests",
-                &p("workload"),
-                workload,
-            );
+            trigger_picker(ui, ed, workload, &p("workload"), i, others);
             ed.num(
                 ui,
                 "Per request",
@@ -363,6 +383,38 @@ fn component(ui: &mut Ui, ed: &mut Ed, c: &mut Component, path: &str, i: usize, 
             );
         }
     }
+}
+
+/// The upstream workload of a Triggered component: one of the other workloads, picked
+/// from a list (a typed name could name nothing).
+fn trigger_picker(ui: &mut Ui, ed: &mut Ed, v: &mut String, path: &str, i: usize, others: &[String]) {
+    let help = "The workload whose completed requests cause these requests";
+    let l = ui.label("Triggered by").on_hover_text(help);
+    let current = if others.contains(v) {
+        v.clone()
+    } else if v.is_empty() {
+        "(choose a workload)".to_string()
+    } else {
+        format!("{v} (no such workload)")
+    };
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(("trigger", i))
+        .selected_text(current)
+        .width(ui.available_width().min(260.0))
+        .show_ui(ui, |ui| {
+            for name in others {
+                if ui.selectable_label(v == name, name).clicked() && v != name {
+                    *v = name.clone();
+                    changed = true;
+                }
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(help);
+    ed.discrete(changed);
+    ui.end_row();
+    ed.problems(ui, path);
 }
 
 fn opt_text(ui: &mut Ui, ed: &mut Ed, label: &str, help: &str, path: &str, v: &mut Option<String>) {
