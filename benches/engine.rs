@@ -84,5 +84,46 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, exact, fast, sweep);
+fn fixture(name: &str) -> (Prepared, Catalog) {
+    let cat = Catalog::builtin().expect("catalog");
+    let f = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/app")
+        .join(name);
+    let s = load_scenario_file(&f, &cat).expect("scenario");
+    let p = prepare(&s, f.parent().expect("dir"), &cat, &mut TraceStore::default()).expect("prepare");
+    (p, cat)
+}
+
+/// Applications: the fast mode with the placement search (6 workloads, 4 platforms,
+/// 4,096 assignments), and the exact mode's speed per simulated request.
+fn application(c: &mut Criterion) {
+    let mut g = c.benchmark_group("application");
+    g.sample_size(10);
+    let (p, cat) = fixture("six-workloads.ron");
+    g.bench_function("fast mode and placement search: 6 workloads, 4 platforms", |b| {
+        b.iter(|| black_box(run(&p, &cat, Mode::Fast, &Control::default()).expect("run")))
+    });
+    let (p, _) = fixture("steady-and-batch.ron");
+    let ap = p.app.as_ref().expect("an application");
+    let cfg = breakeven::sim::run::RunCfg::of(&p.scenario, breakeven::sim::bucket_s(p.profile.horizon_s));
+    g.throughput(Throughput::Elements(ap.expected_requests() as u64));
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("exact, one placement: api on EC2, batch on Lambda (7 days)", |b| {
+        b.iter(|| {
+            black_box(
+                ap.simulate(
+                    &vec![Some(1), Some(0)],
+                    Mode::Exact,
+                    cfg,
+                    &Control::default(),
+                    (0.0, 1.0),
+                )
+                .expect("run"),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, exact, fast, sweep, application);
 criterion_main!(benches);

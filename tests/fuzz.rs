@@ -209,7 +209,8 @@ fn apply(text: &str, m: &Mutation) -> String {
         Mutation::RenameField(k) => {
             let k = k % lines.len().max(1);
             let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-            if let Some(c) = out[k].find(':') {
+            // an earlier mutation may have left no line at all
+            if let Some(c) = out.get(k).and_then(|l| l.find(':')) {
                 out[k].insert_str(c, "_x");
             }
             out.join("\n")

@@ -526,8 +526,48 @@ fn fleet_plan(spec: &FleetSpec, profile: &RateProfile) -> FleetPlan {
 /// they do when they run, not averaged over the month; the service-time mix for waiting
 /// and latency is weighted by each class's requests.
 pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetPlan> {
-    let (_, p0) = classes.first()?;
-    let c0 = fast_profile(p0);
+    let plans: Vec<ClassPlan> = classes.iter().map(|(f, p)| class_plan(f, p)).collect();
+    fleet_plan_of(&plans.iter().collect::<Vec<_>>())
+}
+
+/// One workload's part of a shared fleet's plan: what does not depend on the others
+/// (an application's search combines these for every set of workloads on the fleet).
+#[derive(Clone, Debug)]
+pub struct ClassPlan {
+    /// The coarse profile's rates and the busy count they bring, piece by piece.
+    rates: Vec<f64>,
+    busy: Vec<f64>,
+    step_s: f64,
+    horizon_s: f64,
+    /// Service-time quantiles (ms) and the expected requests.
+    q: Vec<f64>,
+    n: f64,
+}
+
+impl ClassPlan {
+    /// Service times at evenly spaced quantiles, ms.
+    pub fn quantiles_ms(&self) -> &[f64] {
+        &self.q
+    }
+}
+
+pub fn class_plan(spec: &FleetSpec, prof: &RateProfile) -> ClassPlan {
+    let coarse = fast_profile(prof);
+    let q = quantiles(&spec.duration_dist, spec.slowdown, NQ);
+    let busy = busy_profile(&coarse, &q);
+    ClassPlan {
+        rates: coarse.rates.clone(),
+        busy,
+        step_s: coarse.step_s,
+        horizon_s: coarse.horizon_s,
+        q,
+        n: prof.expected_requests(),
+    }
+}
+
+/// The plan of a fleet shared by the classes given.
+pub fn fleet_plan_of(classes: &[&ClassPlan]) -> Option<FleetPlan> {
+    let c0 = classes.first()?;
     let mut total = RateProfile {
         step_s: c0.step_s,
         horizon_s: c0.horizon_s,
@@ -537,23 +577,25 @@ pub fn fleet_plan_mixed(classes: &[(&FleetSpec, &RateProfile)]) -> Option<FleetP
     let mut weighted: Vec<(f64, f64)> = Vec::new();
     let mut class_means: Vec<f64> = Vec::new();
     let (mut n_all, mut m1, mut m2) = (0.0, 0.0, 0.0);
-    for (spec, prof) in classes {
-        let coarse = fast_profile(prof);
-        if coarse.rates.len() != total.rates.len() {
+    for c in classes {
+        if c.rates.len() != total.rates.len() {
             return None;
         }
-        let q = quantiles(&spec.duration_dist, spec.slowdown, NQ);
-        let n = prof.expected_requests();
-        let b = busy_profile(&coarse, &q);
-        for (i, (r, x)) in coarse.rates.iter().zip(&b).enumerate() {
-            total.rates[i] += r;
-            busy[i] += x;
+        for ((t, b), (r, x)) in total
+            .rates
+            .iter_mut()
+            .zip(busy.iter_mut())
+            .zip(c.rates.iter().zip(&c.busy))
+        {
+            *t += r;
+            *b += x;
         }
+        let n = c.n;
         n_all += n;
-        class_means.push(mean_of(&q, |x| x) / 1000.0);
-        m1 += n * mean_of(&q, |x| x) / 1000.0;
-        m2 += n * mean_of(&q, |x| x * x) / 1e6;
-        weighted.extend(q.iter().map(|&x| (x, n / NQ as f64)));
+        class_means.push(mean_of(&c.q, |x| x) / 1000.0);
+        m1 += n * mean_of(&c.q, |x| x) / 1000.0;
+        m2 += n * mean_of(&c.q, |x| x * x) / 1e6;
+        weighted.extend(c.q.iter().map(|&x| (x, n / NQ as f64)));
     }
     let n_all = n_all.max(1e-12);
     weighted.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -305,7 +305,14 @@ fn run_app(
     for (k, r) in results.iter().enumerate().take(nk) {
         let name = ap.host_name(k);
         if let Some(pr) = r.platforms.iter().find(|p| p.name == name) {
-            platforms.push(pr.clone());
+            // judged workload by workload, as the placements and the fast totals are
+            let mut pr = pr.clone();
+            pr.shortfall = r
+                .workloads
+                .iter()
+                .filter(|w| w.platform == name)
+                .find_map(|w| w.shortfall);
+            platforms.push(pr);
         }
         if ap.runs_all(k) {
             placements.push(r.clone());

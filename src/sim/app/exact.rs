@@ -47,7 +47,7 @@ pub(super) fn shared_fleet_spec(ap: &AppPrepared, k: usize, on: &[usize]) -> Fle
         let (mut wsum, mut cpu) = (0.0, 0.0);
         for &w in on {
             let r = &s.workloads[w].request;
-            let busy = ap.rates[w].expected_requests() * r.duration_ms.mean();
+            let busy = ap.rates_n[w] * r.duration_ms.mean();
             wsum += busy;
             cpu += busy * r.cpu_fraction;
         }

@@ -8,10 +8,10 @@
 //! one fleet run whose busy count is the sum of each workload's (`fleet_plan_mixed`);
 //! each workload's latency there is its own service time plus the fleet's mean wait.
 
-use super::super::fast::{fleet_plan_mixed, run_fleet_planned, run_function};
+use super::super::fast::{fleet_plan_mixed, fleet_plan_of, run_fleet_planned, run_function};
 use super::super::histogram::Histogram;
 use super::super::rng::Rng;
-use super::super::run::{RawRun, RunCfg};
+use super::super::run::{C_ARRIVALS, C_REJECTED, RawRun, RunCfg};
 use super::super::spec::Spec;
 use super::exact::shared_fleet_spec;
 use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw};
@@ -133,7 +133,7 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
     for w in 0..n {
         if a[w].is_none() {
             let r = &s.workloads[w].request;
-            let n_req = ap.rates[w].expected_requests();
+            let n_req = ap.rates_n[w];
             let mut h = Histogram::default();
             for i in 0..64 {
                 h.record_weighted(r.duration_ms.quantile((i as f64 + 0.5) / 64.0), n_req / 64.0);
@@ -150,16 +150,8 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
     // a front door carries the requests that come from outside
     for (k, h) in hosts.iter_mut().enumerate() {
         if let Some(h) = h {
-            let mut hourly = vec![0.0; h.hourly_arrivals.len()];
-            for w in (0..n).filter(|&w| a[w] == Some(k)) {
-                let p = &ap.own[w];
-                for (i, r) in p.rates.iter().enumerate() {
-                    let hi = ((p.start(i) / 3600.0) as usize).min(hourly.len().saturating_sub(1));
-                    if let Some(x) = hourly.get_mut(hi) {
-                        *x += r * p.piece_len(i);
-                    }
-                }
-            }
+            let on: Vec<usize> = (0..n).filter(|&w| a[w] == Some(k)).collect();
+            let hourly = ap.outside_hourly(&on);
             h.hourly_arrivals = hourly;
         }
     }
@@ -193,7 +185,16 @@ pub(super) fn fleet_raw(
     let horizon = s.horizon_s();
     let mut cfg = cfg;
     cfg.slo_ms = None;
-    let raw = match fleet_plan_mixed(&classes) {
+    let plans: Vec<&super::super::fast::ClassPlan> = on
+        .iter()
+        .filter_map(|&w| ap.class_plans.get(w).and_then(|r| r[k].as_ref()))
+        .collect();
+    let plan = if plans.len() == on.len() {
+        fleet_plan_of(&plans)
+    } else {
+        fleet_plan_mixed(&classes)
+    };
+    let raw = match plan {
         Some(plan) => run_fleet_planned(&spec, &plan, 1.0, horizon, cfg),
         None => RawRun::new(horizon, cfg.bucket_s),
     };
@@ -201,34 +202,48 @@ pub(super) fn fleet_raw(
     // the same share
     let mean_service: f64 = {
         let (mut n_all, mut sum) = (0.0, 0.0);
-        for (f, p) in &classes {
-            let n = p.expected_requests();
+        for &w in on {
+            let n = ap.rates_n[w];
             n_all += n;
-            sum += n * f.duration_dist.mean() * f.slowdown;
+            if let Spec::Fleet(f) = &ap.specs[w][k] {
+                sum += n * f.duration_dist.mean() * f.slowdown;
+            }
         }
         if n_all > 0.0 { sum / n_all } else { 0.0 }
     };
     let wait_ms = (raw.hist.mean() - mean_service).max(0.0);
-    let served_share = if raw.requests > 0.0 {
-        raw.served / raw.requests
-    } else {
-        1.0
-    };
-    let dropped_share = if raw.requests > 0.0 {
-        raw.dropped / raw.requests
-    } else {
-        0.0
-    };
+    // drops happen when the fleet is short, so each workload loses the share of its own
+    // requests that arrive then, bucket by bucket (not the month's average: a burst of
+    // long jobs is dropped while steady traffic is not)
+    let rejected_share: Vec<f64> = raw
+        .counts
+        .iter()
+        .map(|c| {
+            if c[C_ARRIVALS] > 0.0 {
+                (c[C_REJECTED] / c[C_ARRIVALS]).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let per = on
         .iter()
         .zip(&classes)
-        .map(|(&w, (f, p))| {
+        .map(|(&w, (f, _))| {
             let r = &s.workloads[w].request;
-            let n_req = p.expected_requests();
+            let n_req = ap.rates_n[w];
+            let dropped: f64 = ap
+                .rates_bucketed(w, cfg.bucket_s)
+                .iter()
+                .zip(&rejected_share)
+                .map(|(n, sh)| n * sh)
+                .sum::<f64>()
+                .min(n_req);
+            let served_share = if n_req > 0.0 { 1.0 - dropped / n_req } else { 1.0 };
             let mut h = Histogram::default();
-            for i in 0..64 {
-                let q = f.duration_dist.quantile((i as f64 + 0.5) / 64.0) * f.slowdown;
-                h.record_weighted(q + wait_ms, n_req * served_share / 64.0);
+            let q = ap.class_plans[w][k].as_ref().map(|c| c.quantiles_ms()).unwrap_or(&[]);
+            for x in q {
+                h.record_weighted(x + wait_ms, n_req * served_share / q.len() as f64);
             }
             let over = r
                 .latency_slo_ms
@@ -238,7 +253,7 @@ pub(super) fn fleet_raw(
                 WorkloadRaw {
                     requests: n_req,
                     served: n_req * served_share,
-                    dropped: n_req * dropped_share,
+                    dropped,
                     over_slo: over,
                     cpu_s: n_req * served_share * f.duration_dist.mean() * r.cpu_fraction / 1000.0,
                     ..Default::default()

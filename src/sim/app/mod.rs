@@ -56,6 +56,15 @@ pub struct AppPrepared {
     /// When set, `scaled` scales only this workload's own traffic (a break-even sweep
     /// of one workload; what it triggers follows).
     pub focus: Option<usize>,
+    /// Derived once (the search reads them thousands of times): each workload's outside
+    /// requests per hour, and its expected requests own and in all.
+    pub own_hourly: Vec<Vec<f64>>,
+    pub own_n: Vec<f64>,
+    pub rates_n: Vec<f64>,
+    /// `class_plans[w][k]`: workload `w`'s part of fleet `k`'s fast-mode plan.
+    pub class_plans: Vec<Vec<Option<super::fast::ClassPlan>>>,
+    /// Each workload's expected requests per display bucket (`sim::bucket_s`).
+    rates_bucket: Vec<Vec<f64>>,
 }
 
 /// Reads traces, resolves every workload on every enabled platform and the triggers.
@@ -126,7 +135,23 @@ pub fn prepare(
         pipeline_first,
         pipeline_last,
         focus: None,
-    })
+        own_hourly: Vec::new(),
+        own_n: Vec::new(),
+        rates_n: Vec::new(),
+        class_plans: Vec::new(),
+        rates_bucket: Vec::new(),
+    }
+    .counted())
+}
+
+/// Requests per hour of a profile.
+fn hourly_of(p: &RateProfile) -> Vec<f64> {
+    let mut h = vec![0.0; (p.horizon_s / 3600.0).ceil().max(1.0) as usize];
+    let last = h.len() - 1;
+    for (i, r) in p.rates.iter().enumerate() {
+        h[((p.start(i) / 3600.0) as usize).min(last)] += r * p.piece_len(i);
+    }
+    h
 }
 
 /// Each workload's own rate plus what its upstreams trigger, upstreams first.
@@ -293,6 +318,57 @@ impl PlacementResult {
 }
 
 impl AppPrepared {
+    fn counted(mut self) -> AppPrepared {
+        self.own_hourly = self.own.iter().map(hourly_of).collect();
+        self.own_n = self.own.iter().map(|p| p.expected_requests()).collect();
+        self.rates_n = self.rates.iter().map(|p| p.expected_requests()).collect();
+        let bs = super::bucket_s(self.scenario.horizon_s());
+        self.rates_bucket = (0..self.rates.len()).map(|w| self.bucketed(w, bs)).collect();
+        self.class_plans = self
+            .specs
+            .iter()
+            .zip(&self.rates)
+            .map(|(row, rate)| {
+                row.iter()
+                    .map(|sp| match sp {
+                        Spec::Fleet(f) => Some(super::fast::class_plan(f, rate)),
+                        Spec::Function(_) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        self
+    }
+
+    /// Expected requests of workload `w` (triggered included) per display bucket.
+    pub fn rates_bucketed(&self, w: usize, bucket_s: f64) -> std::borrow::Cow<'_, [f64]> {
+        match self.rates_bucket.get(w) {
+            Some(v) if bucket_s == super::bucket_s(self.scenario.horizon_s()) => std::borrow::Cow::Borrowed(v),
+            _ => std::borrow::Cow::Owned(self.bucketed(w, bucket_s)),
+        }
+    }
+
+    fn bucketed(&self, w: usize, bucket_s: f64) -> Vec<f64> {
+        let p = &self.rates[w];
+        let n = (p.horizon_s / bucket_s).ceil().max(1.0) as usize;
+        let mut out = vec![0.0; n];
+        for (i, r) in p.rates.iter().enumerate() {
+            out[((p.start(i) / bucket_s) as usize).min(n - 1)] += r * p.piece_len(i);
+        }
+        out
+    }
+
+    /// Outside requests per hour of the workloads `on` (what a front door carries).
+    pub fn outside_hourly(&self, on: &[usize]) -> Vec<f64> {
+        let mut h = vec![0.0; self.own_hourly.first().map(|v| v.len()).unwrap_or(1)];
+        for &w in on {
+            for (a, b) in h.iter_mut().zip(&self.own_hourly[w]) {
+                *a += b;
+            }
+        }
+        h
+    }
+
     /// The same application with every rate times `k` (sweeps along traffic scale), or
     /// only the `focus` workload's own traffic and what it triggers.
     pub fn scaled(&self, k: f64) -> AppPrepared {
@@ -312,7 +388,7 @@ impl AppPrepared {
                 }
             }
         }
-        a
+        a.counted()
     }
 
     /// The same application whose sweeps scale only workload `w`'s traffic.
@@ -334,7 +410,8 @@ impl AppPrepared {
             scenario: s,
             specs,
             ..self.clone()
-        })
+        }
+        .counted())
     }
 
     /// All workloads' expected rates added up (the traffic summary, sweeps).
@@ -371,7 +448,7 @@ impl AppPrepared {
 
     /// Expected requests over the horizon, all workloads (triggered included).
     pub fn expected_requests(&self) -> f64 {
-        self.rates.iter().map(|r| r.expected_requests()).sum()
+        self.rates_n.iter().sum()
     }
 
     /// The request profile a platform's shared results are judged and fronted with: the

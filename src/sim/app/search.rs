@@ -57,6 +57,7 @@ struct Search<'a> {
     cfg: RunCfg,
     catalog: &'a Catalog,
     memo: HashMap<(usize, u64), HostEval>,
+    cache: FnCache,
 }
 
 fn mask_of(on: &[usize]) -> u64 {
@@ -72,7 +73,7 @@ impl Search<'_> {
         if let Some(e) = self.memo.get(&(k, mask)) {
             return Ok(e.clone());
         }
-        let e = evaluate(self.ap, k, mask, self.cfg, self.catalog)?;
+        let e = evaluate_cached(self.ap, k, mask, self.cfg, self.catalog, &self.cache)?;
         self.memo.insert((k, mask), e.clone());
         Ok(e)
     }
@@ -117,6 +118,38 @@ fn pipelines_ok(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> bool {
 /// Platform `k` hosting the workloads in `mask` (fast mode): its bill and whether each
 /// workload copes there.
 fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalog) -> Result<HostEval, SimError> {
+    evaluate_cached(ap, k, mask, cfg, catalog, &FnCache::default())
+}
+
+/// Each workload's function run alone on each function platform (fast mode): a function
+/// platform hosting a set of workloads is these runs merged, unless they would exceed the
+/// shared concurrency cap together.
+#[derive(Default)]
+struct FnCache(HashMap<(usize, usize), RawRun>);
+
+impl FnCache {
+    fn build(ap: &AppPrepared, cfg: RunCfg) -> FnCache {
+        let n = ap.scenario.workloads.len();
+        let jobs: Vec<(usize, usize)> = (0..n)
+            .flat_map(|w| (0..ap.hosts.len()).map(move |k| (w, k)))
+            .filter(|&(w, k)| ap.may[w][k] && matches!(ap.specs[w][k], Spec::Function(_)))
+            .collect();
+        FnCache(
+            jobs.par_iter()
+                .map(|&(w, k)| ((w, k), function_raw(ap, w, k, None, cfg)))
+                .collect(),
+        )
+    }
+}
+
+fn evaluate_cached(
+    ap: &AppPrepared,
+    k: usize,
+    mask: u64,
+    cfg: RunCfg,
+    catalog: &Catalog,
+    cache: &FnCache,
+) -> Result<HostEval, SimError> {
     let s = &ap.scenario;
     let on = members(mask, s.workloads.len());
     let horizon = s.horizon_s();
@@ -127,7 +160,13 @@ fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalo
     let host: RawRun = match spec {
         Spec::Function(_) => {
             let group: Vec<(usize, usize)> = on.iter().map(|&w| (w, k)).collect();
-            let mut raws: Vec<RawRun> = on.iter().map(|&w| function_raw(ap, w, k, None, cfg)).collect();
+            let mut raws: Vec<RawRun> = on
+                .iter()
+                .map(|&w| match cache.0.get(&(w, k)) {
+                    Some(r) => r.clone(),
+                    None => function_raw(ap, w, k, None, cfg),
+                })
+                .collect();
             if let Some(caps) = cap_shares(ap, &group, &raws) {
                 raws = on
                     .iter()
@@ -181,16 +220,7 @@ fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalo
     };
     let mut host = host;
     // the front door carries outside requests only
-    let mut hourly = vec![0.0; host.hourly_arrivals.len()];
-    for &w in &on {
-        let p = &ap.own[w];
-        for (i, r) in p.rates.iter().enumerate() {
-            let hi = ((p.start(i) / 3600.0) as usize).min(hourly.len().saturating_sub(1));
-            if let Some(x) = hourly.get_mut(hi) {
-                *x += r * p.piece_len(i);
-            }
-        }
-    }
+    let hourly = ap.outside_hourly(&on);
     host.hourly_arrivals = hourly;
     let total = result::total_only(spec, &host, &view, horizon, catalog)?;
     Ok(HostEval {
@@ -261,60 +291,54 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
         cfg,
         catalog,
         memo: HashMap::new(),
+        cache: FnCache::build(ap, cfg),
     };
+    // every workload alone on every platform, and every all-on set, in parallel first
+    let mut jobs: Vec<(usize, u64)> = Vec::new();
+    for k in 0..nk {
+        let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
+        jobs.extend(may.iter().map(|&w| (k, 1u64 << w)));
+        if may.len() > 1 {
+            jobs.push((k, mask_of(&may)));
+        }
+    }
+    type Evaluated = Result<((usize, u64), HostEval), SimError>;
+    let done: Vec<Evaluated> = jobs
+        .par_iter()
+        .map(|&(k, m)| evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| ((k, m), e)))
+        .collect();
+    for d in done {
+        let (key, e) = d?;
+        search.memo.insert(key, e);
+    }
     if count <= EXHAUSTIVE_MAX {
-        // every (platform, set) an assignment can use, simulated in parallel first
-        let mut jobs: Vec<(usize, u64)> = Vec::new();
-        for k in 0..nk {
-            let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
-            if may.len() <= 12 {
-                let full = mask_of(&may);
-                let mut sub = full;
-                while sub != 0 {
-                    jobs.push((k, sub));
-                    sub = (sub - 1) & full;
-                }
-            }
-        }
-        type Evaluated = Result<((usize, u64), HostEval), SimError>;
-        let done: Vec<Evaluated> = jobs
-            .par_iter()
-            .map(|&(k, m)| evaluate(ap, k, m, cfg, catalog).map(|e| ((k, m), e)))
-            .collect();
-        for d in done {
-            let (key, e) = d?;
-            search.memo.insert(key, e);
-        }
-        // the cheapest few good-enough assignments, cheapest first
+        // branch and bound: a platform costs at least as much with more workloads on it
+        // (more usage, more load), so a partial assignment whose platforms already cost
+        // more than the cheapest few good-enough placements found cannot lead to one
         let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
-        let mut idx = vec![0usize; n];
-        loop {
-            let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
-            let bound = if top.len() > RUNNERS_UP {
-                top.last().map(|b| b.1).unwrap_or(f64::INFINITY)
-            } else {
-                f64::INFINITY
-            };
-            let (cost, ok) = search.score(&a, bound)?;
-            if ok && cost < bound {
-                let at = top.iter().position(|t| cost < t.1).unwrap_or(top.len());
-                top.insert(at, (a, cost));
-                top.truncate(RUNNERS_UP + 1);
-            }
-            // next assignment (mixed radix)
-            let mut w = 0;
-            loop {
-                if w == n {
-                    return Ok(found(top, true, count));
+        for k in 0..nk {
+            if (0..n).all(|w| ap.may[w][k]) {
+                let a = vec![k; n];
+                let (cost, ok) = search.score(&a, f64::INFINITY)?;
+                if ok {
+                    insert_top(&mut top, a, cost);
                 }
-                idx[w] += 1;
-                if idx[w] < allowed[w].len() {
-                    break;
-                }
-                idx[w] = 0;
-                w += 1;
             }
         }
+        // the workloads that cost most alone first: they decide the most
+        let mut order: Vec<usize> = (0..n).collect();
+        let alone_max = |w: usize| {
+            allowed[w]
+                .iter()
+                .filter_map(|&k| search.memo.get(&(k, 1u64 << w)).map(|e| e.cost_usd))
+                .fold(0.0, f64::max)
+        };
+        let weights: Vec<f64> = (0..n).map(alone_max).collect();
+        order.sort_by(|a, b| weights[*b].total_cmp(&weights[*a]));
+        let mut masks = vec![0u64; nk];
+        let mut a = vec![usize::MAX; n];
+        bnb(&mut search, &allowed, &order, 0, &mut masks, &mut a, &mut top)?;
+        return Ok(found(top, true, count));
     }
     // local search from every all-on placement and from each workload's cheapest platform
     let mut starts: Vec<Vec<usize>> = (0..nk)
@@ -366,6 +390,60 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
     tops.sort_by(|a, b| a.1.total_cmp(&b.1));
     tops.truncate(RUNNERS_UP + 1);
     Ok(found(tops, false, count))
+}
+
+fn insert_top(top: &mut Vec<(Vec<usize>, f64)>, a: Vec<usize>, cost: f64) {
+    if top.iter().any(|t| t.0 == a) {
+        return;
+    }
+    let at = top.iter().position(|t| cost < t.1).unwrap_or(top.len());
+    top.insert(at, (a, cost));
+    top.truncate(RUNNERS_UP + 1);
+}
+
+/// The bound: the costliest of the cheapest few found, once there are that many.
+fn bound(top: &[(Vec<usize>, f64)]) -> f64 {
+    if top.len() > RUNNERS_UP {
+        top.last().map(|t| t.1).unwrap_or(f64::INFINITY)
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Assigns `order[depth..]`, pruning by the platforms' costs so far.
+fn bnb(
+    search: &mut Search,
+    allowed: &[Vec<usize>],
+    order: &[usize],
+    depth: usize,
+    masks: &mut [u64],
+    a: &mut [usize],
+    top: &mut Vec<(Vec<usize>, f64)>,
+) -> Result<(), SimError> {
+    if depth == order.len() {
+        let (cost, ok) = search.score(a, bound(top))?;
+        if ok && cost < bound(top) {
+            insert_top(top, a.to_vec(), cost);
+        }
+        return Ok(());
+    }
+    let w = order[depth];
+    for &k in &allowed[w] {
+        masks[k] |= 1 << w;
+        a[w] = k;
+        let mut lower = 0.0;
+        for (kk, &m) in masks.iter().enumerate() {
+            if m != 0 {
+                lower += search.eval(kk, m)?.cost_usd;
+            }
+        }
+        if lower < bound(top) {
+            bnb(search, allowed, order, depth + 1, masks, a, top)?;
+        }
+        masks[k] &= !(1 << w);
+        a[w] = usize::MAX;
+    }
+    Ok(())
 }
 
 fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Found {
