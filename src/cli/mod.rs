@@ -338,8 +338,19 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let scenario = load(&file, &cat)?;
             let mode = if fast { Mode::Fast } else { Mode::Exact };
             let (prepared, result) = simulate_with_progress(&scenario, &file, &cat, mode)?;
-            // the verdict needs the traffic sweep (fast mode, well under a second)
-            let verdict = analysis::traffic_sweep(&prepared, &cat)
+            // the verdict needs the traffic sweep (fast mode, well under a second); an
+            // application's verdict is its placement, which the run already holds
+            let sweep = if prepared.app.is_some() {
+                Ok(analysis::Sweep {
+                    axis: analysis::Axis::TrafficScale,
+                    platforms: result.platforms.iter().map(|p| p.name.clone()).collect(),
+                    points: Vec::new(),
+                    crossovers: Vec::new(),
+                })
+            } else {
+                analysis::traffic_sweep(&prepared, &cat)
+            };
+            let verdict = sweep
                 .and_then(|sweep| analysis::verdict(&prepared, &cat, &result, &sweep))
                 .map_err(sim_failure)?;
             if json {

@@ -272,7 +272,13 @@ fn run_app(
     if mode_used == Mode::Exact {
         check_exact_budget(ap.expected_requests(), nk + 1)?;
     }
-    let found = app::search::best_placement(ap, cfg, catalog)?;
+    // runners-up only for the exact mode, which checks them (a looser bound otherwise)
+    let runners_up = if mode_used == Mode::Exact {
+        app::search::RUNNERS_UP
+    } else {
+        0
+    };
+    let found = app::search::best_placement(ap, cfg, catalog, runners_up)?;
     let mut assignments: Vec<app::Assignment> = (0..nk).map(|k| ap.own_entry(k)).collect();
     let best_is_own = found.best.as_ref().is_some_and(|b| assignments.iter().any(|a| a == b));
     if let (Some(b), false) = (&found.best, best_is_own) {

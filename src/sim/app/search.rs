@@ -3,7 +3,9 @@
 //! In the fast mode a platform's bill and whether its workloads cope depend only on which
 //! workloads it hosts (triggered rates come from the upstream's rate wherever it runs), so
 //! each (platform, set of workloads) is simulated once and the search adds up platforms.
-//! Up to `EXHAUSTIVE_MAX` assignments every one is priced; pipelines (which depend on the
+//! Up to `EXHAUSTIVE_MAX` assignments (and `SUBSETS_MAX` platform-and-set pairs) every one
+//! is priced; nothing is pruned by cost, since a fleet can cost less with more workloads on
+//! it (requests that mostly wait leave CPU for others). Pipelines (which depend on the
 //! whole assignment) are checked only for assignments cheaper than the best so far. Beyond
 //! that, a local search starts from every "all on one platform" placement and from each
 //! workload on its own cheapest platform, and moves one workload at a time while that
@@ -23,6 +25,9 @@ use std::collections::HashMap;
 
 /// Most assignments priced one by one (6 workloads on 4 platforms is 4,096).
 pub const EXHAUSTIVE_MAX: u64 = 100_000;
+/// Most (platform, set of workloads) pairs simulated for an exhaustive search (6
+/// workloads on 4 platforms is 252; each is one fast run of a milliseconds or two).
+pub const SUBSETS_MAX: u64 = 2_048;
 /// Good-enough assignments kept after the best.
 pub const RUNNERS_UP: usize = 2;
 
@@ -275,7 +280,7 @@ pub fn cheapest_fleet_alone(
 }
 
 /// Finds the cheapest good-enough placement (fast mode).
-pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Result<Found, SimError> {
+pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_up: usize) -> Result<Found, SimError> {
     let n = ap.scenario.workloads.len();
     let nk = ap.hosts.len();
     let allowed: Vec<Vec<usize>> = (0..n).map(|w| (0..nk).filter(|&k| ap.may[w][k]).collect()).collect();
@@ -286,6 +291,7 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
         .iter()
         .try_fold(1u64, |c, a| c.checked_mul(a.len() as u64))
         .unwrap_or(u64::MAX);
+    let keep = runners_up.min(RUNNERS_UP) + 1;
     let mut search = Search {
         ap,
         cfg,
@@ -311,34 +317,60 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
         let (key, e) = d?;
         search.memo.insert(key, e);
     }
-    if count <= EXHAUSTIVE_MAX {
-        // branch and bound: a platform costs at least as much with more workloads on it
-        // (more usage, more load), so a partial assignment whose platforms already cost
-        // more than the cheapest few good-enough placements found cannot lead to one
-        let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
+    let subsets: u64 = (0..nk)
+        .map(|k| {
+            let m = (0..n).filter(|&w| ap.may[w][k]).count() as u32;
+            1u64.checked_shl(m).unwrap_or(u64::MAX).saturating_sub(1)
+        })
+        .fold(0u64, u64::saturating_add);
+    if count <= EXHAUSTIVE_MAX && subsets <= SUBSETS_MAX {
+        // every (platform, set of workloads) an assignment can use, simulated in parallel
+        // (a fleet can cost less with more workloads on it: requests that mostly wait
+        // leave CPU for others, so costs are not monotone and nothing is pruned)
+        let mut jobs: Vec<(usize, u64)> = Vec::new();
         for k in 0..nk {
-            if (0..n).all(|w| ap.may[w][k]) {
-                let a = vec![k; n];
-                let (cost, ok) = search.score(&a, f64::INFINITY)?;
-                if ok {
-                    insert_top(&mut top, a, cost);
+            let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
+            {
+                let full = mask_of(&may);
+                let mut sub = full;
+                while sub != 0 {
+                    if !search.memo.contains_key(&(k, sub)) {
+                        jobs.push((k, sub));
+                    }
+                    sub = (sub - 1) & full;
                 }
             }
         }
-        // the workloads that cost most alone first: they decide the most
-        let mut order: Vec<usize> = (0..n).collect();
-        let alone_max = |w: usize| {
-            allowed[w]
-                .iter()
-                .filter_map(|&k| search.memo.get(&(k, 1u64 << w)).map(|e| e.cost_usd))
-                .fold(0.0, f64::max)
-        };
-        let weights: Vec<f64> = (0..n).map(alone_max).collect();
-        order.sort_by(|a, b| weights[*b].total_cmp(&weights[*a]));
-        let mut masks = vec![0u64; nk];
-        let mut a = vec![usize::MAX; n];
-        bnb(&mut search, &allowed, &order, 0, &mut masks, &mut a, &mut top)?;
-        return Ok(found(top, true, count));
+        let done: Vec<Evaluated> = jobs
+            .par_iter()
+            .map(|&(k, m)| evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| ((k, m), e)))
+            .collect();
+        for d in done {
+            let (key, e) = d?;
+            search.memo.insert(key, e);
+        }
+        let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
+        let mut idx = vec![0usize; n];
+        loop {
+            let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
+            let (cost, ok) = search.score(&a, bound(&top, keep))?;
+            if ok && cost < bound(&top, keep) {
+                insert_top(&mut top, a, cost, keep);
+            }
+            // next assignment (mixed radix)
+            let mut w = 0;
+            loop {
+                if w == n {
+                    return Ok(found(top, true, count));
+                }
+                idx[w] += 1;
+                if idx[w] < allowed[w].len() {
+                    break;
+                }
+                idx[w] = 0;
+                w += 1;
+            }
+        }
     }
     // local search from every all-on placement and from each workload's cheapest platform
     let mut starts: Vec<Vec<usize>> = (0..nk)
@@ -388,62 +420,26 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resul
         }
     }
     tops.sort_by(|a, b| a.1.total_cmp(&b.1));
-    tops.truncate(RUNNERS_UP + 1);
+    tops.truncate(keep);
     Ok(found(tops, false, count))
 }
 
-fn insert_top(top: &mut Vec<(Vec<usize>, f64)>, a: Vec<usize>, cost: f64) {
+fn insert_top(top: &mut Vec<(Vec<usize>, f64)>, a: Vec<usize>, cost: f64, keep: usize) {
     if top.iter().any(|t| t.0 == a) {
         return;
     }
     let at = top.iter().position(|t| cost < t.1).unwrap_or(top.len());
     top.insert(at, (a, cost));
-    top.truncate(RUNNERS_UP + 1);
+    top.truncate(keep);
 }
 
 /// The bound: the costliest of the cheapest few found, once there are that many.
-fn bound(top: &[(Vec<usize>, f64)]) -> f64 {
-    if top.len() > RUNNERS_UP {
+fn bound(top: &[(Vec<usize>, f64)], keep: usize) -> f64 {
+    if top.len() >= keep {
         top.last().map(|t| t.1).unwrap_or(f64::INFINITY)
     } else {
         f64::INFINITY
     }
-}
-
-/// Assigns `order[depth..]`, pruning by the platforms' costs so far.
-fn bnb(
-    search: &mut Search,
-    allowed: &[Vec<usize>],
-    order: &[usize],
-    depth: usize,
-    masks: &mut [u64],
-    a: &mut [usize],
-    top: &mut Vec<(Vec<usize>, f64)>,
-) -> Result<(), SimError> {
-    if depth == order.len() {
-        let (cost, ok) = search.score(a, bound(top))?;
-        if ok && cost < bound(top) {
-            insert_top(top, a.to_vec(), cost);
-        }
-        return Ok(());
-    }
-    let w = order[depth];
-    for &k in &allowed[w] {
-        masks[k] |= 1 << w;
-        a[w] = k;
-        let mut lower = 0.0;
-        for (kk, &m) in masks.iter().enumerate() {
-            if m != 0 {
-                lower += search.eval(kk, m)?.cost_usd;
-            }
-        }
-        if lower < bound(top) {
-            bnb(search, allowed, order, depth + 1, masks, a, top)?;
-        }
-        masks[k] &= !(1 << w);
-        a[w] = usize::MAX;
-    }
-    Ok(())
 }
 
 fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Found {
