@@ -299,13 +299,32 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_
         memo: HashMap::new(),
         cache: FnCache::build(ap, cfg),
     };
-    // every workload alone on every platform, and every all-on set, in parallel first
+    let subsets: u64 = (0..nk)
+        .map(|k| {
+            let m = (0..n).filter(|&w| ap.may[w][k]).count() as u32;
+            1u64.checked_shl(m).unwrap_or(u64::MAX).saturating_sub(1)
+        })
+        .fold(0u64, u64::saturating_add);
+    let exhaustive = count <= EXHAUSTIVE_MAX && subsets <= SUBSETS_MAX;
+    // simulated in parallel first: for an exhaustive search every (platform, set of
+    // workloads) an assignment can use (a fleet can cost less with more workloads on it:
+    // requests that mostly wait leave CPU for others, so costs are not monotone and
+    // nothing is pruned); for the local search each workload alone and every all-on set
     let mut jobs: Vec<(usize, u64)> = Vec::new();
     for k in 0..nk {
         let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
-        jobs.extend(may.iter().map(|&w| (k, 1u64 << w)));
-        if may.len() > 1 {
-            jobs.push((k, mask_of(&may)));
+        let full = mask_of(&may);
+        if exhaustive {
+            let mut sub = full;
+            while sub != 0 {
+                jobs.push((k, sub));
+                sub = (sub - 1) & full;
+            }
+        } else {
+            jobs.extend(may.iter().map(|&w| (k, 1u64 << w)));
+            if may.len() > 1 {
+                jobs.push((k, full));
+            }
         }
     }
     type Evaluated = Result<((usize, u64), HostEval), SimError>;
@@ -317,38 +336,7 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_
         let (key, e) = d?;
         search.memo.insert(key, e);
     }
-    let subsets: u64 = (0..nk)
-        .map(|k| {
-            let m = (0..n).filter(|&w| ap.may[w][k]).count() as u32;
-            1u64.checked_shl(m).unwrap_or(u64::MAX).saturating_sub(1)
-        })
-        .fold(0u64, u64::saturating_add);
-    if count <= EXHAUSTIVE_MAX && subsets <= SUBSETS_MAX {
-        // every (platform, set of workloads) an assignment can use, simulated in parallel
-        // (a fleet can cost less with more workloads on it: requests that mostly wait
-        // leave CPU for others, so costs are not monotone and nothing is pruned)
-        let mut jobs: Vec<(usize, u64)> = Vec::new();
-        for k in 0..nk {
-            let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
-            {
-                let full = mask_of(&may);
-                let mut sub = full;
-                while sub != 0 {
-                    if !search.memo.contains_key(&(k, sub)) {
-                        jobs.push((k, sub));
-                    }
-                    sub = (sub - 1) & full;
-                }
-            }
-        }
-        let done: Vec<Evaluated> = jobs
-            .par_iter()
-            .map(|&(k, m)| evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| ((k, m), e)))
-            .collect();
-        for d in done {
-            let (key, e) = d?;
-            search.memo.insert(key, e);
-        }
+    if exhaustive {
         let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
         let mut idx = vec![0usize; n];
         loop {
