@@ -76,6 +76,51 @@ impl Ed<'_, '_> {
         }
     }
 
+    /// An optional objective in ms, as a grid row: a checkbox that turns it on at
+    /// `default_ms`, and its value; `value_name` names the value for screen readers and
+    /// tests. Problems of `path` follow in the row below.
+    fn optional_ms(
+        &mut self,
+        ui: &mut Ui,
+        (label, help, value_name): (&str, &str, &str),
+        path: &str,
+        v: &mut Option<f64>,
+        default_ms: f64,
+    ) {
+        let mut on = v.is_some();
+        let l = ui.label(label).on_hover_text(help);
+        ui.horizontal(|ui| {
+            let r = ui.checkbox(&mut on, "").labelled_by(l.id).on_hover_text(help);
+            if r.changed() {
+                *v = if on { Some(default_ms) } else { None };
+                self.discrete(true);
+            }
+            if let Some(v) = v {
+                let speed = (*v * 0.01).max(1.0);
+                let r = ui
+                    .add(
+                        egui::DragValue::new(v)
+                            .range(1.0..=crate::model::Limits::MAX_DURATION_MS)
+                            .clamp_existing_to_range(false)
+                            .speed(speed)
+                            .suffix(" ms"),
+                    )
+                    .accessible_name(value_name)
+                    .on_hover_text("Objective, ms");
+                if r.changed() {
+                    *v = if v.is_finite() {
+                        v.clamp(1.0, crate::model::Limits::MAX_DURATION_MS)
+                    } else {
+                        default_ms
+                    };
+                }
+                self.track(&r);
+            }
+        });
+        ui.end_row();
+        self.problems(ui, path);
+    }
+
     /// A labelled number in a grid row.
     #[allow(clippy::too_many_arguments)]
     fn num(&mut self, ui: &mut Ui, label: &str, help: &str, path: &str, v: &mut f64, lo: f64, hi: f64, unit: &str) {

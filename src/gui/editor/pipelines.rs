@@ -3,7 +3,7 @@
 
 use super::{Ed, grid};
 use crate::gui::commands::Command;
-use crate::model::{Component, Limits, Scenario};
+use crate::model::{Component, Scenario};
 use egui::{RichText, Ui};
 
 pub(super) fn pipelines(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
@@ -114,39 +114,17 @@ pub(super) fn pipelines(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                     }
                 }
                 ui.end_row();
-                let help = "End-to-end latency objective: pipeline runs slower than this are counted";
-                let mut on = p.latency_slo_ms.is_some();
-                let l = ui.label("Pipeline objective").on_hover_text(help);
-                ui.horizontal(|ui| {
-                    let r = ui.checkbox(&mut on, "").labelled_by(l.id).on_hover_text(help);
-                    if r.changed() {
-                        p.latency_slo_ms = if on { Some(3000.0) } else { None };
-                        ed.discrete(true);
-                    }
-                    if let Some(v) = &mut p.latency_slo_ms {
-                        let speed = (*v * 0.01).max(1.0);
-                        let r = ui
-                            .add(
-                                egui::DragValue::new(v)
-                                    .range(1.0..=Limits::MAX_DURATION_MS)
-                                    .clamp_existing_to_range(false)
-                                    .speed(speed)
-                                    .suffix(" ms"),
-                            )
-                            .accessible_name(format!("Objective of pipeline {}", k + 1))
-                            .on_hover_text("Objective, ms");
-                        if r.changed() {
-                            *v = if v.is_finite() {
-                                v.clamp(1.0, Limits::MAX_DURATION_MS)
-                            } else {
-                                3000.0
-                            };
-                        }
-                        ed.track(&r);
-                    }
-                });
-                ui.end_row();
-                ed.problems(ui, &format!("{base}.latency_slo_ms"));
+                ed.optional_ms(
+                    ui,
+                    (
+                        "Pipeline objective",
+                        "End-to-end latency objective: pipeline runs slower than this are counted",
+                        &format!("Objective of pipeline {}", k + 1),
+                    ),
+                    &format!("{base}.latency_slo_ms"),
+                    &mut p.latency_slo_ms,
+                    3000.0,
+                );
             });
         });
     }

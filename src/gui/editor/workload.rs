@@ -63,35 +63,17 @@ pub(super) fn workload(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario, sel: usize) {
             Limits::MAX_PAYLOAD_KB,
             "KB",
         );
-        let help = "Latency objective: requests slower than this are counted (share over the objective, verdict)";
-        let mut on = w.latency_slo_ms.is_some();
-        let l = ui.label("Latency objective").on_hover_text(help);
-        ui.horizontal(|ui| {
-            let r = ui.checkbox(&mut on, "").labelled_by(l.id).on_hover_text(help);
-            if r.changed() {
-                w.latency_slo_ms = if on { Some(1000.0) } else { None };
-                ed.discrete(true);
-            }
-            if let Some(v) = &mut w.latency_slo_ms {
-                let speed = (*v * 0.01).max(1.0);
-                let r = ui
-                    .add(
-                        egui::DragValue::new(v)
-                            .range(1.0..=Limits::MAX_DURATION_MS)
-                            .clamp_existing_to_range(false)
-                            .speed(speed)
-                            .suffix(" ms"),
-                    )
-                    .accessible_name("Latency objective value")
-                    .on_hover_text("Objective, ms");
-                if r.changed() {
-                    *v = if v.is_finite() { v.clamp(1.0, Limits::MAX_DURATION_MS) } else { 1000.0 };
-                }
-                ed.track(&r);
-            }
-        });
-        ui.end_row();
-        ed.problems(ui, &p("latency_slo_ms"));
+        ed.optional_ms(
+            ui,
+            (
+                "Latency objective",
+                "Latency objective: requests slower than this are counted (share over the objective, verdict)",
+                "Latency objective value",
+            ),
+            &p("latency_slo_ms"),
+            &mut w.latency_slo_ms,
+            1000.0,
+        );
         ed.num(
             ui,
             "Requests per connection",

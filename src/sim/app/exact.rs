@@ -17,7 +17,7 @@ use super::super::rng::{Rng, Sampler};
 use super::super::run::{ARRIVAL_STREAM, ArrivalGen, Control, RawRun, RunCfg};
 use super::super::spec::{FleetSpec, Spec, fleet_slots};
 use super::super::{SimError, check_exact_budget};
-use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw};
+use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw, add_to_host};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -278,20 +278,8 @@ pub(super) fn run(
     let mut hosts: Vec<Option<RawRun>> = (0..nk).map(|_| None).collect();
     for (w, k, eng) in fn_engines {
         let raw = eng.finish();
-        let st = &mut stats[w];
-        st.requests = raw.requests;
-        st.served = raw.served;
-        st.throttled = raw.throttled;
-        st.dropped = raw.dropped;
-        st.failed = raw.failed;
-        st.cold_starts = raw.cold_starts;
-        st.over_slo = raw.over_slo;
-        st.hist = raw.hist.clone();
-        match &mut hosts[k] {
-            Some(h) => h.merge(&raw),
-            None => hosts[k] = Some(raw.clone()),
-        }
-        st.own_raw = Some(raw);
+        add_to_host(&mut hosts, k, &raw);
+        stats[w] = WorkloadRaw::of_function(raw);
     }
     for (eng, (k, _, on)) in fleets.into_iter().zip(&fleet_specs) {
         let (raw, classes) = eng.finish_classes();

@@ -14,7 +14,7 @@ use super::super::rng::Rng;
 use super::super::run::{C_ARRIVALS, C_REJECTED, RawRun, RunCfg};
 use super::super::spec::Spec;
 use super::exact::shared_fleet_spec;
-use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw};
+use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw, add_to_host};
 
 /// Samples drawn to add up a pipeline's steps.
 const PIPELINE_SAMPLES: usize = 4000;
@@ -98,20 +98,9 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
                 .collect();
         }
         for (&(w, k), raw) in group.iter().zip(raws) {
-            let st = &mut stats[w];
-            st.requests = raw.requests;
-            st.served = raw.served;
-            st.throttled = raw.throttled;
-            st.dropped = raw.dropped;
-            st.failed = raw.failed;
-            st.cold_starts = raw.cold_starts;
-            st.over_slo = raw.over_slo;
             hists[w] = raw.hist.clone();
-            match &mut hosts[k] {
-                Some(h) => h.merge(&raw),
-                None => hosts[k] = Some(raw.clone()),
-            }
-            st.own_raw = Some(raw);
+            add_to_host(&mut hosts, k, &raw);
+            stats[w] = WorkloadRaw::of_function(raw);
         }
     }
 

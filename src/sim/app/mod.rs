@@ -227,6 +227,61 @@ pub struct WorkloadRaw {
     pub own_raw: Option<RawRun>,
 }
 
+impl WorkloadRaw {
+    /// The counts of a run (no latencies): a function's, which is one workload's.
+    pub fn counts(raw: &RawRun) -> WorkloadRaw {
+        WorkloadRaw {
+            requests: raw.requests,
+            served: raw.served,
+            throttled: raw.throttled,
+            dropped: raw.dropped,
+            failed: raw.failed,
+            cold_starts: raw.cold_starts,
+            over_slo: raw.over_slo,
+            ..Default::default()
+        }
+    }
+
+    /// A workload's own function run: its counts, latencies and metered usage.
+    pub fn of_function(raw: RawRun) -> WorkloadRaw {
+        WorkloadRaw {
+            hist: raw.hist.clone(),
+            ..WorkloadRaw::counts(&raw)
+        }
+        .with_own(raw)
+    }
+
+    fn with_own(mut self, raw: RawRun) -> WorkloadRaw {
+        self.own_raw = Some(raw);
+        self
+    }
+
+    /// What the "good enough" rule judges, against the workload's objective `slo_ms`.
+    pub fn coping(&self, slo_ms: Option<f64>) -> Coping {
+        Coping {
+            requests: self.requests,
+            throttled: self.throttled,
+            dropped: self.dropped,
+            failed: self.failed,
+            over_slo: slo_ms.map(|_| {
+                if self.served > 0.0 {
+                    self.over_slo / self.served
+                } else {
+                    0.0
+                }
+            }),
+        }
+    }
+}
+
+/// Adds a function's run to its platform's (one bill for all its functions).
+pub(super) fn add_to_host(hosts: &mut [Option<RawRun>], k: usize, raw: &RawRun) {
+    match &mut hosts[k] {
+        Some(h) => h.merge(raw),
+        None => hosts[k] = Some(raw.clone()),
+    }
+}
+
 /// An engine's measurements for one placement, before pricing.
 pub struct PlacementRaw {
     /// Per enabled platform: the run of everything placed on it (None when unused).
@@ -576,15 +631,7 @@ impl AppPrepared {
             let platform = a[w].map(|k| self.host_name(k).to_string()).unwrap_or_default();
             let req = &s.workloads[w].request;
             let served = r.served.round().max(0.0);
-            let c = Coping {
-                requests: r.requests,
-                throttled: r.throttled,
-                dropped: r.dropped,
-                failed: r.failed,
-                over_slo: req
-                    .latency_slo_ms
-                    .map(|_| if r.served > 0.0 { r.over_slo / r.served } else { 0.0 }),
-            };
+            let c = r.coping(req.latency_slo_ms);
             let shortfall = a[w].and_then(|k| result::shortfall_for(&self.specs[w][k], &c, req));
             out_w.push(WorkloadResult {
                 workload: s.workloads[w].name.clone(),

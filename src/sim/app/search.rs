@@ -13,11 +13,11 @@
 //! every start, not necessarily the optimum (the result says which).
 
 use super::fast::{cap_shares, fleet_raw, function_raw, pipelines_by_sampling};
-use super::{AppPrepared, Assignment};
+use super::{AppPrepared, Assignment, WorkloadRaw};
 use crate::pricing::Catalog;
 use crate::sim::SimError;
 use crate::sim::histogram::Histogram;
-use crate::sim::result::{self, Coping, MAX_OVER_SLO_SHARE};
+use crate::sim::result::{self, MAX_OVER_SLO_SHARE};
 use crate::sim::run::{RawRun, RunCfg};
 use crate::sim::spec::Spec;
 use rayon::prelude::*;
@@ -182,19 +182,7 @@ fn evaluate_cached(
             let mut merged: Option<RawRun> = None;
             for (&w, raw) in on.iter().zip(&raws) {
                 let req = &s.workloads[w].request;
-                let c = Coping {
-                    requests: raw.requests,
-                    throttled: raw.throttled,
-                    dropped: raw.dropped,
-                    failed: raw.failed,
-                    over_slo: req.latency_slo_ms.map(|_| {
-                        if raw.served > 0.0 {
-                            raw.over_slo / raw.served
-                        } else {
-                            0.0
-                        }
-                    }),
-                };
+                let c = WorkloadRaw::counts(raw).coping(req.latency_slo_ms);
                 first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
                 hists.push((w, raw.hist.clone()));
                 match &mut merged {
@@ -208,15 +196,7 @@ fn evaluate_cached(
             let (raw, per) = fleet_raw(ap, k, &on, cfg);
             for (&w, (st, h)) in on.iter().zip(per) {
                 let req = &s.workloads[w].request;
-                let c = Coping {
-                    requests: st.requests,
-                    throttled: st.throttled,
-                    dropped: st.dropped,
-                    failed: st.failed,
-                    over_slo: req
-                        .latency_slo_ms
-                        .map(|_| if st.served > 0.0 { st.over_slo / st.served } else { 0.0 }),
-                };
+                let c = st.coping(req.latency_slo_ms);
                 first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
                 hists.push((w, h));
             }
