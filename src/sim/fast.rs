@@ -565,6 +565,45 @@ pub fn class_plan(spec: &FleetSpec, prof: &RateProfile) -> ClassPlan {
     }
 }
 
+/// The least replica time and busy-instance time (s) fleet `spec` holds while serving the
+/// classes `plans` (its requests in service `a`, piece by piece, at `claimed` of their
+/// value): replicas are never fewer than the minimum, nor than `a / slots` for the work
+/// in service; instances with a request number E[min(r, B)], B ~ Poisson(a), for r >=
+/// max(1, ceil(a / slots)) replicas, which is at least 0.632 min(a, r) (concave in a,
+/// 1 - 1/e of r at a = r) and at least a - (sqrt(a + (a - r)^2) + a - r) / 2 (the
+/// Cauchy-Schwarz bound on E[(B - r)+]). An application's search prices this to rule
+/// out placements without simulating them.
+pub fn fleet_floor(spec: &FleetSpec, plans: &[&ClassPlan], claimed: f64) -> (f64, f64) {
+    let Some(c0) = plans.first() else {
+        return (0.0, 0.0);
+    };
+    let k = spec.slots.max(1) as f64;
+    let min = spec.min as f64;
+    // only request-based billing reads busy instances
+    let active = matches!(
+        spec.metering,
+        FleetMetering::CloudRun(ContainerBilling::RequestBased) | FleetMetering::ContainerApps
+    );
+    let mut in_service = c0.busy.clone();
+    for c in &plans[1..] {
+        for (a, b) in in_service.iter_mut().zip(&c.busy) {
+            *a += b;
+        }
+    }
+    let (mut replica_s, mut busy_s) = (0.0, 0.0);
+    for (i, a) in in_service.iter().enumerate() {
+        let len = (c0.horizon_s - i as f64 * c0.step_s).clamp(0.0, c0.step_s);
+        let a = claimed * a;
+        replica_s += len * min.max(a / k);
+        if active && a > 0.0 {
+            let r = (a / k).ceil().max(1.0);
+            let cs = a - 0.5 * ((a + (a - r) * (a - r)).sqrt() + a - r);
+            busy_s += len * (0.632 * a.min(r)).max(cs).max(0.0);
+        }
+    }
+    (replica_s, busy_s)
+}
+
 /// The plan of a fleet shared by the classes given.
 pub fn fleet_plan_of(classes: &[&ClassPlan]) -> Option<FleetPlan> {
     let c0 = classes.first()?;
@@ -1421,6 +1460,26 @@ pub fn run_fleet(spec: &FleetSpec, profile: &RateProfile, cfg: RunCfg) -> RawRun
     let coarse = fast_profile(profile);
     let plan = fleet_plan(spec, &coarse);
     run_fleet_planned(spec, &plan, 1.0, coarse.horizon_s, cfg)
+}
+
+/// Fleet `spec` with no requests at all over the horizon: its minimum replicas kept up
+/// (and started at the start). No run of the same fleet with requests costs less (it never
+/// holds fewer replicas, and every price grows with usage), so an application's search
+/// prices this to rule out placements without simulating them.
+pub fn run_fleet_idle(spec: &FleetSpec, horizon: f64, cfg: RunCfg) -> RawRun {
+    let plan = FleetPlan {
+        svc_q: vec![spec.duration_dist.mean() * spec.slowdown; NQ],
+        mean_s: spec.duration_dist.mean() * spec.slowdown / 1000.0,
+        m2: 0.0,
+        pieces: vec![BusyPiece {
+            t0: 0.0,
+            len: horizon,
+            rate: 0.0,
+            busy: 0.0,
+            svc_s: 0.0,
+        }],
+    };
+    run_fleet_planned(spec, &plan, 1.0, horizon, cfg)
 }
 
 /// A fleet on a plan, with every rate (and so every busy count) times `scale`.

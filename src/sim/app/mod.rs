@@ -512,16 +512,9 @@ impl AppPrepared {
     fn host_view(&self, on: &[usize]) -> Scenario {
         let s = &self.scenario;
         let mut v = s.clone();
-        let outside: Vec<usize> = on
-            .iter()
-            .copied()
-            .filter(|&w| self.own[w].expected_requests() > 0.0)
-            .collect();
+        let outside: Vec<usize> = on.iter().copied().filter(|&w| self.own_n[w] > 0.0).collect();
         let pick = if outside.is_empty() { on.to_vec() } else { outside };
-        let weights: Vec<f64> = pick
-            .iter()
-            .map(|&w| self.own[w].expected_requests().max(1e-9))
-            .collect();
+        let weights: Vec<f64> = pick.iter().map(|&w| self.own_n[w].max(1e-9)).collect();
         let total: f64 = weights.iter().sum::<f64>().max(1e-12);
         let mix = |f: &dyn Fn(&Workload) -> f64| -> f64 {
             pick.iter()

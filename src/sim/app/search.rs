@@ -2,16 +2,21 @@
 //!
 //! In the fast mode a platform's bill and whether its workloads cope depend only on which
 //! workloads it hosts (triggered rates come from the upstream's rate wherever it runs), so
-//! each (platform, set of workloads) is simulated once and the search adds up platforms.
-//! Up to `EXHAUSTIVE_MAX` assignments (and `SUBSETS_MAX` platform-and-set pairs) every one
-//! is priced; nothing is pruned by cost, since a fleet can cost less with more workloads on
-//! it (requests that mostly wait leave CPU for others). Pipelines (which depend on the
-//! whole assignment) are checked only for assignments cheaper than the best so far. Beyond
-//! that, a local search starts from every "all on one platform" placement and from each
+//! each (platform, set of workloads) is simulated at most once and the search adds up
+//! platforms. Up to `EXHAUSTIVE_MAX` assignments (and `SUBSETS_MAX` platform-and-set
+//! pairs) every assignment is priced, best first: a fleet's pair starts at a lower bound
+//! on its cost (its minimum replicas, and the replica time its requests occupy) and is
+//! simulated only while an assignment using it could still win. Costs are not monotone
+//! (a fleet can cost less with more workloads on it: requests that mostly wait leave CPU
+//! for others), so only bounds prune, never "more workloads cost more". The result is the
+//! one pricing every pair gives (a test holds the two together). Pipelines (which depend
+//! on the whole assignment) are checked for the cheapest candidates only. Beyond that, a
+//! local search starts from every "all on one platform" placement and from each
 //! workload on its own cheapest platform, and moves one workload at a time while that
 //! makes the placement good enough or cheaper: it finds a placement at least as good as
 //! every start, not necessarily the optimum (the result says which).
 
+use super::super::fast::{fleet_floor, run_fleet_idle};
 use super::fast::{cap_shares, fleet_raw, function_raw, pipelines_by_sampling};
 use super::{AppPrepared, Assignment, WorkloadRaw};
 use crate::pricing::Catalog;
@@ -55,6 +60,9 @@ pub struct Found {
     pub exhaustive: bool,
     /// Assignments allowed by `runs`.
     pub assignments: u64,
+    /// Fleet (platform, set of workloads) pairs an exhaustive search simulated, of all
+    /// it could have: the rest were ruled out by their lower bound.
+    pub fleet_pairs: (usize, usize),
 }
 
 struct Search<'a> {
@@ -261,6 +269,18 @@ pub fn cheapest_fleet_alone(
 
 /// Finds the cheapest good-enough placement (fast mode).
 pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_up: usize) -> Result<Found, SimError> {
+    best_placement_with(ap, cfg, catalog, runners_up, true)
+}
+
+/// As `best_placement`; `prune: false` simulates every pair of an exhaustive search
+/// (the tests' reference for the pruned search).
+fn best_placement_with(
+    ap: &AppPrepared,
+    cfg: RunCfg,
+    catalog: &Catalog,
+    runners_up: usize,
+    prune: bool,
+) -> Result<Found, SimError> {
     let n = ap.scenario.workloads.len();
     let nk = ap.hosts.len();
     let allowed: Vec<Vec<usize>> = (0..n).map(|w| (0..nk).filter(|&k| ap.may[w][k]).collect()).collect();
@@ -286,25 +306,17 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_
         })
         .fold(0u64, u64::saturating_add);
     let exhaustive = count <= EXHAUSTIVE_MAX && subsets <= SUBSETS_MAX;
-    // simulated in parallel first: for an exhaustive search every (platform, set of
-    // workloads) an assignment can use (a fleet can cost less with more workloads on it:
-    // requests that mostly wait leave CPU for others, so costs are not monotone and
-    // nothing is pruned); for the local search each workload alone and every all-on set
+    if exhaustive {
+        return exhaustive_search(&mut search, &allowed, keep, count, prune);
+    }
+    // for the local search, simulated in parallel first: each workload alone and every
+    // all-on set
     let mut jobs: Vec<(usize, u64)> = Vec::new();
     for k in 0..nk {
         let may: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
-        let full = mask_of(&may);
-        if exhaustive {
-            let mut sub = full;
-            while sub != 0 {
-                jobs.push((k, sub));
-                sub = (sub - 1) & full;
-            }
-        } else {
-            jobs.extend(may.iter().map(|&w| (k, 1u64 << w)));
-            if may.len() > 1 {
-                jobs.push((k, full));
-            }
+        jobs.extend(may.iter().map(|&w| (k, 1u64 << w)));
+        if may.len() > 1 {
+            jobs.push((k, mask_of(&may)));
         }
     }
     type Evaluated = Result<((usize, u64), HostEval), SimError>;
@@ -315,30 +327,6 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_
     for d in done {
         let (key, e) = d?;
         search.memo.insert(key, e);
-    }
-    if exhaustive {
-        let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
-        let mut idx = vec![0usize; n];
-        loop {
-            let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
-            let (cost, ok) = search.score(&a, bound(&top, keep))?;
-            if ok && cost < bound(&top, keep) {
-                insert_top(&mut top, a, cost, keep);
-            }
-            // next assignment (mixed radix)
-            let mut w = 0;
-            loop {
-                if w == n {
-                    return Ok(found(top, true, count));
-                }
-                idx[w] += 1;
-                if idx[w] < allowed[w].len() {
-                    break;
-                }
-                idx[w] = 0;
-                w += 1;
-            }
-        }
     }
     // local search from every all-on placement and from each workload's cheapest platform
     let mut starts: Vec<Vec<usize>> = (0..nk)
@@ -392,13 +380,230 @@ pub fn best_placement(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog, runners_
     Ok(found(tops, false, count))
 }
 
-fn insert_top(top: &mut Vec<(Vec<usize>, f64)>, a: Vec<usize>, cost: f64, keep: usize) {
-    if top.iter().any(|t| t.0 == a) {
-        return;
+/// Every assignment priced, best first: each (platform, set of workloads) pair starts
+/// at a lower bound on its cost (a function platform is simply priced: its runs are
+/// cached; a fleet costs at least its minimum replicas kept up all the horizon, whatever
+/// it hosts) and is simulated only while some assignment using it could still be among
+/// the cheapest good-enough ones. The result is the one pricing every pair would give:
+/// the cheapest good-enough assignments, ties in enumeration order.
+fn exhaustive_search(
+    search: &mut Search<'_>,
+    allowed: &[Vec<usize>],
+    keep: usize,
+    count: u64,
+    prune: bool,
+) -> Result<Found, SimError> {
+    let ap = search.ap;
+    let (cfg, catalog) = (search.cfg, search.catalog);
+    let n = allowed.len();
+    let nk = ap.hosts.len();
+    // the pairs, and each assignment as the pairs it uses (platform order, as costs add)
+    let mut keys: Vec<(usize, u64)> = Vec::new();
+    let mut id_of: HashMap<(usize, u64), u32> = HashMap::new();
+    for k in 0..nk {
+        let full = (0..n).filter(|&w| ap.may[w][k]).fold(0u64, |m, w| m | (1 << w));
+        let mut sub = full;
+        while sub != 0 {
+            id_of.insert((k, sub), keys.len() as u32);
+            keys.push((k, sub));
+            sub = (sub - 1) & full;
+        }
     }
-    let at = top.iter().position(|t| cost < t.1).unwrap_or(top.len());
-    top.insert(at, (a, cost));
-    top.truncate(keep);
+    let mut uses: Vec<u32> = Vec::new();
+    let mut starts: Vec<usize> = vec![0];
+    let mut assignments: Vec<Vec<usize>> = Vec::new();
+    let mut idx = vec![0usize; n];
+    'all: loop {
+        let a: Vec<usize> = (0..n).map(|w| allowed[w][idx[w]]).collect();
+        for k in 0..nk {
+            let mask = (0..n).filter(|&w| a[w] == k).fold(0u64, |m, w| m | (1 << w));
+            if mask != 0 {
+                uses.push(id_of[&(k, mask)]);
+            }
+        }
+        starts.push(uses.len());
+        assignments.push(a);
+        let mut w = 0;
+        loop {
+            if w == n {
+                break 'all;
+            }
+            idx[w] += 1;
+            if idx[w] < allowed[w].len() {
+                break;
+            }
+            idx[w] = 0;
+            w += 1;
+        }
+    }
+    let is_fleet = |(k, m): (usize, u64)| matches!(ap.host_spec(k, &members(m, n)), Spec::Fleet(_));
+    // lower bounds for fleets (`lower_bound`)
+    let idle: Vec<Option<RawRun>> = (0..nk)
+        .map(|k| match (0..n).find(|&w| ap.may[w][k]).map(|w| &ap.specs[w][k]) {
+            Some(Spec::Fleet(f)) if prune => Some(run_fleet_idle(f, ap.scenario.horizon_s(), cfg)),
+            _ => None,
+        })
+        .collect();
+    let lb: Vec<Result<f64, SimError>> = keys
+        .par_iter()
+        .map(|&(k, m)| match &idle[k] {
+            Some(raw) => lower_bound(ap, k, m, raw, cfg, catalog),
+            None => Ok(0.0),
+        })
+        .collect();
+    let lb: Vec<f64> = lb.into_iter().collect::<Result<_, _>>()?;
+    let mut evals: Vec<Option<HostEval>> = vec![None; keys.len()];
+    let simulate = |search: &Search<'_>, ids: &[u32]| -> Result<Vec<(u32, HostEval)>, SimError> {
+        ids.par_iter()
+            .map(|&id| {
+                let (k, m) = keys[id as usize];
+                evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| (id, e))
+            })
+            .collect()
+    };
+    // first, in parallel: every function pair (cheap: cached runs merged); fleets only
+    // as assignments need them, cheapest bound first, a few at a time (one per core and
+    // one to spare: the bound tightens as they come in)
+    let first: Vec<u32> = (0..keys.len() as u32)
+        .filter(|&id| !prune || !is_fleet(keys[id as usize]))
+        .collect();
+    for (id, e) in simulate(search, &first)? {
+        evals[id as usize] = Some(e);
+    }
+    let batch = 2 * rayon::current_num_threads().max(1);
+    let mut pipelines: Vec<Option<bool>> = vec![None; assignments.len()];
+    let hists_of = |a: usize, evals: &[Option<HostEval>]| -> Vec<Histogram> {
+        let mut hists = vec![Histogram::default(); n];
+        for &id in &uses[starts[a]..starts[a + 1]] {
+            if let Some(e) = &evals[id as usize] {
+                for (w, h) in &e.hists {
+                    hists[*w] = h.clone();
+                }
+            }
+        }
+        hists
+    };
+    let has_pipelines = !ap.scenario.pipelines.is_empty();
+    loop {
+        // each assignment's cost so far (exact pairs, bounds for the rest)
+        let mut known: Vec<(f64, usize)> = Vec::new();
+        let mut open: Vec<(f64, usize)> = Vec::new();
+        for a in 0..assignments.len() {
+            let (mut total, mut unknown, mut bad) = (0.0, false, false);
+            for &id in &uses[starts[a]..starts[a + 1]] {
+                match &evals[id as usize] {
+                    Some(e) => {
+                        total += e.cost_usd;
+                        bad |= !e.ok;
+                    }
+                    None => {
+                        total += lb[id as usize];
+                        unknown = true;
+                    }
+                }
+            }
+            if bad {
+                continue;
+            }
+            if unknown {
+                open.push((total, a))
+            } else {
+                known.push((total, a))
+            }
+        }
+        known.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let mut top: Vec<(Vec<usize>, f64)> = Vec::new();
+        for &(cost, a) in &known {
+            if top.len() >= keep {
+                break;
+            }
+            let ok =
+                *pipelines[a].get_or_insert_with(|| !has_pipelines || pipelines_ok(ap, &hists_of(a, &evals), cfg.seed));
+            if ok {
+                top.push((assignments[a].clone(), cost));
+            }
+        }
+        let threshold = bound(&top, keep);
+        // what could still be among them, most promising first
+        open.retain(|x| x.0 <= threshold);
+        if open.is_empty() {
+            let simulated = evals
+                .iter()
+                .zip(&keys)
+                .filter(|(e, key)| e.is_some() && is_fleet(**key))
+                .count();
+            let mut f = found(top, true, count);
+            f.fleet_pairs = (simulated, keys.iter().filter(|key| is_fleet(**key)).count());
+            return Ok(f);
+        }
+        open.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let mut next: Vec<u32> = Vec::new();
+        for &(_, a) in &open {
+            for &id in &uses[starts[a]..starts[a + 1]] {
+                if evals[id as usize].is_none() && !next.contains(&id) {
+                    next.push(id);
+                }
+            }
+            if next.len() >= batch {
+                break;
+            }
+        }
+        for (id, e) in simulate(search, &next)? {
+            evals[id as usize] = Some(e);
+        }
+    }
+}
+
+/// A lower bound on fleet `k`'s cost hosting the workloads in `mask` when they are good
+/// enough there: the larger of the fleet idle (`idle`: its minimum replicas, which do not
+/// depend on what it hosts) and the replica time its requests occupy, each with the
+/// set's front door (exact: it bills outside requests).
+fn lower_bound(
+    ap: &AppPrepared,
+    k: usize,
+    mask: u64,
+    idle: &RawRun,
+    cfg: RunCfg,
+    catalog: &Catalog,
+) -> Result<f64, SimError> {
+    let on = members(mask, ap.scenario.workloads.len());
+    let hourly = ap.outside_hourly(&on);
+    let view = ap.host_view(&on);
+    let spec = ap.host_spec(k, &on);
+    let horizon = ap.scenario.horizon_s();
+    let mut raw = idle.clone();
+    raw.hourly_arrivals = hourly.clone();
+    let idle = result::total_only(spec, &raw, &view, horizon, catalog)?.cost_usd;
+    let work = result::total_only(spec, &work_run(ap, k, &on, hourly, cfg), &view, horizon, catalog)?.cost_usd;
+    Ok(idle.max(work))
+}
+
+/// The least a fleet's meters can read when it hosts `on` and is good enough (the
+/// search only needs bounds that hold for placements that can win): `fast::fleet_floor`
+/// of its requests in service, of which 70 % is claimed to leave the fast model's fluid
+/// approximations room (a backlog served later by replicas started late), and half its
+/// requests.
+fn work_run(ap: &AppPrepared, k: usize, on: &[usize], hourly: Vec<f64>, cfg: RunCfg) -> RawRun {
+    use crate::sim::meter::{ACTIVE_MS, REPLICA_S, REQ_OD};
+    const CLAIMED: f64 = 0.7;
+    let spec = super::exact::shared_fleet_spec(ap, k, on);
+    let plans: Vec<&crate::sim::fast::ClassPlan> = on
+        .iter()
+        .filter_map(|&w| ap.class_plans.get(w).and_then(|r| r[k].as_ref()))
+        .collect();
+    let share = CLAIMED * (1.0 - result::MAX_REJECTED_SHARE);
+    let (replica_s, busy_s) = if plans.len() == on.len() {
+        fleet_floor(&spec, &plans, share)
+    } else {
+        (0.0, 0.0)
+    };
+    let requests: f64 = on.iter().map(|&w| ap.rates_n[w]).sum();
+    let mut raw = RawRun::new(ap.scenario.horizon_s(), cfg.bucket_s);
+    raw.acc.add(0.0, REPLICA_S, replica_s);
+    raw.acc.add(0.0, ACTIVE_MS, busy_s * 1000.0);
+    raw.acc.add(0.0, REQ_OD, share * requests);
+    raw.hourly_arrivals = hourly;
+    raw
 }
 
 /// The bound: the costliest of the cheapest few found, once there are that many.
@@ -421,6 +626,7 @@ fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Fou
             runners_up: it.map(|x| x.0).collect(),
             exhaustive,
             assignments,
+            fleet_pairs: (0, 0),
         },
         None => Found {
             best: None,
@@ -428,6 +634,89 @@ fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Fou
             runners_up: Vec::new(),
             exhaustive,
             assignments,
+            fleet_pairs: (0, 0),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load_scenario_file;
+    use crate::sim::{TraceStore, bucket_s, prepare};
+    use std::path::Path;
+
+    fn app(path: &str) -> (AppPrepared, Catalog, RunCfg) {
+        let cat = Catalog::builtin().expect("catalog");
+        let f = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        let s = load_scenario_file(&f, &cat).expect("scenario");
+        let p = prepare(&s, f.parent().expect("dir"), &cat, &mut TraceStore::default()).expect("prepare");
+        let cfg = RunCfg::of(&p.scenario, bucket_s(p.profile.horizon_s));
+        (*p.app.expect("an application"), cat, cfg)
+    }
+
+    const APPS: [&str; 6] = [
+        "tests/fixtures/app/six-workloads.ron",
+        "tests/fixtures/app/shop.ron",
+        "tests/fixtures/app/shared-fleet.ron",
+        "tests/fixtures/app/steady-and-batch.ron",
+        "scenarios/saas-backend.ron",
+        "scenarios/shop-order-pipeline.ron",
+    ];
+
+    /// Pruning by bounds finds exactly what pricing every pair finds: the same best,
+    /// runners-up and total.
+    #[test]
+    fn pruned_search_finds_what_pricing_every_pair_finds() {
+        for path in APPS {
+            let (ap, cat, cfg) = app(path);
+            let full = best_placement_with(&ap, cfg, &cat, RUNNERS_UP, false).expect("full");
+            let pruned = best_placement_with(&ap, cfg, &cat, RUNNERS_UP, true).expect("pruned");
+            assert!(full.exhaustive && pruned.exhaustive, "{path}");
+            assert_eq!(full.best, pruned.best, "{path}");
+            assert_eq!(full.runners_up, pruned.runners_up, "{path}");
+            assert_eq!(full.best_usd, pruned.best_usd, "{path}");
+            assert_eq!(
+                full.fleet_pairs.0, full.fleet_pairs.1,
+                "{path}: the reference simulates every fleet pair"
+            );
+            assert!(pruned.fleet_pairs.0 <= pruned.fleet_pairs.1, "{path}");
+        }
+        // six workloads on four platforms: 189 fleet pairs, most never simulated
+        let (ap, cat, cfg) = app(APPS[0]);
+        let f = best_placement(&ap, cfg, &cat, 0).expect("search");
+        assert_eq!(f.fleet_pairs.1, 189);
+        assert!(f.fleet_pairs.0 <= 60, "simulated {} of 189", f.fleet_pairs.0);
+    }
+
+    /// Every fleet pair that copes costs at least its bound (the bound need not hold where
+    /// the pair cannot be good enough).
+    #[test]
+    fn a_fleet_costs_at_least_its_bound_wherever_it_copes() {
+        for path in APPS {
+            let (ap, cat, cfg) = app(path);
+            let n = ap.scenario.workloads.len();
+            for k in 0..ap.hosts.len() {
+                let full = (0..n).filter(|&w| ap.may[w][k]).fold(0u64, |m, w| m | (1 << w));
+                let Some(Spec::Fleet(f)) = (0..n).find(|&w| ap.may[w][k]).map(|w| &ap.specs[w][k]) else {
+                    continue;
+                };
+                let idle = run_fleet_idle(f, ap.scenario.horizon_s(), cfg);
+                let mut sub = full;
+                while sub != 0 {
+                    let e = evaluate(&ap, k, sub, cfg, &cat).expect("evaluate");
+                    let lb = lower_bound(&ap, k, sub, &idle, cfg, &cat).expect("bound");
+                    assert!(lb >= 0.0);
+                    if e.ok {
+                        assert!(
+                            lb <= e.cost_usd,
+                            "{path}: platform {k}, set {sub:b}: bound {lb} > cost {}",
+                            e.cost_usd
+                        );
+                    }
+                    sub = (sub - 1) & full;
+                }
+            }
+        }
     }
 }
