@@ -1847,7 +1847,11 @@ fn an_application_sweeps_its_whole_traffic_or_one_workloads() {
     // the consumer's requests are all triggered by api: listed, but not offered
     h.get_by_label("Scale traffic of").click();
     h.run();
-    assert!(h.get_by_label("consumer").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("consumer (triggered by api)")
+            .accesskit_node()
+            .is_disabled()
+    );
     assert!(!h.get_by_label("webhooks").accesskit_node().is_disabled());
     h.get_by_label("api").click();
     h.run();

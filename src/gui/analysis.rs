@@ -284,6 +284,8 @@ pub fn traffic_words(focus: Option<&str>) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FocusChoice {
     pub workload: String,
+    /// As listed: the name, or "consumer (triggered by api)" when it is not offered.
+    pub label: String,
     /// The workload has traffic of its own to scale (not only requests triggered by
     /// others); the others are listed, disabled, with `why`.
     pub offered: bool,
@@ -305,7 +307,7 @@ pub fn focus_choices(s: &crate::model::Scenario) -> Vec<FocusChoice> {
                 .components
                 .iter()
                 .filter_map(|c| match c {
-                    Component::Triggered { workload, .. } => Some(format!("`{workload}`")),
+                    Component::Triggered { workload, .. } => Some(workload.clone()),
                     _ => None,
                 })
                 .collect();
@@ -328,8 +330,14 @@ pub fn focus_choices(s: &crate::model::Scenario) -> Vec<FocusChoice> {
                     by.join(" and ")
                 )
             };
+            let label = match (offered, by.is_empty()) {
+                (true, _) => w.name.clone(),
+                (false, true) => format!("{} (no traffic)", w.name),
+                (false, false) => format!("{} (triggered by {})", w.name, by.join(" and ")),
+            };
             FocusChoice {
                 workload: w.name.clone(),
+                label,
                 offered,
                 why,
             }
@@ -418,6 +426,8 @@ pub struct SweepView {
     pub floored: bool,
     /// "Cheapest: Cloud Run below 0.34x · Lambda 0.34x–2.1x · …"
     pub cheapest_along: String,
+    /// The title of the cheapest stretches: "Cheapest:", or "Cheapest by api traffic:".
+    pub cheapest_title: String,
     pub stretches: Vec<Stretch>,
     /// "No break-even point between 0.001x and 1000x today's traffic" when there is none.
     pub none_text: Option<String>,
@@ -599,8 +609,13 @@ impl SweepView {
                 "requests per month".to_string(),
             ),
         };
+        let cheapest_title = match &focus {
+            Some(_) => format!("Cheapest by {traffic}:"),
+            None => "Cheapest:".to_string(),
+        };
         SweepView {
             horizon_days,
+            cheapest_title,
             focus,
             traffic,
             x_label,
@@ -1284,6 +1299,46 @@ mod tests {
         assert!(r.contains("B: $20.00/month"), "{r}");
         assert!(v.readout(2.0).is_none(), "outside the swept range");
         assert_eq!(v.x_label, "traffic, × today's (log scale)");
+    }
+
+    #[test]
+    fn only_workloads_with_traffic_of_their_own_are_offered_for_a_sweep() {
+        use crate::model::{Component, Traffic};
+        let mut s = crate::model::default_scenario(&crate::pricing::Catalog::builtin().unwrap()).unwrap();
+        assert!(focus_choices(&s).is_empty(), "one workload: nothing to choose");
+        let mut consumer = s.workloads[0].clone();
+        consumer.name = "consumer".into();
+        consumer.traffic = Traffic {
+            components: vec![Component::Triggered {
+                workload: "workload".into(),
+                per_request: 0.2,
+                delay_ms: 0.0,
+            }],
+            ..consumer.traffic.clone()
+        };
+        let mut mixed = consumer.clone();
+        mixed.name = "mixed".into();
+        mixed.traffic.components.push(Component::Constant { rps: 1.0 });
+        s.workloads.push(consumer);
+        s.workloads.push(mixed);
+        let c = focus_choices(&s);
+        let offered: Vec<(&str, bool)> = c.iter().map(|c| (c.label.as_str(), c.offered)).collect();
+        assert_eq!(
+            offered,
+            [
+                ("workload", true),
+                ("consumer (triggered by workload)", false),
+                ("mixed", true)
+            ]
+        );
+        assert!(
+            c[1].why
+                .starts_with("Every request of consumer is triggered by workload")
+        );
+        assert_eq!(focus_index(&s, &c, Some("mixed")), Some(2));
+        assert_eq!(focus_index(&s, &c, Some("consumer")), None, "not offered");
+        assert_eq!(focus_index(&s, &c, Some("gone")), None);
+        assert_eq!(focus_index(&s, &c, None), None);
     }
 
     #[test]

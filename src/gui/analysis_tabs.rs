@@ -113,7 +113,7 @@ fn focus_picker(ui: &mut egui::Ui, f: &Focus, cmds: &mut Vec<Command>) {
                 for c in f.choices {
                     let chosen = f.current == Some(c.workload.as_str());
                     let r = ui
-                        .add_enabled(c.offered, egui::Button::selectable(chosen, &c.workload))
+                        .add_enabled(c.offered, egui::Button::selectable(chosen, &c.label))
                         .on_hover_text(&c.why)
                         .on_disabled_hover_text(&c.why);
                     if r.clicked() && !chosen {
@@ -170,7 +170,7 @@ pub fn breakeven(
     if !sv.cheapest_along.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 6.0;
-            ui.label(RichText::new("Cheapest:").strong());
+            ui.label(RichText::new(&sv.cheapest_title).strong());
             for (k, s) in sv.stretches.iter().enumerate() {
                 if k > 0 {
                     ui.label("·");
