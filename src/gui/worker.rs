@@ -859,3 +859,66 @@ fn compute_prepared(job: &Job, traces: &mut TraceStore) -> (Reply, Option<Arc<Pr
         prepared,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a list of deliveries holds: "sweep <focus>", "verdict", "bands".
+    fn parts(out: &[Delivery]) -> Vec<String> {
+        out.iter()
+            .map(|d| match d {
+                Delivery::Analysis(a) => match &a.part {
+                    Part::Sweep { focus, outcome, .. } => {
+                        assert!(outcome.is_ok());
+                        format!("sweep {}", focus.as_deref().unwrap_or("all"))
+                    }
+                    Part::Verdict { .. } => "verdict".into(),
+                    Part::Map { .. } => "map".into(),
+                    Part::MonteCarlo(_) => "bands".into(),
+                },
+                _ => "other".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_sweep_focus_repeats_only_the_sweep() {
+        let catalog = Arc::new(Catalog::builtin().unwrap());
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
+        let s = crate::model::load_scenario_file(&file, &catalog).unwrap();
+        let prepared =
+            Arc::new(sim::prepare(&s, file.parent().unwrap(), &catalog, &mut TraceStore::default()).unwrap());
+        let result = Arc::new(sim::run(&prepared, &catalog, Mode::Fast, &Control::default()).unwrap());
+        let job = |focus| AnalysisJob {
+            generation: 3,
+            prepared: prepared.clone(),
+            result: result.clone(),
+            catalog: catalog.clone(),
+            focus,
+        };
+        let mut analyst = Analyst::new(AnalysisPlan {
+            enabled: true,
+            map: Some((2, 2)),
+            monte_carlo: true,
+        });
+        let mut out = Vec::new();
+        let slow = analyst
+            .sweep_and_verdict(job(None), &mut |d| out.push(d))
+            .expect("the map follows");
+        assert_eq!(parts(&out), ["sweep all", "verdict", "bands"]);
+        assert!(slow.map && slow.sweep.is_some());
+        // the same scenario, api's traffic alone: a new sweep, nothing else to redo
+        out.clear();
+        let slow = analyst.sweep_and_verdict(job(Some(0)), &mut |d| out.push(d));
+        assert_eq!(parts(&out), ["sweep api", "bands"]);
+        assert!(
+            slow.is_none(),
+            "the map of this generation is done, and there is no uncertainty"
+        );
+        // an index past the workloads (never sent by the app) sweeps the whole traffic
+        out.clear();
+        analyst.sweep_and_verdict(job(Some(7)), &mut |d| out.push(d));
+        assert_eq!(parts(&out), ["sweep all", "bands"]);
+    }
+}
