@@ -659,7 +659,7 @@ fn frame_time_while_dragging_a_slider() {
     let t = Instant::now();
     let n = 50;
     for _ in 0..n {
-        let _ = breakeven::gui::ResultsView::new(&result, 1, Duration::ZERO, Some(1000.0));
+        let _ = breakeven::gui::ResultsView::new(&result, 1, Duration::ZERO, Some(1000.0), &[]);
     }
     println!(
         "deriving the display data of a result: {:.2} ms",
@@ -1717,7 +1717,7 @@ fn a_problem_in_a_workload_is_flagged_in_its_own_sections() {
 }
 
 #[test]
-fn runs_checkboxes_restrict_a_platform_and_its_column_shows_a_dash() {
+fn runs_checkboxes_restrict_a_platform_and_its_matrix_says_not_allowed() {
     let mut h = harness(App::for_tests());
     h.run();
     open_through_menu(&mut h, &shop_fixture());
@@ -1727,11 +1727,35 @@ fn runs_checkboxes_restrict_a_platform_and_its_column_shows_a_dash() {
     assert_eq!(h.state().scenario().platforms[0].runs(), ["worker".to_string()]);
     assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
     assert!(h.state().results_current());
+    h.get_by_label("Placements").click();
+    h.run();
     let view = h.state().results().unwrap().placements.as_ref().unwrap();
     assert_eq!(view.platforms[0].0, "Lambda");
-    // no "All on Lambda" any more: api's cell and the all-on total are dashes
-    assert_eq!(view.cells[0][0].text, "—");
+    // no "All on Lambda" any more: api may not run there (said so, not a dash), and the
+    // all-on total is a dash: not simulated
+    assert_eq!(view.cells[0][0].text, "not allowed");
+    assert!(!view.cells[0][0].allowed);
+    assert!(
+        view.cells[0][0]
+            .tip
+            .starts_with("Not allowed: Lambda may not run api (its Runs list names only `worker`)"),
+        "{}",
+        view.cells[0][0].tip
+    );
+    assert!(h.query_all_by_label("not allowed").count() >= 1);
     assert_eq!(view.totals[0].text, "—");
+    // worker may run on Lambda: its cell is a cost (the best placement's) or a dash, never
+    // "not allowed", and the best placement's cells are marked wherever they are
+    assert!(view.cells[1][0].allowed);
+    assert_ne!(view.cells[1][0].text, "not allowed");
+    assert_eq!(
+        view.cells.iter().flatten().filter(|c| c.best).count(),
+        2,
+        "one marked cell per workload"
+    );
+    for c in view.cells.iter().flatten().filter(|c| c.best) {
+        assert!(c.text.starts_with("★ $"), "{}", c.text);
+    }
     assert!(view.rows.iter().all(|r| !r.name.ends_with("All on Lambda")));
     // unchecking it again: every workload
     h.get_by_label("Lambda runs worker").click();
@@ -1783,4 +1807,176 @@ fn renaming_the_workload_of_a_version_1_file_keeps_the_name_by_writing_version_2
     let back = breakeven::model::load_scenario_file(&path, &breakeven::pricing::Catalog::builtin().unwrap()).unwrap();
     assert_eq!(back.workloads[0].name, "launch");
     assert_eq!(back.version, 2);
+}
+
+fn saas_backend() -> PathBuf {
+    scenarios_dir().join("saas-backend.ron")
+}
+
+/// The crossovers' scales of the sweep shown.
+fn shown_crossover_scales(app: &App) -> Vec<(String, String, f64)> {
+    let sweep = app.analysis().sweep.as_ref().expect("a sweep");
+    assert_eq!(sweep.generation, app.revision());
+    let v = sweep.value.as_ref().expect("the sweep succeeded");
+    v.sweep
+        .crossovers
+        .iter()
+        .map(|c| (c.between[0].clone(), c.between[1].clone(), c.x))
+        .collect()
+}
+
+#[test]
+fn an_application_sweeps_its_whole_traffic_or_one_workloads() {
+    let mut h = harness(App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    h.get_by_label("Break-even").click();
+    h.run();
+    // one workload: nothing to choose
+    assert!(h.query_by_label("Scale traffic of").is_none());
+    open_through_menu(&mut h, &saas_backend());
+    h.run();
+    assert_eq!(workload_names(h.state()), ["api", "consumer", "nightly", "webhooks"]);
+    h.get_by_label("Scale traffic of");
+    assert_eq!(h.state().sweep_focus(), None);
+    let whole = shown_crossover_scales(h.state());
+    {
+        let sv = h.state().analysis().sweep.as_ref().unwrap().value.as_ref().unwrap();
+        assert_eq!(sv.x_label, "traffic, × today's (log scale)");
+        assert_eq!(sv.focus, None);
+    }
+    // the consumer's requests are all triggered by api: listed, but not offered
+    h.get_by_label("Scale traffic of").click();
+    h.run();
+    assert!(
+        h.get_by_label("consumer (triggered by api)")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(!h.get_by_label("webhooks").accesskit_node().is_disabled());
+    h.get_by_label("api").click();
+    h.run();
+    assert_eq!(h.state().sweep_focus(), Some("api"));
+    // not an edit: no undo step, nothing unsaved, the same revision's results
+    assert_eq!(h.state().undo_steps(), 0);
+    assert!(!h.state().is_dirty());
+    assert!(h.state().results_current());
+    let api = shown_crossover_scales(h.state());
+    {
+        let sv = h.state().analysis().sweep.as_ref().unwrap().value.as_ref().unwrap();
+        assert_eq!(sv.focus.as_deref(), Some("api"));
+        assert_eq!(sv.x_label, "api traffic, × today's (log scale)");
+        assert_eq!(sv.volume_label, "requests per month, all workloads");
+        for c in &sv.crossovers {
+            assert!(c.sentence.contains(" today's api traffic: "), "{}", c.sentence);
+            h.get_by_label(c.sentence.as_str());
+        }
+    }
+    // the numbers are the core's sweep of api's traffic alone (the CLI's `sweep --workload
+    // api`), not the whole application's
+    let catalog = breakeven::pricing::Catalog::builtin().unwrap();
+    let scenario = breakeven::model::load_scenario_file(&saas_backend(), &catalog).unwrap();
+    let prepared = breakeven::sim::prepare(
+        &scenario,
+        &scenarios_dir(),
+        &catalog,
+        &mut breakeven::sim::TraceStore::default(),
+    )
+    .unwrap();
+    let core = |p: &breakeven::sim::Prepared| -> Vec<(String, String, f64)> {
+        breakeven::analysis::traffic_sweep(p, &catalog)
+            .unwrap()
+            .crossovers
+            .iter()
+            .map(|c| (c.between[0].clone(), c.between[1].clone(), c.x))
+            .collect()
+    };
+    assert_eq!(whole, core(&prepared));
+    assert_eq!(api, core(&prepared.focused(0).unwrap()));
+    assert_ne!(api, whole);
+    // scaling api alone, Lambda and Fargate first cross at about 1 % of its traffic
+    // (the other workloads keep Fargate's minimum fleet busy)
+    assert_eq!((api[0].0.as_str(), api[0].1.as_str()), ("Lambda", "Fargate"));
+    assert!((api[0].2 - 0.0104).abs() < 0.0104 * 0.05, "{api:?}");
+
+    // renaming api drops the choice (never a stale workload): the whole traffic again
+    h.get_by_label("Select workload api").click();
+    h.run();
+    h.get_by_label("Workload name").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_label("Workload name").type_text("front");
+    h.run();
+    assert_eq!(workload_names(h.state())[0], "front");
+    assert_eq!(h.state().sweep_focus(), None);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    let sv = h.state().analysis().sweep.as_ref().unwrap();
+    assert_eq!(sv.generation, h.state().revision());
+    assert_eq!(sv.value.as_ref().unwrap().x_label, "traffic, × today's (log scale)");
+
+    // a choice does not survive opening another file
+    h.get_by_label("Scale traffic of").click();
+    h.run();
+    h.get_by_label("webhooks").click();
+    h.run();
+    assert_eq!(h.state().sweep_focus(), Some("webhooks"));
+    open_through_menu(&mut h, &shop_fixture());
+    assert_eq!(h.state().sweep_focus(), None);
+    assert_eq!(workload_names(h.state()), ["api", "worker"]);
+}
+
+#[test]
+fn pipeline_steps_move_up_and_down_and_undo_restores_their_order() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    open_through_menu(&mut h, &shop_fixture());
+    let steps = |app: &App| app.scenario().pipelines[0].steps.clone();
+    assert_eq!(steps(h.state()), ["api", "worker"]);
+    // nowhere to go past either end
+    assert!(
+        h.get_by_label("Move step 1 of pipeline 1 up")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(
+        h.get_by_label("Move step 2 of pipeline 1 down")
+            .accesskit_node()
+            .is_disabled()
+    );
+
+    h.get_by_label("Move step 2 of pipeline 1 up").click_accesskit();
+    h.run();
+    assert_eq!(steps(h.state()), ["worker", "api"]);
+    assert_eq!(h.state().undo_steps(), 1);
+    assert!(h.state().is_dirty());
+    // worker does not trigger api: the chain is out of order, flagged at the pipeline's
+    // steps as validation says it, and not simulated
+    let problems: Vec<(String, String)> = h
+        .state()
+        .problems()
+        .list
+        .iter()
+        .map(|p| (p.path.clone(), p.message.clone()))
+        .collect();
+    assert!(
+        !problems.is_empty() && problems.iter().all(|(path, _)| path.starts_with("pipelines[0].steps")),
+        "{problems:?}"
+    );
+    for (_, msg) in &problems {
+        assert!(h.query_all_by_label(&format!("⚠ {msg}")).count() >= 1, "{msg}");
+    }
+    assert!(!h.state().results_current());
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(steps(h.state()), ["api", "worker"]);
+    assert!(h.state().problems().is_empty());
+    assert!(!h.state().is_dirty());
+    assert!(h.state().results_current());
+
+    // down is the same move from the other side
+    h.get_by_label("Move step 1 of pipeline 1 down").click_accesskit();
+    h.run();
+    assert_eq!(steps(h.state()), ["worker", "api"]);
+    assert_eq!(h.state().undo_steps(), 1);
 }

@@ -13,6 +13,7 @@ use super::fmt;
 use super::results::PALETTE;
 use super::worker::{AnalysisReply, Part};
 use crate::analysis::{CheapestMap, Crossover, MonteCarlo, Sweep, Verdict};
+use crate::model::SECONDS_PER_MONTH;
 use crate::sim::Mode;
 use egui::Color32;
 use egui_plot::PlotPoint;
@@ -64,13 +65,17 @@ impl AnalysisState {
             }
         }
         match r.part {
-            Part::Sweep { horizon_days, outcome } => {
+            Part::Sweep {
+                horizon_days,
+                focus,
+                outcome,
+            } => {
                 if newer(&self.sweep, g) {
                     self.sweep = Some(stamped(
                         g,
                         elapsed,
                         outcome
-                            .map(|s| SweepView::new(s, horizon_days))
+                            .map(|s| SweepView::focused(s, horizon_days, focus))
                             .map_err(|e| e.to_string()),
                     ));
                 }
@@ -242,14 +247,17 @@ pub fn period_suffix(horizon_days: f64) -> String {
 }
 
 /// "Lambda and EC2 cross at 3.1x today's traffic: 28 M requests/month (10.9 req/s),
-/// $40.10/month; Lambda is cheaper below".
-pub fn crossover_sentence(c: &Crossover, horizon_days: f64) -> String {
+/// $40.10/month; Lambda is cheaper below". With `focus` (one workload's traffic scaled):
+/// "… cross at 3.1x today's api traffic: 28 M requests/month in all (10.9 req/s), …".
+pub fn crossover_sentence(c: &Crossover, horizon_days: f64, focus: Option<&str>) -> String {
     let mut s = format!(
-        "{} and {} cross at {} today's traffic: {} requests/month ({}), {}{}; {} is cheaper below",
+        "{} and {} cross at {} today's {}: {} requests/month{} ({}), {}{}; {} is cheaper below",
         c.between[0],
         c.between[1],
         scale(c.x),
+        traffic_words(focus),
         volume(c.monthly_requests),
+        if focus.is_some() { " in all" } else { "" },
         rate(c.mean_rps),
         fmt::money(c.cost_usd),
         period_suffix(horizon_days),
@@ -262,6 +270,87 @@ pub fn crossover_sentence(c: &Crossover, horizon_days: f64) -> String {
         ));
     }
     s
+}
+
+/// What the traffic axis scales: "traffic", or "api traffic" for one workload's.
+pub fn traffic_words(focus: Option<&str>) -> String {
+    match focus {
+        Some(w) => format!("{w} traffic"),
+        None => "traffic".into(),
+    }
+}
+
+/// One entry of the Break-even tab's "Scale traffic of" list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocusChoice {
+    pub workload: String,
+    /// As listed: the name, or "consumer (triggered by api)" when it is not offered.
+    pub label: String,
+    /// The workload has traffic of its own to scale (not only requests triggered by
+    /// others); the others are listed, disabled, with `why`.
+    pub offered: bool,
+    pub why: String,
+}
+
+/// The workloads an application's break-even sweep can scale one at a time (empty for a
+/// single workload: its sweep already scales its traffic). Derived once per revision.
+pub fn focus_choices(s: &crate::model::Scenario) -> Vec<FocusChoice> {
+    use crate::model::Component;
+    if s.workloads.len() < 2 {
+        return Vec::new();
+    }
+    s.workloads
+        .iter()
+        .map(|w| {
+            let by: Vec<String> = w
+                .traffic
+                .components
+                .iter()
+                .filter_map(|c| match c {
+                    Component::Triggered { workload, .. } => Some(workload.clone()),
+                    _ => None,
+                })
+                .collect();
+            let offered = w
+                .traffic
+                .components
+                .iter()
+                .any(|c| !matches!(c, Component::Triggered { .. }));
+            let why = if offered {
+                format!(
+                    "Scale {}'s own traffic (and what it triggers); the other workloads stay as they are",
+                    w.name
+                )
+            } else if by.is_empty() {
+                format!("{} has no traffic to scale", w.name)
+            } else {
+                format!(
+                    "Every request of {} is triggered by {}: it has no traffic of its own to scale; choose the workload that triggers it",
+                    w.name,
+                    by.join(" and ")
+                )
+            };
+            let label = match (offered, by.is_empty()) {
+                (true, _) => w.name.clone(),
+                (false, true) => format!("{} (no traffic)", w.name),
+                (false, false) => format!("{} (triggered by {})", w.name, by.join(" and ")),
+            };
+            FocusChoice {
+                workload: w.name.clone(),
+                label,
+                offered,
+                why,
+            }
+        })
+        .collect()
+}
+
+/// The index of the workload `focus` names if the sweep can scale it on its own (it is
+/// among `choices` and offered); None means the whole application.
+pub fn focus_index(s: &crate::model::Scenario, choices: &[FocusChoice], focus: Option<&str>) -> Option<usize> {
+    let f = focus?;
+    choices.iter().find(|c| c.workload == f && c.offered)?;
+    s.workload_index(f)
 }
 
 fn log_cost(usd: f64) -> f64 {
@@ -306,6 +395,14 @@ pub struct Stretch {
 pub struct SweepView {
     pub sweep: Arc<Sweep>,
     pub horizon_days: f64,
+    /// The workload whose own traffic the sweep scales (None: all the traffic).
+    pub focus: Option<String>,
+    /// "traffic" or "api traffic": what "3.1x today's …" multiplies.
+    pub traffic: String,
+    /// The chart's axis titles: "traffic, × today's (log scale)" or "api traffic, × today's
+    /// (log scale)", and "requests per month" (of the whole application when focused).
+    pub x_label: String,
+    pub volume_label: String,
     pub curves: Vec<Curve>,
     /// In the order of the engine (by scale).
     pub crossovers: Vec<CrossoverView>,
@@ -315,9 +412,13 @@ pub struct SweepView {
     pub key_index: Vec<usize>,
     pub other_points: Vec<PlotPoint>,
     pub other_index: Vec<usize>,
-    /// Requests per second and per month at scale 1.
+    /// Requests per second and per month at scale 1 (focused: the part that scales, the
+    /// focused workload's own and what it triggers).
     pub today_rps: f64,
     pub today_monthly: f64,
+    /// Requests per second that do not scale (the other workloads' when focused; else 0):
+    /// the rate at scale x is `fixed_rps + today_rps * x`.
+    pub fixed_rps: f64,
     /// log10 of the swept range and of the costs drawn.
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
@@ -325,6 +426,8 @@ pub struct SweepView {
     pub floored: bool,
     /// "Cheapest: Cloud Run below 0.34x · Lambda 0.34x–2.1x · …"
     pub cheapest_along: String,
+    /// The title of the cheapest stretches: "Cheapest:", or "Cheapest by api traffic:".
+    pub cheapest_title: String,
     pub stretches: Vec<Stretch>,
     /// "No break-even point between 0.001x and 1000x today's traffic" when there is none.
     pub none_text: Option<String>,
@@ -335,7 +438,13 @@ const TIE_USD: f64 = 0.005;
 
 impl SweepView {
     pub fn new(sweep: Arc<Sweep>, horizon_days: f64) -> SweepView {
+        SweepView::focused(sweep, horizon_days, None)
+    }
+
+    /// The view of a sweep that scales only workload `focus`'s own traffic (None: all of it).
+    pub fn focused(sweep: Arc<Sweep>, horizon_days: f64, focus: Option<String>) -> SweepView {
         let s = &sweep;
+        let traffic = traffic_words(focus.as_deref());
         let colors: Vec<Color32> = (0..s.platforms.len()).map(|i| PALETTE[i % PALETTE.len()]).collect();
         let mut floored = false;
         let curves: Vec<Curve> = s
@@ -372,12 +481,24 @@ impl SweepView {
                 }
             })
             .collect();
-        let (today_rps, today_monthly) = s
-            .points
-            .iter()
-            .find(|p| p.x > 0.0)
-            .map(|p| (p.mean_rps / p.x, p.monthly_requests / p.x))
-            .unwrap_or((0.0, 0.0));
+        let (today_rps, today_monthly, fixed_rps) = match focus {
+            None => s
+                .points
+                .iter()
+                .find(|p| p.x > 0.0)
+                .map(|p| (p.mean_rps / p.x, p.monthly_requests / p.x, 0.0))
+                .unwrap_or((0.0, 0.0, 0.0)),
+            // the others' rate stays, the focused part grows with x: a line through the
+            // first and last points
+            Some(_) => match (s.points.iter().find(|p| p.x > 0.0), s.points.last()) {
+                (Some(a), Some(b)) if b.x > a.x => {
+                    let per_x = ((b.mean_rps - a.mean_rps) / (b.x - a.x)).max(0.0);
+                    let fixed = (a.mean_rps - per_x * a.x).max(0.0);
+                    (per_x, per_x * SECONDS_PER_MONTH, fixed)
+                }
+                _ => (0.0, 0.0, 0.0),
+            },
+        };
         // the lowest cost of the platforms that cope at x
         let min_at = |x: f64| -> f64 {
             (0..s.platforms.len())
@@ -414,7 +535,7 @@ impl SweepView {
                             rate(c.mean_rps)
                         ),
                     },
-                    sentence: crossover_sentence(c, horizon_days),
+                    sentence: crossover_sentence(c, horizon_days, focus.as_deref()),
                     changes_cheapest: c.good_enough
                         && (!lowest.is_finite() || c.cost_usd <= lowest + TIE_USD.max(0.01 * lowest)),
                     good_enough: c.good_enough,
@@ -449,7 +570,7 @@ impl SweepView {
         let cheapest_along = match stretches.as_slice() {
             [] => String::new(),
             [one] => format!(
-                "{} is the cheapest from {} to {} today's traffic",
+                "{} is the cheapest from {} to {} today's {traffic}",
                 one.platform,
                 scale(one.from),
                 scale(one.to)
@@ -465,18 +586,41 @@ impl SweepView {
                         _ => format!("{} {}–{}", st.platform, scale(st.from), scale(st.to)),
                     })
                     .collect();
-                format!("Cheapest: {}", parts.join(" · "))
+                match &focus {
+                    Some(_) => format!("Cheapest by {traffic}: {}", parts.join(" · ")),
+                    None => format!("Cheapest: {}", parts.join(" · ")),
+                }
             }
         };
         let none_text = crossovers.is_empty().then(|| {
             format!(
-                "No two platforms' costs cross between {} and {} today's traffic.",
+                "No two platforms' costs cross between {} and {} today's {traffic}.",
                 scale(10f64.powf(x_range.0)),
                 scale(10f64.powf(x_range.1))
             )
         });
+        let (x_label, volume_label) = match &focus {
+            Some(_) => (
+                format!("{traffic}, × today's (log scale)"),
+                "requests per month, all workloads".to_string(),
+            ),
+            None => (
+                "traffic, × today's (log scale)".to_string(),
+                "requests per month".to_string(),
+            ),
+        };
+        let cheapest_title = match &focus {
+            Some(_) => format!("Cheapest by {traffic}:"),
+            None => "Cheapest:".to_string(),
+        };
         SweepView {
             horizon_days,
+            cheapest_title,
+            focus,
+            traffic,
+            x_label,
+            volume_label,
+            fixed_rps,
             curves,
             crossovers,
             key_points,
@@ -515,10 +659,12 @@ impl SweepView {
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i);
         let mut out = format!(
-            "{} today's traffic\n{} · {} requests/month",
+            "{} today's {}\n{} · {} requests/month{}",
             scale(x),
-            rate(self.today_rps * x),
-            volume(self.today_monthly * x)
+            self.traffic,
+            rate(self.rps_at(x)),
+            volume(self.monthly_at(x)),
+            if self.focus.is_some() { " in all" } else { "" }
         );
         for (i, name) in s.platforms.iter().enumerate() {
             if let Some(c) = costs[i] {
@@ -538,6 +684,16 @@ impl SweepView {
             out.push_str("\nNo platform is good enough here.");
         }
         Some(out)
+    }
+
+    /// Requests per second at scale `x` (every workload).
+    pub fn rps_at(&self, x: f64) -> f64 {
+        self.fixed_rps + self.today_rps * x
+    }
+
+    /// Requests per 30-day month at scale `x` (every workload).
+    pub fn monthly_at(&self, x: f64) -> f64 {
+        self.rps_at(x) * SECONDS_PER_MONTH
     }
 
     pub fn crossover_readout(&self, i: usize) -> Option<String> {
@@ -1039,13 +1195,19 @@ mod tests {
     fn crossover_sentences() {
         let c = crossover(3.1144, 10.872, 40.1);
         assert_eq!(
-            crossover_sentence(&c, 30.0),
+            crossover_sentence(&c, 30.0, None),
             "Lambda and EC2 cross at 3.1x today's traffic: 28 M requests/month (10.9 req/s), $40.10/month; \
              Lambda is cheaper below"
         );
+        // one workload's traffic scaled: the volume is the whole application's
+        assert_eq!(
+            crossover_sentence(&c, 30.0, Some("api")),
+            "Lambda and EC2 cross at 3.1x today's api traffic: 28 M requests/month in all (10.9 req/s), \
+             $40.10/month; Lambda is cheaper below"
+        );
         let c = crossover(0.34, 0.717, 2.03);
         assert_eq!(
-            crossover_sentence(&c, 7.0),
+            crossover_sentence(&c, 7.0, None),
             "Lambda and EC2 cross at 0.34x today's traffic: 1.9 M requests/month (0.717 req/s), $2.03 for 7 days; \
              Lambda is cheaper below"
         );
@@ -1136,6 +1298,74 @@ mod tests {
         assert!(r.contains("A: $10.00/month  (cheapest)"), "{r}");
         assert!(r.contains("B: $20.00/month"), "{r}");
         assert!(v.readout(2.0).is_none(), "outside the swept range");
+        assert_eq!(v.x_label, "traffic, × today's (log scale)");
+    }
+
+    #[test]
+    fn only_workloads_with_traffic_of_their_own_are_offered_for_a_sweep() {
+        use crate::model::{Component, Traffic};
+        let mut s = crate::model::default_scenario(&crate::pricing::Catalog::builtin().unwrap()).unwrap();
+        assert!(focus_choices(&s).is_empty(), "one workload: nothing to choose");
+        let mut consumer = s.workloads[0].clone();
+        consumer.name = "consumer".into();
+        consumer.traffic = Traffic {
+            components: vec![Component::Triggered {
+                workload: "workload".into(),
+                per_request: 0.2,
+                delay_ms: 0.0,
+            }],
+            ..consumer.traffic.clone()
+        };
+        let mut mixed = consumer.clone();
+        mixed.name = "mixed".into();
+        mixed.traffic.components.push(Component::Constant { rps: 1.0 });
+        s.workloads.push(consumer);
+        s.workloads.push(mixed);
+        let c = focus_choices(&s);
+        let offered: Vec<(&str, bool)> = c.iter().map(|c| (c.label.as_str(), c.offered)).collect();
+        assert_eq!(
+            offered,
+            [
+                ("workload", true),
+                ("consumer (triggered by workload)", false),
+                ("mixed", true)
+            ]
+        );
+        assert!(
+            c[1].why
+                .starts_with("Every request of consumer is triggered by workload")
+        );
+        assert_eq!(focus_index(&s, &c, Some("mixed")), Some(2));
+        assert_eq!(focus_index(&s, &c, Some("consumer")), None, "not offered");
+        assert_eq!(focus_index(&s, &c, Some("gone")), None);
+        assert_eq!(focus_index(&s, &c, None), None);
+    }
+
+    #[test]
+    fn a_sweep_of_one_workload_says_so_and_keeps_the_others_rate() {
+        // the other workloads: 3 req/s whatever x; the focused one: 2 req/s times x
+        let mut sw = sweep();
+        for p in &mut sw.points {
+            p.mean_rps = 3.0 + 2.0 * p.x;
+            p.monthly_requests = p.mean_rps * 2_592_000.0;
+        }
+        let v = SweepView::focused(Arc::new(sw), 30.0, Some("api".into()));
+        assert_eq!(v.x_label, "api traffic, × today's (log scale)");
+        assert_eq!(v.volume_label, "requests per month, all workloads");
+        assert!((v.today_rps - 2.0).abs() < 1e-9, "{}", v.today_rps);
+        assert!((v.fixed_rps - 3.0).abs() < 1e-9, "{}", v.fixed_rps);
+        assert!((v.monthly_at(1.0) - 5.0 * 2_592_000.0).abs() < 1e-3);
+        assert_eq!(v.cheapest_along, "Cheapest by api traffic: A below 2.0x · B above 2.0x");
+        assert!(
+            v.crossovers[0]
+                .sentence
+                .starts_with("A and B cross at 2.0x today's api traffic: ")
+        );
+        let r = v.readout(0.0).unwrap();
+        assert!(
+            r.starts_with("1.0x today's api traffic\n5.00 req/s · 13 M requests/month in all"),
+            "{r}"
+        );
     }
 
     #[test]
@@ -1186,7 +1416,7 @@ mod tests {
         c.good_enough = false;
         c.shortfalls = [None, Some(Shortfall::Rejected { share: 0.88 })];
         assert_eq!(
-            crossover_sentence(&c, 30.0),
+            crossover_sentence(&c, 30.0, None),
             "Lambda and EC2 cross at 17x today's traffic: 518 requests/month (0.000200 req/s), $0.45/month; \
              Lambda is cheaper below. Not a real break-even: EC2 is cheaper above, but it serves only 12 % of \
              requests there"

@@ -9,7 +9,10 @@
 //! that depends on the current zoom). Must not: derive data (`analysis` does, once per
 //! reply) or analyse.
 
-use super::analysis::{self, AnalysisState, BandsView, Stamped, SweepView, cell_fill, money_tick, scale_tick, volume};
+use super::analysis::{
+    self, AnalysisState, BandsView, FocusChoice, Stamped, SweepView, cell_fill, money_tick, scale_tick, volume,
+};
+use super::commands::Command;
 use super::fmt;
 use super::plots::{log_tick_value, log10_grid};
 use super::results::{STALE_OPACITY, Status};
@@ -34,12 +37,15 @@ fn log_tick(m: GridMark, r: &RangeInclusive<f64>, label: impl Fn(f64) -> String)
 
 /// The header of an analysis part: what it is and how old. `None` when there is nothing
 /// to draw (not computed yet, or failed); otherwise the value and whether it is out of date.
+/// `outdated`: why a part of the current revision is out of date all the same (a sweep
+/// of other traffic than the one chosen), if it is.
 fn header<'a, T>(
     ui: &mut egui::Ui,
     title: &str,
     waiting: &str,
     part: &'a Option<Stamped<T>>,
     st: &Status,
+    outdated: impl Fn(&T) -> Option<String>,
 ) -> Option<(&'a T, bool)> {
     let Some(p) = part else {
         ui.add_space(12.0);
@@ -53,15 +59,17 @@ fn header<'a, T>(
         );
         return None;
     };
-    let stale = !p.current(st.revision);
+    let reason = if !p.current(st.revision) {
+        Some(st.stale_reason("this is the last valid analysis"))
+    } else {
+        p.value.as_ref().ok().and_then(&outdated)
+    };
+    let stale = reason.is_some();
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(title).strong());
         ui.label(RichText::new(format!("· computed in {}", fmt::elapsed(p.elapsed))).weak());
-        if stale {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                RichText::new(st.stale_reason("this is the last valid analysis")).strong(),
-            );
+        if let Some(r) = reason {
+            ui.colored_label(ui.visuals().warn_fg_color, RichText::new(r).strong());
         }
     });
     match &p.value {
@@ -73,14 +81,80 @@ fn header<'a, T>(
     }
 }
 
+/// Which traffic an application's sweep scales: the choices and the current one.
+pub struct Focus<'a> {
+    /// Empty for a single workload (no choice to make).
+    pub choices: &'a [FocusChoice],
+    /// The chosen workload (None: the whole application).
+    pub current: Option<&'a str>,
+}
+
+const WHOLE_APPLICATION: &str = "whole application";
+
+/// "Scale traffic of: [whole application ▾]", for an application.
+fn focus_picker(ui: &mut egui::Ui, f: &Focus, cmds: &mut Vec<Command>) {
+    if f.choices.is_empty() {
+        return;
+    }
+    ui.horizontal(|ui| {
+        let help = "Which traffic the break-even sweep scales: every workload's together, or one workload's own traffic (and what it triggers) while the others stay as they are";
+        let l = ui.label("Scale traffic of").on_hover_text(help);
+        egui::ComboBox::from_id_salt("sweep_focus")
+            .selected_text(f.current.unwrap_or(WHOLE_APPLICATION))
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(f.current.is_none(), WHOLE_APPLICATION)
+                    .on_hover_text("Every workload's traffic times the same factor")
+                    .clicked()
+                    && f.current.is_some()
+                {
+                    cmds.push(Command::SetSweepFocus(None));
+                }
+                for c in f.choices {
+                    let chosen = f.current == Some(c.workload.as_str());
+                    let r = ui
+                        .add_enabled(c.offered, egui::Button::selectable(chosen, &c.label))
+                        .on_hover_text(&c.why)
+                        .on_disabled_hover_text(&c.why);
+                    if r.clicked() && !chosen {
+                        cmds.push(Command::SetSweepFocus(Some(c.workload.clone())));
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text(help);
+    });
+}
+
 /// The Break-even tab.
-pub fn breakeven(ui: &mut egui::Ui, a: &AnalysisState, st: &Status, label_all: &mut bool) {
+pub fn breakeven(
+    ui: &mut egui::Ui,
+    a: &AnalysisState,
+    st: &Status,
+    focus: &Focus,
+    label_all: &mut bool,
+    cmds: &mut Vec<Command>,
+) {
+    focus_picker(ui, focus, cmds);
     let Some((sv, stale)) = header(
         ui,
         "Break-even",
         "Working out the break-even points… (the traffic is swept from a thousandth to a thousand times today's)",
         &a.sweep,
         st,
+        |sv: &SweepView| {
+            (sv.focus.as_deref() != focus.current).then(|| {
+                format!(
+                    "Out of date: sweeping {}… (shown: {})",
+                    match focus.current {
+                        Some(w) => analysis::traffic_words(Some(w)),
+                        None => "the whole application's traffic".into(),
+                    },
+                    sv.traffic
+                )
+            })
+        },
     ) else {
         return;
     };
@@ -96,7 +170,7 @@ pub fn breakeven(ui: &mut egui::Ui, a: &AnalysisState, st: &Status, label_all: &
     if !sv.cheapest_along.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 6.0;
-            ui.label(RichText::new("Cheapest:").strong());
+            ui.label(RichText::new(&sv.cheapest_title).strong());
             for (k, s) in sv.stretches.iter().enumerate() {
                 if k > 0 {
                     ui.label("·");
@@ -201,7 +275,6 @@ pub fn place_labels(anchors: &[Pos2], sizes: &[Vec2], frame: Rect) -> Vec<Rect> 
 }
 
 fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, label_all: bool, height: f32) {
-    let today_monthly = sv.today_monthly;
     let text_color = ui.visuals().strong_text_color();
     let weak = ui.visuals().weak_text_color();
     // label sizes (the galleys are cached by egui)
@@ -232,11 +305,11 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
         .y_grid_spacer(log10_grid)
         .custom_x_axes(vec![
             AxisHints::new_x()
-                .label("traffic, × today's (log scale)")
+                .label(sv.x_label.as_str())
                 .formatter(|m, r| log_tick(m, r, scale_tick)),
             AxisHints::new_x()
-                .label("requests per month")
-                .formatter(move |m, r| log_tick(m, r, |lv| volume(today_monthly * 10f64.powf(lv)))),
+                .label(sv.volume_label.as_str())
+                .formatter(move |m, r| log_tick(m, r, |lv| volume(sv.monthly_at(10f64.powf(lv))))),
         ])
         .custom_y_axes(vec![
             AxisHints::new_y()
@@ -337,6 +410,7 @@ pub fn map(ui: &mut egui::Ui, a: &AnalysisState, st: &Status) {
         "Working out the cheapest-platform map… (each cell is a simulation; this takes a few seconds)",
         &a.map,
         st,
+        |_| None,
     ) else {
         return;
     };

@@ -73,6 +73,9 @@ pub enum Command {
     RemoveWorkload(usize),
     AddPipeline,
     RemovePipeline(usize),
+    /// The Break-even tab's sweep scales this workload's own traffic (None: the whole
+    /// application). Not an edit of the scenario: no undo step, the same revision.
+    SetSweepFocus(Option<String>),
     Undo,
     Redo,
     // simulation
@@ -244,6 +247,13 @@ impl App {
                 if i < self.doc.scenario.pipelines.len() {
                     self.doc.scenario.pipelines.remove(i);
                     self.commit(None);
+                }
+            }
+            Command::SetSweepFocus(w) => {
+                if w != self.ui.sweep_focus {
+                    self.ui.sweep_focus = w;
+                    // the same scenario again, for its sweep of the chosen traffic
+                    self.revalidate_and_simulate();
                 }
             }
             Command::Undo => {
@@ -565,6 +575,8 @@ impl App {
 
     pub(crate) fn set_document(&mut self, s: Scenario, path: Option<PathBuf>) {
         self.doc = super::state::Document::new(s.clone(), path);
+        // another file: its workloads are not the ones chosen from
+        self.ui.sweep_focus = None;
         self.bump();
         self.committed = s;
         self.history.clear();

@@ -359,7 +359,17 @@ impl App {
             base_dir: self.doc.base_dir(),
             catalog: self.catalog.clone(),
             control: Control::default(),
+            sweep_focus: analysis::focus_index(
+                &self.doc.scenario,
+                &self.ui.sweep_choices,
+                self.ui.sweep_focus.as_deref(),
+            ),
         }
+    }
+
+    /// The workload the break-even sweep scales on its own (None: the whole scenario).
+    pub fn sweep_focus(&self) -> Option<&str> {
+        self.ui.sweep_focus.as_deref()
     }
 
     /// Validates the current scenario; simulates it (fast) when it is valid. A running
@@ -367,6 +377,17 @@ impl App {
     pub(crate) fn revalidate_and_simulate(&mut self) {
         let base = self.doc.base_dir();
         self.problems = Problems::new(model::validate_scenario(&self.doc.scenario, &self.catalog, Some(&base)));
+        self.ui.sweep_choices = analysis::focus_choices(&self.doc.scenario);
+        if analysis::focus_index(
+            &self.doc.scenario,
+            &self.ui.sweep_choices,
+            self.ui.sweep_focus.as_deref(),
+        )
+        .is_none()
+        {
+            // removed, renamed, now triggered only, or a single workload: the whole traffic
+            self.ui.sweep_focus = None;
+        }
         if let Some(run) = self.sim.exact.take() {
             if run.generation == self.doc.revision {
                 self.sim.exact = Some(run);
@@ -392,7 +413,7 @@ impl App {
                     Err(SimError::Cancelled) => {}
                     Err(e) => self.notes.error("The exact simulation failed", vec![e.to_string()]),
                     Ok(res) if r.generation == self.doc.revision => {
-                        self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo));
+                        self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo, &r.runs));
                         self.notes
                             .info(format!("Exact simulation done in {}", fmt::elapsed(r.elapsed)));
                     }
@@ -406,7 +427,7 @@ impl App {
                     {
                         return;
                     }
-                    self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo));
+                    self.sim.view = Some(ResultsView::new(&res, r.generation, r.elapsed, slo, &r.runs));
                     if self.sim.error.as_ref().is_some_and(|e| e.0 <= r.generation) {
                         self.sim.error = None;
                     }

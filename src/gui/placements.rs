@@ -15,10 +15,18 @@ use egui::{Color32, RichText};
 /// The mark of the best placement's cells and row.
 pub const BEST_MARK: &str = "★";
 
+/// What a cell reads when the platform's `runs` list leaves the workload out.
+pub const NOT_ALLOWED: &str = "not allowed";
+/// What a cell reads when the workload may run there but no simulated placement put it
+/// there (the platform does not run every workload, so there is no all-on placement).
+pub const NOT_SIMULATED: &str = "—";
+
 pub struct CellView {
     pub text: String,
     /// The best placement puts this workload on this platform.
     pub best: bool,
+    /// The platform may run this workload (its `runs` list is empty or names it).
+    pub allowed: bool,
     pub tip: String,
 }
 
@@ -93,8 +101,9 @@ fn status(good: bool, shortfall: Option<String>) -> String {
 }
 
 impl PlacementsView {
-    /// The view of an application's result; None for a single workload.
-    pub fn new(r: &SimResult) -> Option<PlacementsView> {
+    /// The view of an application's result; None for a single workload. `runs`: each
+    /// platform's `runs` list in the simulated scenario (empty or missing: every workload).
+    pub fn new(r: &SimResult, runs: &[(String, Vec<String>)]) -> Option<PlacementsView> {
         let first = r.placements.iter().max_by_key(|p| p.assignment.len())?;
         if first.assignment.len() < 2 {
             return None;
@@ -111,6 +120,23 @@ impl PlacementsView {
             .as_ref()
             .and_then(|n| r.placements.iter().find(|p| &p.name == n));
         let all_on = |platform: &str| r.placements.iter().find(|p| p.name == format!("All on {platform}"));
+        let runs_of = |platform: &str| -> &[String] {
+            runs.iter()
+                .find(|(n, _)| n == platform)
+                .map(|(_, r)| r.as_slice())
+                .unwrap_or(&[])
+        };
+        let may_run = |platform: &str, w: &str| {
+            let r = runs_of(platform);
+            r.is_empty() || r.iter().any(|x| x == w)
+        };
+        let only = |platform: &str| {
+            runs_of(platform)
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let cells = workloads
             .iter()
             .map(|w| {
@@ -120,11 +146,13 @@ impl PlacementsView {
                         let in_best =
                             best.and_then(|b| b.workloads.iter().find(|x| &x.workload == w && &x.platform == pname));
                         let alone = all_on(pname).and_then(|p| p.workloads.iter().find(|x| &x.workload == w));
+                        let allowed = may_run(pname, w);
                         let text = match (alone, in_best) {
                             (Some(a), _) => fmt::money(a.cost_usd),
                             // no all-on placement here, but the best one uses this cell
                             (None, Some(b)) => fmt::money(b.cost_usd),
-                            (None, None) => "—".into(),
+                            (None, None) if !allowed => NOT_ALLOWED.into(),
+                            (None, None) => NOT_SIMULATED.into(),
                         };
                         let mut tip = match alone {
                             Some(a) => format!(
@@ -133,7 +161,14 @@ impl PlacementsView {
                                 fmt::ms(a.latency_ms.p99),
                                 if a.good_enough { "" } else { ", not good enough" }
                             ),
-                            None => format!("{pname} does not run every workload: no all-on placement"),
+                            None if !allowed => format!(
+                                "Not allowed: {pname} may not run {w} (its Runs list names only {}); no placement puts {w} there",
+                                only(pname)
+                            ),
+                            None => format!(
+                                "Not simulated: {pname} may run {w}, but it does not run every workload (its Runs list names only {}), so there is no all-on placement to price {w} in, and the best placement puts {w} elsewhere",
+                                only(pname)
+                            ),
                         };
                         if let Some(b) = in_best {
                             text_best(&mut tip, b.cost_usd);
@@ -145,6 +180,7 @@ impl PlacementsView {
                                 text
                             },
                             best: in_best.is_some(),
+                            allowed,
                             tip,
                         }
                     })
@@ -161,12 +197,17 @@ impl PlacementsView {
                         format!("{} ⚠", fmt::money(p.total_usd))
                     },
                     best: best.is_some_and(|b| b.name == p.name),
+                    allowed: true,
                     tip: status(p.good_enough, shortfall_of(p)),
                 },
                 None => CellView {
-                    text: "—".into(),
+                    text: NOT_SIMULATED.into(),
                     best: false,
-                    tip: format!("{pname} does not run every workload"),
+                    allowed: true,
+                    tip: format!(
+                        "No all-on placement: {pname} does not run every workload (its Runs list names only {})",
+                        only(pname)
+                    ),
                 },
             })
             .collect();
@@ -289,7 +330,7 @@ pub fn show(ui: &mut egui::Ui, v: &PlacementsView) {
             ui.heading("Where each workload should run");
             ui.label(
                 RichText::new(format!(
-                    "Each cell: the workload's cost when every workload runs on that platform (a shared fleet split by CPU time). {BEST_MARK} marks the best placement's choice for each workload; its own costs there are in its table below."
+                    "Each cell: the workload's cost when every workload runs on that platform (a shared fleet split by CPU time). {BEST_MARK} marks the best placement's choice for each workload; its own costs there are in its table below. \"{NOT_ALLOWED}\": the platform's Runs list leaves the workload out; {NOT_SIMULATED}: no placement simulated puts it there."
                 ))
                 .weak(),
             );
@@ -387,6 +428,8 @@ fn cell(ui: &mut egui::Ui, c: &CellView, fill: Color32, stroke: egui::Stroke) {
             .show(ui, |ui| {
                 ui.label(RichText::new(&c.text).strong()).on_hover_text(&c.tip);
             });
+    } else if c.text == NOT_ALLOWED || c.text == NOT_SIMULATED {
+        ui.label(RichText::new(&c.text).weak().italics()).on_hover_text(&c.tip);
     } else {
         ui.label(&c.text).on_hover_text(&c.tip);
     }

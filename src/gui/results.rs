@@ -211,7 +211,14 @@ pub fn latency_outline(bars: &[crate::sim::histogram::Bar], per_decade: f64) -> 
 
 impl ResultsView {
     /// Everything the tabs draw, computed once when a result arrives.
-    pub fn new(r: &SimResult, generation: u64, elapsed: Duration, slo_ms: Option<f64>) -> ResultsView {
+    /// `runs`: each platform's `runs` list in the simulated scenario (empty: every workload).
+    pub fn new(
+        r: &SimResult,
+        generation: u64,
+        elapsed: Duration,
+        slo_ms: Option<f64>,
+        runs: &[(String, Vec<String>)],
+    ) -> ResultsView {
         let day = 86_400.0;
         let horizon_days = r.horizon_s / day;
         let t = &r.traffic;
@@ -363,7 +370,7 @@ impl ResultsView {
             bucket_min: bs / 60.0,
             latency_bins_per_decade: latency_bins_per_decade(r.mode),
             max_total_usd: r.platforms.iter().map(|p| p.total_usd).fold(0.0, f64::max),
-            placements: PlacementsView::new(r),
+            placements: PlacementsView::new(r, runs),
         }
     }
 }
@@ -438,7 +445,13 @@ pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState,
     ui.add_space(4.0);
     // the analysis tabs mark their own parts (they may lag behind the results)
     match state.tab {
-        Tab::Breakeven => return analysis_tabs::breakeven(ui, &sim.analysis, st, &mut state.label_all_crossovers),
+        Tab::Breakeven => {
+            let focus = analysis_tabs::Focus {
+                choices: &state.sweep_choices,
+                current: state.sweep_focus.as_deref(),
+            };
+            return analysis_tabs::breakeven(ui, &sim.analysis, st, &focus, &mut state.label_all_crossovers, cmds);
+        }
         Tab::Map => return analysis_tabs::map(ui, &sim.analysis, st),
         _ => {}
     }

@@ -401,6 +401,12 @@ pub struct UiState {
     pub traffic_log: bool,
     /// Break-even tab: label every break-even point, not only where the cheapest changes.
     pub label_all_crossovers: bool,
+    /// Break-even tab of an application: the workload whose own traffic the sweep scales
+    /// (None: the whole application). Kept by name and dropped when no offered choice
+    /// has it (the workload was removed or renamed, or another file was opened).
+    pub sweep_focus: Option<String>,
+    /// The workloads that list offers, derived once per revision (empty for one workload).
+    pub sweep_choices: Vec<super::analysis::FocusChoice>,
     pub confirm: Option<Pending>,
     pub prompt: Option<PathPrompt>,
     /// Unsaved edits left by windows that closed unexpectedly, newest first, each offered

@@ -55,6 +55,10 @@ pub struct Job {
     pub base_dir: PathBuf,
     pub catalog: Arc<Catalog>,
     pub control: Control,
+    /// An application's break-even sweep scales only this workload's own traffic (and
+    /// what it triggers), an index into `scenario.workloads`; None scales every workload.
+    /// The App checks that it names a workload with traffic of its own.
+    pub sweep_focus: Option<usize>,
 }
 
 /// A report to build and write.
@@ -114,6 +118,9 @@ pub struct Reply {
     pub mode: Mode,
     /// The job's latency objective (the latency plot shows it).
     pub slo_ms: Option<f64>,
+    /// Each platform's `runs` list in the job's scenario (empty: every workload), so the
+    /// placement matrix can tell a workload a platform may not run from one not simulated.
+    pub runs: Vec<(String, Vec<String>)>,
     pub outcome: Result<Arc<SimResult>, SimError>,
     pub elapsed: Duration,
 }
@@ -128,6 +135,8 @@ pub struct AnalysisReply {
 pub enum Part {
     Sweep {
         horizon_days: f64,
+        /// The workload whose own traffic was scaled (None: the whole scenario's).
+        focus: Option<String>,
         outcome: Result<Arc<Sweep>, SimError>,
     },
     /// `mode`: the simulation the verdict judged (the fast estimate, or the exact run).
@@ -159,13 +168,20 @@ struct AnalysisJob {
     prepared: Arc<Prepared>,
     result: Arc<SimResult>,
     catalog: Arc<Catalog>,
+    /// As `Job::sweep_focus`.
+    focus: Option<usize>,
 }
 
 /// What the map and Monte Carlo stages need.
 struct SlowJob {
     generation: u64,
     prepared: Arc<Prepared>,
-    sweep: Arc<Sweep>,
+    /// Compute the map: false when this generation's map was already handed on (a new
+    /// sweep focus changes the sweep, not the map).
+    map: bool,
+    /// The sweep, when it scales the whole scenario (Monte Carlo re-finds its crossovers
+    /// under the whole traffic's uncertainty; a one-workload sweep gets no crossover bands).
+    sweep: Option<Arc<Sweep>>,
     catalog: Arc<Catalog>,
     today_peak_to_mean: f64,
     today_monthly_requests: f64,
@@ -288,6 +304,7 @@ impl Worker {
                             prepared,
                             result,
                             catalog: job.catalog.clone(),
+                            focus: job.sweep_focus,
                         });
                     }
                     (Mode::Fast, ..) => *pending = None,
@@ -436,6 +453,7 @@ fn worker_loop(
                         generation: job.generation,
                         mode: job.mode,
                         slo_ms: job.scenario.workload().latency_slo_ms,
+                        runs: runs_of(&job.scenario),
                         outcome: Err(e),
                         elapsed: start.elapsed(),
                     }),
@@ -454,6 +472,7 @@ fn worker_loop(
                                 generation: job.generation,
                                 mode: job.mode,
                                 slo_ms: job.scenario.workload().latency_slo_ms,
+                                runs: runs_of(&job.scenario),
                                 outcome,
                                 elapsed: start.elapsed(),
                             }));
@@ -474,6 +493,7 @@ fn worker_loop(
                             generation: 0,
                             mode: Mode::Exact,
                             slo_ms: None,
+                            runs: Vec::new(),
                             outcome: Err(SimError::Spec("could not start a thread for the exact run".into())),
                             elapsed: Duration::ZERO,
                         }));
@@ -491,6 +511,7 @@ fn worker_loop(
                     prepared,
                     result,
                     catalog: job.catalog.clone(),
+                    focus: job.sweep_focus,
                 }));
             }
         }
@@ -575,7 +596,13 @@ fn slow_loop(
         }
     };
     while let Ok(first) = rx.recv() {
-        let job = rx.try_iter().last().unwrap_or(first);
+        // the newest job; a map still owed for its generation is not dropped with an older one
+        let mut job = first;
+        for next in rx.try_iter() {
+            let owed = job.map && next.generation == job.generation;
+            job = next;
+            job.map |= owed;
+        }
         in_pool(&pool, || slow_stages(plan, &job, &superseded, &mut send));
     }
 }
@@ -590,6 +617,8 @@ struct Analyst {
     last: Option<LastSweep>,
     /// An exact result whose sweep has not been computed yet.
     exact: Option<(u64, Arc<SimResult>)>,
+    /// The generation whose map was last handed to the slow stages.
+    mapped: Option<u64>,
 }
 
 fn guarded<T>(f: impl FnOnce() -> Result<T, SimError>) -> Result<T, SimError> {
@@ -606,6 +635,7 @@ impl Analyst {
             plan,
             last: None,
             exact: None,
+            mapped: None,
         }
     }
 
@@ -628,43 +658,64 @@ impl Analyst {
         }
     }
 
-    /// The traffic sweep, then the verdict; returns what the slow stages need.
+    /// The traffic sweep (of one workload's traffic when the job asks for it), then the
+    /// verdict; returns what the slow stages need. A job of a generation already analysed
+    /// (a new sweep focus) repeats only the sweep: the verdict and map do not depend on it.
     fn sweep_and_verdict(&mut self, job: AnalysisJob, send: &mut dyn FnMut(Delivery)) -> Option<SlowJob> {
         let g = job.generation;
         let start = Instant::now();
-        let outcome = guarded(|| analysis::traffic_sweep(&job.prepared, &job.catalog)).map(Arc::new);
+        // `focused` is None for a single workload or an index out of range: the whole traffic
+        let focused = job.focus.and_then(|w| job.prepared.focused(w).map(|p| (w, p)));
+        let focus = focused
+            .as_ref()
+            .and_then(|(w, _)| job.prepared.scenario.workloads.get(*w))
+            .map(|w| w.name.clone());
+        let outcome = guarded(|| match &focused {
+            Some((_, p)) => analysis::traffic_sweep(p, &job.catalog),
+            None => analysis::traffic_sweep(&job.prepared, &job.catalog),
+        })
+        .map(Arc::new);
         let horizon_days = job.prepared.profile.horizon_s / 86_400.0;
         let sweep = outcome.as_ref().ok().cloned();
         let failed = outcome.as_ref().err().cloned();
         send(Delivery::Analysis(AnalysisReply {
             generation: g,
             elapsed: start.elapsed(),
-            part: Part::Sweep { horizon_days, outcome },
+            part: Part::Sweep {
+                horizon_days,
+                focus: focus.clone(),
+                outcome,
+            },
         }));
+        let judged = self.last.as_ref().is_some_and(|l| l.0 == g);
         let Some(sweep) = sweep else {
-            // the verdict needs the sweep: say why there is none
-            send(Delivery::Analysis(AnalysisReply {
-                generation: g,
-                elapsed: Duration::ZERO,
-                part: Part::Verdict {
-                    mode: Mode::Fast,
-                    outcome: Err(failed.unwrap_or(SimError::Cancelled)),
-                },
-            }));
+            if !judged {
+                // the verdict needs the sweep: say why there is none
+                send(Delivery::Analysis(AnalysisReply {
+                    generation: g,
+                    elapsed: Duration::ZERO,
+                    part: Part::Verdict {
+                        mode: Mode::Fast,
+                        outcome: Err(failed.unwrap_or(SimError::Cancelled)),
+                    },
+                }));
+            }
             return None;
         };
-        let (mode, result) = match self.exact.take() {
-            Some((eg, r)) if eg == g => (Mode::Exact, r),
-            _ => (Mode::Fast, job.result.clone()),
-        };
-        let start = Instant::now();
-        let outcome = guarded(|| analysis::verdict(&job.prepared, &job.catalog, &result, &sweep));
-        send(Delivery::Analysis(AnalysisReply {
-            generation: g,
-            elapsed: start.elapsed(),
-            part: Part::Verdict { mode, outcome },
-        }));
-        self.last = Some((g, job.prepared.clone(), sweep.clone(), job.catalog.clone()));
+        if !judged {
+            let (mode, result) = match self.exact.take() {
+                Some((eg, r)) if eg == g => (Mode::Exact, r),
+                _ => (Mode::Fast, job.result.clone()),
+            };
+            let start = Instant::now();
+            let outcome = guarded(|| analysis::verdict(&job.prepared, &job.catalog, &result, &sweep));
+            send(Delivery::Analysis(AnalysisReply {
+                generation: g,
+                elapsed: start.elapsed(),
+                part: Part::Verdict { mode, outcome },
+            }));
+            self.last = Some((g, job.prepared.clone(), sweep.clone(), job.catalog.clone()));
+        }
         let bands = self.plan.monte_carlo && job.prepared.scenario.uncertainty.is_some();
         if !bands {
             send(Delivery::Analysis(AnalysisReply {
@@ -673,10 +724,15 @@ impl Analyst {
                 part: Part::MonteCarlo(Ok(None)),
             }));
         }
-        (self.plan.map.is_some() || bands).then(|| SlowJob {
+        let map = self.plan.map.is_some() && self.mapped != Some(g);
+        if map {
+            self.mapped = Some(g);
+        }
+        (map || bands).then(|| SlowJob {
             generation: g,
             prepared: job.prepared,
-            sweep,
+            map,
+            sweep: focus.is_none().then_some(sweep),
             catalog: job.catalog,
             today_peak_to_mean: job.result.traffic.peak_to_mean,
             today_monthly_requests: job.result.traffic.monthly_requests,
@@ -687,7 +743,7 @@ impl Analyst {
 /// The map, then Monte Carlo; each is skipped once a newer edit exists.
 fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bool, send: &mut dyn FnMut(Delivery)) {
     let g = job.generation;
-    if let Some((nx, ny)) = plan.map {
+    if let Some((nx, ny)) = plan.map.filter(|_| job.map) {
         if superseded(g) {
             return;
         }
@@ -718,7 +774,7 @@ fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bo
             return;
         }
         let start = Instant::now();
-        let outcome = guarded(|| analysis::monte_carlo(&job.prepared, &job.catalog, u, Some(&job.sweep))).map(Some);
+        let outcome = guarded(|| analysis::monte_carlo(&job.prepared, &job.catalog, u, job.sweep.as_deref())).map(Some);
         send(Delivery::Analysis(AnalysisReply {
             generation: g,
             elapsed: start.elapsed(),
@@ -739,6 +795,14 @@ fn run(prepared: &Prepared, job: &Job) -> Result<SimResult, SimError> {
         sim::run(prepared, &job.catalog, job.mode, &job.control)
     }))
     .unwrap_or_else(|_| Err(panicked()))
+}
+
+/// Each platform's name and `runs` list.
+fn runs_of(s: &Scenario) -> Vec<(String, Vec<String>)> {
+    s.platforms
+        .iter()
+        .map(|p| (p.name().to_string(), p.runs().to_vec()))
+        .collect()
 }
 
 fn panicked() -> SimError {
@@ -788,9 +852,73 @@ fn compute_prepared(job: &Job, traces: &mut TraceStore) -> (Reply, Option<Arc<Pr
             generation: job.generation,
             mode: job.mode,
             slo_ms: job.scenario.workload().latency_slo_ms,
+            runs: runs_of(&job.scenario),
             outcome,
             elapsed: start.elapsed(),
         },
         prepared,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a list of deliveries holds: "sweep <focus>", "verdict", "bands".
+    fn parts(out: &[Delivery]) -> Vec<String> {
+        out.iter()
+            .map(|d| match d {
+                Delivery::Analysis(a) => match &a.part {
+                    Part::Sweep { focus, outcome, .. } => {
+                        assert!(outcome.is_ok());
+                        format!("sweep {}", focus.as_deref().unwrap_or("all"))
+                    }
+                    Part::Verdict { .. } => "verdict".into(),
+                    Part::Map { .. } => "map".into(),
+                    Part::MonteCarlo(_) => "bands".into(),
+                },
+                _ => "other".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_sweep_focus_repeats_only_the_sweep() {
+        let catalog = Arc::new(Catalog::builtin().unwrap());
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
+        let s = crate::model::load_scenario_file(&file, &catalog).unwrap();
+        let prepared =
+            Arc::new(sim::prepare(&s, file.parent().unwrap(), &catalog, &mut TraceStore::default()).unwrap());
+        let result = Arc::new(sim::run(&prepared, &catalog, Mode::Fast, &Control::default()).unwrap());
+        let job = |focus| AnalysisJob {
+            generation: 3,
+            prepared: prepared.clone(),
+            result: result.clone(),
+            catalog: catalog.clone(),
+            focus,
+        };
+        let mut analyst = Analyst::new(AnalysisPlan {
+            enabled: true,
+            map: Some((2, 2)),
+            monte_carlo: true,
+        });
+        let mut out = Vec::new();
+        let slow = analyst
+            .sweep_and_verdict(job(None), &mut |d| out.push(d))
+            .expect("the map follows");
+        assert_eq!(parts(&out), ["sweep all", "verdict", "bands"]);
+        assert!(slow.map && slow.sweep.is_some());
+        // the same scenario, api's traffic alone: a new sweep, nothing else to redo
+        out.clear();
+        let slow = analyst.sweep_and_verdict(job(Some(0)), &mut |d| out.push(d));
+        assert_eq!(parts(&out), ["sweep api", "bands"]);
+        assert!(
+            slow.is_none(),
+            "the map of this generation is done, and there is no uncertainty"
+        );
+        // an index past the workloads (never sent by the app) sweeps the whole traffic
+        out.clear();
+        analyst.sweep_and_verdict(job(Some(7)), &mut |d| out.push(d));
+        assert_eq!(parts(&out), ["sweep all", "bands"]);
+    }
 }

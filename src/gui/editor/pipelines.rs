@@ -51,6 +51,9 @@ pub(super) fn pipelines(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                 );
                 ed.problems(ui, &format!("{base}.steps"));
                 let mut remove: Option<usize> = None;
+                // (step, step it trades places with)
+                let mut swap: Option<(usize, usize)> = None;
+                let n = p.steps.len();
                 for (j, step) in p.steps.iter_mut().enumerate() {
                     let help = "The workload at this step of the chain";
                     let l = ui.label(format!("Step {}", j + 1)).on_hover_text(help);
@@ -77,6 +80,24 @@ pub(super) fn pipelines(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                             .on_hover_text(help);
                         ed.discrete(changed);
                         if ui
+                            .add_enabled(j > 0, egui::Button::new("⏶").small())
+                            .accessible_name(format!("Move step {} of pipeline {} up", j + 1, k + 1))
+                            .on_hover_text("Move this step earlier in the chain")
+                            .on_disabled_hover_text("This is the first step")
+                            .clicked()
+                        {
+                            swap = Some((j, j - 1));
+                        }
+                        if ui
+                            .add_enabled(j + 1 < n, egui::Button::new("⏷").small())
+                            .accessible_name(format!("Move step {} of pipeline {} down", j + 1, k + 1))
+                            .on_hover_text("Move this step later in the chain")
+                            .on_disabled_hover_text("This is the last step")
+                            .clicked()
+                        {
+                            swap = Some((j, j + 1));
+                        }
+                        if ui
                             .small_button("🗑")
                             .accessible_name(format!("Remove step {} of pipeline {}", j + 1, k + 1))
                             .on_hover_text("Remove this step")
@@ -90,6 +111,13 @@ pub(super) fn pipelines(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                 }
                 if let Some(j) = remove {
                     p.steps.remove(j);
+                    ed.discrete(true);
+                } else if let Some((a, b)) = swap
+                    && a.max(b) < p.steps.len()
+                {
+                    // an edit like any other: one undo step; validation says when the
+                    // new order no longer follows the triggers
+                    p.steps.swap(a, b);
                     ed.discrete(true);
                 }
                 ui.label("");
