@@ -193,23 +193,24 @@ fn meter_lines(
         Some(f) => ledger.take(&free_key(&p.id, meter), allowance(f, opts), quantity),
         None => Decimal::ZERO,
     };
-    let scope = match free {
+    // "after 100 GB free (per account, all services and regions, monthly)"
+    let free_text = |unit: &str| match free {
         Some(f) if used_free > Decimal::ZERO => {
             let per = match f.per {
-                Per::Month => "a month",
-                Per::Day => "a day",
+                Per::Month => "monthly",
+                Per::Day => "daily",
             };
-            format!("{}, {per}", f.scope.label())
+            format!("{} ({}, {per})", free_note(used_free, unit), f.scope.label())
         }
         _ => String::new(),
     };
     match &meter.rate {
         Rate::Flat(price) => {
-            let note = join_notes(&join_notes(&free_note(used_free, &price.unit), &scope), extra_note);
+            let note = join_notes(&free_text(&price.unit), extra_note);
             vec![priced(&meter.item, quantity - used_free, &price.unit, price.usd, &note)]
         }
         Rate::Tiered(t) if meter.tiers_after_free => {
-            let note = join_notes(&join_notes(&free_note(used_free, &t.unit), &scope), extra_note);
+            let note = join_notes(&free_text(&t.unit), extra_note);
             let mut out = tiered_lines(&meter.item, quantity - used_free, Decimal::ZERO, t, opts, &note);
             if used_free > Decimal::ZERO
                 && let Some(first) = out.first_mut()
@@ -218,14 +219,18 @@ fn meter_lines(
             }
             out
         }
-        Rate::Tiered(t) => tiered_lines(
-            &meter.item,
-            quantity,
-            used_free,
-            t,
-            opts,
-            &join_notes(&scope, extra_note),
-        ),
+        Rate::Tiered(t) => {
+            let mut out = tiered_lines(&meter.item, quantity, used_free, t, opts, extra_note);
+            // tiered_lines says "after N free": add the allowance's scope
+            if used_free > Decimal::ZERO
+                && let Some(first) = out.first_mut()
+            {
+                first.note = first
+                    .note
+                    .replacen(&free_note(used_free, &t.unit), &free_text(&t.unit), 1);
+            }
+            out
+        }
     }
 }
 
@@ -305,6 +310,6 @@ mod tests {
         .unwrap();
         assert_eq!(b.lines[0].quantity, d("50000"));
         assert_eq!(b.total_usd(), d("0.02"));
-        assert!(b.lines[0].note.contains("per database, a day"), "{}", b.lines[0].note);
+        assert!(b.lines[0].note.contains("(per database, daily)"), "{}", b.lines[0].note);
     }
 }

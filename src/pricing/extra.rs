@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 pub enum Scope {
     /// One allowance per account across every service and region (AWS's 100 GB of data
     /// transfer out).
+    Global,
+    /// One per account for this service (SQS's first million requests).
     Account,
     /// One per account and region (CloudWatch's free tier).
     AccountRegion,
@@ -33,7 +35,8 @@ pub enum Scope {
 impl Scope {
     pub fn label(self) -> &'static str {
         match self {
-            Scope::Account => "per account, all services and regions",
+            Scope::Global => "per account, all services and regions",
+            Scope::Account => "per account",
             Scope::AccountRegion => "per account and region",
             Scope::BillingAccount => "per billing account",
             Scope::Project => "per project",
