@@ -606,9 +606,17 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         if looks_like_price_file(&text) {
             match pricing::parse_price_file(&text, &shown) {
                 Ok(pf) => println!(
-                    "ok: {shown}: price file for {}, {}",
+                    "ok: {shown}: price file for {}, {}{}",
                     pf.provider,
-                    counted(pf.services.len(), "service", "services")
+                    counted(pf.services.len(), "service", "services"),
+                    if pf.extras.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", {} (network, logs, storage, services)",
+                            counted(pf.extras.len(), "other entry", "other entries")
+                        )
+                    }
                 ),
                 Err(e) => {
                     eprintln!("{e}");

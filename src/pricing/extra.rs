@@ -308,3 +308,82 @@ pub mod ids {
     pub const CLOUDFLARE_WORKERS_LOGS: &str = "cloudflare-workers-logs";
     pub const CLOUDFLARE_OBSERVABILITY: &str = "cloudflare-observability";
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pricing::{PricingError, parse_price_file};
+
+    const GOOD_PRICE: &str = r#"Price(usd: 0.01, unit: "GB", region: "r", currency: "USD", effective: "2026-01-01", source: "https://example.com/", status: Primary)"#;
+
+    fn file(meter_extra: &str, rate: &str) -> String {
+        format!(
+            "PriceFile(provider: \"X\", extras: [\n  Metered(id: \"x-svc\", name: \"X\", meters: [\n    Meter(operations: [\"op\"], item: \"Op\",\n      rate: Flat{},\n      {meter_extra}\n    ),\n  ]),\n])",
+            rate.strip_prefix("Price").unwrap_or(rate)
+        )
+    }
+
+    fn err(text: &str) -> (String, usize) {
+        match parse_price_file(text, "x.ron") {
+            Err(PricingError::Parse {
+                field, line, message, ..
+            }) => (format!("{field}: {message}"), line),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_good_extra_loads() {
+        let pf = parse_price_file(&file("", GOOD_PRICE), "x.ron").unwrap();
+        assert_eq!(pf.extras.len(), 1);
+        assert!(pf.services.is_empty());
+    }
+
+    #[test]
+    fn hostile_extras_are_errors_with_positions() {
+        let (e, line) = err(&file("", &GOOD_PRICE.replace("0.01", "-1")));
+        assert!(
+            e.contains("extras[0].meters[0].rate.usd: usd must be zero or more"),
+            "{e}"
+        );
+        assert_eq!(line, 4);
+        let (e, _) = err(&file("", &GOOD_PRICE.replace("https://example.com/", "example")));
+        assert!(e.contains("source must be a URL"), "{e}");
+        let (e, _) = err(&file("chunk_kb: Some(-3.0),", GOOD_PRICE));
+        assert!(e.contains("chunk_kb"), "{e}");
+        let (e, _) = err(&file("chunk_kb: Some(inf),", GOOD_PRICE));
+        assert!(e.contains("chunk_kb"), "{e}");
+        let (e, _) = err(&file("shared_free: true,", GOOD_PRICE));
+        assert!(e.contains("shared_free pool"), "{e}");
+        let (e, _) = err(&file("flags: [\"bogus\"],", GOOD_PRICE));
+        assert!(e.contains("unknown quote flag `bogus`"), "{e}");
+        let (e, _) = err(&file("tiers_after_free: true,", GOOD_PRICE));
+        assert!(e.contains("needs a Tiered rate"), "{e}");
+        let (e, _) = err(&file(
+            "free: Some(quantity: 1e300, unit: \"GB\", scope: Global, region: \"r\", effective: \"2026-01-01\", source: \"https://example.com/\", status: Primary),",
+            GOOD_PRICE,
+        ));
+        assert!(e.contains("quantity"), "{e}");
+        let (e, _) = err(&file("", GOOD_PRICE).replace("[\"op\"]", "[]"));
+        assert!(e.contains("operations"), "{e}");
+        let (e, _) = err(&file("", GOOD_PRICE).replace("meters: [", "meters: [], old: ["));
+        assert!(!e.is_empty());
+    }
+
+    #[test]
+    fn hostile_credit_tables_are_errors() {
+        let text = format!(
+            "PriceFile(provider: \"X\", extras: [AwsBurstCredits(id: \"c\", name: \"C\", families: [FamilyRate(family: \"t3\", surplus_linux: {GOOD_PRICE})], sizes: [BurstSize(name: \"t3.x\", vcpu: 0, credits_per_hour: -1, max_accrued: 1e10, baseline: 2)], source: \"https://example.com/\")])"
+        );
+        let (e, _) = err(&text);
+        for f in ["vcpu", "credits_per_hour", "max_accrued", "baseline"] {
+            assert!(e.contains(f), "{f}: {e}");
+        }
+        // an id defined as a service and as an extra in one file
+        let text = format!(
+            "PriceFile(provider: \"X\", extras: [Metered(id: \"x\", name: \"X\", meters: [Meter(operations: [\"a\"], item: \"A\", rate: Flat{})]), Metered(id: \"x\", name: \"Y\", meters: [Meter(operations: [\"a\"], item: \"A\", rate: Flat{})])])",
+            &GOOD_PRICE[5..],
+            &GOOD_PRICE[5..]
+        );
+        assert!(err(&text).0.contains("duplicate id `x`"));
+    }
+}
