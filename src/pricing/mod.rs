@@ -627,6 +627,9 @@ pub struct Catalog {
     extras: BTreeMap<String, Extra>,
     /// The files the catalog was assembled from, in order (for reports: price sources).
     pub origins: Vec<String>,
+    /// The files that added network, logs, storage, credits or managed-service entries
+    /// (`extras`), in order; kept apart so that reports list them once they bill them.
+    pub extra_origins: Vec<String>,
 }
 
 impl Catalog {
@@ -666,6 +669,7 @@ impl Catalog {
     }
 
     pub fn add_file(&mut self, file: PriceFile, origin: &str) {
+        let (has_services, has_extras) = (!file.services.is_empty(), !file.extras.is_empty());
         // an id names one thing: a service replacing an extra (or the reverse) replaces it
         for s in file.services {
             self.extras.remove(s.id());
@@ -675,7 +679,12 @@ impl Catalog {
             self.services.remove(x.id());
             self.extras.insert(x.id().to_string(), x);
         }
-        self.origins.push(origin.to_string());
+        if has_services || !has_extras {
+            self.origins.push(origin.to_string());
+        }
+        if has_extras {
+            self.extra_origins.push(origin.to_string());
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Service> {
