@@ -75,46 +75,42 @@ pub fn ebs(p: &AwsEbs, u: &EbsUsage) -> Result<Bill, BillingError> {
     if let Some(iops) = u.iops {
         let extra = iops.saturating_sub(t.included_iops);
         match &t.iops {
-            Some(price) => {
-                if extra > 0 {
-                    let note = if t.included_iops > 0 {
-                        format!("{iops} IOPS, {} included", t.included_iops)
-                    } else {
-                        format!("{iops} IOPS")
-                    };
-                    lines.push(priced_exact(
-                        &format!("{} IOPS", t.name),
-                        over(Decimal::from(extra))?,
-                        &price.unit,
-                        price.usd,
-                        &note,
-                    ));
-                }
+            Some(price) if extra > 0 => {
+                let note = if t.included_iops > 0 {
+                    format!("{iops} IOPS, {} included", t.included_iops)
+                } else {
+                    format!("{iops} IOPS")
+                };
+                lines.push(priced_exact(
+                    &format!("{} IOPS", t.name),
+                    over(Decimal::from(extra))?,
+                    &price.unit,
+                    price.usd,
+                    &note,
+                ));
             }
             None if iops > 0 => {
                 return Err(invalid(format!("{} volumes have no provisioned IOPS", t.name)));
             }
-            None => {}
+            _ => {}
         }
     }
     if let Some(mbps) = u.throughput_mbps {
         let extra = mbps.saturating_sub(t.included_throughput_mbps);
         match &t.throughput {
-            Some(price) => {
-                if extra > 0 {
-                    lines.push(priced_exact(
-                        &format!("{} throughput", t.name),
-                        over(Decimal::from(extra))?,
-                        &price.unit,
-                        price.usd,
-                        &format!("{mbps} MB/s, {} included", t.included_throughput_mbps),
-                    ));
-                }
+            Some(price) if extra > 0 => {
+                lines.push(priced_exact(
+                    &format!("{} throughput", t.name),
+                    over(Decimal::from(extra))?,
+                    &price.unit,
+                    price.usd,
+                    &format!("{mbps} MB/s, {} included", t.included_throughput_mbps),
+                ));
             }
             None if mbps > 0 => {
                 return Err(invalid(format!("{} volumes have no provisioned throughput", t.name)));
             }
-            None => {}
+            _ => {}
         }
     }
     finish(&p.id, &p.name, &t.storage.region, lines)

@@ -700,7 +700,7 @@ impl Catalog {
         self.extras.values()
     }
 
-    /// The metered entry `id`, or why there is none.
+    /// The metered entry `id` (network, logs, managed services).
     pub fn metered(&self, id: &str) -> Option<&Metered> {
         match self.extras.get(id) {
             Some(Extra::Metered(m)) => Some(m),
