@@ -64,7 +64,9 @@ impl FreeLedger {
 }
 
 /// An allowance over the period: monthly ones scale with `period_days / 30`, daily ones
-/// with `period_days`; zero when free tiers are off.
+/// with `period_days` (usage taken as spread evenly over the days: a daily quota left
+/// unused one day does not carry to the next, so a bursty day can pay where this does
+/// not); zero when free tiers are off.
 pub fn allowance(free: &Free, opts: &BillOptions) -> Decimal {
     if !opts.free_tier {
         return Decimal::ZERO;
