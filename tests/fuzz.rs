@@ -285,6 +285,57 @@ fn check_scenario(text: &str, dir: Option<&Path>, exact: bool) {
     }
 }
 
+/// A price file's extras (network, logs, storage, credits, services) bill finite amounts
+/// or give an error; never a panic.
+fn check_extras(extras: &[breakeven::pricing::Extra], file: &str) {
+    use breakeven::billing::{BillOptions, FreeLedger, MeteredUse, burst, metered, storage};
+    use breakeven::pricing::Extra;
+    use rust_decimal::Decimal;
+    let opts = BillOptions::default();
+    let finite = |b: breakeven::billing::Bill, what: &str| {
+        let usd = breakeven::cli::money(b.total_usd());
+        assert!(usd.is_finite(), "{file}: {what}: {usd}");
+    };
+    for x in extras {
+        match x {
+            Extra::Metered(m) => {
+                let uses: Vec<MeteredUse> = m
+                    .meters
+                    .iter()
+                    .filter_map(|meter| meter.operations.first())
+                    .map(|op| MeteredUse::new(op, Decimal::from(1_000_000)).with_payload_kb(100.0))
+                    .collect();
+                if let Ok(b) = metered(m, &uses, &opts, &mut FreeLedger::new()) {
+                    finite(b, &m.id);
+                }
+            }
+            Extra::AwsEbs(e) => {
+                for t in &e.volume_types {
+                    let u = storage::EbsUsage {
+                        volume_type: t.name.clone(),
+                        gb: Decimal::from(30),
+                        iops: Some(5000),
+                        throughput_mbps: Some(200),
+                        volume_seconds: 2_592_000,
+                        volumes: 1,
+                    };
+                    if let Ok(b) = storage::ebs(e, &u) {
+                        finite(b, &e.id);
+                    }
+                }
+            }
+            Extra::AwsBurstCredits(c) => {
+                for size in &c.sizes {
+                    let o = burst::surplus_from_hourly(size, burst::CreditBalance::launch(), &[0.9; 48], true);
+                    if let Ok(b) = burst::surplus_bill(c, &size.name, o.charged, "") {
+                        finite(b, &c.id);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn check_price_text(text: &str, file: &str) {
     match parse_price_file(text, file) {
         Err(e) => {
@@ -298,6 +349,7 @@ fn check_price_text(text: &str, file: &str) {
             // a price file that loads quotes and prices a scenario with finite costs
             let mut cat = catalog().clone();
             let ids: Vec<String> = pf.services.iter().map(|s| s.id().to_string()).collect();
+            check_extras(&pf.extras, file);
             cat.add_file(pf, file);
             for id in ids {
                 let input = breakeven::quote::QuoteInput {

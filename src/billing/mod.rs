@@ -8,13 +8,20 @@
 
 mod aws;
 mod azure;
+pub mod burst;
 mod cloudflare;
 mod gcp;
+pub mod logs;
+pub mod metered;
+pub mod network;
+pub mod services;
+pub mod storage;
 
 pub use aws::{AlbUsage, ApiGatewayHttpUsage, ApiGatewayRestUsage, Ec2Usage, FargateUsage, LambdaUsage, Os};
 pub use azure::{AzureContainerAppsUsage, AzureFlexUsage, AzureFunctionsUsage};
 pub use cloudflare::WorkersUsage;
 pub use gcp::{CloudFunctionsUsage, CloudRunUsage};
+pub use metered::{FreeLedger, MeteredUse, metered};
 
 use crate::pricing::{Allowance, Price, Service, Tiered};
 use rust_decimal::prelude::ToPrimitive;
@@ -200,25 +207,38 @@ pub fn bill(service: &Service, usage: &Usage, opts: &BillOptions) -> Result<Bill
             });
         }
     };
-    // `priced` marks an amount that did not fit with Decimal::MAX; the sum must fit too
+    finish(service.id(), service.name(), service.region(), lines)
+}
+
+/// A bill from its lines, or the overflow error: `priced` marks an amount that did not fit
+/// with Decimal::MAX, and the sum must fit too.
+pub(crate) fn finish(id: &str, name: &str, region: &str, lines: Vec<BillLine>) -> Result<Bill, BillingError> {
     let mut total = Decimal::ZERO;
     for l in &lines {
         match total.checked_add(l.amount_usd) {
             Some(t) if l.amount_usd != Decimal::MAX => total = t,
             _ => {
                 return Err(BillingError::Overflow {
-                    service: service.id().to_string(),
+                    service: id.to_string(),
                     item: l.item.clone(),
                 });
             }
         }
     }
     Ok(Bill {
-        service: service.id().to_string(),
-        service_name: service.name().to_string(),
-        region: service.region().to_string(),
+        service: id.to_string(),
+        service_name: name.to_string(),
+        region: region.to_string(),
         lines,
     })
+}
+
+/// A line whose exact quantity has many digits (a prorated GB-month): the amount is the
+/// exact product rounded to the cent, the quantity shown to six decimals.
+pub(crate) fn priced_exact(item: &str, quantity: Decimal, unit: &str, unit_price: Decimal, note: &str) -> BillLine {
+    let mut l = priced(item, quantity, unit, unit_price, note);
+    l.quantity = quantity.round_dp(6).normalize();
+    l
 }
 
 /// Half-up to the cent, as the providers' examples round each line.
@@ -265,7 +285,7 @@ pub(crate) fn free_note(used_free: Decimal, unit: &str) -> String {
 
 /// `request` -> `requests`, `GB-second` -> `GB-seconds`.
 pub fn plural(unit: &str) -> String {
-    if unit.ends_with('s') || unit == "GB" || unit.ends_with("-hour") && unit.starts_with("LCU") {
+    if unit.ends_with('s') || unit == "GB" || unit == "GiB" || unit.ends_with("-hour") && unit.starts_with("LCU") {
         unit.to_string()
     } else {
         format!("{unit}s")

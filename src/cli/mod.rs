@@ -109,8 +109,14 @@ pub enum PurchaseArg {
 pub struct QuoteArgs {
     /// Service id: aws-lambda, aws-api-gateway-http, aws-api-gateway-rest, aws-function-url,
     /// aws-alb, aws-fargate, aws-ec2, gcp-cloud-run, gcp-cloud-functions, azure-functions,
-    /// azure-functions-flex, azure-container-apps, cloudflare-workers. A flag the service
-    /// does not read is an error.
+    /// azure-functions-flex, azure-container-apps, cloudflare-workers; the rest of the bill:
+    /// aws-data-transfer, aws-nat-gateway, aws-public-ipv4, aws-ebs, aws-ec2-cpu-credits,
+    /// aws-cloudwatch-logs, aws-dynamodb, aws-s3, aws-sqs, aws-sns, aws-step-functions,
+    /// aws-step-functions-express, aws-eventbridge, gcp-data-transfer, gcp-cloud-logging,
+    /// gcp-firestore, gcp-firestore-nam5, gcp-pubsub, gcp-cloud-tasks, gcp-cloud-vpn,
+    /// azure-data-transfer, azure-monitor-logs, azure-cosmosdb, azure-service-bus,
+    /// cloudflare-data-transfer, cloudflare-workers-logs, cloudflare-observability,
+    /// cloudflare-queues. A flag the service does not read is an error.
     pub service: String,
     /// Requests (or executions, invocations) per month.
     #[arg(long, value_parser = whole_number)]
@@ -182,6 +188,76 @@ pub struct QuoteArgs {
     /// Azure Flex Consumption: always-ready instances.
     #[arg(long, value_parser = whole_number)]
     pub always_ready: Option<f64>,
+    /// Data transfer out to the internet, GB (GiB on Google Cloud).
+    #[arg(long, value_parser = non_negative)]
+    pub gb_out: Option<f64>,
+    /// GB: NAT gateway data processed, Pub/Sub throughput, EBS volume size.
+    #[arg(long, value_parser = non_negative)]
+    pub gb: Option<f64>,
+    /// Traffic between availability zones, GB (sent plus received).
+    #[arg(long, value_parser = non_negative)]
+    pub inter_az_gb: Option<f64>,
+    /// Public IPv4 addresses (with --hours).
+    #[arg(long, value_parser = whole_number)]
+    pub addresses: Option<f64>,
+    /// VPN tunnels (with --hours).
+    #[arg(long, value_parser = whole_number)]
+    pub tunnels: Option<f64>,
+    /// Logs ingested, GB (custom logs on CloudWatch).
+    #[arg(long, value_parser = non_negative)]
+    pub ingest_gb: Option<f64>,
+    /// Vended logs (Lambda function logs on CloudWatch, network logs on Cloud Logging), GB.
+    #[arg(long, value_parser = non_negative)]
+    pub vended_gb: Option<f64>,
+    /// Logs archived or retained beyond the included period, GB-months.
+    #[arg(long, value_parser = non_negative)]
+    pub archive_gb: Option<f64>,
+    /// CloudWatch Logs Insights data scanned, GB.
+    #[arg(long, value_parser = non_negative)]
+    pub insights_gb: Option<f64>,
+    /// Data stored, GB-months.
+    #[arg(long, value_parser = non_negative)]
+    pub storage_gb: Option<f64>,
+    /// Read requests (DynamoDB read request units, S3 GETs, Firestore reads, Queues reads).
+    #[arg(long, value_parser = whole_number)]
+    pub reads: Option<f64>,
+    /// Write requests (DynamoDB write request units, S3 PUTs, Firestore writes, Queues writes).
+    #[arg(long, value_parser = whole_number)]
+    pub writes: Option<f64>,
+    /// Deletes (Firestore, Queues).
+    #[arg(long, value_parser = whole_number)]
+    pub deletes: Option<f64>,
+    /// Step Functions Standard state transitions.
+    #[arg(long, value_parser = whole_number)]
+    pub transitions: Option<f64>,
+    /// Events (EventBridge events, Workers Logs events).
+    #[arg(long, value_parser = whole_number)]
+    pub events: Option<f64>,
+    /// Cosmos DB serverless request units.
+    #[arg(long, value_parser = whole_number)]
+    pub request_units: Option<f64>,
+    /// Payload per call, KB (SQS, EventBridge, Queues bill per started 64 KB).
+    #[arg(long, value_parser = non_negative)]
+    pub payload_kb: Option<f64>,
+    /// EBS volume type: gp3 (default), gp2, io1.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub volume_type: Option<String>,
+    /// EBS provisioned IOPS.
+    #[arg(long, value_parser = whole_number)]
+    pub iops: Option<f64>,
+    /// EBS provisioned throughput, MB/s.
+    #[arg(long, value_parser = whole_number)]
+    pub throughput: Option<f64>,
+    /// EC2: a gp3 root volume of this many GB per instance.
+    #[arg(long, value_parser = non_negative)]
+    pub ebs_gb: Option<f64>,
+    /// EC2: public IPv4 addresses per instance.
+    #[arg(long = "public-ipv4", value_parser = whole_number)]
+    pub public_ipv4: Option<f64>,
+    /// EC2 burstable (T-family): average share of the vCPUs in use, 0 to 1; adds the surplus
+    /// credits above the baseline (unlimited mode).
+    #[arg(long, value_parser = non_negative)]
+    pub cpu_utilization: Option<f64>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -450,6 +526,29 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
         instance_based: a.instance_based,
         lcu: a.lcu,
         always_ready: a.always_ready,
+        gb_out: a.gb_out,
+        gb: a.gb,
+        inter_az_gb: a.inter_az_gb,
+        addresses: a.addresses,
+        tunnels: a.tunnels,
+        ingest_gb: a.ingest_gb,
+        vended_gb: a.vended_gb,
+        archive_gb: a.archive_gb,
+        insights_gb: a.insights_gb,
+        storage_gb: a.storage_gb,
+        reads: a.reads,
+        writes: a.writes,
+        deletes: a.deletes,
+        transitions: a.transitions,
+        events: a.events,
+        request_units: a.request_units,
+        payload_kb: a.payload_kb,
+        volume_type: a.volume_type.clone(),
+        iops: a.iops,
+        throughput: a.throughput,
+        ebs_gb: a.ebs_gb,
+        public_ipv4: a.public_ipv4,
+        cpu_utilization: a.cpu_utilization,
     }
 }
 
@@ -507,9 +606,17 @@ fn check(files: &[PathBuf], pricing_dir: Option<&PathBuf>) -> Result<(), Failure
         if looks_like_price_file(&text) {
             match pricing::parse_price_file(&text, &shown) {
                 Ok(pf) => println!(
-                    "ok: {shown}: price file for {}, {}",
+                    "ok: {shown}: price file for {}, {}{}",
                     pf.provider,
-                    counted(pf.services.len(), "service", "services")
+                    counted(pf.services.len(), "service", "services"),
+                    if pf.extras.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", {} (network, logs, storage, services)",
+                            counted(pf.extras.len(), "other entry", "other entries")
+                        )
+                    }
                 ),
                 Err(e) => {
                     eprintln!("{e}");

@@ -17,6 +17,22 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("pricing/gcp.ron", include_str!("../../pricing/gcp.ron")),
     ("pricing/azure.ron", include_str!("../../pricing/azure.ron")),
     ("pricing/cloudflare.ron", include_str!("../../pricing/cloudflare.ron")),
+    ("pricing/aws-network.ron", include_str!("../../pricing/aws-network.ron")),
+    ("pricing/aws-storage.ron", include_str!("../../pricing/aws-storage.ron")),
+    ("pricing/aws-logs.ron", include_str!("../../pricing/aws-logs.ron")),
+    (
+        "pricing/aws-services.ron",
+        include_str!("../../pricing/aws-services.ron"),
+    ),
+    ("pricing/gcp-extras.ron", include_str!("../../pricing/gcp-extras.ron")),
+    (
+        "pricing/azure-extras.ron",
+        include_str!("../../pricing/azure-extras.ron"),
+    ),
+    (
+        "pricing/cloudflare-extras.ron",
+        include_str!("../../pricing/cloudflare-extras.ron"),
+    ),
 ];
 
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -141,8 +157,8 @@ pub fn read_price_text(path: &Path) -> Result<(String, String), PricingError> {
 
 /// For a service id defined twice in one folder: the error at the second definition,
 /// naming the first file.
-pub(super) fn duplicate_id(text: &str, file: &str, index: usize, id: &str, first: &str) -> PricingError {
-    let field = format!("services[{index}].id");
+pub(super) fn duplicate_id(text: &str, file: &str, list: &str, index: usize, id: &str, first: &str) -> PricingError {
+    let field = format!("{list}[{index}].id");
     let pos = Locator::new(text).position(&field);
     PricingError::Parse {
         file: file.to_string(),

@@ -11,9 +11,13 @@
 //! catalog that can price.
 
 pub mod decimal;
+pub mod extra;
 mod load;
 mod validate;
 
+pub use extra::{
+    AwsBurstCredits, AwsEbs, BurstSize, EbsVolumeType, Extra, FamilyRate, Free, Meter, Metered, Per, Rate, Scope,
+};
 pub use load::{BUILTIN_FILES, PricingError, parse_price_file, read_price_text};
 pub use validate::validate_price_file;
 
@@ -609,15 +613,23 @@ pub struct PriceFile {
     pub provider: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
     pub services: Vec<Service>,
+    /// Network, logs, storage, credits and managed services (see `extra`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<Extra>,
 }
 
 /// All services by id. Built from the embedded files, optionally overlaid with a user's.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     services: BTreeMap<String, Service>,
+    extras: BTreeMap<String, Extra>,
     /// The files the catalog was assembled from, in order (for reports: price sources).
     pub origins: Vec<String>,
+    /// The files that added network, logs, storage, credits or managed-service entries
+    /// (`extras`), in order; kept apart so that reports list them once they bill them.
+    pub extra_origins: Vec<String>,
 }
 
 impl Catalog {
@@ -641,9 +653,15 @@ impl Catalog {
             let file = parse_price_file(&text, &path)?;
             for (i, s) in file.services.iter().enumerate() {
                 if let Some(first) = defined.get(s.id()) {
-                    return Err(load::duplicate_id(&text, &path, i, s.id(), first));
+                    return Err(load::duplicate_id(&text, &path, "services", i, s.id(), first));
                 }
                 defined.insert(s.id().to_string(), path.clone());
+            }
+            for (i, x) in file.extras.iter().enumerate() {
+                if let Some(first) = defined.get(x.id()) {
+                    return Err(load::duplicate_id(&text, &path, "extras", i, x.id(), first));
+                }
+                defined.insert(x.id().to_string(), path.clone());
             }
             self.add_file(file, &path);
         }
@@ -651,14 +669,43 @@ impl Catalog {
     }
 
     pub fn add_file(&mut self, file: PriceFile, origin: &str) {
+        let (has_services, has_extras) = (!file.services.is_empty(), !file.extras.is_empty());
+        // an id names one thing: a service replacing an extra (or the reverse) replaces it
         for s in file.services {
+            self.extras.remove(s.id());
             self.services.insert(s.id().to_string(), s);
         }
-        self.origins.push(origin.to_string());
+        for x in file.extras {
+            self.services.remove(x.id());
+            self.extras.insert(x.id().to_string(), x);
+        }
+        if has_services || !has_extras {
+            self.origins.push(origin.to_string());
+        }
+        if has_extras {
+            self.extra_origins.push(origin.to_string());
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Service> {
         self.services.get(id)
+    }
+
+    /// A network, logs, storage, credits or managed-service entry.
+    pub fn extra(&self, id: &str) -> Option<&Extra> {
+        self.extras.get(id)
+    }
+
+    pub fn extras(&self) -> impl Iterator<Item = &Extra> {
+        self.extras.values()
+    }
+
+    /// The metered entry `id` (network, logs, managed services).
+    pub fn metered(&self, id: &str) -> Option<&Metered> {
+        match self.extras.get(id) {
+            Some(Extra::Metered(m)) => Some(m),
+            _ => None,
+        }
     }
 
     pub fn services(&self) -> impl Iterator<Item = &Service> {

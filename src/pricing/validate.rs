@@ -4,8 +4,10 @@
 //! them and size loops with them, so a bad one would panic in a worker thread or print
 //! a bill of $1e14 rather than an error).
 
-use super::{ContainerLimits, FunctionLimits, PriceFile, Service};
+use super::extra::{Extra, QUOTE_FLAGS};
+use super::{ContainerLimits, FunctionLimits, PriceFile, Rate, Service};
 use crate::model::Problem;
+use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -42,11 +44,169 @@ pub fn validate_price_file(pf: &PriceFile) -> Vec<Problem> {
             }
         }
     }
+    for (i, x) in pf.extras.iter().enumerate() {
+        let path = format!("extras[{i}]");
+        extra_numbers(x, &path, &mut out);
+        if x.id().trim().is_empty() {
+            out.push(Problem::new(format!("{path}.id"), "id is empty"));
+        } else if !ids.insert(x.id().to_string()) {
+            out.push(Problem::new(
+                format!("{path}.id"),
+                format!("duplicate id `{}` in this file", x.id()),
+            ));
+        }
+        if let Ok(Value::Object(m)) = serde_json::to_value(x) {
+            for inner in m.values() {
+                walk(inner, &path, &mut out);
+            }
+        }
+    }
     out
+}
+
+/// Largest payload chunk accepted, KB (1 TB).
+const MAX_CHUNK_KB: f64 = 1e9;
+
+fn extra_numbers(x: &Extra, path: &str, out: &mut Vec<Problem>) {
+    let mut n = Nums { out };
+    let p = |field: &str| format!("{path}.{field}");
+    match x {
+        Extra::Metered(m) => {
+            if m.meters.is_empty() {
+                n.out.push(Problem::new(p("meters"), "at least one meter is needed"));
+            }
+            let mut ops = HashSet::new();
+            for (i, meter) in m.meters.iter().enumerate() {
+                let q = p(&format!("meters[{i}]"));
+                if meter.operations.is_empty() {
+                    n.out.push(Problem::new(
+                        format!("{q}.operations"),
+                        "name at least one operation (e.g. \"read\")",
+                    ));
+                }
+                for (j, op) in meter.operations.iter().enumerate() {
+                    if op.trim().is_empty() {
+                        n.out
+                            .push(Problem::new(format!("{q}.operations[{j}]"), "operation is empty"));
+                    } else if !ops.insert(op.to_ascii_lowercase()) {
+                        n.out.push(Problem::new(
+                            format!("{q}.operations[{j}]"),
+                            format!("operation `{op}` is named by two meters"),
+                        ));
+                    }
+                }
+                if meter.item.trim().is_empty() {
+                    n.out
+                        .push(Problem::new(format!("{q}.item"), "the bill line needs a label"));
+                }
+                for (j, f) in meter.flags.iter().enumerate() {
+                    if !QUOTE_FLAGS.contains(&f.as_str()) {
+                        n.out.push(Problem::new(
+                            format!("{q}.flags[{j}]"),
+                            format!("unknown quote flag `{f}`; known: {}", QUOTE_FLAGS.join(", ")),
+                        ));
+                    }
+                }
+                n.opt(format!("{q}.chunk_kb"), meter.chunk_kb, 0.0, true, MAX_CHUNK_KB);
+                if meter.shared_free && m.shared_free.is_none() {
+                    n.out.push(Problem::new(
+                        format!("{q}.shared_free"),
+                        "the meter draws on the service's shared_free pool, which the entry does not define",
+                    ));
+                }
+                if meter.shared_free && meter.free.is_some() {
+                    n.out.push(Problem::new(
+                        format!("{q}.free"),
+                        "a meter takes either its own free allowance or the shared pool, not both",
+                    ));
+                }
+                if meter.tiers_after_free && !matches!(meter.rate, Rate::Tiered(_)) {
+                    n.out.push(Problem::new(
+                        format!("{q}.tiers_after_free"),
+                        "tiers_after_free needs a Tiered rate",
+                    ));
+                }
+            }
+        }
+        Extra::AwsEbs(e) => {
+            n.u(p("minimum_s"), e.minimum_s, 0, MAX_BILLING_STEP_S);
+            if e.volume_types.is_empty() {
+                n.out
+                    .push(Problem::new(p("volume_types"), "at least one volume type is needed"));
+            }
+            let mut names = HashSet::new();
+            for (i, v) in e.volume_types.iter().enumerate() {
+                let q = p(&format!("volume_types[{i}]"));
+                if v.name.trim().is_empty() {
+                    n.out
+                        .push(Problem::new(format!("{q}.name"), "the volume type needs a name"));
+                } else if !names.insert(v.name.as_str()) {
+                    n.out.push(Problem::new(
+                        format!("{q}.name"),
+                        format!("volume type `{}` is listed twice", v.name),
+                    ));
+                }
+                n.u(format!("{q}.included_iops"), v.included_iops, 0, 1_000_000_000);
+                n.u(
+                    format!("{q}.included_throughput_mbps"),
+                    v.included_throughput_mbps,
+                    0,
+                    1_000_000_000,
+                );
+            }
+        }
+        Extra::AwsBurstCredits(b) => {
+            if b.families.is_empty() {
+                n.out
+                    .push(Problem::new(p("families"), "at least one instance family is needed"));
+            }
+            let mut fams = HashSet::new();
+            for (i, f) in b.families.iter().enumerate() {
+                if f.family.trim().is_empty() || !fams.insert(f.family.as_str()) {
+                    n.out.push(Problem::new(
+                        p(&format!("families[{i}].family")),
+                        format!("family `{}` is empty or listed twice", f.family),
+                    ));
+                }
+            }
+            if b.sizes.is_empty() {
+                n.out
+                    .push(Problem::new(p("sizes"), "at least one instance size is needed"));
+            }
+            let mut names = HashSet::new();
+            for (i, z) in b.sizes.iter().enumerate() {
+                let q = p(&format!("sizes[{i}]"));
+                if z.name.trim().is_empty() || !names.insert(z.name.as_str()) {
+                    n.out.push(Problem::new(
+                        format!("{q}.name"),
+                        format!("size `{}` is empty or listed twice", z.name),
+                    ));
+                }
+                n.u(format!("{q}.vcpu"), z.vcpu as u64, 1, MAX_VCPU as u64);
+                dec_range(&mut n, format!("{q}.credits_per_hour"), z.credits_per_hour, 1_000_000);
+                dec_range(&mut n, format!("{q}.max_accrued"), z.max_accrued, 1_000_000_000);
+                dec_range(&mut n, format!("{q}.baseline"), z.baseline, 1);
+            }
+        }
+    }
+}
+
+/// A decimal within [0, hi].
+fn dec_range(n: &mut Nums, path: String, x: Decimal, hi: i64) {
+    if x < Decimal::ZERO || x > Decimal::from(hi) {
+        n.out
+            .push(Problem::new(path, format!("{x} is out of range: allowed 0 to {hi}")));
+    }
 }
 
 fn walk(v: &Value, path: &str, out: &mut Vec<Problem>) {
     match v {
+        // an enum variant (`rate: Flat(Price(...))`): RON paths do not name it
+        Value::Object(m) if m.len() == 1 && m.keys().all(|k| k.starts_with(char::is_uppercase)) => {
+            for child in m.values() {
+                walk(child, path, out);
+            }
+        }
         Value::Object(m) => {
             let is_figure = m.contains_key("source");
             if is_figure {

@@ -1,6 +1,11 @@
 //! Quick quotes: the average-usage estimate the providers' calculators give (no
 //! simulation, no cold starts, no scaling). The fastest way to sanity-check a number, and
 //! the way the official worked examples are stated.
+//!
+//! `extras` quotes the rest of the bill (network, logs, storage, credits, managed
+//! services) and the extra lines of an EC2 quote (root volume, public IPv4, surplus credits).
+
+mod extras;
 
 use crate::billing::{
     self, AlbUsage, ApiGatewayHttpUsage, ApiGatewayRestUsage, AzureContainerAppsUsage, AzureFlexUsage,
@@ -39,6 +44,34 @@ pub struct QuoteInput {
     pub instance_based: bool,
     pub lcu: Option<f64>,
     pub always_ready: Option<f64>,
+    // The rest of the bill (see `extras`).
+    pub gb_out: Option<f64>,
+    pub gb: Option<f64>,
+    pub inter_az_gb: Option<f64>,
+    pub addresses: Option<f64>,
+    pub tunnels: Option<f64>,
+    pub ingest_gb: Option<f64>,
+    pub vended_gb: Option<f64>,
+    pub archive_gb: Option<f64>,
+    pub insights_gb: Option<f64>,
+    pub storage_gb: Option<f64>,
+    pub reads: Option<f64>,
+    pub writes: Option<f64>,
+    pub deletes: Option<f64>,
+    pub transitions: Option<f64>,
+    pub events: Option<f64>,
+    pub request_units: Option<f64>,
+    pub payload_kb: Option<f64>,
+    /// EBS volume type (`--type`).
+    pub volume_type: Option<String>,
+    pub iops: Option<f64>,
+    pub throughput: Option<f64>,
+    /// EC2: a gp3 root volume of this size per instance.
+    pub ebs_gb: Option<f64>,
+    /// EC2: public IPv4 addresses per instance.
+    pub public_ipv4: Option<f64>,
+    /// EC2 burstable: average share of the instance's vCPUs in use.
+    pub cpu_utilization: Option<f64>,
 }
 
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -47,6 +80,8 @@ pub enum QuoteError {
     UnknownService(String, String),
     #[error("{service} needs --{option}")]
     Missing { service: String, option: &'static str },
+    #[error("{service} needs a quantity: {options}")]
+    NeedsOne { service: String, options: String },
     #[error("--{option}: {message}")]
     Invalid { option: &'static str, message: String },
     /// A flag the service does not read: silently ignoring it would quote something else.
@@ -121,7 +156,14 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "windows",
             "purchase",
         ],
-        Service::AwsEc2(_) => &["instance", "hours", "purchase"],
+        Service::AwsEc2(_) => &[
+            "instance",
+            "hours",
+            "purchase",
+            "ebs-gb",
+            "public-ipv4",
+            "cpu-utilization",
+        ],
         Service::GcpCloudRun(_) => &[
             "requests",
             "duration-ms",
@@ -165,6 +207,29 @@ impl QuoteInput {
             ("instance-based", self.instance_based),
             ("lcu", self.lcu.is_some()),
             ("always-ready", self.always_ready.is_some()),
+            ("gb-out", self.gb_out.is_some()),
+            ("gb", self.gb.is_some()),
+            ("inter-az-gb", self.inter_az_gb.is_some()),
+            ("addresses", self.addresses.is_some()),
+            ("tunnels", self.tunnels.is_some()),
+            ("ingest-gb", self.ingest_gb.is_some()),
+            ("vended-gb", self.vended_gb.is_some()),
+            ("archive-gb", self.archive_gb.is_some()),
+            ("insights-gb", self.insights_gb.is_some()),
+            ("storage-gb", self.storage_gb.is_some()),
+            ("reads", self.reads.is_some()),
+            ("writes", self.writes.is_some()),
+            ("deletes", self.deletes.is_some()),
+            ("transitions", self.transitions.is_some()),
+            ("events", self.events.is_some()),
+            ("request-units", self.request_units.is_some()),
+            ("payload-kb", self.payload_kb.is_some()),
+            ("type", self.volume_type.is_some()),
+            ("iops", self.iops.is_some()),
+            ("throughput", self.throughput.is_some()),
+            ("ebs-gb", self.ebs_gb.is_some()),
+            ("public-ipv4", self.public_ipv4.is_some()),
+            ("cpu-utilization", self.cpu_utilization.is_some()),
         ];
         opt.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect()
     }
@@ -239,9 +304,17 @@ fn opt_real(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Resu
 /// Prices an average month of usage on one service.
 pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
     let id = q.service.as_str();
-    let service = catalog
-        .get(id)
-        .ok_or_else(|| QuoteError::UnknownService(id.to_string(), catalog.ids().collect::<Vec<_>>().join(", ")))?;
+    if catalog.get(id).is_none()
+        && let Some(x) = catalog.extra(id)
+    {
+        return extras::quote_extra(catalog, x, q);
+    }
+    let service = catalog.get(id).ok_or_else(|| {
+        let mut known: Vec<&str> = catalog.ids().collect();
+        known.extend(catalog.extras().map(|x| x.id()));
+        known.sort_unstable();
+        QuoteError::UnknownService(id.to_string(), known.join(", "))
+    })?;
     let takes = flags_of(service);
     if let Some(option) = q.given().into_iter().find(|f| !takes.contains(f)) {
         return Err(QuoteError::NotApplicable {
@@ -356,11 +429,21 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 });
             }
             let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e9)?;
-            Usage::Ec2(Ec2Usage {
-                instance,
-                instance_seconds: (hours * 3600.0).round() as u64,
-                purchase: q.purchase,
-            })
+            let instance_seconds = (hours * 3600.0).round() as u64;
+            let extra = extras::ec2_extras(catalog, q, &instance, hours, instance_seconds)?;
+            let mut bill = billing::bill(
+                service,
+                &Usage::Ec2(Ec2Usage {
+                    instance,
+                    instance_seconds,
+                    purchase: q.purchase,
+                }),
+                &opts,
+            )?;
+            for b in extra {
+                bill.extend(b);
+            }
+            return Ok(bill);
         }
         Service::GcpCloudRun(p) => {
             let requests = count(q.requests, id, "requests")?;
