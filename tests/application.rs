@@ -425,8 +425,9 @@ fn the_saas_back_end_is_best_mixed_with_the_bursty_parts_on_functions() {
     let get = |n: &str| r.placements.iter().find(|p| p.name == n).unwrap();
     let best = get("Mixed: api, consumer on EC2; nightly, webhooks on Lambda");
     let lambda = get("All on Lambda");
+    // (egress and logs, the same wherever the API runs, narrow the gap)
     assert!(
-        best.total_usd < 0.5 * lambda.total_usd,
+        best.total_usd < 0.6 * lambda.total_usd,
         "{} vs {}",
         best.total_usd,
         lambda.total_usd

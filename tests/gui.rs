@@ -859,9 +859,11 @@ fn the_verdict_headline_and_its_reasons_are_on_the_overview() {
     }
     let nearest = reasons
         .iter()
-        .find(|(_, t)| t.starts_with("Break-even with Cloud Run if traffic grows"))
-        .expect("the nearest break-even is a reason");
-    assert_eq!(nearest.0, "2.1x");
+        .find(|(_, t)| t.starts_with("Break-even with Cloud Run if traffic shrinks"))
+        .unwrap_or_else(|| panic!("the nearest break-even is a reason: {reasons:?}"));
+    // (with the responses' egress billed, AWS's 100 GB free keeps Lambda ahead down to
+    // a quarter of today's traffic, where Cloud Run's free tier takes over)
+    assert_eq!(nearest.0, "0.24x");
 }
 
 #[test]

@@ -42,6 +42,51 @@ pub struct BillLine {
     pub amount_usd: Decimal,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// What the line pays for, so bills can show what the rest of the bill adds to the
+    /// compute (omitted from JSON for compute lines, which every bill had before).
+    #[serde(skip_serializing_if = "Category::is_compute")]
+    pub category: Category,
+}
+
+/// What a bill line pays for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Functions, replicas, instances, their requests and front doors.
+    #[default]
+    Compute,
+    /// Internet egress, NAT gateways, public IPv4 addresses.
+    Network,
+    /// Log ingestion.
+    Logs,
+    /// Volumes (EC2 root volumes).
+    Storage,
+    /// Managed services the application calls.
+    Services,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Compute,
+        Category::Network,
+        Category::Logs,
+        Category::Storage,
+        Category::Services,
+    ];
+
+    pub fn is_compute(&self) -> bool {
+        *self == Category::Compute
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Compute => "compute",
+            Category::Network => "network",
+            Category::Logs => "logs",
+            Category::Storage => "storage",
+            Category::Services => "services",
+        }
+    }
 }
 
 /// An itemised bill for one service over the billing period.
@@ -56,6 +101,49 @@ pub struct Bill {
 impl Bill {
     pub fn total_usd(&self) -> Decimal {
         self.lines.iter().map(|l| l.amount_usd).sum()
+    }
+
+    /// The lines of one category, added up.
+    pub fn category_usd(&self, c: Category) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| l.category == c)
+            .map(|l| l.amount_usd)
+            .sum()
+    }
+
+    /// What each category adds up to, in `Category::ALL` order, categories with lines
+    /// only.
+    pub fn by_category(&self) -> Vec<(Category, Decimal)> {
+        Category::ALL
+            .iter()
+            .filter(|c| self.lines.iter().any(|l| l.category == **c))
+            .map(|c| (*c, self.category_usd(*c)))
+            .collect()
+    }
+
+    /// "compute $70.28 · network $97.34 · logs $22.22": what the rest of the bill adds to
+    /// the compute (None when the bill is compute only).
+    pub fn category_summary(&self) -> Option<String> {
+        let parts = self.by_category();
+        if parts.iter().all(|(c, _)| c.is_compute()) {
+            return None;
+        }
+        Some(
+            parts
+                .iter()
+                .map(|(c, usd)| format!("{} ${}", c.label(), usd.round_dp(2)))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        )
+    }
+
+    /// The same bill with every line in category `c`.
+    pub fn in_category(mut self, c: Category) -> Bill {
+        for l in &mut self.lines {
+            l.category = c;
+        }
+        self
     }
 
     /// Appends another service's lines (a front door billed with its backend).
@@ -265,6 +353,7 @@ pub(crate) fn priced(item: &str, quantity: Decimal, unit: &str, unit_price: Deci
         // Decimal::MAX marks an overflow; `bill` turns it into an error
         amount_usd: quantity.checked_mul(unit_price).map(cents).unwrap_or(Decimal::MAX),
         note: note.to_string(),
+        category: Category::Compute,
     }
 }
 

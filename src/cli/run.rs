@@ -54,10 +54,24 @@ pub fn run_table(r: &SimResult) -> String {
     let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
     for p in &r.platforms {
         let _ = write!(o, "{}", bill_table(&p.bill, &format!("{} ({period})", p.name)));
+        if let Some(c) = p.bill.category_summary() {
+            let _ = writeln!(o, "  by category: {c}");
+        }
         for n in &p.notes {
             let _ = writeln!(o, "  note: {n}");
         }
         o.push('\n');
+    }
+    if !r.services.is_empty() {
+        let _ = writeln!(
+            o,
+            "Managed services the requests call: {} a month under every platform (not in the totals above)\n",
+            usd(rust_decimal::Decimal::try_from(r.services_usd).unwrap_or_default())
+        );
+        for b in &r.services {
+            let _ = write!(o, "{}", bill_table(b, &format!("called by the application ({period})")));
+            o.push('\n');
+        }
     }
     o
 }

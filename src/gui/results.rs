@@ -73,6 +73,8 @@ pub struct BillView {
     /// item, quantity, unit, unit price, amount, note
     pub lines: Vec<[String; 6]>,
     pub total: String,
+    /// "compute $70.28 · network $97.34 · logs $22.22" when the bill has more than compute.
+    pub by_category: Option<String>,
 }
 
 pub struct PlatformView {
@@ -172,6 +174,7 @@ fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
             })
             .collect(),
         total: usd_exact(b.total_usd()),
+        by_category: b.category_summary(),
     }
 }
 
@@ -707,6 +710,11 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                     .default_open(p.cheapest || view.platforms.len() <= 2)
                     .show(ui, |ui| {
                         ui.label(RichText::new(&p.bill.heading).weak());
+                        if let Some(c) = &p.bill.by_category {
+                            ui.label(format!("By category: {c}")).on_hover_text(
+                                "Compute: functions, replicas, instances, requests and front doors. Network: internet egress of the responses, NAT gateways, public IPv4. Logs: what the requests write. Storage: EC2 root volumes.",
+                            );
+                        }
                         egui::Grid::new(("bill_grid", &p.name))
                             .striped(true)
                             .num_columns(6)

@@ -174,6 +174,7 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
         let own = traffic(&mut v, s, i, base_dir);
         total_peak += own + peaks.get(i).copied().unwrap_or(0.0);
         workload(&mut v, &s.request_path(i), &w.request);
+        calls_priced(&mut v, &s.request_path(i), &w.request, catalog);
     }
     if s.workloads.len() > 1 && total_peak > Limits::MAX_RPS && total_peak.is_finite() {
         v.push(
@@ -680,6 +681,44 @@ fn workload(v: &mut V, base: &str, w: &super::Workload) {
     }
 }
 
+/// Every call names a managed service and an operation the catalog prices.
+fn calls_priced(v: &mut V, base: &str, w: &super::Workload, catalog: &Catalog) {
+    for (i, c) in w.calls.iter().take(64).enumerate() {
+        let p = format!("{base}.calls[{i}]");
+        if c.service.trim().is_empty() || c.operation.trim().is_empty() {
+            continue; // said by `workload`
+        }
+        match catalog.metered(&c.service) {
+            None => v.push(
+                format!("{p}.service"),
+                format!(
+                    "unknown managed service `{}`: the catalog prices {}",
+                    c.service,
+                    catalog.service_call_ids().join(", ")
+                ),
+            ),
+            Some(m) if m.meter(&c.operation).is_none() => {
+                let mut ops: Vec<&str> = m
+                    .meters
+                    .iter()
+                    .flat_map(|x| x.operations.iter().map(|o| o.as_str()))
+                    .collect();
+                ops.dedup();
+                v.push(
+                    format!("{p}.operation"),
+                    format!(
+                        "`{}` has no operation `{}`: it meters {}",
+                        c.service,
+                        c.operation,
+                        ops.join(", ")
+                    ),
+                )
+            }
+            Some(_) => {}
+        }
+    }
+}
+
 fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
     if s.platforms.is_empty() {
         v.push("platforms", "add at least one platform to compare");
@@ -728,13 +767,39 @@ fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
             continue;
         }
         front_door(v, &base, p, catalog);
-        if let Some(n) = p.network()
-            && n.nat_gateways > 100
-        {
-            v.push(
-                format!("{base}.network.nat_gateways"),
-                format!("{} NAT gateways: allowed 0 to 100", n.nat_gateways),
-            );
+        if let Some(n) = p.network() {
+            if n.nat_gateways > 100 {
+                v.push(
+                    format!("{base}.network.nat_gateways"),
+                    format!("{} NAT gateways: allowed 0 to 100", n.nat_gateways),
+                );
+            }
+            // the catalog prices NAT gateways and public IPv4 addresses for AWS only
+            let aws = p.service().starts_with("aws-");
+            if !aws && n.vpc && n.nat_gateways > 0 {
+                v.push(
+                    format!("{base}.network.nat_gateways"),
+                    format!(
+                        "NAT gateways are priced for AWS platforms only (the catalog has no NAT price for {}): set nat_gateways to 0",
+                        p.service()
+                    ),
+                );
+            }
+            if !aws && n.public_ipv4 {
+                v.push(
+                    format!("{base}.network.public_ipv4"),
+                    format!(
+                        "public IPv4 addresses are priced for AWS platforms only (the catalog has no IPv4 price for {}): set public_ipv4 to false",
+                        p.service()
+                    ),
+                );
+            }
+            if n.nat_gateways > 0 && !n.vpc {
+                v.push(
+                    format!("{base}.network.nat_gateways"),
+                    "NAT gateways serve private subnets: set vpc to true, or nat_gateways to 0",
+                );
+            }
         }
         match p {
             Platform::Function(f) => function(v, &base, f, service),

@@ -307,6 +307,25 @@ pub mod ids {
     pub const CLOUDFLARE_DATA_TRANSFER: &str = "cloudflare-data-transfer";
     pub const CLOUDFLARE_WORKERS_LOGS: &str = "cloudflare-workers-logs";
     pub const CLOUDFLARE_OBSERVABILITY: &str = "cloudflare-observability";
+
+    /// Metered entries a platform bills by itself (network, logs, storage, credits, VPN);
+    /// every other metered entry is a managed service an application's requests call.
+    pub const INFRASTRUCTURE: &[&str] = &[
+        AWS_DATA_TRANSFER,
+        AWS_NAT_GATEWAY,
+        AWS_PUBLIC_IPV4,
+        AWS_EBS,
+        AWS_BURST_CREDITS,
+        AWS_CLOUDWATCH_LOGS,
+        GCP_DATA_TRANSFER,
+        GCP_CLOUD_LOGGING,
+        AZURE_DATA_TRANSFER,
+        AZURE_MONITOR_LOGS,
+        CLOUDFLARE_DATA_TRANSFER,
+        CLOUDFLARE_WORKERS_LOGS,
+        CLOUDFLARE_OBSERVABILITY,
+        "gcp-cloud-vpn",
+    ];
 }
 
 #[cfg(test)]

@@ -708,6 +708,15 @@ impl Catalog {
         }
     }
 
+    /// Ids of the managed services a workload's `calls` may name.
+    pub fn service_call_ids(&self) -> Vec<&str> {
+        self.extras
+            .iter()
+            .filter(|(id, e)| matches!(e, Extra::Metered(_)) && !extra::ids::INFRASTRUCTURE.contains(&id.as_str()))
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.services.values()
     }

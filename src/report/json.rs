@@ -37,12 +37,17 @@ pub fn run_json(r: &SimResult) -> serde_json::Value {
                 "good_enough": p.shortfall.is_none(),
                 "shortfall": p.shortfall,
                 "bill": p.bill.lines,
+                "cost_by_category": p.bill.by_category().iter().map(|(c, usd)| {
+                    (c.label().to_string(), json!(usd.to_string().parse::<f64>().unwrap_or(0.0)))
+                }).collect::<serde_json::Map<_, _>>(),
                 "notes": p.notes,
             })
         }).collect::<Vec<_>>(),
         "placements": r.placements.iter().map(placement_json).collect::<Vec<_>>(),
         "best_placement": r.best_placement,
         "placement_search": r.search,
+        "services": r.services,
+        "services_usd": r.services_usd,
     })
 }
 

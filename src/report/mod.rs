@@ -141,7 +141,8 @@ pub fn build_with_run(
     Ok(Report {
         scenario: p.scenario.clone(),
         sources: price_sources(&p.scenario, catalog),
-        pricing_files: catalog.origins.clone(),
+        // the files of the rest of the bill (egress, logs, storage, services) price lines too
+        pricing_files: catalog.origins.iter().chain(&catalog.extra_origins).cloned().collect(),
         run,
         sweep,
         map,

@@ -9,6 +9,7 @@ pub mod app;
 mod exact_fleet;
 mod exact_fn;
 mod exact_pool;
+pub mod extras;
 pub mod fast;
 pub mod heap;
 pub mod histogram;
@@ -213,7 +214,10 @@ pub fn run_profile(
         placements,
         best_placement: None,
         search: None,
+        services: Vec::new(),
+        services_usd: 0.0,
     };
+    r.set_services(s, &[profile.expected_requests()], catalog)?;
     r.best_placement = r
         .placements
         .iter()
@@ -337,7 +341,7 @@ fn run_app(
         .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd))
         .map(|p| p.name.clone());
     ctl.set_progress(1.0);
-    Ok(SimResult {
+    let mut r = SimResult {
         scenario: s.name.clone(),
         mode,
         seed: s.seed,
@@ -351,7 +355,11 @@ fn run_app(
             assignments: found.assignments,
             exhaustive: found.exhaustive,
         }),
-    })
+        services: Vec::new(),
+        services_usd: 0.0,
+    };
+    r.set_services(s, &ap.rates_n, catalog)?;
+    Ok(r)
 }
 
 impl Prepared {

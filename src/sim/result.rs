@@ -1,5 +1,6 @@
 //! Results per platform: the bill, counts, percentiles and time series.
 
+use super::extras::ExtrasUse;
 use super::meter;
 use super::run::*;
 use super::spec::Spec;
@@ -124,9 +125,21 @@ pub struct SimResult {
     pub best_placement: Option<String>,
     /// How an application's best placement was searched for.
     pub search: Option<super::app::SearchSummary>,
+    /// The managed services the requests call (`calls`): the application's own bills, the
+    /// same under every platform and placement, not in the platforms' totals.
+    pub services: Vec<crate::billing::Bill>,
+    /// Their total.
+    pub services_usd: f64,
 }
 
 impl SimResult {
+    /// Bills the managed services the requests of scenario `s` call (`requests[w]`:
+    /// workload `w`'s requests over the horizon).
+    pub(super) fn set_services(&mut self, s: &Scenario, requests: &[f64], catalog: &Catalog) -> Result<(), SimError> {
+        self.services = super::extras::services_bills(s, requests, catalog, self.horizon_s)?;
+        self.services_usd = self.services.iter().map(|b| usd(b.total_usd())).sum();
+        Ok(())
+    }
     /// The simulated period as it reads everywhere (tables, reports, the verdict, the
     /// GUI): `45 seconds`, `10 minutes`, `1 hour`, `6 hours`, `1 day`, `7.5 days`.
     pub fn period_label(horizon_s: f64) -> String {
@@ -342,6 +355,7 @@ fn bill_for(
     horizon: f64,
     period_s: f64,
     catalog: &Catalog,
+    extras: &ExtrasUse,
 ) -> Result<(Bill, Usage), SimError> {
     let usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
     let (service_id, fd, free, is_fn) = match spec {
@@ -353,7 +367,10 @@ fn bill_for(
     // billing a prefix of it: the allowance is consumed first, so cost accrued to any time
     // never falls and ends at the bill's total.
     let opts = BillOptions::new(free, period_s / 86_400.0);
-    let bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
+    let mut bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
+    for b in super::extras::extra_lines(spec, s, extras, catalog, &opts)? {
+        bill.lines.extend(b.lines);
+    }
     Ok((bill, usage))
 }
 
@@ -377,6 +394,7 @@ pub(super) fn total_only(
         horizon,
         horizon,
         catalog,
+        &ExtrasUse::of_run(raw, spec, s, usize::MAX, usize::MAX),
     )?;
     Ok(Total {
         cost_usd: usd(bill.total_usd()),
@@ -402,6 +420,7 @@ pub(super) fn finish(
         horizon,
         horizon,
         catalog,
+        &ExtrasUse::of_run(&raw, spec, s, usize::MAX, usize::MAX),
     )?;
     let total = usd(bill.total_usd());
 
@@ -424,6 +443,7 @@ pub(super) fn finish(
             t.max(1.0),
             horizon,
             catalog,
+            &ExtrasUse::of_run(&raw, spec, s, k, h_upto),
         )
         .map(|x| (x.0, ()))?;
         cost.push((t, usd(b.total_usd())));

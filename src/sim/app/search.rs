@@ -581,8 +581,8 @@ fn lower_bound(
 /// The least a fleet's meters can read when it hosts `on` and is good enough (the
 /// search only needs bounds that hold for placements that can win): `fast::fleet_floor`
 /// of its requests in service, of which 70 % is claimed to leave the fast model's fluid
-/// approximations room (a backlog served later by replicas started late), and half its
-/// requests.
+/// approximations room (a backlog served later by replicas started late), and its
+/// requests served but for the share a good-enough platform may drop.
 fn work_run(ap: &AppPrepared, k: usize, on: &[usize], hourly: Vec<f64>, cfg: RunCfg) -> RawRun {
     use crate::sim::meter::{ACTIVE_MS, REPLICA_S, REQ_OD};
     const CLAIMED: f64 = 0.7;
@@ -602,6 +602,12 @@ fn work_run(ap: &AppPrepared, k: usize, on: &[usize], hourly: Vec<f64>, cfg: Run
     raw.acc.add(0.0, REPLICA_S, replica_s);
     raw.acc.add(0.0, ACTIVE_MS, busy_s * 1000.0);
     raw.acc.add(0.0, REQ_OD, share * requests);
+    // served at least as the rule for good enough allows (the rest of the bill, egress
+    // and logs, reads these)
+    if let Some(c) = raw.counts.first_mut() {
+        c[crate::sim::run::C_ARRIVALS] = requests;
+        c[crate::sim::run::C_SERVED] = requests * (1.0 - result::MAX_REJECTED_SHARE);
+    }
     raw.hourly_arrivals = hourly;
     raw
 }
