@@ -200,3 +200,55 @@ fn a_crossover_moves_when_nat_is_added() {
     let (x0, x1) = (first(&plain), first(&nat));
     assert!(x1 > x0 * 1.5, "without NAT at {x0}x, with NAT at {x1}x");
 }
+
+/// The verdict names the hidden cost when it moves the answer: Fargate's two NAT gateways
+/// keep Lambda cheaper to a much higher traffic than compute alone says.
+#[test]
+fn the_verdict_names_a_hidden_cost_that_moves_the_break_even() {
+    let cat = catalog();
+    let text = r#"Scenario(version: 2, name: "NAT", horizon_days: 30.0, seed: 3,
+        workloads: [Workload(name: "api",
+            traffic: Traffic(components: [Diurnal(peak_rps: 3.0, trough_rps: 0.5, peak_hour: 15.0)]),
+            duration_ms: LogNormal(median: 80.0, p99: 400.0), cpu_fraction: 0.4, cold_start_ms: Fixed(300.0), response_kb: 4.0)],
+        platforms: [
+            Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024),
+            Container(name: "Fargate", service: "aws-fargate", vcpu: 0.5, memory_gb: 1.0, concurrency: 40,
+                      min_replicas: 1, max_replicas: 10, network: Network(vpc: true, nat_gateways: 2)),
+        ])"#;
+    let p = prepared(text);
+    let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    let v = analysis::verdict(&p, &cat, &r, &sw).unwrap();
+    let nearest = v
+        .reasons
+        .iter()
+        .find(|x| x.metric == "nearest_crossover_scale")
+        .unwrap();
+    let hidden = v
+        .reasons
+        .iter()
+        .find(|x| x.metric == "compute_only_crossover_scale")
+        .unwrap_or_else(|| panic!("{:#?}", v.reasons));
+    assert!(
+        hidden.value < nearest.value / 2.0,
+        "{} vs {}",
+        hidden.value,
+        nearest.value
+    );
+    assert!(
+        hidden.text.contains("Fargate's network lines (NAT gateway hours"),
+        "{}",
+        hidden.text
+    );
+    assert!(hidden.text.contains("Lambda stays cheaper up to"), "{}", hidden.text);
+    // without the gateways nothing is hidden enough to say
+    let p = prepared(&text.replace(", network: Network(vpc: true, nat_gateways: 2)", ""));
+    let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+    let v = analysis::verdict(&p, &cat, &r, &sw).unwrap();
+    assert!(
+        v.reasons.iter().all(|x| x.metric != "compute_only_crossover_scale"),
+        "{:#?}",
+        v.reasons
+    );
+}

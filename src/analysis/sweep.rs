@@ -38,6 +38,9 @@ pub struct SweepPoint {
     pub monthly_requests: f64,
     /// Total cost per platform (same order as `Sweep::platforms`).
     pub costs_usd: Vec<f64>,
+    /// The compute lines of each platform's bill alone (without network, logs, storage):
+    /// where the rest of the bill moves a break-even, the verdict says so.
+    pub compute_usd: Vec<f64>,
     /// Whether each platform is good enough at this point (the verdict's rule, judged on
     /// this point's own run: the curves' smoothing never changes it).
     pub good_enough: Vec<bool>,
@@ -123,6 +126,31 @@ impl Sweep {
         let (a, b) = (&pts[k - 1], &pts[k]);
         let f = (x.ln() - a.x.ln()) / (b.x.ln() - a.x.ln());
         Some(a.costs_usd[i] + f * (b.costs_usd[i] - a.costs_usd[i]))
+    }
+
+    /// Where platforms `i` and `j` would break even on their compute lines alone, nearest
+    /// to `near` (log distance), by log-linear interpolation between grid points: what
+    /// a calculator that prices compute only would say.
+    pub fn compute_crossover(&self, i: usize, j: usize, near: f64) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        let mut last: Option<(f64, f64)> = None;
+        for p in &self.points {
+            let d = p.compute_usd.get(i)? - p.compute_usd.get(j)?;
+            if d.abs() <= TIE_USD {
+                continue;
+            }
+            if let Some((x0, d0)) = last
+                && d0.signum() != d.signum()
+            {
+                let f = (d0 / (d0 - d)).clamp(0.0, 1.0);
+                let x = (x0.ln() + f * (p.x.ln() - x0.ln())).exp();
+                if best.is_none_or(|b| (x / near).ln().abs() < (b / near).ln().abs()) {
+                    best = Some(x);
+                }
+            }
+            last = Some((p.x, d));
+        }
+        best
     }
 
     /// Why platform `i` is not good enough at `x` (None when it copes): judged on the
@@ -320,20 +348,26 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         .iter()
         .map(|row| row.iter().map(|t| t.cost_usd).collect())
         .collect();
+    let mut compute: Vec<Vec<f64>> = totals
+        .iter()
+        .map(|row| row.iter().map(|t| t.compute_usd).collect())
+        .collect();
     if axis == Axis::TrafficScale {
         monotone(&mut costs);
+        monotone(&mut compute);
     }
     let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
     let points: Vec<SweepPoint> = xs
         .iter()
-        .zip(costs.into_iter().zip(&totals))
-        .map(|(x, (c, t))| {
+        .zip(costs.into_iter().zip(&totals).zip(compute))
+        .map(|(x, ((c, t), cu))| {
             let mean = ev.mean_rps(*x);
             SweepPoint {
                 x: *x,
                 mean_rps: mean,
                 monthly_requests: mean * SECONDS_PER_MONTH,
                 costs_usd: c,
+                compute_usd: cu,
                 good_enough: t.iter().map(Total::good_enough).collect(),
                 shortfalls: t.iter().map(|t| t.shortfall).collect(),
             }

@@ -130,6 +130,96 @@ fn requests_per_month(x: f64) -> String {
 }
 
 /// The verdict's sentence for a platform that is not good enough.
+/// When the rest of the bill (network, logs, storage) moves break-even `c` by more than
+/// 15 % from where the compute lines alone would put it, says so and names the lines that
+/// do it (the category where the two platforms' bills differ most today): what a
+/// calculator that prices compute only would get wrong.
+fn hidden_cost_reason(
+    sweep: &Sweep,
+    c: &super::Crossover,
+    plats: &[crate::sim::PlatformResult],
+    period: &str,
+) -> Option<Reason> {
+    use crate::billing::Category;
+    let idx = |n: &str| sweep.platforms.iter().position(|p| p == n);
+    let (i, j) = (idx(&c.between[0])?, idx(&c.between[1])?);
+    let bills: Vec<&crate::sim::PlatformResult> = c
+        .between
+        .iter()
+        .map(|n| plats.iter().find(|p| &p.name == n))
+        .collect::<Option<_>>()?;
+    // the category where the two bills differ most today, and whose it is
+    let usd = |b: &crate::sim::PlatformResult, cat: Category| {
+        rust_decimal::prelude::ToPrimitive::to_f64(&b.bill.category_usd(cat)).unwrap_or(0.0)
+    };
+    let (cat, who, diff) = [Category::Network, Category::Logs, Category::Storage]
+        .into_iter()
+        .map(|cat| {
+            let d = usd(bills[0], cat) - usd(bills[1], cat);
+            (cat, if d >= 0.0 { 0 } else { 1 }, d.abs())
+        })
+        .max_by(|a, b| a.2.total_cmp(&b.2))?;
+    if diff < 0.01 {
+        return None;
+    }
+    let x0 = sweep.compute_crossover(i, j, c.x);
+    if let Some(x0) = x0
+        && (c.x / x0).ln().abs() < 1.15f64.ln()
+    {
+        return None;
+    }
+    let owner = &bills[who];
+    let mut items: Vec<String> = owner
+        .bill
+        .lines
+        .iter()
+        .filter(|l| l.category == cat && l.amount_usd > rust_decimal::Decimal::ZERO)
+        .map(|l| {
+            // "Data transfer out" reads "data transfer out" mid-sentence; "NAT gateway" stays
+            let mut c = l.item.chars();
+            match (c.next(), c.next()) {
+                (Some(a), Some(b)) if b.is_lowercase() => format!("{}{}", a.to_lowercase(), &l.item[a.len_utf8()..]),
+                _ => l.item.clone(),
+            }
+        })
+        .collect();
+    items.dedup();
+    items.truncate(3);
+    let lines = format!(
+        "{}'s {} lines ({}: {} {period} more than {}'s)",
+        owner.name,
+        cat.label(),
+        items.join(", "),
+        money(diff),
+        bills[1 - who].name
+    );
+    let below = &c.cheaper_below;
+    let text = match x0 {
+        Some(x0) if c.x > x0 => format!(
+            "The rest of the bill moves this break-even: with {lines}, {below} stays cheaper up to {}x today's traffic instead of {}x on compute alone",
+            scale_text(c.x),
+            scale_text(x0)
+        ),
+        Some(x0) => format!(
+            "The rest of the bill moves this break-even: with {lines}, {below} is cheaper only up to {}x today's traffic instead of {}x on compute alone",
+            scale_text(c.x),
+            scale_text(x0)
+        ),
+        None => format!(
+            "The rest of the bill makes this break-even: on compute alone {} and {} do not cross between {:.3}x and {:.0}x today's traffic; {lines} do",
+            c.between[0],
+            c.between[1],
+            sweep.points.first().map(|p| p.x).unwrap_or(0.0),
+            sweep.points.last().map(|p| p.x).unwrap_or(0.0)
+        ),
+    };
+    Some(Reason {
+        text,
+        metric: "compute_only_crossover_scale".into(),
+        value: x0.unwrap_or(f64::INFINITY),
+    })
+}
+
 fn shortfall_reason(name: &str, sf: &Shortfall) -> Reason {
     let text = match *sf {
         Shortfall::Failed { share } => format!(
@@ -314,6 +404,9 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
             metric: "nearest_crossover_scale".into(),
             value: c.x,
         });
+        if let Some(r) = hidden_cost_reason(sweep, c, plats, &period) {
+            reasons.push(r);
+        }
     } else if sweep.axis == super::Axis::TrafficScale || hollow.is_some() {
         reasons.push(Reason {
             text: format!(

@@ -1451,10 +1451,12 @@ mod tests {
         use crate::sim::Total;
         let ok = |c: f64| Total {
             cost_usd: c,
+            compute_usd: c,
             shortfall: None,
         };
         let bad = |c: f64| Total {
             cost_usd: c,
+            compute_usd: c,
             shortfall: Some(Shortfall::Rejected { share: 0.5 }),
         };
         let m = CheapestMap {

@@ -331,6 +331,10 @@ pub fn shortfall_for(spec: &Spec, c: &Coping, w: &crate::model::Workload) -> Opt
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Total {
     pub cost_usd: f64,
+    /// The compute lines alone (functions, replicas, instances, requests, front doors):
+    /// what the bill would be without the rest (network, logs, storage).
+    #[serde(skip)]
+    pub compute_usd: f64,
     /// Why it is not good enough (None when it is).
     pub shortfall: Option<Shortfall>,
 }
@@ -398,6 +402,7 @@ pub(super) fn total_only(
     )?;
     Ok(Total {
         cost_usd: usd(bill.total_usd()),
+        compute_usd: usd(bill.category_usd(crate::billing::Category::Compute)),
         shortfall: shortfall(spec, &Coping::of_raw(raw, s), s),
     })
 }

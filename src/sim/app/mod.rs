@@ -532,6 +532,25 @@ impl AppPrepared {
         req.request_kb = mix(&|w| w.request_kb);
         req.response_kb = mix(&|w| w.response_kb);
         req.requests_per_connection = mix(&|w| w.requests_per_connection).max(1.0);
+        // every request on the platform logs (not only those from outside), and CPU is
+        // spent in proportion to the time requests run
+        let all_n: f64 = on.iter().map(|&w| self.rates_n[w]).sum::<f64>();
+        if all_n > 0.0 {
+            req.log_kb = on
+                .iter()
+                .map(|&w| self.rates_n[w] * s.workloads[w].request.log_kb)
+                .sum::<f64>()
+                / all_n;
+        }
+        let busy = |w: usize| self.rates_n[w] * s.workloads[w].request.duration_ms.mean();
+        let all_busy: f64 = on.iter().map(|&w| busy(w)).sum();
+        if all_busy > 0.0 {
+            req.cpu_fraction = on
+                .iter()
+                .map(|&w| busy(w) * s.workloads[w].request.cpu_fraction)
+                .sum::<f64>()
+                / all_busy;
+        }
         req.latency_slo_ms = on
             .iter()
             .filter_map(|&w| s.workloads[w].request.latency_slo_ms)

@@ -40,6 +40,8 @@ pub const RUNNERS_UP: usize = 2;
 #[derive(Clone, Debug)]
 struct HostEval {
     cost_usd: f64,
+    /// The compute lines alone.
+    compute_usd: f64,
     ok: bool,
     /// The first workload's shortfall there, when one falls short.
     shortfall: Option<crate::sim::Shortfall>,
@@ -218,6 +220,7 @@ fn evaluate_cached(
     let total = result::total_only(spec, &host, &view, horizon, catalog)?;
     Ok(HostEval {
         cost_usd: total.cost_usd,
+        compute_usd: total.compute_usd,
         ok: first_short.is_none(),
         shortfall: first_short,
         hists,
@@ -234,12 +237,14 @@ pub fn platform_totals(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Resu
             if on.is_empty() {
                 return Ok(crate::sim::Total {
                     cost_usd: 0.0,
+                    compute_usd: 0.0,
                     shortfall: None,
                 });
             }
             let e = evaluate(ap, k, mask_of(&on), cfg, catalog)?;
             Ok(crate::sim::Total {
                 cost_usd: e.cost_usd,
+                compute_usd: e.compute_usd,
                 shortfall: e.shortfall,
             })
         })
