@@ -6,8 +6,8 @@
 
 use super::fmt;
 use crate::model::{
-    AppWorkload, Arch, Arrivals, Call, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor, FunctionPlatform,
-    Network, Pipeline, Platform, Purchase, Scenario, Traffic, VmPlatform, Workload,
+    AppWorkload, Arch, Arrivals, Call, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor,
+    FunctionPlatform, Network, Pipeline, Platform, Purchase, Scenario, Traffic, VmPlatform, Workload,
 };
 use crate::pricing::{Allowance, Catalog, Price, Service, ServiceRole, TaskSize, Tiered};
 use std::collections::HashMap;
@@ -660,7 +660,11 @@ impl CatalogView {
                     Some((op.clone(), op.clone(), format!("{}: {rate}{also}", meter.item)))
                 })
                 .collect();
-            let tip = ops.iter().map(|o| format!("{}: {}", o.0, o.2)).collect::<Vec<_>>().join("\n");
+            let tip = ops
+                .iter()
+                .map(|o| format!("{}: {}", o.0, o.2))
+                .collect::<Vec<_>>()
+                .join("\n");
             call_services.push((id.to_string(), format!("{} ({id})", m.name), tip));
             call_operations.insert(id.to_string(), ops);
         }

@@ -153,8 +153,7 @@ fn network(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, path: &str) {
     ui.label(RichText::new("Network").strong()).on_hover_text(
         "Where the platform sits on the network: private subnets reach the internet through NAT gateways (billed per hour and per GB processed); public IPv4 addresses are billed per hour",
     );
-    ui.label(if aws { "" } else { "AWS only" })
-        .on_hover_text(not_aws);
+    ui.label(if aws { "" } else { "AWS only" }).on_hover_text(not_aws);
     ui.end_row();
     let (vpc_help, nat_help, ip_help) = (
         "Private subnets (VPC): the platform's traffic to the internet (the responses, calls to services outside the VPC) goes through NAT gateways",
@@ -209,7 +208,11 @@ fn network(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, path: &str) {
     ui.end_row();
     ed.problems(ui, &format!("{path}.network.public_ipv4"));
     if changed && n != before {
-        *slot = if n == crate::model::Network::default() { None } else { Some(n) };
+        *slot = if n == crate::model::Network::default() {
+            None
+        } else {
+            Some(n)
+        };
         ed.discrete(true);
     }
 }
