@@ -2064,7 +2064,12 @@ fn a_call_to_a_managed_service_is_billed_once_beside_the_platforms() {
         services.total_usd
     );
     assert_eq!(services.bills.len(), 1);
-    assert!(services.bills[0].heading.starts_with("Amazon DynamoDB (on-demand)"));
+    assert_eq!(services.bills[0].name, "Amazon DynamoDB (on-demand)");
+    assert!(
+        services.bills[0]
+            .heading
+            .starts_with("Amazon DynamoDB (on-demand) (us-east-1), 30 days")
+    );
     assert_eq!(services.bills[0].lines[0][0], "Read request units");
     assert_eq!(services.bills[0].total, format!("${:.2}", services.total_usd));
     // not in any platform's total

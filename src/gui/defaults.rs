@@ -913,6 +913,67 @@ mod tests {
         }
     }
 
+    /// NAT gateways and public IPv4 are priced for AWS only: moving a platform elsewhere
+    /// drops them (and keeps the private subnets, which cost nothing by themselves).
+    #[test]
+    fn fitting_off_aws_clears_nat_and_ipv4() {
+        let cat = Catalog::builtin().unwrap();
+        let mut s = default_scenario(&cat).unwrap();
+        let i = s.platforms.iter().position(|p| p.name() == "Fargate").unwrap();
+        let Platform::Container(c) = &mut s.platforms[i] else {
+            panic!("Fargate is a container")
+        };
+        c.network = Some(Network {
+            vpc: true,
+            nat_gateways: 2,
+            public_ipv4: true,
+        });
+        fit_to_service(&mut s.platforms[i], &cat);
+        assert_eq!(
+            s.platforms[i].network().map(|n| n.nat_gateways),
+            Some(2),
+            "still on AWS"
+        );
+        let Platform::Container(c) = &mut s.platforms[i] else {
+            unreachable!()
+        };
+        c.service = "gcp-cloud-run".into();
+        fit_to_service(&mut s.platforms[i], &cat);
+        assert_eq!(
+            s.platforms[i].network(),
+            Some(Network {
+                vpc: true,
+                nat_gateways: 0,
+                public_ipv4: false
+            })
+        );
+        assert!(validate_scenario(&s, &cat, None).is_empty());
+    }
+
+    #[test]
+    fn a_new_call_is_one_priced_read_of_the_first_managed_service() {
+        let cat = Catalog::builtin().unwrap();
+        let view = CatalogView::new(&cat);
+        let c = new_call(&view).unwrap();
+        assert_eq!(
+            (c.service.as_str(), c.operation.as_str(), c.per_request),
+            ("aws-dynamodb", "read", 1.0)
+        );
+        let ops: Vec<&str> = view
+            .call_operations("aws-dynamodb")
+            .iter()
+            .map(|o| o.0.as_str())
+            .collect();
+        assert_eq!(ops, ["read", "write", "storage"]);
+        assert!(
+            view.call_operations("aws-dynamodb")[0]
+                .2
+                .contains("$0.000000125 per read request unit")
+        );
+        assert!(view.call_services.iter().all(|(id, _, _)| cat.metered(id).is_some()));
+        assert!(view.call_operations("no-such-service").is_empty());
+    }
+
     /// Switching a platform to another service of its kind keeps it valid.
     #[test]
     fn fitting_to_another_service_validates() {

@@ -86,6 +86,8 @@ pub struct TrafficView {
 }
 
 pub struct BillView {
+    /// The service's name ("Amazon DynamoDB (on-demand)").
+    pub name: String,
     pub heading: String,
     /// item, quantity, unit, unit price, amount, note
     pub lines: Vec<[String; 6]>,
@@ -173,6 +175,7 @@ fn usd_exact(d: Decimal) -> String {
 
 fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
     BillView {
+        name: b.service_name.clone(),
         heading: format!(
             "{} ({}), {}",
             b.service_name,
@@ -824,8 +827,8 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                     .on_hover_text(&sv.explanation);
                 ui.label(RichText::new(&sv.explanation).weak());
                 for b in &sv.bills {
-                    egui::CollapsingHeader::new(RichText::new(format!("{} — {}", b.heading, b.total)).strong())
-                        .id_salt(("service_bill", &b.heading))
+                    egui::CollapsingHeader::new(RichText::new(format!("{} — {}", b.name, b.total)).strong())
+                        .id_salt(("service_bill", &b.name))
                         .default_open(sv.bills.len() <= 2)
                         .show(ui, |ui| bill(ui, ("service_bill_grid", &b.heading), b));
                 }
