@@ -63,11 +63,14 @@ fn lambda_total(app: &App) -> f64 {
         .total_usd
 }
 
-/// The label of the one node whose label contains `part`.
+/// The label (or, for a plain label, the value) of the one node whose label contains
+/// `part`.
 fn label_containing(h: &Harness<'_, App>, part: &str) -> String {
-    h.get_by_label_contains(part)
-        .accesskit_node()
-        .label()
+    let node = h.get_by_label_contains(part);
+    let node = node.accesskit_node();
+    node.label()
+        .filter(|l| !l.is_empty())
+        .or_else(|| node.value())
         .unwrap_or_default()
 }
 
@@ -1981,4 +1984,205 @@ fn pipeline_steps_move_up_and_down_and_undo_restores_their_order() {
     h.run();
     assert_eq!(steps(h.state()), ["worker", "api"]);
     assert_eq!(h.state().undo_steps(), 1);
+}
+
+fn platform_total(app: &App, name: &str) -> f64 {
+    let r = app.results().expect("results");
+    r.platforms
+        .iter()
+        .find(|p| p.name == name)
+        .expect("platform result")
+        .total_usd
+}
+
+#[test]
+fn the_log_volume_per_request_is_priced_and_undoable() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert_eq!(h.state().scenario().workload().log_kb, 0.0);
+    let before = lambda_total(h.state());
+
+    h.get_by_label("Log per request").set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(h.state().scenario().workload().log_kb, 2.0);
+    assert!(h.state().results_current());
+    // 5.5 million requests x 2 KB = 10.5 GB of CloudWatch Logs, 5 GB free, $0.50 a GB
+    let added = lambda_total(h.state()) - before;
+    assert!((2.6..2.9).contains(&added), "logs added {added}");
+    let lambda_bill = label_containing(&h, "By category: compute $11.44");
+    assert!(lambda_bill.contains("logs $"), "{lambda_bill}");
+    // a Logs column in the Overview table
+    assert!(h.query_by_label("Logs").is_some());
+    assert_eq!(h.state().undo_steps(), 1);
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().scenario().workload().log_kb, 0.0);
+    assert!((lambda_total(h.state()) - before).abs() < 1e-9);
+    assert!(h.query_by_label("Logs").is_none());
+}
+
+#[test]
+fn a_call_to_a_managed_service_is_billed_once_beside_the_platforms() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    assert!(h.state().results().unwrap().services.is_none());
+    assert!(
+        h.query_by_label_contains("Managed services the requests call")
+            .is_none()
+    );
+    let totals: Vec<f64> = h
+        .state()
+        .results()
+        .unwrap()
+        .platforms
+        .iter()
+        .map(|p| p.total_usd)
+        .collect();
+
+    h.get_by_label("➕ Add call").click_accesskit();
+    h.run();
+    assert_eq!(
+        h.state().scenario().workload().calls,
+        vec![breakeven::model::Call {
+            service: "aws-dynamodb".into(),
+            operation: "read".into(),
+            per_request: 1.0
+        }]
+    );
+    h.get_by_label("Calls per request").set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(h.state().scenario().workload().calls[0].per_request, 2.0);
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+    let r = h.state().results().unwrap();
+    let services = r.services.as_ref().expect("a services block");
+    // 2 reads x 5.5 million requests = 11.0 million read request units at $0.125 a million
+    assert!(
+        (1.36..1.40).contains(&services.total_usd),
+        "services {}",
+        services.total_usd
+    );
+    assert_eq!(services.bills.len(), 1);
+    assert_eq!(services.bills[0].name, "Amazon DynamoDB (on-demand)");
+    assert!(
+        services.bills[0]
+            .heading
+            .starts_with("Amazon DynamoDB (on-demand) (us-east-1), 30 days")
+    );
+    assert_eq!(services.bills[0].lines[0][0], "Read request units");
+    assert_eq!(services.bills[0].total, format!("${:.2}", services.total_usd));
+    // not in any platform's total
+    let after: Vec<f64> = r.platforms.iter().map(|p| p.total_usd).collect();
+    assert_eq!(totals, after);
+    let heading = label_containing(&h, "Managed services the requests call");
+    assert_eq!(
+        heading,
+        format!("Managed services the requests call — ${:.2}", services.total_usd)
+    );
+    assert_eq!(h.state().undo_steps(), 2, "adding and setting the count: two steps");
+
+    h.get_by_label("Remove call 1").click_accesskit();
+    h.run();
+    assert!(h.state().scenario().workload().calls.is_empty());
+    assert!(h.state().results().unwrap().services.is_none());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().scenario().workload().calls.len(), 1);
+    assert_eq!(h.state().scenario().workload().calls[0].per_request, 2.0);
+}
+
+#[test]
+fn private_subnets_add_a_nat_gateway_to_an_aws_platform_only() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let fargate = |app: &App| {
+        app.scenario()
+            .platforms
+            .iter()
+            .find(|p| p.name() == "Fargate")
+            .and_then(|p| p.network())
+    };
+    assert_eq!(fargate(h.state()), None);
+    let before = platform_total(h.state(), "Fargate");
+    assert!(h.get_by_label("NAT gateways of Fargate").accesskit_node().is_disabled());
+    // Cloud Run: no NAT or IPv4 prices for Google Cloud in the catalog
+    assert!(
+        h.get_by_label("Private subnets of Cloud Run")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(
+        h.get_by_label("Public IPv4 of Cloud Run")
+            .accesskit_node()
+            .is_disabled()
+    );
+
+    h.get_by_label("Private subnets of Fargate").click_accesskit();
+    h.run();
+    assert_eq!(
+        fargate(h.state()),
+        Some(breakeven::model::Network {
+            vpc: true,
+            nat_gateways: 1,
+            public_ipv4: false
+        })
+    );
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(!h.get_by_label("NAT gateways of Fargate").accesskit_node().is_disabled());
+    // one NAT gateway: 720 hours at $0.045, plus $0.045 a GB of the ~42 GB of responses
+    let added = platform_total(h.state(), "Fargate") - before;
+    assert!((34.2..34.5).contains(&added), "NAT added {added}");
+
+    h.get_by_label("NAT gateways of Fargate").set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(fargate(h.state()).map(|n| n.nat_gateways), Some(2));
+    let added2 = platform_total(h.state(), "Fargate") - before;
+    assert!(
+        (added2 - added - 32.40).abs() < 0.01,
+        "a second gateway's hours: {added2}"
+    );
+    assert_eq!(h.state().undo_steps(), 2);
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(fargate(h.state()), None);
+    assert!((platform_total(h.state(), "Fargate") - before).abs() < 1e-9);
+}
+
+#[test]
+fn the_overview_splits_totals_by_category_only_when_there_is_more_than_compute() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    // the default scenario: every response leaves for the internet, EC2 has a root volume
+    let r = h.state().results().unwrap();
+    let headers: Vec<&str> = r.category_columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(headers, ["Compute", "Network", "Storage"]);
+    let cloud_run = r.platforms.iter().find(|p| p.name == "Cloud Run").unwrap();
+    // 5.5 million responses of 8 KB = 41.9 GiB, the first GiB free, $0.12 a GiB
+    assert_eq!(cloud_run.category_cells[1], "$4.91");
+    let ec2 = r.platforms.iter().find(|p| p.name == "EC2").unwrap();
+    // two 8 GB gp3 root volumes all month at $0.08 a GB-month
+    assert_eq!(ec2.category_cells[2], "$1.28");
+    let lambda = r.platforms.iter().find(|p| p.name == "Lambda").unwrap();
+    assert_eq!(lambda.category_cells[2], "–", "no storage line on Lambda");
+    assert!(h.query_by_label("Compute").is_some());
+    assert!(h.query_by_label("Storage").is_some());
+    h.get_by_label("$4.91");
+
+    // no egress, and without EC2 no root volume: compute only, no columns
+    h.get_by_role_and_label(egui::accesskit::Role::Slider, "Internet egress")
+        .set_value_accesskit(0.0);
+    h.run();
+    assert_eq!(h.state().scenario().egress_share, 0.0);
+    h.get_by_label("Enable platform 4").click_accesskit();
+    h.run();
+    assert!(h.state().results_current());
+    let r = h.state().results().unwrap();
+    assert!(r.category_columns.is_empty());
+    assert!(r.platforms.iter().all(|p| p.category_cells.is_empty()));
+    assert!(h.query_by_label("Compute").is_none());
+    assert!(h.query_by_label("Storage").is_none());
 }

@@ -47,6 +47,9 @@ pub enum Command {
     AddTrace,
     AddTracePath(PathBuf),
     RemoveComponent(usize),
+    /// Adds a call to a managed service to the selected workload's requests.
+    AddCall(crate::model::Call),
+    RemoveCall(usize),
     MoveComponent {
         from: usize,
         to: usize,
@@ -158,6 +161,17 @@ impl App {
             Command::AddComponent(c) => {
                 self.selected_traffic().components.push(c);
                 self.commit(None);
+            }
+            Command::AddCall(c) => {
+                self.selected_request().calls.push(c);
+                self.commit(None);
+            }
+            Command::RemoveCall(i) => {
+                let v = &mut self.selected_request().calls;
+                if i < v.len() {
+                    v.remove(i);
+                    self.commit(None);
+                }
             }
             Command::AddTrace => self.ask_path(PathPurpose::Trace),
             Command::AddTracePath(p) => self.add_trace(&p),
@@ -543,6 +557,17 @@ impl App {
 
     /// The traffic of the workload the editor has selected (the first one when the
     /// selection is out of range, e.g. after an undo removed a workload).
+    fn selected_request(&mut self) -> &mut crate::model::Workload {
+        let n = self.doc.scenario.workloads.len();
+        if n == 0 {
+            return self.doc.scenario.workload_mut();
+        }
+        if self.ui.workload >= n {
+            self.ui.workload = 0;
+        }
+        &mut self.doc.scenario.workloads[self.ui.workload].request
+    }
+
     fn selected_traffic(&mut self) -> &mut crate::model::Traffic {
         let n = self.doc.scenario.workloads.len();
         if n == 0 {

@@ -6,8 +6,8 @@
 
 use super::fmt;
 use crate::model::{
-    AppWorkload, Arch, Arrivals, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor, FunctionPlatform,
-    Pipeline, Platform, Purchase, Scenario, Traffic, VmPlatform, Workload,
+    AppWorkload, Arch, Arrivals, Call, Component, ContainerBilling, ContainerPlatform, Dist, FrontDoor,
+    FunctionPlatform, Network, Pipeline, Platform, Purchase, Scenario, Traffic, VmPlatform, Workload,
 };
 use crate::pricing::{Allowance, Catalog, Price, Service, ServiceRole, TaskSize, Tiered};
 use std::collections::HashMap;
@@ -171,6 +171,13 @@ pub fn new_platform(
 /// service's limits and options (memory sizes, vCPU sizes, billing modes...).
 pub fn fit_to_service(p: &mut Platform, cat: &Catalog) {
     let Some(service) = cat.get(p.service()) else { return };
+    // the catalog prices NAT gateways and public IPv4 addresses for AWS only
+    if !p.service().starts_with("aws-")
+        && let Some(n) = defaults_network_mut(p)
+    {
+        n.nat_gateways = 0;
+        n.public_ipv4 = false;
+    }
     match p {
         Platform::Function(f) => fit_function(f, service),
         Platform::Container(c) => fit_container(c, service),
@@ -183,6 +190,27 @@ pub fn fit_to_service(p: &mut Platform, cat: &Catalog) {
             }
         }
     }
+}
+
+/// The platform's network block, if it has one.
+fn defaults_network_mut(p: &mut Platform) -> Option<&mut Network> {
+    match p {
+        Platform::Function(f) => f.network.as_mut(),
+        Platform::Container(c) => c.network.as_mut(),
+        Platform::Vm(v) => v.network.as_mut(),
+    }
+}
+
+/// A new call of a workload: the first operation of the first managed service in the
+/// catalog, once per request (None when the catalog prices no managed service).
+pub fn new_call(view: &CatalogView) -> Option<Call> {
+    let (service, _, _) = view.call_services.first()?;
+    let (operation, _, _) = view.call_operations(service).first()?;
+    Some(Call {
+        service: service.clone(),
+        operation: operation.clone(),
+        per_request: 1.0,
+    })
 }
 
 fn fit_function(f: &mut FunctionPlatform, service: &Service) {
@@ -455,6 +483,10 @@ pub struct CatalogView {
     fn_memory: HashMap<String, Choices<u32>>,
     vcpu_sizes: HashMap<String, Choices<f64>>,
     task_memory: HashMap<(String, u64), Choices<f64>>,
+    /// The managed services a workload's calls may name, and each one's operations (the
+    /// first name of each meter).
+    pub call_services: Choices<String>,
+    call_operations: HashMap<String, Choices<String>>,
 }
 
 fn vcpu_key(v: f64) -> u64 {
@@ -598,6 +630,44 @@ impl CatalogView {
             }
             out
         };
+        let mut call_services = Vec::new();
+        let mut call_operations = HashMap::new();
+        for id in cat.service_call_ids() {
+            let Some(m) = cat.metered(id) else { continue };
+            let ops: Choices<String> = m
+                .meters
+                .iter()
+                .filter_map(|meter| {
+                    let op = meter.operations.first()?;
+                    let rate = match &meter.rate {
+                        crate::pricing::Rate::Flat(p) => format!(
+                            "${} per {} ({}, effective {}; {})",
+                            p.usd.normalize(),
+                            p.unit,
+                            p.region,
+                            p.effective,
+                            p.source
+                        ),
+                        crate::pricing::Rate::Tiered(t) => {
+                            format!("tiered, per {} ({})", t.unit, t.region)
+                        }
+                    };
+                    let also = if meter.operations.len() > 1 {
+                        format!("\nAlso named: {}", meter.operations[1..].join(", "))
+                    } else {
+                        String::new()
+                    };
+                    Some((op.clone(), op.clone(), format!("{}: {rate}{also}", meter.item)))
+                })
+                .collect();
+            let tip = ops
+                .iter()
+                .map(|o| format!("{}: {}", o.0, o.2))
+                .collect::<Vec<_>>()
+                .join("\n");
+            call_services.push((id.to_string(), format!("{} ({id})", m.name), tip));
+            call_operations.insert(id.to_string(), ops);
+        }
         let assumption = "Committed-use discount (rate from the catalog; an assumption unless you load your own)";
         CatalogView {
             services,
@@ -628,7 +698,14 @@ impl CatalogView {
             fn_memory,
             vcpu_sizes,
             task_memory,
+            call_services,
+            call_operations,
         }
+    }
+
+    /// The operations a call to managed service `id` may name (empty: not in the catalog).
+    pub fn call_operations(&self, id: &str) -> &[(String, String, String)] {
+        self.call_operations.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn services(&self, kind: Kind) -> &[(String, String, String)] {
@@ -834,6 +911,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// NAT gateways and public IPv4 are priced for AWS only: moving a platform elsewhere
+    /// drops them (and keeps the private subnets, which cost nothing by themselves).
+    #[test]
+    fn fitting_off_aws_clears_nat_and_ipv4() {
+        let cat = Catalog::builtin().unwrap();
+        let mut s = default_scenario(&cat).unwrap();
+        let i = s.platforms.iter().position(|p| p.name() == "Fargate").unwrap();
+        let Platform::Container(c) = &mut s.platforms[i] else {
+            panic!("Fargate is a container")
+        };
+        c.network = Some(Network {
+            vpc: true,
+            nat_gateways: 2,
+            public_ipv4: true,
+        });
+        fit_to_service(&mut s.platforms[i], &cat);
+        assert_eq!(
+            s.platforms[i].network().map(|n| n.nat_gateways),
+            Some(2),
+            "still on AWS"
+        );
+        let Platform::Container(c) = &mut s.platforms[i] else {
+            unreachable!()
+        };
+        c.service = "gcp-cloud-run".into();
+        fit_to_service(&mut s.platforms[i], &cat);
+        assert_eq!(
+            s.platforms[i].network(),
+            Some(Network {
+                vpc: true,
+                nat_gateways: 0,
+                public_ipv4: false
+            })
+        );
+        assert!(validate_scenario(&s, &cat, None).is_empty());
+    }
+
+    #[test]
+    fn a_new_call_is_one_priced_read_of_the_first_managed_service() {
+        let cat = Catalog::builtin().unwrap();
+        let view = CatalogView::new(&cat);
+        let c = new_call(&view).unwrap();
+        assert_eq!(
+            (c.service.as_str(), c.operation.as_str(), c.per_request),
+            ("aws-dynamodb", "read", 1.0)
+        );
+        let ops: Vec<&str> = view
+            .call_operations("aws-dynamodb")
+            .iter()
+            .map(|o| o.0.as_str())
+            .collect();
+        assert_eq!(ops, ["read", "write", "storage"]);
+        assert!(
+            view.call_operations("aws-dynamodb")[0]
+                .2
+                .contains("$0.000000125 per read request unit")
+        );
+        assert!(view.call_services.iter().all(|(id, _, _)| cat.metered(id).is_some()));
+        assert!(view.call_operations("no-such-service").is_empty());
     }
 
     /// Switching a platform to another service of its kind keeps it valid.

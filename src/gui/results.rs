@@ -13,11 +13,12 @@ use super::placements::{self, PlacementsView};
 use super::plots;
 use super::state::{Tab, UiState};
 use super::{ExactRun, SimState};
-use crate::billing::{Bill, cents, group};
+use crate::billing::{Bill, Category, cents, group};
 use crate::sim::{Mode, SimResult};
 use egui::{Color32, RichText};
 use egui_plot::PlotPoint;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::time::Duration;
 
 /// Colours of the platforms, in scenario order (readable on light and dark backgrounds).
@@ -56,6 +57,22 @@ pub struct ResultsView {
     pub max_total_usd: f64,
     /// An application's placements (None for a single workload).
     pub placements: Option<PlacementsView>,
+    /// Overview columns after Total splitting it by category (header, explanation); empty
+    /// when every platform's bill is compute only.
+    pub category_columns: Vec<(String, String)>,
+    /// The managed services the requests call (None when they call none).
+    pub services: Option<ServicesView>,
+}
+
+/// The application's own bills for the managed services its requests call: the same
+/// whichever platform runs the code, so not in any platform's total.
+pub struct ServicesView {
+    pub bills: Vec<BillView>,
+    pub total_usd: f64,
+    /// "$12.34"
+    pub total: String,
+    /// What the total means next to the platforms' totals.
+    pub explanation: String,
 }
 
 pub struct TrafficView {
@@ -69,6 +86,8 @@ pub struct TrafficView {
 }
 
 pub struct BillView {
+    /// The service's name ("Amazon DynamoDB (on-demand)").
+    pub name: String,
     pub heading: String,
     /// item, quantity, unit, unit price, amount, note
     pub lines: Vec<[String; 6]>,
@@ -86,6 +105,9 @@ pub struct PlatformView {
     pub cheapest: bool,
     /// The cells of the Overview table, in `SUMMARY_COLUMNS` order after the name.
     pub cells: Vec<String>,
+    /// The total by category, one cell per `ResultsView::category_columns` ("–": the bill
+    /// has no line of that category).
+    pub category_cells: Vec<String>,
     pub bill: BillView,
     pub notes: Vec<String>,
     pub served: Vec<PlotPoint>,
@@ -153,6 +175,7 @@ fn usd_exact(d: Decimal) -> String {
 
 fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
     BillView {
+        name: b.service_name.clone(),
         heading: format!(
             "{} ({}), {}",
             b.service_name,
@@ -176,6 +199,62 @@ fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
         total: usd_exact(b.total_usd()),
         by_category: b.category_summary(),
     }
+}
+
+/// The categories that split the platforms' totals in the Overview table: compute and
+/// every other category some platform's bill has a line in (none when all are compute
+/// only). Services are the application's own bills, never a platform's.
+fn overview_categories(r: &SimResult) -> Vec<Category> {
+    let any = |c: Category| r.platforms.iter().any(|p| p.bill.lines.iter().any(|l| l.category == c));
+    let extra: Vec<Category> = Category::ALL
+        .into_iter()
+        .filter(|c| !c.is_compute() && *c != Category::Services && any(*c))
+        .collect();
+    if extra.is_empty() {
+        return extra;
+    }
+    std::iter::once(Category::Compute).chain(extra).collect()
+}
+
+fn category_help(c: Category) -> &'static str {
+    match c {
+        Category::Compute => "Functions, replicas, instances, their requests and front doors, USD",
+        Category::Network => "Internet egress of the responses, NAT gateways, public IPv4 addresses, USD",
+        Category::Logs => "Logs the requests write, priced by the provider's logging service, USD",
+        Category::Storage => "EC2 root volumes, USD",
+        Category::Services => "Managed services the requests call, USD",
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn services_view(r: &SimResult, horizon_days: f64) -> Option<ServicesView> {
+    if r.services.is_empty() {
+        return None;
+    }
+    let bills = r
+        .services
+        .iter()
+        .map(|b| BillView {
+            by_category: None,
+            ..bill_view(b, horizon_days)
+        })
+        .collect();
+    let total = fmt::money(r.services_usd);
+    Some(ServicesView {
+        bills,
+        total_usd: r.services_usd,
+        explanation: format!(
+            "The same under every platform, and not in the platforms' totals above: add {total} to a platform's total for the application's whole bill."
+        ),
+        total,
+    })
 }
 
 /// Re-bins the engine's fine log histogram into `per_decade` bins per decade and returns
@@ -278,6 +357,7 @@ impl ResultsView {
             peak_rps: t.peak_rps,
         };
         let cheapest = r.cheapest().map(|c| c.name.clone());
+        let categories = overview_categories(r);
         let platforms = r
             .platforms
             .iter()
@@ -330,6 +410,16 @@ impl ResultsView {
                         format!("{:.1} / {}", p.mean_instances, p.peak_instances),
                         fmt::pct(p.utilization),
                     ],
+                    category_cells: categories
+                        .iter()
+                        .map(|c| {
+                            if p.bill.lines.iter().any(|l| l.category == *c) {
+                                fmt::money(p.bill.category_usd(*c).to_f64().unwrap_or(0.0))
+                            } else {
+                                "–".into()
+                            }
+                        })
+                        .collect(),
                     bill: bill_view(&p.bill, horizon_days),
                     notes: p.notes.clone(),
                     served: s
@@ -374,6 +464,11 @@ impl ResultsView {
             latency_bins_per_decade: latency_bins_per_decade(r.mode),
             max_total_usd: r.platforms.iter().map(|p| p.total_usd).fold(0.0, f64::max),
             placements: PlacementsView::new(r, runs),
+            category_columns: categories
+                .iter()
+                .map(|c| (capitalised(c.label()), category_help(*c).to_string()))
+                .collect(),
+            services: services_view(r, horizon_days),
         }
     }
 }
@@ -673,11 +768,17 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
             egui::ScrollArea::horizontal().id_salt("summary_h").show(ui, |ui| {
                 egui::Grid::new("summary_table")
                     .striped(true)
-                    .num_columns(SUMMARY_COLUMNS.len())
+                    .num_columns(SUMMARY_COLUMNS.len() + view.category_columns.len())
                     .spacing([14.0, 4.0])
                     .show(ui, |ui| {
-                        for (h, help) in SUMMARY_COLUMNS {
-                            ui.label(RichText::new(h).strong()).on_hover_text(help);
+                        for (i, (h, help)) in SUMMARY_COLUMNS.iter().enumerate() {
+                            ui.label(RichText::new(*h).strong()).on_hover_text(*help);
+                            if i == 1 {
+                                // the total's parts, right after it
+                                for (h, help) in &view.category_columns {
+                                    ui.label(RichText::new(h).strong()).on_hover_text(help);
+                                }
+                            }
                         }
                         ui.end_row();
                         for p in &view.platforms {
@@ -697,6 +798,11 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                                 } else {
                                     ui.label(c);
                                 }
+                                if i == 0 {
+                                    for (c, (h, _)) in p.category_cells.iter().zip(&view.category_columns) {
+                                        ui.label(c).on_hover_text(format!("{}: {h}", p.name));
+                                    }
+                                }
                             }
                             ui.end_row();
                         }
@@ -709,50 +815,67 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                     .id_salt(("bill", &p.name))
                     .default_open(p.cheapest || view.platforms.len() <= 2)
                     .show(ui, |ui| {
-                        ui.label(RichText::new(&p.bill.heading).weak());
-                        if let Some(c) = &p.bill.by_category {
-                            ui.label(format!("By category: {c}")).on_hover_text(
-                                "Compute: functions, replicas, instances, requests and front doors. Network: internet egress of the responses, NAT gateways, public IPv4. Logs: what the requests write. Storage: EC2 root volumes.",
-                            );
-                        }
-                        egui::Grid::new(("bill_grid", &p.name))
-                            .striped(true)
-                            .num_columns(6)
-                            .spacing([14.0, 3.0])
-                            .show(ui, |ui| {
-                                for h in ["Item", "Quantity", "Unit", "Unit price", "Amount", "Note"] {
-                                    ui.label(RichText::new(h).strong());
-                                }
-                                ui.end_row();
-                                for l in &p.bill.lines {
-                                    ui.label(&l[0]);
-                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                        ui.label(&l[1]);
-                                    });
-                                    ui.label(&l[2]);
-                                    ui.label(&l[3]);
-                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                        ui.label(&l[4]);
-                                    });
-                                    // one line per bill line; the whole note on hover
-                                    ui.add(egui::Label::new(RichText::new(&l[5]).weak()).truncate())
-                                        .on_hover_text(&l[5]);
-                                    ui.end_row();
-                                }
-                                ui.label(RichText::new("Total").strong());
-                                ui.label("");
-                                ui.label("");
-                                ui.label("");
-                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                    ui.label(RichText::new(&p.bill.total).strong());
-                                });
-                                ui.label("");
-                                ui.end_row();
-                            });
+                        bill(ui, ("bill_grid", &p.name), &p.bill);
                         for n in &p.notes {
                             ui.label(RichText::new(format!("Note: {n}")).color(ui.visuals().warn_fg_color));
                         }
                     });
             }
+            if let Some(sv) = &view.services {
+                ui.add_space(8.0);
+                ui.heading(format!("Managed services the requests call — {}", sv.total))
+                    .on_hover_text(&sv.explanation);
+                ui.label(RichText::new(&sv.explanation).weak());
+                for b in &sv.bills {
+                    egui::CollapsingHeader::new(RichText::new(format!("{} — {}", b.name, b.total)).strong())
+                        .id_salt(("service_bill", &b.name))
+                        .default_open(sv.bills.len() <= 2)
+                        .show(ui, |ui| bill(ui, ("service_bill_grid", &b.heading), b));
+                }
+            }
+        });
+}
+
+/// One itemised bill: its heading, its split by category, the lines and the total.
+fn bill(ui: &mut egui::Ui, id: impl std::hash::Hash + std::fmt::Debug, b: &BillView) {
+    ui.label(RichText::new(&b.heading).weak());
+    if let Some(c) = &b.by_category {
+        ui.label(format!("By category: {c}")).on_hover_text(
+            "Compute: functions, replicas, instances, requests and front doors. Network: internet egress of the responses, NAT gateways, public IPv4. Logs: what the requests write. Storage: EC2 root volumes.",
+        );
+    }
+    egui::Grid::new(id)
+        .striped(true)
+        .num_columns(6)
+        .spacing([14.0, 3.0])
+        .show(ui, |ui| {
+            for h in ["Item", "Quantity", "Unit", "Unit price", "Amount", "Note"] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for l in &b.lines {
+                ui.label(&l[0]);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(&l[1]);
+                });
+                ui.label(&l[2]);
+                ui.label(&l[3]);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(&l[4]);
+                });
+                // one line per bill line; the whole note on hover
+                ui.add(egui::Label::new(RichText::new(&l[5]).weak()).truncate())
+                    .on_hover_text(&l[5]);
+                ui.end_row();
+            }
+            ui.label(RichText::new("Total").strong());
+            ui.label("");
+            ui.label("");
+            ui.label("");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(RichText::new(&b.total).strong());
+            });
+            ui.label("");
+            ui.end_row();
         });
 }

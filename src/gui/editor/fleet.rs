@@ -284,6 +284,21 @@ pub(super) fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: us
             queue: &mut v.queue_timeout_s,
         },
     );
+    let mut root_gb = v.root_volume_gb.unwrap_or(crate::sim::extras::DEFAULT_ROOT_VOLUME_GB);
+    let before = root_gb;
+    ed.num(
+        ui,
+        "Root volume",
+        "Root volume (EBS gp3) of each instance, GB, billed per GB-month for the time the instance runs; 8 GB (the default of the common Linux images) unless set",
+        &p("root_volume_gb"),
+        &mut root_gb,
+        1.0,
+        65_536.0,
+        "GB",
+    );
+    if root_gb != before {
+        v.root_volume_gb = Some(root_gb);
+    }
     ed.choice(
         ui,
         ("vm_purchase", i),

@@ -481,7 +481,9 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, selected: &mut usize, cx: &EditorCtx,
             section(
                 ui,
                 "Scenario",
-                cx.problems.count_under("name") + cx.problems.count_under("horizon_days"),
+                cx.problems.count_under("name")
+                    + cx.problems.count_under("horizon_days")
+                    + cx.problems.count_under("egress_share"),
                 |ui| scenario::scenario_fields(ui, &mut ed, s),
             );
             section(ui, "Workloads", workloads::problem_count(cx.problems, s), |ui| {

@@ -78,10 +78,13 @@ pub(super) fn platforms(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
                 if workloads.len() > 1 || !p.runs().is_empty() {
                     runs(ui, ed, p, &workloads, &path);
                 }
-                grid(("platform_grid", i)).show(ui, |ui| match p {
-                    Platform::Function(f) => function(ui, ed, f, &path, i),
-                    Platform::Container(c) => container(ui, ed, c, &path, i),
-                    Platform::Vm(v) => vm(ui, ed, v, &path, i),
+                grid(("platform_grid", i)).show(ui, |ui| {
+                    match p {
+                        Platform::Function(f) => function(ui, ed, f, &path, i),
+                        Platform::Container(c) => container(ui, ed, c, &path, i),
+                        Platform::Vm(v) => vm(ui, ed, v, &path, i),
+                    }
+                    network(ui, ed, p, &path);
                 });
             });
     }
@@ -129,6 +132,88 @@ fn runs(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, workloads: &[String], path: 
     ed.discrete(changed);
     for j in 0..list.len().max(1) {
         ed.section_problems(ui, &format!("{path}.runs[{j}]"));
+    }
+}
+
+/// The platform's place on the network, as rows of its grid: private subnets, NAT
+/// gateways (only in private subnets) and public IPv4 addresses. The catalog prices NAT
+/// and IPv4 for AWS only, so other services get the rows disabled, with the reason.
+fn network(ui: &mut Ui, ed: &mut Ed, p: &mut Platform, path: &str) {
+    let name = p.name().to_string();
+    let aws = p.service().starts_with("aws-");
+    let vm = matches!(p, Platform::Vm(_));
+    let slot = match p {
+        Platform::Function(f) => &mut f.network,
+        Platform::Container(c) => &mut c.network,
+        Platform::Vm(v) => &mut v.network,
+    };
+    let mut n = slot.unwrap_or_default();
+    let before = n;
+    let not_aws = "Only AWS prices for NAT gateways and public IPv4 addresses are in the catalog: this service is priced without them";
+    ui.label(RichText::new("Network").strong()).on_hover_text(
+        "Where the platform sits on the network: private subnets reach the internet through NAT gateways (billed per hour and per GB processed); public IPv4 addresses are billed per hour",
+    );
+    ui.label(if aws { "" } else { "AWS only" }).on_hover_text(not_aws);
+    ui.end_row();
+    let (vpc_help, nat_help, ip_help) = (
+        "Private subnets (VPC): the platform's traffic to the internet (the responses, calls to services outside the VPC) goes through NAT gateways",
+        "NAT gateways serving the private subnets (one per availability zone is usual): each is billed per hour, all month, plus per GB of the responses it processes",
+        if vm {
+            "A public IPv4 address on every instance (and on the load balancer's nodes), billed per address-hour"
+        } else {
+            "A public IPv4 address on every replica or environment (and on the load balancer's nodes), billed per address-hour"
+        },
+    );
+    // a value set where it cannot be priced stays editable, so it can be turned off
+    let mut changed = false;
+    let l = ui.label("    Private subnets").on_hover_text(vpc_help);
+    let r = ui
+        .add_enabled(aws || n.vpc, egui::Checkbox::without_text(&mut n.vpc))
+        .labelled_by(l.id)
+        .accessible_name(format!("Private subnets of {name}"))
+        .on_hover_text(vpc_help)
+        .on_disabled_hover_text(not_aws);
+    if r.changed() {
+        changed = true;
+        // private subnets usually reach the internet through one NAT gateway
+        n.nat_gateways = if n.vpc { n.nat_gateways.max(1) } else { 0 };
+    }
+    ui.end_row();
+    ed.problems(ui, &format!("{path}.network.vpc"));
+    let l = ui.label("    NAT gateways").on_hover_text(nat_help);
+    let r = ui
+        .add_enabled(
+            (aws && n.vpc) || n.nat_gateways > 0,
+            egui::DragValue::new(&mut n.nat_gateways).range(0..=100).speed(0.05),
+        )
+        .labelled_by(l.id)
+        .accessible_name(format!("NAT gateways of {name}"))
+        .on_hover_text(nat_help)
+        .on_disabled_hover_text(if aws { "Only in private subnets" } else { not_aws });
+    if r.changed() {
+        n.nat_gateways = n.nat_gateways.min(100);
+        *slot = Some(n);
+    }
+    ed.track(&r);
+    ui.end_row();
+    ed.problems(ui, &format!("{path}.network.nat_gateways"));
+    let l = ui.label("    Public IPv4").on_hover_text(ip_help);
+    let r = ui
+        .add_enabled(aws || n.public_ipv4, egui::Checkbox::without_text(&mut n.public_ipv4))
+        .labelled_by(l.id)
+        .accessible_name(format!("Public IPv4 of {name}"))
+        .on_hover_text(ip_help)
+        .on_disabled_hover_text(not_aws);
+    changed |= r.changed();
+    ui.end_row();
+    ed.problems(ui, &format!("{path}.network.public_ipv4"));
+    if changed && n != before {
+        *slot = if n == crate::model::Network::default() {
+            None
+        } else {
+            Some(n)
+        };
+        ed.discrete(true);
     }
 }
 

@@ -1,4 +1,5 @@
-//! The Scenario section: name, description and horizon.
+//! The Scenario section: name, description, horizon, seed and the share of responses
+//! leaving for the internet.
 
 use super::{Ed, grid};
 use crate::model::{Limits, Scenario};
@@ -32,5 +33,14 @@ pub(super) fn scenario_fields(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
             .on_hover_text("Seed of the random generator: the same scenario and seed give the same numbers");
         ed.track(&r);
         ui.end_row();
+        ed.share(
+            ui,
+            "Internet egress",
+            "Share of the response bytes that leave the provider's network for the internet (the rest stays inside: other services, a CDN of the same provider). Priced with the provider's data-transfer tiers and free allowance (AWS: 100 GB a month for the whole account).",
+            "egress_share",
+            &mut s.egress_share,
+            0.0,
+            1.0,
+        );
     });
 }
