@@ -1067,7 +1067,7 @@ fn costs(r: &Report) -> Section {
         head.push("Compute".into());
         head.extend(extra.iter().map(|c| capitalise(c.label())));
     }
-    head.push("Cost".into());
+    head.push(if extra.is_empty() { "Cost" } else { "Total" }.into());
     if month {
         head.push("Per 30 days".into());
     }
@@ -1102,7 +1102,11 @@ fn costs(r: &Report) -> Section {
                 }));
             }
         }
-        row.push(t(usd(p.total_usd)));
+        row.push(if extra.is_empty() {
+            t(usd(p.total_usd))
+        } else {
+            Cell::Strong(usd(p.total_usd))
+        });
         if month {
             row.push(t(usd(p.total_usd * 30.0 / r.horizon_days())));
         }
@@ -1114,7 +1118,7 @@ fn costs(r: &Report) -> Section {
     if !extra.is_empty() {
         b.push(Block::Note(format!(
             "Compute is what runs the code: functions, replicas or instances, their requests, front doors and \
-             burstable instances' surplus credits. {} The cost is their sum.",
+             burstable instances' surplus credits. {} The total is their sum.",
             extra
                 .iter()
                 .map(|c| category_meaning(*c))
@@ -1227,6 +1231,9 @@ fn bill_blocks(bill: &Bill, categories: bool, b: &mut Vec<Block>) {
             &[false, true, false, true, true, false],
         )
     };
+    if categories {
+        tb.nowrap = vec![true, false, false, true, false, false, false];
+    }
     let mut lines: Vec<_> = bill.lines.iter().collect();
     if categories {
         // stable: each category's lines keep the bill's order
@@ -1339,6 +1346,7 @@ fn services(r: &Report) -> Section {
         .best_placement
         .as_deref()
         .and_then(|n| r.run.placements.iter().find(|p| p.name == n))
+        .filter(|p| !p.name.starts_with("All on "))
     {
         whole.rows.push(vec![
             Cell::Strong(format!("Best placement ({})", best.name)),
@@ -1760,8 +1768,9 @@ fn uncertainty(r: &Report) -> Section {
 
 fn sources(r: &Report) -> Section {
     let mut b = vec![Block::Para(format!(
-        "Every price, allowance and limit behind the services compared, with the date it was read from its \
-         source. Price files: {}.",
+        "Every price, allowance and limit behind the services compared and the rest of their bills (network, \
+         logs, storage, the managed services the requests call), with the date it was read from its source. \
+         Price files: {}.",
         if r.pricing_files.is_empty() {
             "none".to_string()
         } else {
