@@ -107,19 +107,11 @@ pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
     if is_application(r) {
         sections.push(placements(r));
     }
-    sections.extend([
-        assumptions(r),
-        costs(r),
-        bills(r),
-    ]);
+    sections.extend([assumptions(r), costs(r), bills(r)]);
     if !r.run.services.is_empty() {
         sections.push(services(r));
     }
-    sections.extend([
-        performance(r),
-        crossovers(r),
-        map(r),
-    ]);
+    sections.extend([performance(r), crossovers(r), map(r)]);
     if r.monte_carlo.is_some() {
         sections.push(uncertainty(r));
     }
@@ -220,7 +212,13 @@ fn summary(r: &Report) -> Section {
             "The requests also call managed services ({}): {} for the {}, the same under every platform, \
              so it is not in the platform totals and does not change which platform is cheapest; the \
              application's whole bill is a platform's total plus this.",
-            join_and(&r.run.services.iter().map(|b| b.service_name.clone()).collect::<Vec<_>>()),
+            join_and(
+                &r.run
+                    .services
+                    .iter()
+                    .map(|b| b.service_name.clone())
+                    .collect::<Vec<_>>()
+            ),
             usd(r.run.services_usd),
             period(r)
         )));
@@ -270,6 +268,14 @@ fn summary(r: &Report) -> Section {
         title: "Summary".into(),
         new_page: false,
         blocks: b,
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
 
@@ -1119,11 +1125,7 @@ fn costs(r: &Report) -> Section {
         b.push(Block::Note(format!(
             "Compute is what runs the code: functions, replicas or instances, their requests, front doors and \
              burstable instances' surplus credits. {} The total is their sum.",
-            extra
-                .iter()
-                .map(|c| category_meaning(*c))
-                .collect::<Vec<_>>()
-                .join(" ")
+            extra.iter().map(|c| category_meaning(*c)).collect::<Vec<_>>().join(" ")
         )));
     }
     if !r.run.services.is_empty() {
@@ -1175,7 +1177,12 @@ pub fn extra_categories(r: &Report) -> Vec<Category> {
     Category::ALL
         .into_iter()
         .filter(|c| !c.is_compute())
-        .filter(|c| r.run.platforms.iter().any(|p| p.bill.lines.iter().any(|l| l.category == *c)))
+        .filter(|c| {
+            r.run
+                .platforms
+                .iter()
+                .any(|p| p.bill.lines.iter().any(|l| l.category == *c))
+        })
         .collect()
 }
 
@@ -1258,13 +1265,7 @@ fn bill_blocks(bill: &Bill, categories: bool, b: &mut Vec<Block>) {
     if categories {
         foot.push(t(""));
     }
-    foot.extend([
-        t(""),
-        t(""),
-        t(""),
-        Cell::Strong(fmt::usd_dec(bill.total_usd())),
-        t(""),
-    ]);
+    foot.extend([t(""), t(""), t(""), Cell::Strong(fmt::usd_dec(bill.total_usd())), t("")]);
     tb.foot = Some(foot);
     b.push(Block::Table(tb));
     if categories && let Some(sub) = category_subtotals(bill) {
@@ -1278,13 +1279,15 @@ fn bills(r: &Report) -> Section {
          of the lines.",
         period(r)
     ))];
-    let categories = !extra_categories(r).is_empty();
+    let extra = extra_categories(r);
+    let categories = !extra.is_empty();
     if categories {
-        b.push(Block::Para(
-            "Each line is in its category: compute (what runs the code), network, logs or storage; the \
-             subtotals per category are under each bill."
-                .into(),
-        ));
+        let mut names = vec!["compute (what runs the code)".to_string()];
+        names.extend(extra.iter().map(|c| c.label().to_string()));
+        b.push(Block::Para(format!(
+            "Each line is in its category: {}; the subtotals per category are under each bill.",
+            join_or(&names)
+        )));
     }
     for p in &r.run.platforms {
         b.push(Block::Heading(format!(

@@ -147,12 +147,18 @@ pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
         // what each platform's whole bill comes to with them (they are in no platform's total)
         o.insert(
             "services_summary".into(),
-            json!(r.run.services.iter().map(|b| json!({
-                "service": b.service,
-                "service_name": b.service_name,
-                "region": b.region,
-                "total_usd": dec_f64(b.total_usd()),
-            })).collect::<Vec<_>>()),
+            json!(
+                r.run
+                    .services
+                    .iter()
+                    .map(|b| json!({
+                        "service": b.service,
+                        "service_name": b.service_name,
+                        "region": b.region,
+                        "total_usd": dec_f64(b.total_usd()),
+                    }))
+                    .collect::<Vec<_>>()
+            ),
         );
         o.insert(
             "whole_bill_usd".into(),
