@@ -97,11 +97,21 @@ fn csv_golden_and_annual_is_twelve_months() {
     insta::assert_snapshot!("small_shop_bill_csv", text);
     let mut rd = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(head, report::csv::BILL_HEADER);
+    // the fixture's bills have network and storage lines: each line says its category
+    assert_eq!(head[..10], report::csv::BILL_HEADER);
+    assert_eq!(head[10..], [report::csv::CATEGORY_COLUMN]);
     let r = fixture();
     let mut rows = 0;
     for rec in rd.records() {
         let rec = rec.unwrap();
+        let expected = if rec[4].starts_with("Data transfer") || rec[4].starts_with("Internet egress") {
+            "network"
+        } else if rec[4] == *"gp3 storage" {
+            "storage"
+        } else {
+            "compute"
+        };
+        assert_eq!(&rec[10], expected, "{rec:?}");
         let monthly: f64 = rec[8].parse().unwrap();
         let annual: f64 = rec[9].parse().unwrap();
         assert!((annual - 12.0 * monthly).abs() < 1e-9, "{rec:?}");
@@ -695,4 +705,303 @@ fn application_json_holds_the_run_json_placements() {
     assert_eq!(v["placements"][0]["pipelines"][0]["name"], "flow");
     assert_eq!(v["placement_search"]["assignments"], 4);
     assert_eq!(v["inputs"]["workloads"].as_array().map(Vec::len), Some(2));
+}
+
+// ---------------------------------------------------------------------------------------
+// The rest of the bill: categories, managed services, their price sources
+
+const CONTRACT_V2: &str = "tests/fixtures/contract/scenario-v2.ron";
+const COMPUTE_ONLY: &str = "tests/fixtures/report/compute-only.ron";
+
+/// A report of `path` in the fast mode, with a small sweep and map and no Monte Carlo.
+fn quick_report(path: &str) -> Report {
+    let cat = Catalog::builtin().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let s = model::load_scenario_file(&path, &cat).unwrap();
+    let base = path.parent().unwrap().to_path_buf();
+    let p = sim::prepare(&s, &base, &cat, &mut TraceStore::default()).unwrap();
+    let opts = report::Options {
+        run_mode: Mode::Fast,
+        sweep_points: 6,
+        map_nx: 3,
+        map_ny: 2,
+        monte_carlo: false,
+    };
+    report::build(&p, &cat, &opts, &Control::default()).unwrap()
+}
+
+/// The contract's application: api's 57,024,000 requests (a 40 to 4 req/s daily cycle
+/// over 30 days) with 12 KB responses, 1.5 KB of logs, DynamoDB and SQS calls; EC2 in
+/// private subnets behind two NAT gateways with 30 GB root volumes.
+fn contract_report() -> &'static Report {
+    static R: OnceLock<Report> = OnceLock::new();
+    R.get_or_init(|| quick_report(CONTRACT_V2))
+}
+
+fn md_of(r: &Report) -> String {
+    report::to_markdown(r, date(), &ChartLinks::Omitted { reason: "test".into() }).text
+}
+
+/// By hand: 57,024,000 x 12 KB = 652.588 GB out (KB / 1,024^2), 100 GB free, 552.588 GB at
+/// $0.09 = $49.73 on every AWS platform. EC2 adds 2 NAT gateways x 720 h x $0.045 = $64.80
+/// and 652.588 GB processed x $0.045 = $29.37 (network $143.90), and 2 x 30 GB of gp3 at
+/// $0.08 per GB-month = $4.80 of storage. The calls: 114,048,000 DynamoDB reads x
+/// $0.125/M = $14.26, 28,512,000 writes x $0.625/M = $17.82; 5,702,400 SQS sends, the
+/// first million free, 4,702,400 x $0.40/M = $1.88; $33.96 under every platform.
+#[test]
+fn categories_and_managed_services_in_every_format() {
+    let r = contract_report();
+    let md = md_of(r);
+    assert!(
+        md.contains(
+            "| Platform | Service | Kind | Compute | Network | Logs | Storage | Total | Per million requests | Compared with the cheapest |"
+        ),
+        "{md}"
+    );
+    let row = |name: &str| -> Vec<String> {
+        let l = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| **{name}** | ")) && l.contains(" | $"))
+            .unwrap_or_else(|| panic!("no cost row for {name}"));
+        l.split(" | ")
+            .map(|c| c.trim_matches(|ch| ch == '|' || ch == ' ').to_string())
+            .collect()
+    };
+    for p in &r.run.platforms {
+        let cells = row(&p.name);
+        // compute + network + logs + storage = the total, in the columns
+        let logs = format!(
+            "${}",
+            p.bill.category_usd(breakeven::billing::Category::Logs).round_dp(2)
+        );
+        let network = if p.name == "EC2" { "$143.90" } else { "$49.73" };
+        assert_eq!(cells[4], network, "{}: {cells:?}", p.name);
+        assert_eq!(cells[5], logs, "{}", p.name);
+        assert_eq!(cells[7], format!("**{}**", report::fmt::usd(p.total_usd)), "{}", p.name);
+    }
+    let ec2 = row("EC2");
+    assert_eq!((ec2[4].as_str(), ec2[6].as_str()), ("$143.90", "$4.80"));
+    assert_eq!(row("Lambda")[6], "\u{2014}", "no storage on a function");
+    // itemised bills: each line's category, the subtotals beneath
+    for line in [
+        "| network | NAT gateway hours | 1,440 | NAT gateway-hour | $0.045 | $64.80 |",
+        "| network | NAT gateway data processed | 652.588 | GB | $0.045 | $29.37 |",
+        "| storage | gp3 storage | 60 | GB-month | $0.08 | $4.80 |",
+        "| network | Data transfer out to the internet | 552.588 | GB | $0.09 | $49.73 |",
+    ] {
+        assert!(md.lines().any(|l| l.starts_with(line)), "missing {line:?}");
+    }
+    let ec2_sub = md
+        .lines()
+        .find(|l| l.starts_with("*By category: compute ") && l.contains("storage $4.80"))
+        .expect("EC2's subtotals");
+    assert!(ec2_sub.contains("network $143.90"), "{ec2_sub}");
+    // the services: their own section, not in any platform's total
+    assert_eq!(r.run.services_usd, 33.96);
+    for line in [
+        "## Managed services the requests call",
+        "| **Amazon DynamoDB (on-demand)** | us-east-1 | $32.08 |",
+        "| **Amazon SQS** | us-east-1 | $1.88 |",
+        "| **Total, under every platform** |  | **$33.96** |",
+        "| Read request units | 114,048,000 | read request unit | $0.000000125 | $14.26 |",
+        "| Write request units | 28,512,000 | write request unit | $0.000000625 | $17.82 |",
+        "| Standard queue requests | 4,702,400 | request | $0.0000004 | $1.88 |",
+    ] {
+        assert!(md.lines().any(|l| l.starts_with(line)), "missing {line:?} in\n{md}");
+    }
+    let fargate = r.run.platforms.iter().find(|p| p.name == "Fargate").unwrap();
+    let whole = format!(
+        "| **Fargate** | {} | $33.96 | **{}** |",
+        report::fmt::usd(fargate.total_usd),
+        report::fmt::usd(fargate.total_usd + 33.96)
+    );
+    assert!(md.contains(&whole), "{whole}");
+    assert!(md.contains("not in the platform totals"));
+
+    // HTML: the same section, parsed
+    let html = report::to_html(r, date());
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    let sel = scraper::Selector::parse("section#services table").unwrap();
+    assert_eq!(doc.select(&sel).count(), 4, "services, whole bill, DynamoDB, SQS");
+    let costs = scraper::Selector::parse("section#costs th").unwrap();
+    let heads: Vec<String> = doc.select(&costs).map(|h| h.text().collect()).collect();
+    assert_eq!(&heads[3..8], ["Compute", "Network", "Logs", "Storage", "Total"]);
+
+    // CSV: every line's category; the services' rows under their section's name
+    let text = report::to_csv(r);
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    let head: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(&head[..10], report::csv::BILL_HEADER);
+    assert_eq!(head[10], "category");
+    let rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    let nat: Vec<&Vec<String>> = rows.iter().filter(|x| x[4].starts_with("NAT gateway")).collect();
+    assert_eq!(nat.len(), 2);
+    assert!(nat.iter().all(|x| x[1] == "EC2" && x[10] == "network"));
+    let svc: Vec<[&str; 4]> = rows
+        .iter()
+        .filter(|x| x[1] == report::csv::SERVICES_SECTION)
+        .map(|x| [x[2].as_str(), x[4].as_str(), x[8].as_str(), x[10].as_str()])
+        .collect();
+    assert_eq!(
+        svc,
+        [
+            ["aws-dynamodb", "Read request units", "14.26", "services"],
+            ["aws-dynamodb", "Write request units", "17.82", "services"],
+            ["aws-sqs", "Standard queue requests", "1.88", "services"],
+        ]
+    );
+    assert!(
+        rows.iter()
+            .filter(|x| x[4] == "gp3 storage")
+            .all(|x| x[10] == "storage")
+    );
+
+    // JSON: the run's fields, plus the services by service and each whole bill
+    let v = report::to_json_value(r, date());
+    assert_eq!(v["services_usd"], 33.96);
+    assert_eq!(v["services_summary"][0]["service"], "aws-dynamodb");
+    assert_eq!(v["services_summary"][0]["total_usd"], 32.08);
+    assert_eq!(v["services_summary"][1]["total_usd"], 1.88);
+    assert_eq!(v["platforms"][2]["cost_by_category"]["storage"], 4.8);
+    assert_eq!(v["platforms"][2]["cost_by_category"]["network"], 143.9);
+    let whole = v["whole_bill_usd"]["Fargate"].as_f64().unwrap();
+    assert!((whole - (fargate.total_usd + 33.96)).abs() < 1e-9, "{whole}");
+}
+
+/// A compute-only comparison keeps the tables it had: no category columns, no category in
+/// the bills or the CSV, no services section, no price sources of the rest of the bill.
+#[test]
+fn compute_only_reports_keep_their_shape() {
+    let r = quick_report(COMPUTE_ONLY);
+    assert!(report::content::extra_categories(&r).is_empty());
+    let md = md_of(&r);
+    assert!(md.contains(
+        "| Platform | Service | Kind | Cost | Per 30 days | Per million requests | Compared with the cheapest |"
+    ));
+    assert!(md.contains("| Item | Quantity | Unit | Unit price | Amount | Note |"));
+    for absent in [
+        "Managed services",
+        "By category",
+        "| Category |",
+        "| Compute |",
+        ": free allowance",
+    ] {
+        assert!(!md.contains(absent), "{absent}");
+    }
+    let html = report::to_html(&r, date());
+    assert!(!html.contains("id=\"services\""));
+    let text = report::to_csv(&r);
+    let head = text.lines().next().unwrap();
+    assert_eq!(head, report::csv::BILL_HEADER.join(","));
+    let v = report::to_json_value(&r, date());
+    assert_eq!(v["services_summary"], serde_json::json!([]));
+    assert_eq!(v["services_usd"], 0.0);
+    let services: std::collections::BTreeSet<&str> = r.sources.iter().map(|s| s.service.as_str()).collect();
+    assert_eq!(services, ["aws-lambda", "gcp-cloud-run"].into_iter().collect());
+}
+
+/// The sources table lists the prices the rest of the bill used, each with its unit,
+/// region, date, status and source: egress and its global free allowance, CloudWatch,
+/// the NAT gateway, gp3 and the DynamoDB and SQS meters called; not IPv4 (no platform
+/// asks for it) nor burstable credits (m7g.large is not burstable).
+#[test]
+fn price_sources_list_the_rest_of_the_bill() {
+    let r = contract_report();
+    let find = |service: &str, item: &str| {
+        r.sources
+            .iter()
+            .find(|s| s.service == service && s.item == item)
+            .unwrap_or_else(|| panic!("no {service} {item} in {:#?}", r.sources))
+    };
+    let egress = find("aws-data-transfer", "Data transfer out to the internet");
+    assert_eq!(
+        egress.rate,
+        "per GB: $0.09 up to 10,240 GB; $0.085 up to 51,200 GB; $0.07 up to 153,600 GB; $0.05 above"
+    );
+    assert_eq!(egress.region, "us-east-1");
+    assert_eq!(egress.effective.as_deref(), Some("2026-07-30"));
+    assert_eq!(egress.status.as_deref(), Some("Secondary"));
+    assert_eq!(egress.source, "https://aws.amazon.com/ec2/pricing/on-demand/");
+    let free = find("aws-data-transfer", "Data transfer out to the internet: free allowance");
+    assert_eq!(free.rate, "100 GB free a month, per account, all services and regions");
+    assert_eq!(free.region, "global");
+    let reads = find("aws-dynamodb", "Read request units");
+    assert_eq!(reads.rate, "$0.000000125 per read request unit");
+    assert_eq!(reads.source, "https://aws.amazon.com/dynamodb/pricing/on-demand/");
+    assert_eq!(reads.effective.as_deref(), Some("2026-10-04"));
+    assert_eq!(
+        find("aws-dynamodb", "Write request units").rate,
+        "$0.000000625 per write request unit"
+    );
+    assert_eq!(
+        find("aws-nat-gateway", "NAT gateway hours").rate,
+        "$0.045 per NAT gateway-hour"
+    );
+    assert_eq!(
+        find("aws-nat-gateway", "NAT gateway data processed").rate,
+        "$0.045 per GB"
+    );
+    assert_eq!(find("aws-ebs", "gp3 storage (root volumes)").rate, "$0.08 per GB-month");
+    assert_eq!(
+        find("aws-cloudwatch-logs", "Log ingestion (Standard, custom logs)").rate,
+        "$0.5 per GB"
+    );
+    let sqs = find("aws-sqs", "Standard queue requests");
+    assert!(sqs.note.contains("each 64 KB chunk"), "{}", sqs.note);
+    assert_eq!(
+        find("aws-sqs", "Free allowance, shared by the service's meters").rate,
+        "1,000,000 requests free a month, per account"
+    );
+    // each figure once, though three platforms pay egress
+    assert_eq!(r.sources.iter().filter(|s| s.service == "aws-data-transfer").count(), 2);
+    assert!(
+        !r.sources
+            .iter()
+            .any(|s| s.service == "aws-public-ipv4" || s.service == "aws-ec2-cpu-credits")
+    );
+    // the HTML links each to its page
+    let html = report::to_html(r, date());
+    for url in [
+        "https://aws.amazon.com/ec2/pricing/on-demand/",
+        "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+        "https://aws.amazon.com/vpc/pricing/",
+    ] {
+        assert!(html.contains(&format!("<a href=\"{url}\">")), "{url}");
+    }
+
+    // public IPv4 when a fleet asks for it; burstable credits for a t3 instance
+    let cat = Catalog::builtin().unwrap();
+    let mut s = r.scenario.clone();
+    for p in &mut s.platforms {
+        if let model::Platform::Vm(vm) = p {
+            vm.instance = "t3.micro".into();
+            vm.network = Some(model::Network {
+                vpc: false,
+                nat_gateways: 0,
+                public_ipv4: true,
+            });
+        }
+    }
+    let src = report::price_sources(&s, &cat);
+    let item = |service: &str, item: &str| src.iter().find(|x| x.service == service && x.item == item);
+    assert_eq!(
+        item("aws-public-ipv4", "Public IPv4 address hours").map(|x| x.rate.as_str()),
+        Some("$0.005 per IP-hour")
+    );
+    assert_eq!(
+        item("aws-ec2-cpu-credits", "t3 surplus credits (Linux)").map(|x| x.rate.as_str()),
+        Some("$0.05 per vCPU-hour")
+    );
+    assert_eq!(
+        item("aws-ec2-cpu-credits", "t3.micro credits").map(|x| x.rate.as_str()),
+        Some("earns 12 credits an hour (baseline 10 % of each of 2 vCPUs), holds at most 288")
+    );
+    assert!(
+        item("aws-nat-gateway", "NAT gateway hours").is_none(),
+        "no NAT any more"
+    );
 }

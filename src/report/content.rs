@@ -6,6 +6,7 @@ use super::charts;
 use super::fmt::{self, usd};
 use super::{Report, date_label};
 use crate::analysis::Recommendation;
+use crate::billing::{Bill, Category};
 use crate::model::{Arrivals, Component, ContainerBilling, Dist, FrontDoor, Platform, Purchase, TraceFormat, Workload};
 use crate::sim::Mode;
 use crate::sim::app::{PlacementResult, WorkloadResult};
@@ -106,14 +107,11 @@ pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
     if is_application(r) {
         sections.push(placements(r));
     }
-    sections.extend([
-        assumptions(r),
-        costs(r),
-        bills(r),
-        performance(r),
-        crossovers(r),
-        map(r),
-    ]);
+    sections.extend([assumptions(r), costs(r), bills(r)]);
+    if !r.run.services.is_empty() {
+        sections.push(services(r));
+    }
+    sections.extend([performance(r), crossovers(r), map(r)]);
     if r.monte_carlo.is_some() {
         sections.push(uncertainty(r));
     }
@@ -209,6 +207,22 @@ fn summary(r: &Report) -> Section {
         s.push('.');
         b.push(Block::Para(s));
     }
+    if !r.run.services.is_empty() {
+        b.push(Block::Para(format!(
+            "The requests also call managed services ({}): {} for the {}, the same under every platform, \
+             so it is not in the platform totals and does not change which platform is cheapest; the \
+             application's whole bill is a platform's total plus this.",
+            join_and(
+                &r.run
+                    .services
+                    .iter()
+                    .map(|b| b.service_name.clone())
+                    .collect::<Vec<_>>()
+            ),
+            usd(r.run.services_usd),
+            period(r)
+        )));
+    }
     if is_application(r) {
         let best = r
             .run
@@ -254,6 +268,14 @@ fn summary(r: &Report) -> Section {
         title: "Summary".into(),
         new_page: false,
         blocks: b,
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
     }
 }
 
@@ -1043,13 +1065,27 @@ fn costs(r: &Report) -> Section {
         svg: charts::cost_bars(r),
     })];
     let month = (r.horizon_days() - 30.0).abs() > 1e-9;
-    let mut head = vec!["Platform", "Service", "Kind", "Cost"];
-    if month {
-        head.push("Per 30 days");
+    // the rest of the bill gets its own columns only when some platform has such lines, so
+    // a compute-only comparison keeps its table
+    let extra = extra_categories(r);
+    let mut head: Vec<String> = ["Platform", "Service", "Kind"].map(String::from).to_vec();
+    if !extra.is_empty() {
+        head.push("Compute".into());
+        head.extend(extra.iter().map(|c| capitalise(c.label())));
     }
-    head.extend(["Per million requests", "Compared with the cheapest"]);
+    head.push(if extra.is_empty() { "Cost" } else { "Total" }.into());
+    if month {
+        head.push("Per 30 days".into());
+    }
+    head.extend(["Per million requests", "Compared with the cheapest"].map(String::from));
     let numeric: Vec<bool> = head.iter().enumerate().map(|(i, _)| i >= 3).collect();
-    let mut tb = Table::new(&head, &numeric);
+    let mut tb = Table {
+        head,
+        rows: Vec::new(),
+        numeric,
+        nowrap: Vec::new(),
+        foot: None,
+    };
     let best = r
         .run
         .platforms
@@ -1061,8 +1097,22 @@ fn costs(r: &Report) -> Section {
             Cell::Strong(p.name.clone()),
             t(&p.bill.service_name),
             t(kind_label(p.kind)),
-            t(usd(p.total_usd)),
         ];
+        if !extra.is_empty() {
+            row.push(t(fmt::usd_dec(p.bill.category_usd(Category::Compute))));
+            for c in &extra {
+                row.push(t(if p.bill.lines.iter().any(|l| l.category == *c) {
+                    fmt::usd_dec(p.bill.category_usd(*c))
+                } else {
+                    "\u{2014}".into()
+                }));
+            }
+        }
+        row.push(if extra.is_empty() {
+            t(usd(p.total_usd))
+        } else {
+            Cell::Strong(usd(p.total_usd))
+        });
         if month {
             row.push(t(usd(p.total_usd * 30.0 / r.horizon_days())));
         }
@@ -1071,6 +1121,21 @@ fn costs(r: &Report) -> Section {
         tb.rows.push(row);
     }
     b.push(Block::Table(tb));
+    if !extra.is_empty() {
+        b.push(Block::Note(format!(
+            "Compute is what runs the code: functions, replicas or instances, their requests, front doors and \
+             burstable instances' surplus credits. {} The total is their sum.",
+            extra.iter().map(|c| category_meaning(*c)).collect::<Vec<_>>().join(" ")
+        )));
+    }
+    if !r.run.services.is_empty() {
+        b.push(Block::Note(format!(
+            "Not in these costs: the managed services the requests call, {} for the {} under every platform \
+             (see \u{201c}Managed services the requests call\u{201d}).",
+            usd(r.run.services_usd),
+            period(r)
+        )));
+    }
     if is_application(r) {
         b.push(Block::Note(
             "Each platform here runs every workload it may run (its all-on-one-platform placement, or as many \
@@ -1106,45 +1171,210 @@ fn relative(x: f64, best: f64) -> String {
     }
 }
 
+/// The categories other than compute that some platform's bill has, in `Category::ALL`
+/// order (empty for a compute-only comparison).
+pub fn extra_categories(r: &Report) -> Vec<Category> {
+    Category::ALL
+        .into_iter()
+        .filter(|c| !c.is_compute())
+        .filter(|c| {
+            r.run
+                .platforms
+                .iter()
+                .any(|p| p.bill.lines.iter().any(|l| l.category == *c))
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// What a category column holds, in one sentence.
+fn category_meaning(c: Category) -> &'static str {
+    match c {
+        Category::Compute => "Compute: functions, replicas or instances and their requests.",
+        Category::Network => {
+            "Network: responses leaving for the internet (after the provider's free allowance), NAT gateways \
+             and public IPv4 addresses."
+        }
+        Category::Logs => "Logs: the provider's log ingestion for what the requests write.",
+        Category::Storage => "Storage: the instances' root volumes.",
+        Category::Services => "Services: managed services the requests call.",
+    }
+}
+
+/// "compute $7.50 · network $0.00 · storage $0.60" for a bill with lines in more than one
+/// category.
+fn category_subtotals(bill: &Bill) -> Option<String> {
+    let parts = bill.by_category();
+    if parts.iter().all(|(c, _)| c.is_compute()) {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .map(|(c, d)| format!("{} {}", c.label(), fmt::usd_dec(*d)))
+            .collect::<Vec<_>>()
+            .join(" \u{b7} "),
+    )
+}
+
+/// An itemised bill: with a category column (lines grouped by category, in the bill's
+/// order within each) when `categories`, a total row, and the subtotals beneath.
+fn bill_blocks(bill: &Bill, categories: bool, b: &mut Vec<Block>) {
+    let mut tb = if categories {
+        Table::new(
+            &["Category", "Item", "Quantity", "Unit", "Unit price", "Amount", "Note"],
+            &[false, false, true, false, true, true, false],
+        )
+    } else {
+        Table::new(
+            &["Item", "Quantity", "Unit", "Unit price", "Amount", "Note"],
+            &[false, true, false, true, true, false],
+        )
+    };
+    if categories {
+        tb.nowrap = vec![true, false, false, true, false, false, false];
+    }
+    let mut lines: Vec<_> = bill.lines.iter().collect();
+    if categories {
+        // stable: each category's lines keep the bill's order
+        lines.sort_by_key(|l| l.category);
+    }
+    for l in lines {
+        let mut row = Vec::with_capacity(7);
+        if categories {
+            row.push(t(l.category.label()));
+        }
+        row.extend([
+            t(&l.item),
+            t(fmt::qty(l.quantity)),
+            t(&l.unit),
+            t(fmt::price(l.unit_price_usd)),
+            t(fmt::usd_dec(l.amount_usd)),
+            t(&l.note),
+        ]);
+        tb.rows.push(row);
+    }
+    let mut foot = vec![Cell::Strong("Total".into())];
+    if categories {
+        foot.push(t(""));
+    }
+    foot.extend([t(""), t(""), t(""), Cell::Strong(fmt::usd_dec(bill.total_usd())), t("")]);
+    tb.foot = Some(foot);
+    b.push(Block::Table(tb));
+    if categories && let Some(sub) = category_subtotals(bill) {
+        b.push(Block::Note(format!("By category: {sub}.")));
+    }
+}
+
 fn bills(r: &Report) -> Section {
     let mut b = vec![Block::Para(format!(
         "Itemised bills for the {}, each line rounded to the cent as the providers do; the total is the sum \
          of the lines.",
         period(r)
     ))];
+    let extra = extra_categories(r);
+    let categories = !extra.is_empty();
+    if categories {
+        let mut names = vec!["compute (what runs the code)".to_string()];
+        names.extend(extra.iter().map(|c| c.label().to_string()));
+        b.push(Block::Para(format!(
+            "Each line is in its category: {}; the subtotals per category are under each bill.",
+            join_or(&names)
+        )));
+    }
     for p in &r.run.platforms {
         b.push(Block::Heading(format!(
             "{} \u{2014} {} ({})",
             p.name, p.bill.service_name, p.bill.region
         )));
-        let mut tb = Table::new(
-            &["Item", "Quantity", "Unit", "Unit price", "Amount", "Note"],
-            &[false, true, false, true, true, false],
-        );
-        for l in &p.bill.lines {
-            tb.rows.push(vec![
-                t(&l.item),
-                t(fmt::qty(l.quantity)),
-                t(&l.unit),
-                t(fmt::price(l.unit_price_usd)),
-                t(fmt::usd_dec(l.amount_usd)),
-                t(&l.note),
-            ]);
-        }
-        tb.foot = Some(vec![
-            Cell::Strong("Total".into()),
-            t(""),
-            t(""),
-            t(""),
-            Cell::Strong(fmt::usd_dec(p.bill.total_usd())),
-            t(""),
-        ]);
-        b.push(Block::Table(tb));
+        bill_blocks(&p.bill, categories, &mut b);
     }
     Section {
         id: "bills",
         title: "Itemised bills".into(),
         new_page: true,
+        blocks: b,
+    }
+}
+
+/// The managed services the requests call: the application's own bills, the same under
+/// every platform, so they are kept out of the platform totals and shown here with what
+/// each platform's whole bill comes to.
+fn services(r: &Report) -> Section {
+    let svc = &r.run.services;
+    let mut b = vec![Block::Para(format!(
+        "The requests call these managed services: {} for the {}. Their bills are the application's own and the \
+         same under every platform (a platform that copes serves all but a sliver of the requests), so they \
+         are not in the platform totals above and do not change which platform is cheapest; the whole bill \
+         is a platform's total plus them.",
+        usd(r.run.services_usd),
+        period(r)
+    ))];
+    let mut tb = Table::new(&["Service", "Region", "Cost"], &[false, false, true]);
+    for bill in svc {
+        tb.rows.push(vec![
+            Cell::Strong(bill.service_name.clone()),
+            t(&bill.region),
+            t(fmt::usd_dec(bill.total_usd())),
+        ]);
+    }
+    tb.foot = Some(vec![
+        Cell::Strong("Total, under every platform".into()),
+        t(""),
+        Cell::Strong(usd(r.run.services_usd)),
+    ]);
+    b.push(Block::Table(tb));
+    b.push(Block::Heading("The whole bill".into()));
+    let mut whole = Table::new(
+        &["Platform", "Platform total", "Managed services", "Whole bill"],
+        &[false, true, true, true],
+    );
+    for p in &r.run.platforms {
+        whole.rows.push(vec![
+            Cell::Strong(p.name.clone()),
+            t(usd(p.total_usd)),
+            t(usd(r.run.services_usd)),
+            Cell::Strong(usd(p.total_usd + r.run.services_usd)),
+        ]);
+    }
+    if let Some(best) = r
+        .run
+        .best_placement
+        .as_deref()
+        .and_then(|n| r.run.placements.iter().find(|p| p.name == n))
+        .filter(|p| !p.name.starts_with("All on "))
+    {
+        whole.rows.push(vec![
+            Cell::Strong(format!("Best placement ({})", best.name)),
+            t(usd(best.total_usd)),
+            t(usd(r.run.services_usd)),
+            Cell::Strong(usd(best.total_usd + r.run.services_usd)),
+        ]);
+    }
+    b.push(Block::Table(whole));
+    for bill in svc {
+        b.push(Block::Heading(format!(
+            "{} \u{2014} {} ({})",
+            bill.service_name, bill.service, bill.region
+        )));
+        bill_blocks(bill, false, &mut b);
+    }
+    b.push(Block::Note(
+        "Calls are counted from each workload's requests (calls per request \u{d7} requests); a call's payload \
+         is the request size, for services that bill per chunk."
+            .into(),
+    ));
+    Section {
+        id: "services",
+        title: "Managed services the requests call".into(),
+        new_page: false,
         blocks: b,
     }
 }
@@ -1541,8 +1771,9 @@ fn uncertainty(r: &Report) -> Section {
 
 fn sources(r: &Report) -> Section {
     let mut b = vec![Block::Para(format!(
-        "Every price, allowance and limit behind the services compared, with the date it was read from its \
-         source. Price files: {}.",
+        "Every price, allowance and limit behind the services compared and the rest of their bills (network, \
+         logs, storage, the managed services the requests call), with the date it was read from its source. \
+         Price files: {}.",
         if r.pricing_files.is_empty() {
             "none".to_string()
         } else {

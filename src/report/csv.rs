@@ -1,5 +1,7 @@
 //! The CSV reports: bill lines in the layout of the providers' calculator exports, and
-//! (optionally) the time series, one row per bucket. An application adds its per-workload
+//! (optionally) the time series, one row per bucket. Each line says its category when the
+//! report has lines beyond compute, and the managed services the requests call follow the
+//! platforms' lines under their section's name. An application adds its per-workload
 //! costs of each placement as rows under the same columns.
 
 use super::Report;
@@ -20,6 +22,15 @@ pub const BILL_HEADER: [&str; 10] = [
     "monthly_cost_usd",
     "annual_cost_usd",
 ];
+
+/// The column added after `BILL_HEADER` when some platform's bill has lines other than
+/// compute, or the requests call managed services: each line's category (`compute`,
+/// `network`, `logs`, `storage`, `services`). A compute-only report keeps its columns.
+pub const CATEGORY_COLUMN: &str = "category";
+
+/// The `platform` cell of the managed services' rows: their section, since they belong to
+/// no platform (the same under every one, not in any platform's total).
+pub const SERVICES_SECTION: &str = "Managed services the requests call";
 
 /// A text cell as a spreadsheet will read it as text: a cell starting with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets
@@ -45,16 +56,27 @@ fn finish(w: csv::Writer<Vec<u8>>) -> String {
 /// cent), and the annual cost is 12 times the monthly.
 pub fn to_csv(r: &Report) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
+    let categories = !super::content::extra_categories(r).is_empty() || !r.run.services.is_empty();
+    let mut head: Vec<&str> = BILL_HEADER.to_vec();
+    if categories {
+        head.push(CATEGORY_COLUMN);
+    }
     // writing to memory cannot fail; an error would only truncate the text
-    let _ = w.write_record(BILL_HEADER);
+    let _ = w.write_record(&head);
     let days = from_f64_exact(r.horizon_days()).unwrap_or(Decimal::from(30));
     let to_month = if days > Decimal::ZERO && days != Decimal::from(30) {
         Some(Decimal::from(30) / days)
     } else {
         None
     };
-    for p in &r.run.platforms {
-        for l in &p.bill.lines {
+    let bills = r
+        .run
+        .platforms
+        .iter()
+        .map(|p| (p.name.as_str(), &p.bill))
+        .chain(r.run.services.iter().map(|b| (SERVICES_SECTION, b)));
+    for (platform, bill) in bills {
+        for l in &bill.lines {
             // checked: a bill near Decimal's limit must not panic here (it reads as its
             // own amount instead of a scaled one)
             let monthly = match to_month {
@@ -66,22 +88,26 @@ pub fn to_csv(r: &Report) -> String {
                 None => l.amount_usd,
             };
             let annual = monthly.checked_mul(Decimal::from(12)).unwrap_or(monthly);
-            let _ = w.write_record([
-                &*text_cell(&r.scenario.name),
-                &*text_cell(&p.name),
-                &*text_cell(&p.bill.service),
-                &*text_cell(&p.bill.region),
-                &*text_cell(&l.item),
-                &l.quantity.round_dp(6).normalize().to_string(),
-                &*text_cell(&l.unit),
-                &l.unit_price_usd.normalize().to_string(),
-                &format!("{:.2}", monthly),
-                &format!("{:.2}", annual),
-            ]);
+            let mut row = vec![
+                text_cell(&r.scenario.name).into_owned(),
+                text_cell(platform).into_owned(),
+                text_cell(&bill.service).into_owned(),
+                text_cell(&bill.region).into_owned(),
+                text_cell(&l.item).into_owned(),
+                l.quantity.round_dp(6).normalize().to_string(),
+                text_cell(&l.unit).into_owned(),
+                l.unit_price_usd.normalize().to_string(),
+                format!("{:.2}", monthly),
+                format!("{:.2}", annual),
+            ];
+            if categories {
+                row.push(l.category.label().to_string());
+            }
+            let _ = w.write_record(&row);
         }
     }
     if super::content::is_application(r) {
-        workload_rows(r, &mut w, to_month);
+        workload_rows(r, &mut w, to_month, categories);
     }
     finish(w)
 }
@@ -90,7 +116,7 @@ pub fn to_csv(r: &Report) -> String {
 /// row per workload of each placement (the best first, then every all-on placement):
 /// `estimate` is the placement, `item` the workload, `quantity` its requests. The rows
 /// of one placement add up to its total (a shared fleet's cost split by CPU time).
-fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Decimal>) {
+fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Decimal>, categories: bool) {
     for p in super::content::compared_placements(r) {
         for wr in &p.workloads {
             let (service, region) = r
@@ -107,18 +133,23 @@ fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Deci
                 None => cost,
             });
             let annual = monthly.checked_mul(Decimal::from(12)).unwrap_or(monthly);
-            let _ = w.write_record([
-                &*text_cell(&p.name),
-                &*text_cell(&wr.platform),
-                &*text_cell(service),
-                &*text_cell(region),
-                &*text_cell(&format!("workload {}", wr.workload)),
-                &wr.requests.to_string(),
-                "request",
-                "",
-                &format!("{:.2}", monthly),
-                &format!("{:.2}", annual),
-            ]);
+            let mut row = vec![
+                text_cell(&p.name).into_owned(),
+                text_cell(&wr.platform).into_owned(),
+                text_cell(service).into_owned(),
+                text_cell(region).into_owned(),
+                text_cell(&format!("workload {}", wr.workload)).into_owned(),
+                wr.requests.to_string(),
+                "request".to_string(),
+                String::new(),
+                format!("{:.2}", monthly),
+                format!("{:.2}", annual),
+            ];
+            if categories {
+                // a workload's share of its platform's bill, every category together
+                row.push(String::new());
+            }
+            let _ = w.write_record(&row);
         }
     }
 }

@@ -107,7 +107,9 @@ pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
 /// The report as one JSON value: every field of `run --json` at the top level, the sweep
 /// of `sweep --json` under `sweep`, and the verdict, the cheapest-platform map, Monte
 /// Carlo bands (`null` without an uncertainty block), the scenario as simulated
-/// (`inputs`) and the price sources. Non-finite numbers (an infinite margin) are `null`.
+/// (`inputs`), the price sources, the managed services' bills service by service
+/// (`services_summary`) and each platform's whole bill with them (`whole_bill_usd`).
+/// Non-finite numbers (an infinite margin) are `null`.
 pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
     let mut v = run_json(&r.run);
     if let Value::Object(o) = &mut v {
@@ -141,8 +143,44 @@ pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
             serde_json::to_value(&r.sources).unwrap_or(Value::Null),
         );
         o.insert("pricing_files".into(), json!(r.pricing_files));
+        // the managed services (`services`, `services_usd` above) service by service, and
+        // what each platform's whole bill comes to with them (they are in no platform's total)
+        o.insert(
+            "services_summary".into(),
+            json!(
+                r.run
+                    .services
+                    .iter()
+                    .map(|b| json!({
+                        "service": b.service,
+                        "service_name": b.service_name,
+                        "region": b.region,
+                        "total_usd": dec_f64(b.total_usd()),
+                    }))
+                    .collect::<Vec<_>>()
+            ),
+        );
+        o.insert(
+            "whole_bill_usd".into(),
+            Value::Object(
+                r.run
+                    .platforms
+                    .iter()
+                    .map(|p| (p.name.clone(), json!(cents(p.total_usd + r.run.services_usd))))
+                    .collect(),
+            ),
+        );
     }
     v
+}
+
+fn dec_f64(d: rust_decimal::Decimal) -> f64 {
+    d.to_string().parse::<f64>().unwrap_or(0.0)
+}
+
+/// A sum of two dollar amounts as the cents it is (no binary-fraction tail).
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// The report as pretty-printed JSON text (ends with a newline).

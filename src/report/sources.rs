@@ -1,5 +1,7 @@
 //! Price sources: every catalog figure behind the services a scenario uses (its platforms
-//! and their front doors), with rate, region, effective date, status and source.
+//! and their front doors) and the rest of the bill its bills use (egress, logs, NAT,
+//! IPv4, root volumes, burstable credits, the managed services it calls), with rate,
+//! region, effective date, status and source.
 //!
 //! The catalog entries are walked generically (through their serde form), so a field added
 //! to a price file shows up here without changes. Figures that cannot apply to the
@@ -7,8 +9,12 @@
 //! Cloud Run billing modes nobody chose, EC2 instance types not used, and new-customer
 //! offers the billing does not apply.
 
-use crate::model::{ContainerBilling, FrontDoor, Platform, Purchase, Scenario};
+use crate::billing::logs::logs_for;
+use crate::billing::network::egress_id_for;
+use crate::model::{AppWorkload, Component, ContainerBilling, FrontDoor, Platform, Purchase, Scenario};
+use crate::pricing::extra::{Extra, Free, Per, Rate, ids};
 use crate::pricing::{Arch, Catalog};
+use crate::sim::extras::DEFAULT_ROOT_VOLUME_GB;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,8 +144,15 @@ fn applies(key: &str, u: &Use) -> bool {
     true
 }
 
-/// Every sourced figure behind the services the scenario uses.
+/// Every sourced figure behind the services the scenario uses, then those of the rest of
+/// the bill its platforms' bills and its calls use (`extra_sources`).
 pub fn price_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
+    let mut out = platform_sources(s, catalog);
+    out.extend(extra_sources(s, catalog));
+    out
+}
+
+fn platform_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
     let mut out = Vec::new();
     for (id, u) in uses(s) {
         let Some(service) = catalog.get(&id) else {
@@ -161,6 +174,205 @@ pub fn price_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
         walk_object(fields, "", &ctx, &mut out);
     }
     out
+}
+
+/// The workloads a platform may run (all when its `runs` is empty).
+fn hosted<'s>(s: &'s Scenario, p: &Platform) -> impl Iterator<Item = &'s AppWorkload> {
+    let runs: Vec<String> = p.runs().to_vec();
+    s.workloads
+        .iter()
+        .filter(move |w| runs.is_empty() || runs.contains(&w.name))
+}
+
+/// A catalog entry and meter of the rest of the bill, as the simulation's bills use them
+/// (`sim::extras`): each platform's egress when responses to outside requests leave, its
+/// provider's logging when requests write logs, NAT gateways and public IPv4 addresses
+/// when its `network` asks for them, gp3 root volumes and burstable credits for VMs; then
+/// the meters of the operations the requests call. In first-use order, each once.
+fn extra_uses(s: &Scenario, catalog: &Catalog) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut add = |id: &str, op: Option<&str>| {
+        let key = (id.to_string(), op.map(str::to_string));
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    };
+    for p in s.platforms.iter().filter(|p| p.enabled()) {
+        let service = p.service();
+        // egress counts the responses of outside requests only (not triggered ones)
+        let outside = |w: &&AppWorkload| {
+            w.traffic
+                .components
+                .iter()
+                .any(|c| !matches!(c, Component::Triggered { .. }))
+        };
+        if s.egress_share > 0.0
+            && hosted(s, p).filter(outside).any(|w| w.request.response_kb > 0.0)
+            && let Some(id) = egress_id_for(service)
+        {
+            add(id, Some("internet-out"));
+        }
+        if hosted(s, p).any(|w| w.request.log_kb > 0.0)
+            && let Some((id, op)) = logs_for(service)
+        {
+            add(id, Some(op));
+        }
+        let network = p.network().unwrap_or_default();
+        if network.vpc && network.nat_gateways > 0 {
+            add(ids::AWS_NAT_GATEWAY, Some("hour"));
+            add(ids::AWS_NAT_GATEWAY, Some("gb-processed"));
+        }
+        // functions have no replicas to give addresses to
+        if network.public_ipv4 && !matches!(p, Platform::Function(_)) {
+            add(ids::AWS_PUBLIC_IPV4, Some("address-hour"));
+        }
+        if let Platform::Vm(vm) = p {
+            if vm.root_volume_gb.unwrap_or(DEFAULT_ROOT_VOLUME_GB) > 0.0 {
+                add(ids::AWS_EBS, Some("gp3"));
+            }
+            if let Some(Extra::AwsBurstCredits(c)) = catalog.extra(ids::AWS_BURST_CREDITS)
+                && c.size(&vm.instance).is_some()
+            {
+                add(ids::AWS_BURST_CREDITS, Some(&vm.instance));
+            }
+        }
+    }
+    for w in &s.workloads {
+        for c in w.request.calls.iter().filter(|c| c.per_request > 0.0) {
+            add(&c.service, Some(&c.operation));
+        }
+    }
+    out
+}
+
+/// The figures behind the rest of the bill the scenario uses: each meter's rate and its
+/// free allowance (its own, or the service's shared pool), the gp3 storage rate, a
+/// burstable size's credit figures and its family's surplus rate.
+pub fn extra_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
+    let mut out: Vec<PriceSource> = Vec::new();
+    let none = Use::default();
+    for (id, op) in extra_uses(s, catalog) {
+        let Some(extra) = catalog.extra(&id) else {
+            continue;
+        };
+        let ctx = Ctx {
+            id: &id,
+            name: extra.name(),
+            region: extra.region(),
+            u: &none,
+        };
+        let mut push = |p: PriceSource| {
+            if !out.iter().any(|q| q.service == p.service && q.item == p.item) {
+                out.push(p);
+            }
+        };
+        match extra {
+            Extra::Metered(m) => {
+                let Some(meter) = op.as_deref().and_then(|o| m.meter(o)) else {
+                    continue;
+                };
+                if let Some(rate) = inner(&meter.rate) {
+                    let mut f = figure(&rate, &meter.item, &ctx);
+                    if let Some(kb) = meter.chunk_kb {
+                        f.note = join(
+                            &f.note,
+                            &format!("each {} KB chunk of a payload counts as one", super::fmt::trim(kb, 3)),
+                        );
+                    }
+                    push(f);
+                }
+                let free = meter.free.as_ref().or(if meter.shared_free {
+                    m.shared_free.as_ref()
+                } else {
+                    None
+                });
+                if let Some(free) = free {
+                    let label = if meter.shared_free && meter.free.is_none() {
+                        "Free allowance, shared by the service's meters".to_string()
+                    } else {
+                        format!("{}: free allowance", meter.item)
+                    };
+                    push(free_figure(free, &label, &ctx));
+                }
+            }
+            Extra::AwsEbs(e) => {
+                let Some(v) = e.volume_types.iter().find(|v| Some(v.name.as_str()) == op.as_deref()) else {
+                    continue;
+                };
+                if let Ok(Value::Object(o)) = serde_json::to_value(&v.storage) {
+                    push(figure(&o, &format!("{} storage (root volumes)", v.name), &ctx));
+                }
+            }
+            Extra::AwsBurstCredits(c) => {
+                let Some(instance) = op.as_deref() else { continue };
+                if let Some(size) = c.size(instance) {
+                    // the credit figures have a source but no price, date or status of their own
+                    push(PriceSource {
+                        service: id.clone(),
+                        service_name: c.name.clone(),
+                        item: format!("{instance} credits"),
+                        rate: format!(
+                            "earns {} credits an hour (baseline {} % of each of {} vCPUs), holds at most {}",
+                            size.credits_per_hour.normalize(),
+                            (size.baseline * rust_decimal::Decimal::from(100)).normalize(),
+                            size.vcpu,
+                            size.max_accrued.normalize()
+                        ),
+                        region: "all regions".into(),
+                        effective: None,
+                        status: None,
+                        source: c.source.clone(),
+                        note: c.note.clone(),
+                    });
+                }
+                if let Some(price) = c.rate(instance)
+                    && let Ok(Value::Object(o)) = serde_json::to_value(price)
+                {
+                    let family = instance.split('.').next().unwrap_or(instance);
+                    push(figure(&o, &format!("{family} surplus credits (Linux)"), &ctx));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A rate's fields (`{"Flat": {...}}` -> `{...}`).
+fn inner(rate: &Rate) -> Option<Map<String, Value>> {
+    match serde_json::to_value(rate).ok()? {
+        Value::Object(o) => o.into_iter().next().and_then(|(_, v)| match v {
+            Value::Object(i) => Some(i),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}; {b}")
+    }
+}
+
+/// A free allowance: "100 GB a month, per account, all services and regions".
+fn free_figure(free: &Free, label: &str, ctx: &Ctx) -> PriceSource {
+    let mut f = match serde_json::to_value(free) {
+        Ok(Value::Object(o)) => figure(&o, label, ctx),
+        _ => figure(&Map::new(), label, ctx),
+    };
+    f.rate = format!(
+        "{} {} free a {}, {}",
+        crate::billing::group(free.quantity.normalize()),
+        crate::billing::plural(&free.unit),
+        match free.per {
+            Per::Month => "month",
+            Per::Day => "day",
+        },
+        free.scope.label()
+    );
+    f
 }
 
 struct Ctx<'a> {
@@ -311,7 +523,9 @@ mod tests {
         }
         for p in &src {
             assert!(!p.source.is_empty(), "{p:?}");
-            if !p.rate.is_empty() && !p.rate.starts_with("from") {
+            // a burstable size's credit figures have a source but no date or status
+            let credit_figures = p.service == ids::AWS_BURST_CREDITS && p.rate.starts_with("earns ");
+            if !p.rate.is_empty() && !p.rate.starts_with("from") && !credit_figures {
                 assert!(p.effective.is_some() && p.status.is_some(), "{p:?}");
             }
             assert!(!p.item.contains("windows"), "{p:?}");
