@@ -132,7 +132,7 @@ impl Bill {
         Some(
             parts
                 .iter()
-                .map(|(c, usd)| format!("{} ${}", c.label(), usd.round_dp(2)))
+                .map(|(c, usd)| format!("{} ${:.2}", c.label(), usd.round_dp(2)))
                 .collect::<Vec<_>>()
                 .join(" · "),
         )

@@ -1246,6 +1246,7 @@ mod tests {
                 mean_rps: 2.0 * x,
                 monthly_requests: 2.0 * x * 2_592_000.0,
                 costs_usd: vec![10.0 * x, 20.0, 100.0 * x],
+                compute_usd: vec![10.0 * x, 20.0, 100.0 * x],
                 good_enough: vec![true; 3],
                 shortfalls: vec![None; 3],
             })
