@@ -402,6 +402,23 @@ fn cosmos_db_provisioned_examples_cos2_to_cos5() {
         &no_free(),
     );
     assert_eq!(b.total_usd(), d("2554"));
+    // COS6: the same with multi-region writes at $0.016 per 100 RU/s-hour. The stated
+    // inputs (four regions of 10K RU/s) give 4 x 100 x 720 x $0.016 = $4,608 + $250 of
+    // storage = $4,858; the page's $6,010 is five regions' throughput ($5,760) + $250, so
+    // its arithmetic counts one more region than it describes. Both asserted.
+    let cos6 = |regions: &str| {
+        bill_of(
+            "azure-cosmosdb",
+            &[
+                MeteredUse::new("provisioned-multi-write", d("100") * d("720") * d(regions)),
+                MeteredUse::new("storage", d("250") * d("4")),
+            ],
+            &no_free(),
+        )
+        .total_usd()
+    };
+    assert_eq!(cos6("4"), d("4858"));
+    assert_eq!(cos6("5"), d("6010"));
     // serverless: 500,000 RU x $0.25/M = $0.125 -> $0.13
     let b = bill_of("azure-cosmosdb", &[MeteredUse::new("ru", d("500000"))], &no_free());
     assert_eq!(b.total_usd(), d("0.13"));

@@ -252,3 +252,40 @@ fn the_verdict_names_a_hidden_cost_that_moves_the_break_even() {
         v.reasons
     );
 }
+
+/// One account: a placement's AWS platforms share AWS's 100 GB of free egress. The first
+/// platform's 494.38 GB use it all; the second pays for every one of its 247.19 GB.
+#[test]
+fn a_placements_platforms_share_the_accounts_free_egress() {
+    let text = r#"Scenario(version: 2, name: "two", horizon_days: 30.0, seed: 5,
+        workloads: [
+            Workload(name: "a", traffic: Traffic(arrivals: Deterministic, components: [Constant(rps: 20.0)]),
+                duration_ms: Fixed(50.0), cpu_fraction: 0.3, cold_start_ms: Fixed(200.0), response_kb: 10.0),
+            Workload(name: "b", traffic: Traffic(arrivals: Deterministic, components: [Constant(rps: 10.0)]),
+                duration_ms: Fixed(50.0), cpu_fraction: 0.3, cold_start_ms: Fixed(200.0), response_kb: 10.0),
+        ],
+        platforms: [
+            Function(name: "Lambda", service: "aws-lambda", memory_mb: 512, runs: ["a"]),
+            Container(name: "Fargate", service: "aws-fargate", vcpu: 1.0, memory_gb: 2.0, concurrency: 40,
+                      min_replicas: 1, max_replicas: 4, runs: ["b"]),
+        ])"#;
+    let r = fast(text);
+    let best = r
+        .placements
+        .iter()
+        .find(|p| Some(&p.name) == r.best_placement.as_ref())
+        .unwrap_or_else(|| panic!("{:?}", r.placements.iter().map(|p| &p.name).collect::<Vec<_>>()));
+    assert_eq!(best.assignment.len(), 2);
+    let gb = |rps: f64| rps * 86_400.0 * 30.0 * 10.0 / 1024.0 / 1024.0;
+    // the platforms' own entries (each alone in the account) each get the 100 GB
+    let alone: f64 = ["Lambda", "Fargate"]
+        .iter()
+        .map(|n| line_usd(&r, n, "Data transfer out"))
+        .sum();
+    let want_alone =
+        ((gb(20.0) - 100.0) * 0.09 * 100.0).round() / 100.0 + ((gb(10.0) - 100.0) * 0.09 * 100.0).round() / 100.0;
+    assert!((alone - want_alone).abs() < 0.011, "{alone} vs {want_alone}");
+    // the placement bills them as one account: 9.00 more than the two alone
+    let in_placement = best.total_usd - r.platforms.iter().map(|p| p.total_usd).sum::<f64>();
+    assert!((in_placement - 9.0).abs() < 0.02, "{in_placement}");
+}

@@ -98,12 +98,16 @@ impl ExtrasUse {
 /// The extra lines of `spec`'s bill (`s`: the scenario, or for an application the view of
 /// the workloads the platform hosts). Empty when nothing applies: no responses, no logs,
 /// no network, a function or container (no root volume), a non-burstable instance.
+/// `ledger`: the free allowances already used by the other platforms of the same account
+/// (an application's placement bills all its platforms through one; a fresh ledger gives
+/// this bill the whole allowance).
 pub fn extra_lines(
     spec: &Spec,
     s: &Scenario,
     u: &ExtrasUse,
     catalog: &Catalog,
     opts: &BillOptions,
+    ledger: &mut FreeLedger,
 ) -> Result<Vec<Bill>, BillingError> {
     let (service_id, index) = match spec {
         Spec::Function(f) => (f.service_id.as_str(), f.index),
@@ -125,7 +129,6 @@ pub fn extra_lines(
         }
         _ => opts,
     };
-    let mut ledger = FreeLedger::new();
     let mut bills = Vec::new();
     let served_share = if u.requests > 0.0 {
         (u.served / u.requests).clamp(0.0, 1.0)
@@ -139,7 +142,7 @@ pub fn extra_lines(
         && let Some(id) = egress_id_for(service_id)
         && catalog.metered(id).is_some()
     {
-        bills.push(internet_egress(catalog, id, egress_gb, opts, &mut ledger)?.in_category(Category::Network));
+        bills.push(internet_egress(catalog, id, egress_gb, opts, ledger)?.in_category(Category::Network));
     }
     let log_kb = u.served * w.log_kb;
     if log_kb > 0.0
@@ -148,7 +151,7 @@ pub fn extra_lines(
             service_id,
             kb_to_billed_gb(service_id, dec(log_kb)).round_dp(6),
             opts,
-            &mut ledger,
+            ledger,
         )?
     {
         bills.push(b.in_category(Category::Logs));

@@ -360,6 +360,7 @@ fn bill_for(
     period_s: f64,
     catalog: &Catalog,
     extras: &ExtrasUse,
+    ledger: &mut crate::billing::FreeLedger,
 ) -> Result<(Bill, Usage), SimError> {
     let usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
     let (service_id, fd, free, is_fn) = match spec {
@@ -372,7 +373,7 @@ fn bill_for(
     // never falls and ends at the bill's total.
     let opts = BillOptions::new(free, period_s / 86_400.0);
     let mut bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
-    for b in super::extras::extra_lines(spec, s, extras, catalog, &opts)? {
+    for b in super::extras::extra_lines(spec, s, extras, catalog, &opts, ledger)? {
         bill.lines.extend(b.lines);
     }
     Ok((bill, usage))
@@ -399,6 +400,7 @@ pub(super) fn total_only(
         horizon,
         catalog,
         &ExtrasUse::of_run(raw, spec, s, usize::MAX, usize::MAX),
+        &mut crate::billing::FreeLedger::new(),
     )?;
     Ok(Total {
         cost_usd: usd(bill.total_usd()),
@@ -414,6 +416,20 @@ pub(super) fn finish(
     horizon: f64,
     catalog: &Catalog,
 ) -> Result<PlatformResult, SimError> {
+    finish_with(spec, raw, s, horizon, catalog, &mut crate::billing::FreeLedger::new())
+}
+
+/// As `finish`, the free allowances shared with the bills already priced through
+/// `ledger` (the other platforms of an application's placement: one account).
+pub(super) fn finish_with(
+    spec: &Spec,
+    raw: RawRun,
+    s: &Scenario,
+    horizon: f64,
+    catalog: &Catalog,
+    ledger: &mut crate::billing::FreeLedger,
+) -> Result<PlatformResult, SimError> {
+    let before = ledger.clone();
     let mean_latency_s = raw.hist.mean() / 1000.0;
     let tot = raw.acc.totals();
     let (bill, usage) = bill_for(
@@ -426,6 +442,7 @@ pub(super) fn finish(
         horizon,
         catalog,
         &ExtrasUse::of_run(&raw, spec, s, usize::MAX, usize::MAX),
+        ledger,
     )?;
     let total = usd(bill.total_usd());
 
@@ -449,6 +466,7 @@ pub(super) fn finish(
             horizon,
             catalog,
             &ExtrasUse::of_run(&raw, spec, s, k, h_upto),
+            &mut before.clone(),
         )
         .map(|x| (x.0, ()))?;
         cost.push((t, usd(b.total_usd())));

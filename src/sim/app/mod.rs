@@ -606,12 +606,15 @@ impl AppPrepared {
             workloads,
             pipelines,
         } = raw;
+        // one account: the platforms share its free allowances (AWS's 100 GB of egress,
+        // CloudWatch's 5 GB), used in platform order
+        let mut ledger = crate::billing::FreeLedger::new();
         for (k, host) in hosts.into_iter().enumerate() {
             let Some(host) = host else { continue };
             let on: Vec<usize> = (0..n).filter(|&w| a[w] == Some(k)).collect();
             let view = self.host_view(&on);
             let spec = self.host_spec(k, &on);
-            let pr = result::finish(spec, host, &view, horizon, catalog)?;
+            let pr = result::finish_with(spec, host, &view, horizon, catalog, &mut ledger)?;
             // each workload's share of this platform's bill
             let weights: Vec<f64> = match spec {
                 Spec::Function(_) => on
