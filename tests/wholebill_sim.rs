@@ -289,3 +289,37 @@ fn a_placements_platforms_share_the_accounts_free_egress() {
     let in_placement = best.total_usd - r.platforms.iter().map(|p| p.total_usd).sum::<f64>();
     assert!((in_placement - 9.0).abs() < 0.02, "{in_placement}");
 }
+
+/// The shipped image-processing scenario (storage-triggered): one S3 GET of the original
+/// and four PUTs of the resized copies per image, at $0.0004 and $0.005 per 1,000:
+/// 1,068,720 images a month give $0.43 + $21.37 = $21.80; nothing goes back to the
+/// internet (`egress_share: 0.0`), so no platform pays egress.
+#[test]
+fn the_image_pipeline_pays_its_s3_requests_and_no_egress() {
+    let cat = catalog();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/image-processing.ron");
+    let s = breakeven::model::load_scenario_file(&path, &cat).unwrap();
+    let p = prepare(&s, path.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    let r = run(&p, &cat, Mode::Fast, &Control::default()).unwrap();
+    assert_eq!(r.services.len(), 1);
+    let s3 = &r.services[0];
+    assert_eq!(s3.service, "aws-s3");
+    let qty = |prefix: &str| -> f64 {
+        s3.lines
+            .iter()
+            .filter(|l| l.item.starts_with(prefix))
+            .map(|l| l.quantity.to_string().parse::<f64>().unwrap())
+            .sum()
+    };
+    assert_eq!(qty("GET"), 1_068_720.0);
+    assert_eq!(qty("PUT"), 4.0 * 1_068_720.0);
+    assert!((r.services_usd - 21.80).abs() < 1e-9, "{}", r.services_usd);
+    for p in &r.platforms {
+        assert!(
+            p.bill.lines.iter().all(|l| l.category != Category::Network),
+            "{}: {:?}",
+            p.name,
+            p.bill.lines
+        );
+    }
+}
