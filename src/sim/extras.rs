@@ -33,8 +33,10 @@ pub struct ExtrasUse {
     pub replica_s: f64,
     /// Seconds billed (the horizon, or the stretch).
     pub elapsed_s: f64,
-    /// CPU use of one instance of a VM fleet, stretch by stretch (burstable credits).
-    pub cpu: Vec<CpuStretch>,
+    /// CPU use of one instance of a VM fleet, stretch by stretch: (hours, utilization)
+    /// (burstable credits; kept as floats until a burstable size reads them, since most
+    /// instances are not and the search bills thousands of runs).
+    pub cpu: Vec<(f64, f64)>,
     /// Mean instances over the stretches of `cpu`.
     pub mean_instances: f64,
 }
@@ -84,10 +86,7 @@ impl ExtrasUse {
                 };
                 live_s += a[LIVE];
                 span += len;
-                u.cpu.push(CpuStretch {
-                    hours: dec(len / 3600.0),
-                    utilization: dec(util),
-                });
+                u.cpu.push((len / 3600.0, util));
             }
             u.mean_instances = if span > 0.0 { live_s / span } else { 0.0 };
         }
@@ -178,13 +177,21 @@ pub fn extra_lines(
             && let Some(size) = credits.size(&f.instance)
             && !u.cpu.is_empty()
         {
-            let total_h: Decimal = u.cpu.iter().map(|c| c.hours).sum();
+            let cpu: Vec<CpuStretch> = u
+                .cpu
+                .iter()
+                .map(|&(h, util)| CpuStretch {
+                    hours: dec(h),
+                    utilization: dec(util),
+                })
+                .collect();
+            let total_h: Decimal = cpu.iter().map(|c| c.hours).sum();
             let mean_u = if total_h > Decimal::ZERO {
-                u.cpu.iter().map(|c| c.hours * c.utilization).sum::<Decimal>() / total_h
+                cpu.iter().map(|c| c.hours * c.utilization).sum::<Decimal>() / total_h
             } else {
                 Decimal::ZERO
             };
-            let o = surplus_credits(size, CreditBalance::steady(size, mean_u), &u.cpu, false);
+            let o = surplus_credits(size, CreditBalance::steady(size, mean_u), &cpu, false);
             let charged = o.charged * dec(u.mean_instances);
             if charged > Decimal::ZERO {
                 let note = format!(

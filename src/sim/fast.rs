@@ -1484,6 +1484,22 @@ pub fn run_fleet_idle(spec: &FleetSpec, horizon: f64, cfg: RunCfg) -> RawRun {
 
 /// A fleet on a plan, with every rate (and so every busy count) times `scale`.
 pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon: f64, cfg: RunCfg) -> RawRun {
+    run_fleet_until(spec, plan, scale, horizon, cfg, &mut |_, _| false)
+        .unwrap_or_else(|| RawRun::new(horizon, cfg.bucket_s))
+}
+
+/// As `run_fleet_planned`, asking `stop` whenever more display buckets are complete
+/// (their counts final: later stretches only add to later buckets) with the counts and
+/// how many are complete; `None` when it said stop. An application's search stops a run
+/// as soon as its drops already rule the placement out: drops only accumulate.
+pub fn run_fleet_until(
+    spec: &FleetSpec,
+    plan: &FleetPlan,
+    scale: f64,
+    horizon: f64,
+    cfg: RunCfg,
+    stop: &mut dyn FnMut(&[[f64; super::run::NC]], usize) -> bool,
+) -> Option<RawRun> {
     let RunCfg {
         arrivals,
         seed,
@@ -1527,7 +1543,15 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
     let mut noise = super::rng::Rng::new(seed, 2000 + spec.index as u64);
 
     let plan_mean_s = mean_s;
+    let mut complete = 0;
     for pc in &pieces {
+        let done = ((pc.t0 / bucket_s) as usize).min(raw.counts.len());
+        if done > complete {
+            complete = done;
+            if stop(&raw.counts, complete) {
+                return None;
+            }
+        }
         let (lam, a) = (pc.rate, pc.busy);
         let mean_s = if pc.svc_s > 0.0 { pc.svc_s } else { plan_mean_s };
         let mut t = pc.t0;
@@ -1840,7 +1864,7 @@ pub fn run_fleet_planned(spec: &FleetSpec, plan: &FleetPlan, scale: f64, horizon
     if let Some(slo) = slo_ms {
         raw.over_slo = raw.hist.share_above(slo) * raw.hist.total();
     }
-    raw
+    Some(raw)
 }
 
 /// A stretch with its arrival rate and mean busy count.

@@ -8,7 +8,7 @@
 //! one fleet run whose busy count is the sum of each workload's (`fleet_plan_mixed`);
 //! each workload's latency there is its own service time plus the fleet's mean wait.
 
-use super::super::fast::{fleet_plan_mixed, fleet_plan_of, run_fleet_planned, run_function};
+use super::super::fast::{fleet_plan_mixed, fleet_plan_of, run_fleet_until, run_function};
 use super::super::histogram::Histogram;
 use super::super::rng::Rng;
 use super::super::run::{C_ARRIVALS, C_REJECTED, RawRun, RunCfg};
@@ -160,6 +160,21 @@ pub(super) fn fleet_raw(
     on: &[usize],
     cfg: RunCfg,
 ) -> (RawRun, Vec<(WorkloadRaw, Histogram)>) {
+    fleet_raw_until(ap, k, on, cfg, false)
+        .unwrap_or_else(|_| (RawRun::new(ap.scenario.horizon_s(), cfg.bucket_s), Vec::new()))
+}
+
+/// As `fleet_raw`; with `stop_when_rejected`, `Err(share)` as soon as the drops of a workload
+/// in the buckets simulated so far already exceed the share the rule for good enough
+/// allows of its month (drops only accumulate, and these partial sums are prefixes of
+/// the sums that judge the whole run, so the verdict is the whole run's).
+pub(super) fn fleet_raw_until(
+    ap: &AppPrepared,
+    k: usize,
+    on: &[usize],
+    cfg: RunCfg,
+    stop_when_rejected: bool,
+) -> Result<(RawRun, Vec<(WorkloadRaw, Histogram)>), f64> {
     let s = &ap.scenario;
     let spec = shared_fleet_spec(ap, k, on);
     let classes: Vec<(&super::super::spec::FleetSpec, &super::super::traffic::RateProfile)> = on
@@ -183,8 +198,38 @@ pub(super) fn fleet_raw(
     } else {
         fleet_plan_mixed(&classes)
     };
+    let bucketed: Vec<std::borrow::Cow<'_, [f64]>> = if stop_when_rejected {
+        on.iter().map(|&w| ap.rates_bucketed(w, cfg.bucket_s)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut dropped_so_far = vec![0.0; bucketed.len()];
+    let mut checked = 0;
+    let mut stop = |counts: &[[f64; crate::sim::run::NC]], complete: usize| -> bool {
+        for (b, c) in counts.iter().enumerate().take(complete).skip(checked) {
+            let sh = rejected_share_of(c);
+            for (d, n) in dropped_so_far.iter_mut().zip(&bucketed) {
+                *d += n.get(b).copied().unwrap_or(0.0) * sh;
+            }
+        }
+        checked = checked.max(complete);
+        on.iter().zip(&dropped_so_far).any(|(&w, &d)| {
+            let n_req = ap.rates_n[w];
+            d.min(n_req) / n_req.max(1.0) > crate::sim::result::MAX_REJECTED_SHARE
+        })
+    };
     let raw = match plan {
-        Some(plan) => run_fleet_planned(&spec, &plan, 1.0, horizon, cfg),
+        Some(plan) => match run_fleet_until(&spec, &plan, 1.0, horizon, cfg, &mut stop) {
+            Some(raw) => raw,
+            None => {
+                let worst = on
+                    .iter()
+                    .zip(&dropped_so_far)
+                    .map(|(&w, &d)| d.min(ap.rates_n[w]) / ap.rates_n[w].max(1.0))
+                    .fold(0.0, f64::max);
+                return Err(worst);
+            }
+        },
         None => RawRun::new(horizon, cfg.bucket_s),
     };
     // every class waits as long on average (one FIFO queue) and is served or dropped in
@@ -204,17 +249,7 @@ pub(super) fn fleet_raw(
     // drops happen when the fleet is short, so each workload loses the share of its own
     // requests that arrive then, bucket by bucket (not the month's average: a burst of
     // long jobs is dropped while steady traffic is not)
-    let rejected_share: Vec<f64> = raw
-        .counts
-        .iter()
-        .map(|c| {
-            if c[C_ARRIVALS] > 0.0 {
-                (c[C_REJECTED] / c[C_ARRIVALS]).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let rejected_share: Vec<f64> = raw.counts.iter().map(rejected_share_of).collect();
     let per = on
         .iter()
         .zip(&classes)
@@ -251,7 +286,16 @@ pub(super) fn fleet_raw(
             )
         })
         .collect();
-    (raw, per)
+    Ok((raw, per))
+}
+
+/// The share of a bucket's arrivals the shared fleet dropped.
+fn rejected_share_of(c: &[f64; crate::sim::run::NC]) -> f64 {
+    if c[C_ARRIVALS] > 0.0 {
+        (c[C_REJECTED] / c[C_ARRIVALS]).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 /// End-to-end latency of each pipeline: the sum of its steps' latencies (drawn from their

@@ -17,7 +17,7 @@
 //! every start, not necessarily the optimum (the result says which).
 
 use super::super::fast::{fleet_floor, run_fleet_idle};
-use super::fast::{cap_shares, fleet_raw, function_raw, pipelines_by_sampling};
+use super::fast::{cap_shares, fleet_raw_until, function_raw, pipelines_by_sampling};
 use super::{AppPrepared, Assignment, WorkloadRaw};
 use crate::pricing::Catalog;
 use crate::sim::SimError;
@@ -88,7 +88,7 @@ impl Search<'_> {
         if let Some(e) = self.memo.get(&(k, mask)) {
             return Ok(e.clone());
         }
-        let e = evaluate_cached(self.ap, k, mask, self.cfg, self.catalog, &self.cache)?;
+        let e = evaluate_cached(self.ap, k, mask, self.cfg, self.catalog, &self.cache, false)?;
         self.memo.insert((k, mask), e.clone());
         Ok(e)
     }
@@ -133,7 +133,7 @@ fn pipelines_ok(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> bool {
 /// Platform `k` hosting the workloads in `mask` (fast mode): its bill and whether each
 /// workload copes there.
 fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalog) -> Result<HostEval, SimError> {
-    evaluate_cached(ap, k, mask, cfg, catalog, &FnCache::default())
+    evaluate_cached(ap, k, mask, cfg, catalog, &FnCache::default(), false)
 }
 
 /// Each workload's function run alone on each function platform (fast mode): a function
@@ -157,6 +157,9 @@ impl FnCache {
     }
 }
 
+/// `stop_when_rejected`: a fleet's run stops as soon as its drops rule the set out; its
+/// cost is then unknown (infinite here), which only a search that skips sets that are
+/// not good enough may use.
 fn evaluate_cached(
     ap: &AppPrepared,
     k: usize,
@@ -164,6 +167,7 @@ fn evaluate_cached(
     cfg: RunCfg,
     catalog: &Catalog,
     cache: &FnCache,
+    stop_when_rejected: bool,
 ) -> Result<HostEval, SimError> {
     let s = &ap.scenario;
     let on = members(mask, s.workloads.len());
@@ -203,7 +207,18 @@ fn evaluate_cached(
             merged.unwrap_or_else(|| RawRun::new(horizon, cfg.bucket_s))
         }
         Spec::Fleet(_) => {
-            let (raw, per) = fleet_raw(ap, k, &on, cfg);
+            let (raw, per) = match fleet_raw_until(ap, k, &on, cfg, stop_when_rejected) {
+                Ok(r) => r,
+                Err(share) => {
+                    return Ok(HostEval {
+                        cost_usd: f64::INFINITY,
+                        compute_usd: f64::INFINITY,
+                        ok: false,
+                        shortfall: Some(crate::sim::Shortfall::Rejected { share }),
+                        hists: Vec::new(),
+                    });
+                }
+            };
             for (&w, (st, h)) in on.iter().zip(per) {
                 let req = &s.workloads[w].request;
                 let c = st.coping(req.latency_slo_ms);
@@ -327,7 +342,7 @@ fn best_placement_with(
     type Evaluated = Result<((usize, u64), HostEval), SimError>;
     let done: Vec<Evaluated> = jobs
         .par_iter()
-        .map(|&(k, m)| evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| ((k, m), e)))
+        .map(|&(k, m)| evaluate_cached(ap, k, m, cfg, catalog, &search.cache, false).map(|e| ((k, m), e)))
         .collect();
     for d in done {
         let (key, e) = d?;
@@ -462,7 +477,7 @@ fn exhaustive_search(
         ids.par_iter()
             .map(|&id| {
                 let (k, m) = keys[id as usize];
-                evaluate_cached(ap, k, m, cfg, catalog, &search.cache).map(|e| (id, e))
+                evaluate_cached(ap, k, m, cfg, catalog, &search.cache, prune).map(|e| (id, e))
             })
             .collect()
     };
@@ -703,7 +718,8 @@ mod tests {
     /// Every fleet pair that copes costs at least its bound (the bound need not hold where
     /// the pair cannot be good enough).
     #[test]
-    fn a_fleet_costs_at_least_its_bound_wherever_it_copes() {
+    fn a_fleet_costs_at_least_its_bound_wherever_it_copes_and_stops_only_when_it_drops() {
+        let mut stops = 0;
         for path in APPS {
             let (ap, cat, cfg) = app(path);
             let n = ap.scenario.workloads.len();
@@ -716,6 +732,21 @@ mod tests {
                 let mut sub = full;
                 while sub != 0 {
                     let e = evaluate(&ap, k, sub, cfg, &cat).expect("evaluate");
+                    // a run stopped for its drops is one whose whole run drops too many
+                    let stopped = evaluate_cached(&ap, k, sub, cfg, &cat, &FnCache::default(), true).expect("stopped");
+                    let rejected = matches!(e.shortfall, Some(crate::sim::Shortfall::Rejected { .. }));
+                    if stopped.cost_usd.is_infinite() {
+                        stops += 1;
+                        assert!(!e.ok, "{path}: platform {k}, set {sub:b} stopped but copes");
+                        assert!(
+                            e.hists.len() > 1 || rejected,
+                            "{path}: platform {k}, set {sub:b} stopped for drops: {:?}",
+                            e.shortfall
+                        );
+                    } else {
+                        assert_eq!(stopped.cost_usd, e.cost_usd, "{path}: platform {k}, set {sub:b}");
+                        assert_eq!(stopped.ok, e.ok, "{path}: platform {k}, set {sub:b}");
+                    }
                     let lb = lower_bound(&ap, k, sub, &idle, cfg, &cat).expect("bound");
                     assert!(lb >= 0.0);
                     if e.ok {
@@ -729,5 +760,6 @@ mod tests {
                 }
             }
         }
+        assert!(stops > 10, "the drops rule out sets early: {stops} stopped runs");
     }
 }
