@@ -169,11 +169,33 @@ fn hidden_cost_reason(
         return None;
     }
     let owner = &bills[who];
+    // the lines that make the difference: a line both bills carry alike (the same egress
+    // out of the same provider) is not why the break-even moves
+    let other = &bills[1 - who].bill;
+    let same_item_usd = |item: &str| -> rust_decimal::Decimal {
+        other
+            .lines
+            .iter()
+            .filter(|o| o.category == cat && o.item == item)
+            .map(|o| o.amount_usd)
+            .sum()
+    };
+    let differs = |l: &&crate::billing::BillLine| {
+        l.category == cat && l.amount_usd > same_item_usd(&l.item) + rust_decimal::Decimal::new(1, 2)
+    };
+    let any_differs = owner.bill.lines.iter().any(|l| differs(&l));
     let mut items: Vec<String> = owner
         .bill
         .lines
         .iter()
-        .filter(|l| l.category == cat && l.amount_usd > rust_decimal::Decimal::ZERO)
+        // (when no single line differs, as when only a shared allowance does, all of them)
+        .filter(|l| {
+            if any_differs {
+                differs(l)
+            } else {
+                l.category == cat && l.amount_usd > rust_decimal::Decimal::ZERO
+            }
+        })
         .map(|l| {
             // "Data transfer out" reads "data transfer out" mid-sentence; "NAT gateway" stays
             let mut c = l.item.chars();
