@@ -717,30 +717,53 @@ fn simulate_with_progress(
     let _ = ctrlc::set_handler(move || c2.request_cancel());
     let expected = prepared.profile.expected_requests() * prepared.specs.len() as f64;
     let show = mode == Mode::Exact && expected > 2e7 && std::io::stderr().is_terminal();
-    let result = std::thread::scope(|scope| {
-        let h = scope.spawn(|| sim::run(&prepared, cat, mode, &ctl));
-        let start = std::time::Instant::now();
-        let mut bar = run::Monotone::default();
-        while !h.is_finished() {
-            std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut bar = run::Monotone::default();
+    let mut shown = false;
+    let result = on_worker(
+        || sim::run(&prepared, cat, mode, &ctl),
+        |elapsed_s| {
             if show {
                 let p = bar.update(ctl.progress());
                 eprint!(
                     "\rsimulating {:.1e} requests: {:5.1} %  ({:.0} s, Ctrl+C cancels)",
                     expected,
                     p * 100.0,
-                    start.elapsed().as_secs_f64()
+                    elapsed_s
                 );
                 let _ = std::io::stderr().flush();
+                shown = true;
+            }
+        },
+    );
+    if shown {
+        eprintln!();
+    }
+    let result = result.ok_or_else(|| Failure::Internal("the simulation thread stopped unexpectedly".into()))?;
+    Ok((prepared, result.map_err(sim_failure)?))
+}
+
+/// Runs `work` on a worker thread and returns as soon as it is done (`None` if it
+/// panicked); meanwhile `tick` runs on this thread every 200 ms with the seconds elapsed
+/// (progress on a terminal). Waiting on the result, not sleeping in steps, keeps a
+/// millisecond command a millisecond command.
+fn on_worker<T: Send>(work: impl FnOnce() -> T + Send, mut tick: impl FnMut(f64)) -> Option<T> {
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    std::thread::scope(|scope| {
+        let (tx, rx) = channel::<()>();
+        let h = scope.spawn(move || {
+            let r = work();
+            let _ = tx.send(());
+            r
+        });
+        let start = std::time::Instant::now();
+        loop {
+            match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => tick(start.elapsed().as_secs_f64()),
             }
         }
-        if show {
-            eprintln!();
-        }
-        h.join()
-            .map_err(|_| Failure::Internal("the simulation thread stopped unexpectedly".into()))
-    });
-    Ok((prepared, result?.map_err(sim_failure)?))
+        h.join().ok()
+    })
 }
 
 /// `report FILE -o OUT`: checks the output path first (format, folder), then runs
@@ -791,29 +814,25 @@ fn report_command(
     let c2 = ctl.clone();
     let _ = ctrlc::set_handler(move || c2.request_cancel());
     let show = std::io::stderr().is_terminal();
-    let built = std::thread::scope(|scope| {
-        let h = scope.spawn(|| report::build(&prepared, &cat, &opts, &ctl));
-        let start = std::time::Instant::now();
-        let mut bar = run::Monotone::default();
-        while !h.is_finished() {
-            std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut bar = run::Monotone::default();
+    let mut shown = false;
+    let built = on_worker(
+        || report::build(&prepared, &cat, &opts, &ctl),
+        |elapsed_s| {
             let p = bar.update(ctl.progress());
-            if show && start.elapsed().as_secs_f64() > 1.0 {
+            if show && elapsed_s > 1.0 {
                 let stage = run::report_stage(p);
-                eprint!(
-                    "\r{stage} ({:.0} s, Ctrl+C cancels)\x1b[K",
-                    start.elapsed().as_secs_f64()
-                );
+                eprint!("\r{stage} ({elapsed_s:.0} s, Ctrl+C cancels)\x1b[K");
                 let _ = std::io::stderr().flush();
+                shown = true;
             }
-        }
-        if show && start.elapsed().as_secs_f64() > 1.0 {
-            eprint!("\r\x1b[K");
-        }
-        h.join()
-            .map_err(|_| Failure::Internal("the report thread stopped unexpectedly".into()))
-    });
-    let rep = built?.map_err(sim_failure)?;
+        },
+    );
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+    let built = built.ok_or_else(|| Failure::Internal("the report thread stopped unexpectedly".into()))?;
+    let rep = built.map_err(sim_failure)?;
     let written = report::write(&rep, output, chrono::Utc::now(), &report::WriteOptions { series })
         .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     for w in &written.warnings {
