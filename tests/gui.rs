@@ -2186,3 +2186,51 @@ fn the_overview_splits_totals_by_category_only_when_there_is_more_than_compute()
     assert!(h.query_by_label("Compute").is_none());
     assert!(h.query_by_label("Storage").is_none());
 }
+
+/// `breakeven FILE.ron` (a double-click in a file manager): the window opens on that file,
+/// and shows it by name; a file that cannot be read still opens the window, on the
+/// built-in scenario, with what is wrong.
+#[test]
+fn a_scenario_given_on_the_command_line_is_the_one_the_window_opens() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        breakeven::gui::Options {
+            open: Some(dir.join("flash-sale.ron")),
+            ..Default::default()
+        },
+    );
+    assert_eq!(app.path(), Some(dir.join("flash-sale.ron").as_path()));
+    let name = app.scenario().name.clone();
+    let mut h = harness(app);
+    h.run();
+    assert!(h.state().title().contains(&name), "{}", h.state().title());
+    let shown = h
+        .get_by_label("Scenario name")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert_eq!(shown, name, "the editor shows the file's scenario");
+    assert!(h.state().results().is_some());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("broken.ron");
+    std::fs::write(&bad, "Scenario(version: 1, name: \"broken\",").unwrap();
+    let app = App::with_options(
+        breakeven::pricing::Catalog::builtin().unwrap(),
+        None,
+        breakeven::gui::Options {
+            open: Some(bad.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(app.path(), None, "the built-in scenario, not the broken file");
+    assert!(
+        app.notifications()
+            .iter()
+            .any(|n| n.title.contains("broken.ron") && !n.lines.is_empty()),
+        "{:?}",
+        app.notifications().iter().map(|n| &n.title).collect::<Vec<_>>()
+    );
+}

@@ -16,11 +16,26 @@ use serde_json::json;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "breakeven", version, about = "Is serverless cheaper and good enough for this traffic? Cost and capacity planning across functions, containers and VMs.", long_about = None)]
+#[command(
+    name = "breakeven",
+    version,
+    about = "Is serverless cheaper and good enough for this traffic? Cost and capacity planning across functions, containers and VMs.",
+    long_about = None,
+    after_help = "Without a command, opens the desktop application (on FILE when one is given, as a \
+file manager does on a double-click; each launch opens its own window).\n\n\
+Examples:\n  \
+breakeven                                   open the window on the last scenario (or the built-in one)\n  \
+breakeven scenarios/flash-sale.ron          open the window on this scenario\n  \
+breakeven run scenarios/steady-high.ron --fast\n  \
+breakeven help run                          a command's options and an example"
+)]
 pub struct Cli {
     /// Folder of price files (*.ron) that override or add to the built-in catalog.
     #[arg(long, global = true, value_name = "DIR")]
     pub pricing: Option<PathBuf>,
+    /// A scenario to open in the desktop application.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -29,14 +44,26 @@ pub struct Cli {
 #[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Price an average month on one service, the way the providers' calculators do.
-    #[command(allow_negative_numbers = true)]
+    #[command(
+        allow_negative_numbers = true,
+        after_help = "Examples:\n  \
+breakeven quote aws-lambda --requests 3000000 --duration-ms 120 --memory-mb 1536\n  \
+breakeven quote aws-ec2 --instance t3.medium --hours 730 --cpu-utilization 0.5 --json"
+    )]
     Quote(QuoteArgs),
     /// Validate scenario and pricing files.
+    #[command(
+        after_help = "Exit code 0 when every file is valid, 2 otherwise (each problem with its file, line and column).\n\n\
+Example:\n  breakeven check scenarios/*.ron pricing/*.ron"
+    )]
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Cost curves against traffic (or memory, duration, burstiness) and break-even points.
+    #[command(after_help = "Examples:\n  \
+breakeven sweep scenarios/startup-launch.ron\n  \
+breakeven sweep scenarios/saas-backend.ron --workload api --json")]
     Sweep {
         file: PathBuf,
         /// Print JSON instead of a table.
@@ -54,6 +81,9 @@ pub enum Command {
         workload: Option<String>,
     },
     /// Write a report to share: HTML with charts, Markdown, CSV or JSON, by OUT's extension.
+    #[command(after_help = "Examples:\n  \
+breakeven report scenarios/startup-launch.ron -o launch.html\n  \
+breakeven report scenarios/flash-sale.ron -o flash-sale.csv --series --fast")]
     Report {
         file: PathBuf,
         /// Output file: .html, .md, .csv or .json.
@@ -67,6 +97,9 @@ pub enum Command {
         series: bool,
     },
     /// Simulate a scenario and print the comparison per platform.
+    #[command(after_help = "Examples:\n  \
+breakeven run scenarios/startup-launch.ron          every request simulated\n  \
+breakeven run scenarios/steady-high.ron --fast --json")]
     Run {
         file: PathBuf,
         /// Print JSON instead of tables.
@@ -75,6 +108,20 @@ pub enum Command {
         /// Use the fast aggregate mode instead of simulating every request.
         #[arg(long)]
         fast: bool,
+    },
+    /// Print a shell completion script (the Debian package installs them).
+    #[command(after_help = "Examples:\n  \
+breakeven completions bash > ~/.local/share/bash-completion/completions/breakeven\n  \
+breakeven completions fish > ~/.config/fish/completions/breakeven.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of breakeven or of one command.
+    #[command(after_help = "Examples:\n  breakeven manpage | man -l -\n  breakeven manpage run | man -l -")]
+    Manpage {
+        /// The command whose page to print (breakeven's own without it).
+        command: Option<String>,
     },
 }
 
@@ -337,15 +384,85 @@ fn catalog(dir: Option<&PathBuf>) -> Result<Catalog, Failure> {
     }
 }
 
+/// The shell completion script for `shell`, from the clap definitions.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "breakeven", &mut out);
+    out
+}
+
+/// The manual page (roff) of `breakeven`, or of one of its commands (`breakeven-run`),
+/// from the clap definitions. The date is the release's, so the pages do not change
+/// from one build to the next.
+pub fn manpage(command: Option<&str>) -> Result<Vec<u8>, String> {
+    use clap::CommandFactory;
+    let mut top = Cli::command();
+    top.build();
+    let cmd = match command {
+        None => top,
+        Some(name) => {
+            let sub = top.find_subcommand(name).ok_or_else(|| {
+                format!(
+                    "error: `{name}` is not a command; the commands: {}",
+                    manpage_commands().join(", ")
+                )
+            })?;
+            let full = format!("breakeven-{}", sub.get_name());
+            sub.clone()
+                .name(full.clone())
+                .display_name(full)
+                .bin_name(format!("breakeven {name}"))
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .date(MANPAGE_DATE)
+        .render(&mut out)
+        .map_err(|e| format!("cannot write the manual page: {e}"))?;
+    Ok(out)
+}
+
+/// The release date the manual pages carry.
+const MANPAGE_DATE: &str = "2026-12-01";
+
+/// The commands with a manual page of their own (all but `help`).
+pub fn manpage_commands() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|n| n != "help")
+        .collect()
+}
+
 fn execute(cli: Cli) -> Result<(), Failure> {
+    if let (Some(file), Some(_)) = (&cli.file, &cli.command) {
+        return Err(Failure::BadInput(format!(
+            "error: `{}` before a command: give a scenario to a command (`breakeven run FILE`), or a file alone to open it in the window",
+            file.display()
+        )));
+    }
     let Some(command) = cli.command else {
         // No command: the desktop application. Its workers catch their own panics and
         // show the error, keeping the user's unsaved edits; the hook only reports.
         crate::util::exit_on_panic(false);
         let cat = catalog(cli.pricing.as_ref())?;
-        return crate::gui::run(cat, cli.pricing.clone()).map_err(Failure::Internal);
+        return crate::gui::run(cat, cli.pricing.clone(), cli.file.clone()).map_err(Failure::Internal);
     };
     match command {
+        Command::Completions { shell } => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&completions(shell))
+                .map_err(|e| Failure::Internal(format!("cannot write: {e}")))
+        }
+        Command::Manpage { command } => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&manpage(command.as_deref()).map_err(Failure::BadInput)?)
+                .map_err(|e| Failure::Internal(format!("cannot write: {e}")))
+        }
         Command::Quote(a) => {
             let cat = catalog(cli.pricing.as_ref())?;
             let bill = quote(&cat, &quote_input(&a)).map_err(|e| Failure::BadInput(format!("error: {e}")))?;

@@ -51,22 +51,32 @@ pub const SETTINGS_KEY: &str = "breakeven-settings";
 
 /// Opens the window on the last scenario (or the built-in default) and runs until it is
 /// closed.
-pub fn run(catalog: Catalog, pricing_dir: Option<PathBuf>) -> Result<(), String> {
+pub fn run(catalog: Catalog, pricing_dir: Option<PathBuf>, open: Option<PathBuf>) -> Result<(), String> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Breakeven")
+        .with_app_id("breakeven")
+        .with_inner_size([1560.0, 960.0])
+        .with_min_inner_size([900.0, 600.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Breakeven")
-            .with_app_id("breakeven")
-            .with_inner_size([1560.0, 960.0])
-            .with_min_inner_size([900.0, 600.0])
-            .with_drag_and_drop(true),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(
         "Breakeven",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, catalog, pricing_dir)))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, catalog, pricing_dir, open)))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// The application icon (assets/, the 256 px rendering the desktop entry also uses).
+pub fn window_icon() -> Option<egui::IconData> {
+    const PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/io.github.breakeven.Breakeven.png");
+    eframe::icon_data::from_png_bytes(PNG).ok()
 }
 
 /// An exact simulation in progress.
@@ -110,6 +120,8 @@ pub struct Options {
     /// Where unsaved edits are kept while the window runs and looked for at start
     /// (`recovery`); None keeps no working copy (tests that are not about it).
     pub recovery_dir: Option<PathBuf>,
+    /// A scenario to open at start instead of the last one (the command line's FILE).
+    pub open: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -121,6 +133,7 @@ impl Default for Options {
             repaint: None,
             analysis: AnalysisPlan::OFF,
             recovery_dir: None,
+            open: None,
         }
     }
 }
@@ -199,7 +212,14 @@ fn default_unvalidated() -> Option<Scenario> {
 
 impl App {
     /// The application as eframe starts it: settings from storage, a background worker.
-    pub fn new(cc: &eframe::CreationContext<'_>, catalog: Catalog, pricing_dir: Option<PathBuf>) -> App {
+    /// `open`: a scenario given on the command line (a file manager's double-click), opened
+    /// instead of the last one.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        catalog: Catalog,
+        pricing_dir: Option<PathBuf>,
+        open: Option<PathBuf>,
+    ) -> App {
         let settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
@@ -214,6 +234,7 @@ impl App {
                 repaint: Some(cc.egui_ctx.clone()),
                 analysis: AnalysisPlan::FULL,
                 recovery_dir: eframe::storage_dir("breakeven").map(|d| d.join("recovery")),
+                open,
             },
         )
     }
@@ -240,7 +261,7 @@ impl App {
     pub fn with_options(catalog: Catalog, pricing_dir: Option<PathBuf>, opts: Options) -> App {
         let mut notes = Notifications::default();
         let mut settings = opts.settings;
-        let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes);
+        let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes, opts.open.as_deref());
         let recovery = opts
             .recovery_dir
             .as_deref()
@@ -704,7 +725,20 @@ fn initial_document(
     catalog: &Catalog,
     settings: &mut Settings,
     notes: &mut Notifications,
+    open: Option<&std::path::Path>,
 ) -> (Scenario, Option<PathBuf>) {
+    if let Some(file) = open {
+        match files::open_scenario(file, catalog) {
+            Ok(s) => {
+                settings.remember(file);
+                notes.info(format!("Opened {}", file.display()));
+                return (s, Some(file.to_path_buf()));
+            }
+            // the window still opens (a double-click must not fail silently): on the last
+            // scenario or the built-in one, with what is wrong with this file
+            Err(lines) => notes.error(format!("Cannot open {}", file.display()), lines),
+        }
+    }
     if let Some(last) = settings.last_path.clone() {
         match files::open_scenario(&last, catalog) {
             Ok(s) => return (s, Some(last)),
