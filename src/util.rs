@@ -129,6 +129,11 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown failure".to_string());
+        // the reader of our output went away (`breakeven run … | head`): not a failure,
+        // the conventional quiet exit of a program whose pipe closed (128 + SIGPIPE)
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
         let at = info.location().map(|l| (l.file().to_string(), l.line()));
         eprintln!("{}", panic_line(&message, at.as_ref().map(|(f, l)| (f.as_str(), *l))));
         if EXIT_ON_PANIC.load(std::sync::atomic::Ordering::SeqCst) {

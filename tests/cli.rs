@@ -883,3 +883,22 @@ fn sweep_workload_errors_name_the_workloads() {
         assert!(out.is_empty(), "{args:?}: {out}");
     }
 }
+
+/// `breakeven run … | head`: the reader goes away before the output is written. That is
+/// not an internal error: a quiet exit with the shells' code for a closed pipe.
+#[test]
+fn a_closed_pipe_is_a_quiet_exit_not_an_internal_error() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_breakeven"))
+        .args(["run", "scenarios/steady-high.ron", "--fast"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // closed before anything is printed
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("internal error"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}
