@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod billing;
 pub mod cli;
 pub mod gui;
+pub mod import;
 pub mod model;
 pub mod pricing;
 pub mod quote;

@@ -684,6 +684,70 @@ fn the_wide_scenario_is_valid_and_prices_every_service() {
 }
 
 // ---------------------------------------------------------------------------------------
+/// A REPORT line with one field mangled, or any text at all.
+fn log_line() -> impl Strategy<Value = String> {
+    let fields = prop::sample::select(vec![
+        "Duration: 102.25 ms",
+        "Billed Duration: 103 ms",
+        "Memory Size: 1024 MB",
+        "Max Memory Used: 81 MB",
+        "Init Duration: 240.12 ms",
+        "Duration: -1e309 ms",
+        "Duration: NaN ms",
+        "Memory Size: 1e300 MB",
+        "Init Duration: ms",
+    ]);
+    let ts = prop::sample::select(vec![
+        "2026-11-30T10:00:01.500Z",
+        "2026-11-30 10:00:01",
+        "1796032801500",
+        "-1e300",
+        "9999-99-99T99:99:99Z",
+        "",
+    ]);
+    prop_oneof![
+        (ts, prop::collection::vec(fields, 0..6))
+            .prop_map(|(t, f)| format!("{t} REPORT RequestId: r\t{}", f.join("\t"))),
+        ".{0,200}",
+        "\\{\"(time|timestamp|type|message|record)\": ?[^\n]{0,120}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(2000))]
+
+    /// `import` on hostile logs: every line is a request, another line or a bad line with
+    /// its number; reading never panics and fails only when nothing was read.
+    #[test]
+    fn hostile_logs_never_panic(lines in prop::collection::vec(log_line(), 0..40), gz in any::<bool>()) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("fuzz.log");
+        let text = lines.join("\n");
+        if gz {
+            let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&f).unwrap(), flate2::Compression::fast());
+            enc.write_all(text.as_bytes()).unwrap();
+            enc.finish().unwrap();
+        } else {
+            std::fs::write(&f, &text).unwrap();
+        }
+        let fmt = breakeven::import::Format::LambdaReport;
+        match breakeven::import::read_files(std::slice::from_ref(&f), fmt) {
+            Ok(o) => {
+                prop_assert!(o.requests() > 0);
+                prop_assert_eq!(o.requests() + o.bad <= o.lines, true);
+                let s = breakeven::import::fit::summary(&o);
+                prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
+                let text = breakeven::import::fit::scenario_text(&o, "fuzz", "fuzz-trace.csv");
+                std::fs::write(dir.path().join("fuzz-trace.csv"), breakeven::import::fit::trace_csv(&o)).unwrap();
+                let loaded = parse_scenario(&text, "fuzz.ron", Some(dir.path()), catalog());
+                prop_assert!(loaded.is_ok(), "{}\n{}", text, loaded.unwrap_err());
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("nothing to import"), "{}", e),
+        }
+    }
+}
+
 // Regressions found by the fuzzer (each a case that once failed)
 
 /// Found by `mutated_price_files_never_panic` before price numbers were checked: a

@@ -39,7 +39,7 @@ fn shipped_completions_and_manual_page_are_the_current_ones() {
     matches_asset("completions/breakeven.fish", &breakeven::cli::completions(Shell::Fish));
     matches_asset("man/breakeven.1", &breakeven::cli::manpage(None).unwrap());
     let commands = breakeven::cli::manpage_commands();
-    assert_eq!(commands.len(), 7, "{commands:?}");
+    assert_eq!(commands.len(), 8, "{commands:?}");
     for c in &commands {
         let page = breakeven::cli::manpage(Some(c)).unwrap();
         let text = String::from_utf8(page.clone()).unwrap();
@@ -61,7 +61,7 @@ fn shipped_completions_and_manual_page_are_the_current_ones() {
     }
     // what they hold: every command, and the manual page's name section
     let bash = String::from_utf8(breakeven::cli::completions(Shell::Bash)).unwrap();
-    for cmd in ["quote", "check", "sweep", "report", "run", "completions", "manpage"] {
+    for cmd in ["quote", "check", "sweep", "report", "run", "import", "completions", "manpage"] {
         assert!(bash.contains(cmd), "bash completion lacks {cmd}");
     }
     let man = String::from_utf8(breakeven::cli::manpage(None).unwrap()).unwrap();
@@ -93,7 +93,7 @@ fn the_commands_print_completions_and_the_manual_page() {
 
 #[test]
 fn help_shows_an_example_for_every_command() {
-    for cmd in ["quote", "check", "sweep", "report", "run", "completions", "manpage"] {
+    for cmd in ["quote", "check", "sweep", "report", "run", "import", "completions", "manpage"] {
         let (code, out, err) = run(&["help", cmd]);
         assert_eq!(code, 0, "help {cmd}: {err}");
         assert!(

@@ -25,6 +25,9 @@ _breakeven() {
             breakeven,help)
                 cmd="breakeven__subcmd__help"
                 ;;
+            breakeven,import)
+                cmd="breakeven__subcmd__import"
+                ;;
             breakeven,manpage)
                 cmd="breakeven__subcmd__manpage"
                 ;;
@@ -49,6 +52,9 @@ _breakeven() {
             breakeven__subcmd__help,help)
                 cmd="breakeven__subcmd__help__subcmd__help"
                 ;;
+            breakeven__subcmd__help,import)
+                cmd="breakeven__subcmd__help__subcmd__import"
+                ;;
             breakeven__subcmd__help,manpage)
                 cmd="breakeven__subcmd__help__subcmd__manpage"
                 ;;
@@ -71,7 +77,7 @@ _breakeven() {
 
     case "${cmd}" in
         breakeven)
-            opts="-h -V --pricing --help --version quote check sweep report run completions manpage help"
+            opts="-h -V --pricing --help --version quote check sweep report run import completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,7 +131,7 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__help)
-            opts="quote check sweep report run completions manpage help"
+            opts="quote check sweep report run import completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +173,20 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        breakeven__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -243,6 +263,36 @@ _breakeven() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        breakeven__subcmd__import)
+            opts="-o -h --output --format --json --pricing --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "lambda-report" -- "${cur}"))
+                    return 0
+                    ;;
+                --pricing)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

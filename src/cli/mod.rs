@@ -109,6 +109,30 @@ breakeven run scenarios/steady-high.ron --fast --json")]
         #[arg(long)]
         fast: bool,
     },
+    /// Read logs of what runs today and write a scenario fitted to them.
+    #[command(
+        after_help = "Reads AWS Lambda REPORT lines (CloudWatch Logs text with timestamps, export JSON, or \
+Lambda's JSON log format; gzip read as it is). Writes OUT and, beside it, OUT-trace.csv with the \
+arrivals per second. Bad lines are counted and the first are listed; exit 2 only when no request \
+could be read.\n\n\
+Examples:\n  \
+breakeven import report-lines.log -o api.breakeven.ron\n  \
+breakeven import logs/*.gz -o api.breakeven.ron --json"
+    )]
+    Import {
+        /// Log files (several are read as one log).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The scenario to write (its trace goes beside it).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// The log format (detected from the first file when not given).
+        #[arg(long, value_enum)]
+        format: Option<ImportFormatArg>,
+        /// Print what was found as JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script (the Debian package installs them).
     #[command(after_help = "Examples:\n  \
 breakeven completions bash > ~/.local/share/bash-completion/completions/breakeven\n  \
@@ -131,6 +155,13 @@ pub enum ArchArg {
     X86_64,
     #[value(name = "arm64", alias = "arm")]
     Arm64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportFormatArg {
+    /// AWS Lambda REPORT lines.
+    #[value(name = "lambda-report")]
+    LambdaReport,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -457,6 +488,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 .write_all(&completions(shell))
                 .map_err(|e| Failure::Internal(format!("cannot write: {e}")))
         }
+        Command::Import {
+            files,
+            output,
+            format,
+            json,
+        } => import_command(&files, &output, format, json, cli.pricing.as_ref()),
         Command::Manpage { command } => {
             use std::io::Write;
             std::io::stdout()
@@ -857,6 +894,131 @@ fn simulate_with_progress(
     }
     let result = result.ok_or_else(|| Failure::Internal("the simulation thread stopped unexpectedly".into()))?;
     Ok((prepared, result.map_err(sim_failure)?))
+}
+
+/// `import FILE... -o OUT`: reads the logs, fits them, checks the scenario it writes
+/// (so `check` accepts it) and writes it with its trace beside it.
+fn import_command(
+    files: &[PathBuf],
+    output: &std::path::Path,
+    format: Option<ImportFormatArg>,
+    json: bool,
+    pricing_dir: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    use crate::import::{self, Format, ImportError, fit};
+    let bad = |e: ImportError| Failure::BadInput(format!("error: {e}"));
+    let format = match format {
+        Some(ImportFormatArg::LambdaReport) => Format::LambdaReport,
+        None => import::detect(files).map_err(bad)?,
+    };
+    let dir = output.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(d) = dir
+        && !d.is_dir()
+    {
+        return Err(Failure::BadInput(format!(
+            "error: cannot write {}: {} is not a folder",
+            output.display(),
+            d.display()
+        )));
+    }
+    let obs = import::read_files(files, format).map_err(bad)?;
+    let stem = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into());
+    let stem = stem
+        .strip_suffix(".ron")
+        .map(|s| s.strip_suffix(".breakeven").unwrap_or(s))
+        .unwrap_or(&stem)
+        .to_string();
+    let trace_name = format!("{stem}-trace.csv");
+    let trace_path = dir
+        .map(|d| d.join(&trace_name))
+        .unwrap_or_else(|| PathBuf::from(&trace_name));
+    let name = format!("Imported: {stem}");
+    let text = fit::scenario_text(&obs, &name, &trace_name);
+    let cat = catalog(pricing_dir)?;
+    std::fs::write(&trace_path, fit::trace_csv(&obs))
+        .map_err(|e| Failure::BadInput(format!("error: cannot write {}: {e}", trace_path.display())))?;
+    // what is written must load: check it (with its trace) before writing it
+    let base = dir.map(|d| d.to_path_buf()).unwrap_or_else(|| PathBuf::from("."));
+    if let Err(e) = model::parse_scenario(&text, &output.display().to_string(), Some(&base), &cat) {
+        let _ = std::fs::remove_file(&trace_path);
+        return Err(Failure::Internal(format!("the fitted scenario does not load: {e}")));
+    }
+    std::fs::write(output, &text)
+        .map_err(|e| Failure::BadInput(format!("error: cannot write {}: {e}", output.display())))?;
+    let s = fit::summary(&obs);
+    if obs.bad > 0 {
+        eprintln!(
+            "warning: {} of {} lines could not be read (not counted as requests); the first:",
+            obs.bad, obs.lines
+        );
+        for b in &obs.bad_lines {
+            eprintln!("  {}:{}: {}", b.file.display(), b.line, b.reason);
+        }
+    }
+    if json {
+        let mut v = serde_json::to_value(&s).map_err(|e| Failure::Internal(e.to_string()))?;
+        v["scenario"] = json!(output.display().to_string());
+        v["trace"] = json!(trace_path.display().to_string());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| Failure::Internal(e.to_string()))?
+        );
+        return Ok(());
+    }
+    println!(
+        "read {} requests from {} file{} ({} lines, {} bad)",
+        s.requests,
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        s.lines,
+        s.bad_lines
+    );
+    println!(
+        "traffic: {:.1} h, {:.3} req/s on average",
+        s.span_s / 3600.0,
+        s.mean_rps
+    );
+    if let (Some(q), Some(f)) = (&s.duration_ms, &s.duration_fit) {
+        println!(
+            "duration: p50 {} ms, p95 {} ms, p99 {} ms; log-normal median {} ms, p99 {} ms (Kolmogorov-Smirnov {:.3}{})",
+            q.p50,
+            q.p95,
+            q.p99,
+            f.median_ms,
+            f.p99_ms,
+            f.ks,
+            if f.good { "" } else { ": a poor fit" }
+        );
+    }
+    match &s.init_ms {
+        Some(q) => println!(
+            "cold starts: {} ({:.2} % of requests), Init Duration p50 {} ms, p99 {} ms",
+            s.cold_starts,
+            s.cold_start_rate * 100.0,
+            q.p50,
+            q.p99
+        ),
+        None => println!(
+            "cold starts: none in the logs ({} ms assumed in the scenario)",
+            fit::ASSUMED_INIT_MS
+        ),
+    }
+    if let Some(m) = s.memory_mb {
+        println!(
+            "memory: {m} MB{}",
+            s.max_memory_used_mb
+                .map(|u| format!(", at most {u:.0} MB used"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(a) = &s.memory_advice {
+        println!("advice: {a}");
+    }
+    println!("wrote {} and {}", output.display(), trace_path.display());
+    Ok(())
 }
 
 /// Runs `work` on a worker thread and returns as soon as it is done (`None` if it

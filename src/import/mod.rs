@@ -1,0 +1,282 @@
+//! Start from what runs today: read a service's logs, summarise them in flat memory
+//! (`sketch`), fit the traffic and the request profile and write a scenario beside its
+//! trace (`fit`). Pure: files in, values out; the CLI prints and writes.
+//!
+//! Read so far: AWS Lambda REPORT lines (`lambda`), in CloudWatch's text, export JSON and
+//! Lambda's JSON log format, plain or gzip. Every line is either a request, another line
+//! (START, END, the function's own output) or a bad line, counted with its number and the
+//! reason; nothing is dropped silently, and reading fails only when no request is found.
+
+pub mod fit;
+pub mod lambda;
+pub mod sketch;
+
+use sketch::{Counts, LogSketch};
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+/// Log formats `import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    LambdaReport,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::LambdaReport => "lambda-report",
+        }
+    }
+}
+
+/// Bad lines reported by number (the rest are counted).
+pub const BAD_LINES_LISTED: usize = 20;
+/// Longest line read, bytes (a longer one is a bad line, read past without holding it).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// A bad line: where and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadLine {
+    pub file: PathBuf,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What the logs hold, summarised.
+#[derive(Clone, Debug, Default)]
+pub struct Observed {
+    pub files: Vec<PathBuf>,
+    pub lines: u64,
+    /// Requests per interval (arrivals: the end of each invocation less its time).
+    pub arrivals: Counts,
+    pub durations: LogSketch,
+    pub billed: LogSketch,
+    pub init: LogSketch,
+    pub cold_starts: u64,
+    pub memory_mb: Vec<(u32, u64)>,
+    pub max_used: LogSketch,
+    pub bad: u64,
+    /// The first `BAD_LINES_LISTED` bad lines.
+    pub bad_lines: Vec<BadLine>,
+}
+
+impl Observed {
+    pub fn requests(&self) -> u64 {
+        self.durations.n
+    }
+
+    /// The memory size most requests ran with, MB.
+    pub fn memory_mb(&self) -> Option<u32> {
+        self.memory_mb.iter().max_by_key(|(_, n)| *n).map(|(m, _)| *m)
+    }
+
+    fn bad_line(&mut self, file: &Path, line: u64, reason: String) {
+        self.bad += 1;
+        if self.bad_lines.len() < BAD_LINES_LISTED {
+            self.bad_lines.push(BadLine {
+                file: file.to_path_buf(),
+                line,
+                reason,
+            });
+        }
+    }
+
+    fn add(&mut self, file: &Path, line: u64, r: lambda::Report) {
+        if let Err(e) = self.arrivals.add(r.arrival_s()) {
+            self.bad_line(file, line, e);
+            return;
+        }
+        self.durations.add(r.duration_ms.max(1e-3));
+        if let Some(b) = r.billed_ms {
+            self.billed.add(b.max(1e-3));
+        }
+        if let Some(i) = r.init_ms {
+            self.cold_starts += 1;
+            self.init.add(i.max(1e-3));
+        }
+        if let Some(m) = r.memory_mb {
+            let m = m.round() as u32;
+            if let Some(e) = self.memory_mb.iter_mut().find(|(x, _)| *x == m) {
+                e.1 += 1;
+            } else if self.memory_mb.len() < 64 {
+                self.memory_mb.push((m, 1));
+            }
+        }
+        if let Some(u) = r.max_used_mb {
+            self.max_used.add(u.max(1e-3));
+        }
+    }
+}
+
+/// Why nothing could be imported.
+#[derive(Debug)]
+pub enum ImportError {
+    /// A file cannot be opened or read.
+    Io(PathBuf, String),
+    /// No requests in any file: what was found instead.
+    Nothing(String),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            ImportError::Nothing(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Reads `files` (gzip read as it is, by its magic bytes) as `format`.
+pub fn read_files(files: &[PathBuf], format: Format) -> Result<Observed, ImportError> {
+    let mut obs = Observed {
+        files: files.to_vec(),
+        ..Observed::default()
+    };
+    for f in files {
+        let file = std::fs::File::open(f).map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let gz = reader
+            .fill_buf()
+            .map(|b| b.starts_with(&[0x1f, 0x8b]))
+            .map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
+        let res = if gz {
+            let dec = flate2::bufread::MultiGzDecoder::new(reader);
+            read_lines(std::io::BufReader::with_capacity(1 << 16, dec), f, format, &mut obs)
+        } else {
+            read_lines(reader, f, format, &mut obs)
+        };
+        res.map_err(|e| ImportError::Io(f.clone(), e))?;
+    }
+    if obs.requests() == 0 {
+        let what = if obs.lines == 0 {
+            "the files are empty".to_string()
+        } else if obs.bad > 0 {
+            let first = &obs.bad_lines[0];
+            format!(
+                "{} lines, none a readable {} request; {} bad, the first at {}:{}: {}",
+                obs.lines,
+                format.name(),
+                obs.bad,
+                first.file.display(),
+                first.line,
+                first.reason
+            )
+        } else {
+            format!(
+                "{} lines, none a {} request (Lambda's REPORT lines, with their timestamps)",
+                obs.lines,
+                format.name()
+            )
+        };
+        return Err(ImportError::Nothing(format!("nothing to import: {what}")));
+    }
+    Ok(obs)
+}
+
+fn read_lines<R: BufRead>(mut r: R, file: &Path, format: Format, obs: &mut Observed) -> Result<(), String> {
+    let mut buf: Vec<u8> = Vec::with_capacity(512);
+    let mut n: u64 = 0;
+    loop {
+        buf.clear();
+        let read = (&mut r)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| format!("line {}: {e}", n + 1))?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        obs.lines += 1;
+        if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+            // skip the rest of this overlong line
+            loop {
+                buf.clear();
+                let more = (&mut r)
+                    .take(MAX_LINE_BYTES as u64)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| format!("line {n}: {e}"))?;
+                if more == 0 || buf.last() == Some(&b'\n') {
+                    break;
+                }
+            }
+            obs.bad_line(file, n, format!("longer than {MAX_LINE_BYTES} bytes"));
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            obs.bad_line(file, n, "not UTF-8 text".into());
+            continue;
+        };
+        match format {
+            Format::LambdaReport => match lambda::parse_line(text.trim_end_matches(['\n', '\r'])) {
+                lambda::Line::Report(rep) => obs.add(file, n, rep),
+                lambda::Line::Other => {}
+                lambda::Line::Bad(why) => obs.bad_line(file, n, why),
+            },
+        }
+    }
+}
+
+/// RFC 3339 (with any offset), `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or Unix seconds or
+/// milliseconds as a number.
+pub fn parse_time(s: &str) -> Option<f64> {
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp_micros() as f64 / 1e6);
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Some(d.and_utc().timestamp_micros() as f64 / 1e6);
+        }
+    }
+    let x: f64 = s.parse().ok()?;
+    // 10^11 s is year 5138: a larger number is milliseconds
+    let secs = if x.abs() >= 1e11 { x / 1000.0 } else { x };
+    (secs.is_finite() && (0.0..=1e11).contains(&secs)).then_some(secs)
+}
+
+/// An RFC 3339 rendering of Unix seconds (UTC, to the millisecond).
+pub fn rfc3339(t_s: f64) -> String {
+    chrono::DateTime::from_timestamp_millis((t_s * 1000.0).round() as i64)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|| format!("{t_s} s"))
+}
+
+/// At most 40 characters of user text for a message.
+pub(crate) fn echo(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Detects the format from the first lines of the first file (only REPORT lines are
+/// read so far: anything else is an error that says so).
+pub fn detect(files: &[PathBuf]) -> Result<Format, ImportError> {
+    let Some(f) = files.first() else {
+        return Err(ImportError::Nothing("no files given".into()));
+    };
+    let file = std::fs::File::open(f).map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let gz = reader
+        .fill_buf()
+        .map(|b| b.starts_with(&[0x1f, 0x8b]))
+        .map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
+    let mut head = Vec::new();
+    let limit = 1 << 20;
+    let res = if gz {
+        flate2::bufread::MultiGzDecoder::new(reader)
+            .take(limit)
+            .read_to_end(&mut head)
+    } else {
+        reader.take(limit).read_to_end(&mut head)
+    };
+    res.map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
+    let text = String::from_utf8_lossy(&head);
+    if text.contains("REPORT RequestId:") || text.contains("platform.report") {
+        return Ok(Format::LambdaReport);
+    }
+    Err(ImportError::Nothing(format!(
+        "{}: not a log this version reads: `import` reads AWS Lambda REPORT lines (CloudWatch text or JSON, plain or gzip) so far; give --format lambda-report to read it as one anyway",
+        f.display()
+    )))
+}
