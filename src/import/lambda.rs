@@ -42,12 +42,15 @@ const MAX_MS: f64 = 86_400_000.0;
 /// Largest memory size accepted, MB (Lambda allows 10,240).
 const MAX_MB: f64 = 1_048_576.0;
 
+static REPORT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("REPORT RequestId:"));
+
 pub fn parse_line(line: &str) -> Line {
     let t = line.trim_start();
     if t.starts_with('{') {
         return parse_json(t);
     }
-    let Some(at) = t.find("REPORT RequestId:") else {
+    let Some(at) = REPORT.find(t.as_bytes()) else {
         return Line::Other;
     };
     let Some(ts) = t.split_whitespace().next() else {
@@ -62,7 +65,52 @@ pub fn parse_line(line: &str) -> Line {
     report_from_text(end_s, &t[at..])
 }
 
+/// `REPORT RequestId: …` as Lambda writes it: tab-separated `Label: value unit` fields,
+/// read in one pass (the general path below searches for each label).
+fn report_from_tabs(end_s: f64, msg: &str) -> Option<Line> {
+    let mut r = Report {
+        end_s,
+        duration_ms: f64::NAN,
+        billed_ms: None,
+        memory_mb: None,
+        max_used_mb: None,
+        init_ms: None,
+    };
+    let mut seen_duration = false;
+    for seg in msg.split('\t').skip(1) {
+        let Some((label, rest)) = seg.split_once(':') else {
+            continue;
+        };
+        let slot = match label.trim() {
+            "Duration" => None,
+            "Billed Duration" => Some(&mut r.billed_ms),
+            "Memory Size" => Some(&mut r.memory_mb),
+            "Max Memory Used" => Some(&mut r.max_used_mb),
+            "Init Duration" => Some(&mut r.init_ms),
+            _ => continue,
+        };
+        let num = rest.split_whitespace().next().unwrap_or("");
+        // (`NaN` and `inf` parse as floats but are not numbers a log writes)
+        let numeric = num.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-');
+        let Some(v) = num.parse::<f64>().ok().filter(|_| numeric) else {
+            // the general path words the message
+            return None;
+        };
+        match slot {
+            None => {
+                r.duration_ms = v;
+                seen_duration = true;
+            }
+            Some(s) => *s = Some(v),
+        }
+    }
+    seen_duration.then(|| checked(r))
+}
+
 fn report_from_text(end_s: f64, msg: &str) -> Line {
+    if let Some(line) = report_from_tabs(end_s, msg) {
+        return line;
+    }
     let duration_ms = match plain_duration(msg) {
         Some(Ok(v)) => v,
         Some(Err(e)) => return Line::Bad(e),
