@@ -125,5 +125,49 @@ fn application(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, exact, fast, sweep, application);
+/// `import`: reading REPORT lines (CloudWatch text), per line; the log is written to a
+/// temporary file once (200,000 lines, 50 req/s, log-normal durations, 1 % cold starts).
+fn import(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("breakeven-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("report.log");
+    let mut text = String::with_capacity(200_000 * 160);
+    let (mut t, mut x) = (1_796_083_200.0f64, 0x9E37_79B9_7F4A_7C15u64);
+    let mut u01 = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    for i in 0..200_000 {
+        t += -u01().ln() / 50.0;
+        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (6.283_185 * u01()).cos()).exp();
+        let init = if i % 100 == 0 {
+            format!("Init Duration: {:.2} ms\t", 200.0 + 100.0 * u01())
+        } else {
+            String::new()
+        };
+        text += &format!(
+            "{} REPORT RequestId: 0c3f2a9e-{i:012}\tDuration: {d:.2} ms\tBilled Duration: {} ms\tMemory Size: 1024 MB\tMax Memory Used: 81 MB\t{init}\n",
+            breakeven::import::rfc3339(t + d / 1000.0),
+            d.ceil() as u64
+        );
+    }
+    std::fs::write(&path, text).expect("write the log");
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(200_000));
+    g.bench_function("Lambda REPORT lines, CloudWatch text", |b| {
+        b.iter(|| {
+            black_box(
+                breakeven::import::read_files(std::slice::from_ref(&path), breakeven::import::Format::LambdaReport)
+                    .expect("read"),
+            )
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, exact, fast, sweep, application, import);
 criterion_main!(benches);

@@ -133,10 +133,6 @@ impl Default for LogSketch {
 }
 
 impl LogSketch {
-    fn bin(x: f64) -> usize {
-        (((x.max(LO_MS) / LO_MS).ln() * BINS_PER_E) as usize).min(NBINS - 1)
-    }
-
     /// Lower edge of bin `i`, ms.
     fn edge(i: usize) -> f64 {
         LO_MS * (i as f64 / BINS_PER_E).exp()
@@ -144,10 +140,12 @@ impl LogSketch {
 
     /// Adds a positive, finite value (the caller has checked it).
     pub fn add(&mut self, x: f64) {
-        self.bins[Self::bin(x)] += 1;
+        let l = x.max(LO_MS).ln();
+        // the bin from the same logarithm (one `ln` per value: this runs once a line)
+        let b = (((l - LO_MS.ln()) * BINS_PER_E).max(0.0) as usize).min(NBINS - 1);
+        self.bins[b] += 1;
         self.n += 1;
         self.sum += x;
-        let l = x.max(LO_MS).ln();
         self.sum_ln += l;
         self.sum_ln2 += l * l;
         self.min = self.min.min(x);
