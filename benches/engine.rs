@@ -141,7 +141,7 @@ fn import(c: &mut Criterion) {
     };
     for i in 0..200_000 {
         t += -u01().ln() / 50.0;
-        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (6.283_185 * u01()).cos()).exp();
+        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (std::f64::consts::TAU * u01()).cos()).exp();
         let init = if i % 100 == 0 {
             format!("Init Duration: {:.2} ms\t", 200.0 + 100.0 * u01())
         } else {
