@@ -11,6 +11,18 @@ use std::path::{Path, PathBuf};
 mod common;
 use common::breakeven as run;
 
+/// Every command (`help` aside).
+const COMMANDS: [&str; 8] = [
+    "quote",
+    "check",
+    "sweep",
+    "report",
+    "run",
+    "import",
+    "completions",
+    "manpage",
+];
+
 fn asset(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(rel)
 }
@@ -39,7 +51,7 @@ fn shipped_completions_and_manual_page_are_the_current_ones() {
     matches_asset("completions/breakeven.fish", &breakeven::cli::completions(Shell::Fish));
     matches_asset("man/breakeven.1", &breakeven::cli::manpage(None).unwrap());
     let commands = breakeven::cli::manpage_commands();
-    assert_eq!(commands.len(), 8, "{commands:?}");
+    assert_eq!(commands, COMMANDS, "every command has its page");
     for c in &commands {
         let page = breakeven::cli::manpage(Some(c)).unwrap();
         let text = String::from_utf8(page.clone()).unwrap();
@@ -61,7 +73,7 @@ fn shipped_completions_and_manual_page_are_the_current_ones() {
     }
     // what they hold: every command, and the manual page's name section
     let bash = String::from_utf8(breakeven::cli::completions(Shell::Bash)).unwrap();
-    for cmd in ["quote", "check", "sweep", "report", "run", "import", "completions", "manpage"] {
+    for cmd in COMMANDS {
         assert!(bash.contains(cmd), "bash completion lacks {cmd}");
     }
     let man = String::from_utf8(breakeven::cli::manpage(None).unwrap()).unwrap();
@@ -93,7 +105,7 @@ fn the_commands_print_completions_and_the_manual_page() {
 
 #[test]
 fn help_shows_an_example_for_every_command() {
-    for cmd in ["quote", "check", "sweep", "report", "run", "import", "completions", "manpage"] {
+    for cmd in COMMANDS {
         let (code, out, err) = run(&["help", cmd]);
         assert_eq!(code, 0, "help {cmd}: {err}");
         assert!(
