@@ -243,22 +243,24 @@ fn bad_lines_are_counted_and_listed_not_fatal() {
     );
 }
 
+/// `import FILE -o OUT [extra...]`, which must be exit 2: its error output.
+fn import_fails(file: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["import", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2, "{args:?}: {err}");
+    err
+}
+
 /// Nothing usable is exit 2 with what was found; no file is written.
 #[test]
 fn empty_or_unusable_logs_are_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.ron");
+    let report = ["--format", "lambda-report"];
     let empty = dir.path().join("empty.log");
     std::fs::write(&empty, "").unwrap();
-    let (code, _, err) = run(&[
-        "import",
-        empty.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "lambda-report",
-    ]);
-    assert_eq!(code, 2, "{err}");
+    let err = import_fails(&empty, &out, &report);
     assert!(err.contains("nothing to import: the files are empty"), "{err}");
     let starts = dir.path().join("starts.log");
     std::fs::write(
@@ -266,15 +268,7 @@ fn empty_or_unusable_logs_are_exit_2() {
         "2026-11-30T00:00:00Z START RequestId: a\n2026-11-30T00:00:01Z END RequestId: a\n",
     )
     .unwrap();
-    let (code, _, err) = run(&[
-        "import",
-        starts.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "lambda-report",
-    ]);
-    assert_eq!(code, 2, "{err}");
+    let err = import_fails(&starts, &out, &report);
     assert!(err.contains("2 lines, none a lambda-report request"), "{err}");
     // not a format this version reads: detection says so
     let nginx = dir.path().join("access.log");
@@ -283,16 +277,9 @@ fn empty_or_unusable_logs_are_exit_2() {
         "127.0.0.1 - - [30/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 12\n",
     )
     .unwrap();
-    let (code, _, err) = run(&["import", nginx.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert_eq!(code, 2, "{err}");
+    let err = import_fails(&nginx, &out, &[]);
     assert!(err.contains("reads AWS Lambda REPORT lines"), "{err}");
-    let (code, _, err) = run(&[
-        "import",
-        dir.path().join("missing.log").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2, "{err}");
+    let err = import_fails(&dir.path().join("missing.log"), &out, &[]);
     assert!(err.contains("missing.log"), "{err}");
     assert!(!out.exists());
 }

@@ -153,8 +153,7 @@ pub fn trace_csv(o: &Observed) -> String {
     let mut out = String::with_capacity((b - a + 2) * 28);
     out.push_str("timestamp,count\n");
     for i in a..=b {
-        let t = c.origin_s + i as i64 * c.step_s;
-        out.push_str(&super::rfc3339(t as f64));
+        out.push_str(&super::rfc3339(c.start_s(i)));
         out.push(',');
         out.push_str(&c.counts[i].to_string());
         out.push('\n');
@@ -212,18 +211,14 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
         _ => String::new(),
     };
     let memory = s.memory_mb.unwrap_or(128).clamp(128, 10_240);
+    let (first, last) = o.arrivals.used().unwrap_or((0, 0));
     let description = format!(
         "Fitted from {} Lambda REPORT lines ({} lines read) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, durations log-normal by maximum likelihood{fit_note}; {cold_note}; {} cold starts observed ({:.2} %). CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.",
         o.requests(),
         o.lines,
         files.join(", "),
-        super::rfc3339(
-            o.arrivals.origin_s as f64 + o.arrivals.used().map(|u| u.0).unwrap_or(0) as f64 * o.arrivals.step_s as f64
-        ),
-        super::rfc3339(
-            o.arrivals.origin_s as f64
-                + o.arrivals.used().map(|u| u.1 + 1).unwrap_or(0) as f64 * o.arrivals.step_s as f64
-        ),
+        super::rfc3339(o.arrivals.start_s(first)),
+        super::rfc3339(o.arrivals.start_s(last + 1)),
         s.span_s / 3600.0,
         s.requests,
         s.mean_rps,

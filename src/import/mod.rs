@@ -133,17 +133,9 @@ pub fn read_files(files: &[PathBuf], format: Format) -> Result<Observed, ImportE
         ..Observed::default()
     };
     for f in files {
-        let file = std::fs::File::open(f).map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-        let gz = reader
-            .fill_buf()
-            .map(|b| b.starts_with(&[0x1f, 0x8b]))
-            .map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
-        let res = if gz {
-            let dec = flate2::bufread::MultiGzDecoder::new(reader);
-            read_lines(std::io::BufReader::with_capacity(1 << 16, dec), f, format, &mut obs)
-        } else {
-            read_lines(reader, f, format, &mut obs)
+        let res = match open_log(f)? {
+            LogReader::Plain(r) => read_lines(r, f, format, &mut obs),
+            LogReader::Gzip(r) => read_lines(r, f, format, &mut obs),
         };
         res.map_err(|e| ImportError::Io(f.clone(), e))?;
     }
@@ -171,6 +163,25 @@ pub fn read_files(files: &[PathBuf], format: Format) -> Result<Observed, ImportE
         return Err(ImportError::Nothing(format!("nothing to import: {what}")));
     }
     Ok(obs)
+}
+
+/// A log file as text: gzip (by its magic bytes) decompressed as it is read. An enum, not
+/// a boxed reader, so the line loop is compiled for each and reads without indirection.
+enum LogReader {
+    Plain(std::io::BufReader<std::fs::File>),
+    Gzip(std::io::BufReader<flate2::bufread::MultiGzDecoder<std::io::BufReader<std::fs::File>>>),
+}
+
+fn open_log(f: &Path) -> Result<LogReader, ImportError> {
+    let io = |e: std::io::Error| ImportError::Io(f.to_path_buf(), e.to_string());
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(f).map_err(io)?);
+    let gz = reader.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).map_err(io)?;
+    Ok(if gz {
+        let dec = flate2::bufread::MultiGzDecoder::new(reader);
+        LogReader::Gzip(std::io::BufReader::with_capacity(1 << 16, dec))
+    } else {
+        LogReader::Plain(reader)
+    })
 }
 
 fn read_lines<R: BufRead>(mut r: R, file: &Path, format: Format, obs: &mut Observed) -> Result<(), String> {
@@ -294,14 +305,9 @@ pub fn rfc3339(t_s: f64) -> String {
         .unwrap_or_else(|| format!("{t_s} s"))
 }
 
-/// At most 40 characters of user text for a message.
-pub(crate) fn echo(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
+/// User text in a message: the trace reader's quoting (40 characters, control characters
+/// shown as `?`).
+pub(crate) use crate::sim::trace::echo;
 
 /// Detects the format from the first lines of the first file (only REPORT lines are
 /// read so far: anything else is an error that says so).
@@ -309,20 +315,11 @@ pub fn detect(files: &[PathBuf]) -> Result<Format, ImportError> {
     let Some(f) = files.first() else {
         return Err(ImportError::Nothing("no files given".into()));
     };
-    let file = std::fs::File::open(f).map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
-    let mut reader = std::io::BufReader::new(file);
-    let gz = reader
-        .fill_buf()
-        .map(|b| b.starts_with(&[0x1f, 0x8b]))
-        .map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
     let mut head = Vec::new();
     let limit = 1 << 20;
-    let res = if gz {
-        flate2::bufread::MultiGzDecoder::new(reader)
-            .take(limit)
-            .read_to_end(&mut head)
-    } else {
-        reader.take(limit).read_to_end(&mut head)
+    let res = match open_log(f)? {
+        LogReader::Plain(r) => r.take(limit).read_to_end(&mut head),
+        LogReader::Gzip(r) => r.take(limit).read_to_end(&mut head),
     };
     res.map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
     let text = String::from_utf8_lossy(&head);

@@ -90,6 +90,11 @@ impl Counts {
         }
     }
 
+    /// When interval `i` starts, Unix seconds.
+    pub fn start_s(&self, i: usize) -> f64 {
+        (self.origin_s + i as i64 * self.step_s) as f64
+    }
+
     /// The first and last intervals with arrivals.
     pub fn used(&self) -> Option<(usize, usize)> {
         let first = self.counts.iter().position(|&c| c > 0)?;

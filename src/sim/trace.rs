@@ -107,7 +107,7 @@ fn fields(line: &str, max: usize) -> Vec<(usize, &str)> {
 
 /// A cell as an error message quotes it: at most 40 characters, control characters
 /// shown as `?` (a binary file's "cell" can be megabytes long).
-fn echo(cell: &str) -> String {
+pub(crate) fn echo(cell: &str) -> String {
     let mut out: String = cell
         .chars()
         .take(40)
