@@ -42,11 +42,44 @@ pub struct BadLine {
     pub reason: String,
 }
 
+/// One request as a log tells it, whatever the format: when it arrived and what the log
+/// says about it (`None` where the format does not record it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// Unix seconds.
+    pub arrival_s: f64,
+    /// The request's own time (Lambda's Duration, a load balancer's target time, a web
+    /// server's request time), ms.
+    pub duration_ms: Option<f64>,
+    pub billed_ms: Option<f64>,
+    /// Present on an observed cold start: the environment's initialisation, ms.
+    pub init_ms: Option<f64>,
+    pub memory_mb: Option<f64>,
+    pub max_used_mb: Option<f64>,
+    /// Bytes sent back to the client.
+    pub response_bytes: Option<f64>,
+}
+
+impl From<lambda::Report> for Record {
+    fn from(r: lambda::Report) -> Record {
+        Record {
+            arrival_s: r.arrival_s(),
+            duration_ms: Some(r.duration_ms),
+            billed_ms: r.billed_ms,
+            init_ms: r.init_ms,
+            memory_mb: r.memory_mb,
+            max_used_mb: r.max_used_mb,
+            response_bytes: None,
+        }
+    }
+}
+
 /// What the logs hold, summarised.
 #[derive(Clone, Debug, Default)]
 pub struct Observed {
     pub files: Vec<PathBuf>,
     pub lines: u64,
+    pub requests: u64,
     /// Requests per interval (arrivals: the end of each invocation less its time).
     pub arrivals: Counts,
     pub durations: LogSketch,
@@ -55,6 +88,8 @@ pub struct Observed {
     pub cold_starts: u64,
     pub memory_mb: Vec<(u32, u64)>,
     pub max_used: LogSketch,
+    /// Response sizes, bytes.
+    pub responses: LogSketch,
     pub bad: u64,
     /// The first `BAD_LINES_LISTED` bad lines.
     pub bad_lines: Vec<BadLine>,
@@ -62,7 +97,7 @@ pub struct Observed {
 
 impl Observed {
     pub fn requests(&self) -> u64 {
-        self.durations.n
+        self.requests
     }
 
     /// The memory size most requests ran with, MB.
@@ -81,12 +116,15 @@ impl Observed {
         }
     }
 
-    fn add(&mut self, file: &Path, line: u64, r: lambda::Report) {
-        if let Err(e) = self.arrivals.add(r.arrival_s()) {
+    fn add(&mut self, file: &Path, line: u64, r: Record) {
+        if let Err(e) = self.arrivals.add(r.arrival_s) {
             self.bad_line(file, line, e);
             return;
         }
-        self.durations.add(r.duration_ms.max(1e-3));
+        self.requests += 1;
+        if let Some(d) = r.duration_ms {
+            self.durations.add(d.max(1e-3));
+        }
         if let Some(b) = r.billed_ms {
             self.billed.add(b.max(1e-3));
         }
@@ -104,6 +142,9 @@ impl Observed {
         }
         if let Some(u) = r.max_used_mb {
             self.max_used.add(u.max(1e-3));
+        }
+        if let Some(b) = r.response_bytes {
+            self.responses.add(b.max(1.0));
         }
     }
 }
@@ -219,7 +260,7 @@ fn read_lines<R: BufRead>(mut r: R, file: &Path, format: Format, obs: &mut Obser
         };
         match format {
             Format::LambdaReport => match lambda::parse_line(text.trim_end_matches(['\n', '\r'])) {
-                lambda::Line::Report(rep) => obs.add(file, n, rep),
+                lambda::Line::Report(rep) => obs.add(file, n, rep.into()),
                 lambda::Line::Other => {}
                 lambda::Line::Bad(why) => obs.bad_line(file, n, why),
             },
