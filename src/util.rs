@@ -153,6 +153,20 @@ pub fn panic_line(message: &str, at: Option<(&str, u32)>) -> String {
     }
 }
 
+/// A cell as an error message quotes it: at most 40 characters, control characters
+/// shown as `?` (a binary file's "cell" can be megabytes long).
+pub(crate) fn echo(cell: &str) -> String {
+    let mut out: String = cell
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if cell.chars().nth(40).is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -535,3 +535,60 @@ fn an_empty_scenario_file_says_it_is_empty() {
         );
     }
 }
+
+/// An `Empirical` duration is read from its quantile file when the scenario loads: the
+/// simulation draws from it (its latency quantiles are the file's), saving writes the
+/// path only, and a bad file is an error at its own line and column.
+#[test]
+fn empirical_durations_come_from_their_quantile_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0-50 %: 10-20 ms; 50-99 %: 20-200 ms; the last 1 %: 200-1000 ms
+    std::fs::write(
+        dir.path().join("d.csv"),
+        "quantile,value\n0,10\n0.5,20\n0.99,200\n1,1000\n",
+    )
+    .unwrap();
+    let text = r#"Scenario(version: 1, name: "e", horizon_days: 1.0, seed: 3,
+    traffic: Traffic(arrivals: Poisson, components: [Constant(rps: 2.0)]),
+    workload: Workload(duration_ms: Empirical(path: "d.csv"), cpu_fraction: 0.5, cold_start_ms: Fixed(0.0)),
+    platforms: [Function(name: "F", service: "aws-lambda", memory_mb: 1769, keep_alive_s: 600.0,
+                         max_concurrency: 1000, provisioned: 0, free_tier: false, front_door: None)],
+)"#;
+    let s = parse_scenario(text, "e.ron", Some(dir.path()), &catalog()).unwrap_or_else(|e| panic!("{e}"));
+    let d = &s.workloads[0].request.duration_ms;
+    // 0.5 x 15 + 0.49 x 110 + 0.01 x 600
+    assert!((d.mean() - 67.4).abs() < 1e-9, "{}", d.mean());
+    let r = breakeven::sim::simulate(&s, dir.path(), &catalog(), breakeven::sim::Mode::Exact).unwrap();
+    let lat = &r.platforms[0].latency_ms;
+    // 172,800 requests: quantiles within the histogram's resolution
+    assert!((lat.p50 / 20.0 - 1.0).abs() < 0.03, "{lat:?}");
+    assert!((lat.p99 / 200.0 - 1.0).abs() < 0.05, "{lat:?}");
+    assert!((lat.mean / 67.4 - 1.0).abs() < 0.02, "{lat:?}");
+    let saved = scenario_to_ron(&s).unwrap();
+    assert!(
+        saved.contains("Empirical(\n") || saved.contains("Empirical("),
+        "{saved}"
+    );
+    assert!(saved.contains("path: \"d.csv\"") && !saved.contains("knots"), "{saved}");
+    let back = parse_scenario(&saved, "e.ron", Some(dir.path()), &catalog()).unwrap();
+    assert_eq!(back, s);
+
+    std::fs::write(dir.path().join("d.csv"), "quantile,value\n0,10\n0.5,abc\n1,1000\n").unwrap();
+    let e = parse_scenario(text, "e.ron", Some(dir.path()), &catalog())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("workload.duration_ms.path: ") && e.contains("d.csv:3:5: the value `abc` is not a number"),
+        "{e}"
+    );
+    std::fs::remove_file(dir.path().join("d.csv")).unwrap();
+    let e = parse_scenario(text, "e.ron", Some(dir.path()), &catalog())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("d.csv: "), "{e}");
+    std::fs::write(dir.path().join("d.csv"), "0,10\n1,1e9\n").unwrap();
+    let e = parse_scenario(text, "e.ron", Some(dir.path()), &catalog())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the file's values run from 10 to"), "{e}");
+}

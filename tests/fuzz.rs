@@ -738,10 +738,13 @@ proptest! {
                 prop_assert_eq!(o.requests() + o.bad <= o.lines, true);
                 let s = breakeven::import::fit::summary(&o);
                 prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
-                let text = breakeven::import::fit::scenario_text(&o, "fuzz", "fuzz-trace.csv");
-                std::fs::write(dir.path().join("fuzz-trace.csv"), breakeven::import::fit::trace_csv(&o)).unwrap();
-                let loaded = parse_scenario(&text, "fuzz.ron", Some(dir.path()), catalog());
-                prop_assert!(loaded.is_ok(), "{}\n{}", text, loaded.unwrap_err());
+                // the scenario and its side files load, calibrated where the logs allow
+                let built = breakeven::import::build::build(&o, fmt, "fuzz", catalog());
+                prop_assert!(built.is_ok(), "{}", built.unwrap_err());
+                let out = dir.path().join("fuzz.breakeven.ron");
+                prop_assert!(built.unwrap().write(&out).is_ok());
+                let loaded = breakeven::model::load_scenario_file(&out, catalog());
+                prop_assert!(loaded.is_ok(), "{}", loaded.unwrap_err());
             }
             Err(e) => prop_assert!(e.to_string().starts_with("nothing to import"), "{}", e),
         }

@@ -73,7 +73,7 @@ fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared,
     for pl in s.platforms.iter_mut() {
         if let Platform::Function(f) = pl {
             f.keep_alive_s *= d.keep_alive;
-            f.keep_alive_dist_s = f.keep_alive_dist_s.map(|k| k.scaled(d.keep_alive));
+            f.keep_alive_dist_s = f.keep_alive_dist_s.as_ref().map(|k| k.scaled(d.keep_alive));
         }
     }
     p.with_scenario(s, catalog)

@@ -922,33 +922,14 @@ fn import_command(
         )));
     }
     let obs = import::read_files(files, format).map_err(bad)?;
-    let stem = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "imported".into());
-    let stem = stem
-        .strip_suffix(".ron")
-        .map(|s| s.strip_suffix(".breakeven").unwrap_or(s))
-        .unwrap_or(&stem)
-        .to_string();
-    let trace_name = format!("{stem}-trace.csv");
-    let trace_path = dir
-        .map(|d| d.join(&trace_name))
-        .unwrap_or_else(|| PathBuf::from(&trace_name));
-    let name = format!("Imported: {stem}");
-    let text = fit::scenario_text(&obs, &name, &trace_name);
     let cat = catalog(pricing_dir)?;
-    std::fs::write(&trace_path, fit::trace_csv(&obs))
-        .map_err(|e| Failure::BadInput(format!("error: cannot write {}: {e}", trace_path.display())))?;
-    // what is written must load: check it (with its trace) before writing it
-    let base = dir.map(|d| d.to_path_buf()).unwrap_or_else(|| PathBuf::from("."));
-    if let Err(e) = model::parse_scenario(&text, &output.display().to_string(), Some(&base), &cat) {
-        let _ = std::fs::remove_file(&trace_path);
-        return Err(Failure::Internal(format!("the fitted scenario does not load: {e}")));
-    }
-    std::fs::write(output, &text)
-        .map_err(|e| Failure::BadInput(format!("error: cannot write {}: {e}", output.display())))?;
-    let s = fit::summary(&obs);
+    let built = import::build::build(&obs, format, &import::build::stem_of(output), &cat).map_err(Failure::Internal)?;
+    let side = built
+        .write(output)
+        .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
+    let trace_path = &side[0];
+    let durations_path = side.get(1);
+    let s = &built.summary;
     if obs.bad > 0 {
         eprintln!(
             "warning: {} of {} lines could not be read (not counted as requests); the first:",
@@ -959,9 +940,11 @@ fn import_command(
         }
     }
     if json {
-        let mut v = serde_json::to_value(&s).map_err(|e| Failure::Internal(e.to_string()))?;
+        let mut v = serde_json::to_value(s).map_err(|e| Failure::Internal(e.to_string()))?;
         v["scenario"] = json!(output.display().to_string());
         v["trace"] = json!(trace_path.display().to_string());
+        v["durations"] = json!(durations_path.map(|p| p.display().to_string()));
+        v["calibration"] = serde_json::to_value(&built.calibration).map_err(|e| Failure::Internal(e.to_string()))?;
         println!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| Failure::Internal(e.to_string()))?
@@ -1017,8 +1000,55 @@ fn import_command(
     if let Some(a) = &s.memory_advice {
         println!("advice: {a}");
     }
-    println!("wrote {} and {}", output.display(), trace_path.display());
+    if let Some(c) = &built.calibration {
+        print!("{}", calibration_table(c));
+    }
+    match durations_path {
+        Some(d) => println!(
+            "wrote {}, {} and {} (the observed duration quantiles: the log-normal fits them poorly)",
+            output.display(),
+            trace_path.display(),
+            d.display()
+        ),
+        None => println!("wrote {} and {}", output.display(), trace_path.display()),
+    }
     Ok(())
+}
+
+/// The calibration as the terminal shows it.
+fn calibration_table(c: &crate::import::calibrate::Calibration) -> String {
+    let mut out = format!(
+        "calibration: the observed {:.1} h replayed through the simulation (peak concurrency averaged over {} s)\n",
+        c.span_s / 3600.0,
+        c.concurrency_bucket_s
+    );
+    let ka = |s: f64| format!("keep-alive {s} s");
+    out.push_str(&format!(
+        "  {:<18} {:>14} {:>18} {:>18}\n",
+        "",
+        "observed",
+        ka(c.keep_alive_s),
+        ka(c.fitted_keep_alive_s)
+    ));
+    for r in &c.rows {
+        let f = |x: f64| match r.unit {
+            "USD" => format!("${x:.2}"),
+            "%" => format!("{x:.2} %"),
+            _ if x.fract() == 0.0 => format!("{x:.0}"),
+            _ => crate::report::fmt::sig(x, 3),
+        };
+        out.push_str(&format!(
+            "  {:<18} {:>14} {:>18} {:>18}\n",
+            r.what,
+            f(r.observed),
+            f(r.simulated),
+            f(r.fitted)
+        ));
+    }
+    for n in &c.notes {
+        out.push_str(&format!("  {n}\n"));
+    }
+    out
 }
 
 /// Runs `work` on a worker thread and returns as soon as it is done (`None` if it

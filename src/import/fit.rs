@@ -170,10 +170,45 @@ fn dist_text(fit: Option<&LogNormalFit>, fixed: Option<f64>) -> Option<String> {
     }
 }
 
+/// Durations seen fewer times than this are fitted, not written out as observed.
+pub const EMPIRICAL_MIN_REQUESTS: u64 = 1_000;
+
+/// The observed duration quantiles as an `Empirical` distribution's file (divided by
+/// `slowdown`, see `Extra`), when the log-normal fits them poorly and there are enough of
+/// them to stand on their own.
+pub fn empirical_durations(o: &Observed, slowdown: f64) -> Option<String> {
+    let fit = lognormal(&o.durations)?;
+    (!fit.good && o.durations.n >= EMPIRICAL_MIN_REQUESTS)
+        .then(|| crate::model::empirical::write(|p| (o.durations.quantile(p).unwrap_or(0.0) / slowdown).max(1e-3)))
+}
+
+/// How much longer a request takes on a Lambda function of `memory_mb` than on one full
+/// vCPU, when `ASSUMED_CPU_FRACTION` of it is CPU work: REPORT durations are measured at
+/// the function's CPU share, the scenario's `duration_ms` is at one full vCPU.
+pub fn lambda_slowdown(catalog: &crate::pricing::Catalog, memory_mb: u32) -> f64 {
+    match catalog.get("aws-lambda").and_then(|s| s.function_limits()) {
+        Some(lim) => (1.0 - ASSUMED_CPU_FRACTION) + ASSUMED_CPU_FRACTION / lim.cpu_speed(memory_mb),
+        None => 1.0,
+    }
+}
+
 /// The scenario text: the observed traffic replayed from `trace_file` (relative to the
 /// scenario's folder) over a 30-day month (a shorter log repeats; a longer one is kept
 /// whole), the fitted request profile, and the Lambda function the logs came from.
-pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
+/// What `import` learnt beyond the logs' own summary.
+#[derive(Clone, Debug, Default)]
+pub struct Extra<'a> {
+    /// The file of `empirical_durations`, when it was written.
+    pub durations_file: Option<&'a str>,
+    /// A keep-alive fitted to the observed cold starts (`calibrate`), seconds.
+    pub keep_alive_s: Option<f64>,
+    /// Observed durations are divided by this to give the scenario's (at one full vCPU):
+    /// `lambda_slowdown` for Lambda's logs, `None` (1) where the CPU share is unknown.
+    pub slowdown: Option<f64>,
+}
+
+pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) -> String {
+    let durations_file = extra.durations_file;
     let s = summary(o);
     let span_days = s.span_s / 86_400.0;
     let horizon_days = if span_days <= 30.0 {
@@ -190,8 +225,24 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
                 .unwrap_or_default()
         })
         .collect();
-    let duration =
-        dist_text(s.duration_fit.as_ref(), Some(o.durations.mean())).unwrap_or_else(|| "Fixed(1.0)".to_string());
+    let slowdown = extra.slowdown.unwrap_or(1.0);
+    let at_full_vcpu = s.duration_fit.as_ref().map(|f| LogNormalFit {
+        median_ms: round3(f.median_ms / slowdown),
+        p99_ms: round3(f.p99_ms / slowdown),
+        ..f.clone()
+    });
+    let duration = match durations_file {
+        Some(f) => format!("Empirical(path: {f:?})"),
+        None => dist_text(at_full_vcpu.as_ref(), Some(o.durations.mean() / slowdown))
+            .unwrap_or_else(|| "Fixed(1.0)".to_string()),
+    };
+    let slowdown_note = match extra.slowdown {
+        Some(k) if k > 1.0001 => format!(
+            " Durations are given at one full vCPU, as scenarios hold them: the logged ones divided by {k:.3}, how much slower a {} MB function runs the assumed CPU share.",
+            s.memory_mb.unwrap_or(128)
+        ),
+        _ => String::new(),
+    };
     let (cold, cold_note) = match dist_text(s.init_fit.as_ref(), (o.init.n > 0).then(|| o.init.mean())) {
         Some(d) => (d, format!("cold starts fitted to {} Init Durations", o.init.n)),
         None => (
@@ -202,6 +253,11 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
         ),
     };
     let fit_note = match &s.duration_fit {
+        Some(f) if !f.good && durations_file.is_some() => format!(
+            "; the log-normal fits the durations poorly (Kolmogorov-Smirnov {:.3}), so the observed quantiles are used as they are ({})",
+            f.ks,
+            durations_file.unwrap_or_default()
+        ),
         Some(f) if !f.good => format!(
             "; the log-normal fits the durations poorly (Kolmogorov-Smirnov {:.3}): observed p50 {} ms, p99 {} ms",
             f.ks,
@@ -212,8 +268,14 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
     };
     let memory = s.memory_mb.unwrap_or(128).clamp(128, 10_240);
     let (first, last) = o.arrivals.used().unwrap_or((0, 0));
+    let ka_note = match extra.keep_alive_s {
+        Some(k) => {
+            format!(" Keep-alive {k} s: fitted so that replaying the observed traffic gives the observed cold starts.")
+        }
+        None => String::new(),
+    };
     let description = format!(
-        "Fitted from {} Lambda REPORT lines ({} lines read) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, durations log-normal by maximum likelihood{fit_note}; {cold_note}; {} cold starts observed ({:.2} %). CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.",
+        "Fitted from {} Lambda REPORT lines ({} lines read) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, durations log-normal by maximum likelihood{fit_note}; {cold_note}; {} cold starts observed ({:.2} %). CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.{slowdown_note}{ka_note}",
         o.requests(),
         o.lines,
         files.join(", "),
@@ -228,7 +290,7 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str) -> String {
     format!(
         r#"// Written by `breakeven import` from {files}.
 // Traffic: the observed arrivals, per {step}, replayed from {trace_file} (a log shorter
-// than the horizon repeats). Durations and cold starts fitted to the REPORT lines.
+// than the horizon repeats; per second they are replayed as counted: Deterministic). Durations and cold starts fitted to the REPORT lines.
 Scenario(
     version: 1,
     name: {name:?},
@@ -236,7 +298,7 @@ Scenario(
     horizon_days: {horizon_days:?},
     seed: 1,
     traffic: Traffic(
-        arrivals: Poisson,
+        arrivals: {arrivals},
         components: [Trace(path: {trace_file:?}, format: Csv)],
     ),
     workload: Workload(
@@ -248,12 +310,23 @@ Scenario(
         Function(
             name: "Lambda",
             service: "aws-lambda",
-            memory_mb: {memory},
+            memory_mb: {memory},{keep_alive}
         ),
     ],
 )
 "#,
         files = files.join(", "),
         step = if o.arrivals.step_s == 1 { "second" } else { "minute" },
+        // per second, the counts are the arrivals as they came (to the second): replayed
+        // as they are; per minute, the arrivals within a minute are drawn at random
+        arrivals = if o.arrivals.step_s == 1 {
+            "Deterministic"
+        } else {
+            "Poisson"
+        },
+        keep_alive = extra
+            .keep_alive_s
+            .map(|k| format!("\n            keep_alive_s: {k:?},"))
+            .unwrap_or_default(),
     )
 }

@@ -7,6 +7,8 @@
 //! (START, END, the function's own output) or a bad line, counted with its number and the
 //! reason; nothing is dropped silently, and reading fails only when no request is found.
 
+pub mod build;
+pub mod calibrate;
 pub mod fit;
 pub mod lambda;
 pub mod sketch;
@@ -29,6 +31,8 @@ impl Format {
     }
 }
 
+/// Longest time in flight counted for one request in the observed concurrency, seconds.
+pub const BUSY_SPAN_MAX_S: f64 = 3_600.0;
 /// Bad lines reported by number (the rest are counted).
 pub const BAD_LINES_LISTED: usize = 20;
 /// Longest line read, bytes (a longer one is a bad line, read past without holding it).
@@ -82,6 +86,9 @@ pub struct Observed {
     pub requests: u64,
     /// Requests per interval (arrivals: the end of each invocation less its time).
     pub arrivals: Counts,
+    /// Milliseconds of requests in flight per interval (duration plus initialisation,
+    /// split across the intervals a request spans): the observed concurrency.
+    pub busy_ms: Counts,
     pub durations: LogSketch,
     pub billed: LogSketch,
     pub init: LogSketch,
@@ -124,6 +131,7 @@ impl Observed {
         self.requests += 1;
         if let Some(d) = r.duration_ms {
             self.durations.add(d.max(1e-3));
+            self.add_busy(r.arrival_s, d + r.init_ms.unwrap_or(0.0));
         }
         if let Some(b) = r.billed_ms {
             self.billed.add(b.max(1e-3));
@@ -145,6 +153,25 @@ impl Observed {
         }
         if let Some(b) = r.response_bytes {
             self.responses.add(b.max(1.0));
+        }
+    }
+}
+
+impl Observed {
+    /// Spreads a request's time in flight over the seconds it spans (most requests lie
+    /// within one second: one addition). Only the first `BUSY_SPAN_MAX_S` of a request
+    /// count, so a log of day-long requests costs no more than a log of hour-long ones.
+    fn add_busy(&mut self, start_s: f64, ms: f64) {
+        let mut t = start_s;
+        let end = start_s + (ms / 1000.0).min(BUSY_SPAN_MAX_S);
+        while t < end {
+            let next = (t.floor() + 1.0).min(end);
+            let part = ((next - t) * 1000.0).round() as u64;
+            // an arrival already counted lies within the span: this cannot fail
+            if part > 0 && self.busy_ms.add_n(t, part).is_err() {
+                return;
+            }
+            t = next;
         }
     }
 }

@@ -24,11 +24,16 @@ impl Counts {
     /// Counts one arrival at `t_s`; `Err` when it lies more than `SPAN_MAX_S` from the
     /// arrivals already counted.
     pub fn add(&mut self, t_s: f64) -> Result<(), String> {
+        self.add_n(t_s, 1)
+    }
+
+    /// Adds `n` to the interval holding `t_s` (busy milliseconds, say, not arrivals).
+    pub fn add_n(&mut self, t_s: f64, n: u64) -> Result<(), String> {
         let t = t_s.floor() as i64;
         if self.counts.is_empty() {
             self.origin_s = t;
             self.step_s = 1;
-            self.counts.push(1);
+            self.counts.push(n);
             (self.min_s, self.max_s) = (t, t);
             return Ok(());
         }
@@ -58,7 +63,7 @@ impl Counts {
         if i >= self.counts.len() {
             self.counts.resize(i + 1, 0);
         }
-        self.counts[i] += 1;
+        self.counts[i] += n;
         Ok(())
     }
 
@@ -159,6 +164,15 @@ impl LogSketch {
 
     pub fn mean(&self) -> f64 {
         if self.n == 0 { 0.0 } else { self.sum / self.n as f64 }
+    }
+
+    /// The bins that hold values: (lower edge, upper edge, count), for histograms.
+    pub fn bins(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        self.bins
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, &c)| (Self::edge(i), Self::edge(i + 1), c))
     }
 
     /// The `q` quantile (0..1), interpolated within its bin (log scale).

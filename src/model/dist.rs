@@ -6,11 +6,12 @@
 //! what a `LogNormal(median, p99)` means.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// z-score of the 99th percentile of a standard normal distribution.
 pub const Z_P99: f64 = 2.326_347_874_040_840_8;
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Dist {
     Fixed(f64),
     Exponential {
@@ -25,6 +26,55 @@ pub enum Dist {
         min: f64,
         max: f64,
     },
+    /// Quantiles observed in logs, for when no parametric form fits: a CSV file of
+    /// `quantile,value` rows (cumulative probability from 0 to 1, the value in the field's
+    /// unit), relative to the scenario's folder. Between two rows the values are spread
+    /// evenly (the quantile function is linear). The file is read when the scenario is
+    /// loaded (`model::empirical`); only its path is saved.
+    Empirical {
+        path: String,
+        #[serde(skip)]
+        knots: Knots,
+    },
+}
+
+/// (cumulative probability, value) pairs: probabilities rising from 0 to 1, values never
+/// falling. Shared, not copied, when a scenario is cloned (undo keeps many copies).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Knots(pub Arc<[(f64, f64)]>);
+
+impl Knots {
+    /// The value at cumulative probability `p` (linear between knots).
+    pub fn quantile(&self, p: f64) -> f64 {
+        let k = &self.0;
+        match k.len() {
+            0 => 0.0,
+            1 => k[0].1,
+            n => {
+                // the first knot at or above p (knots rise strictly in p)
+                let i = k.partition_point(|&(q, _)| q < p).clamp(1, n - 1);
+                let (p0, v0) = k[i - 1];
+                let (p1, v1) = k[i];
+                if p1 <= p0 {
+                    return v1;
+                }
+                let t = ((p - p0) / (p1 - p0)).clamp(0.0, 1.0);
+                v0 + (v1 - v0) * t
+            }
+        }
+    }
+
+    /// The mean of the piecewise-uniform distribution.
+    pub fn mean(&self) -> f64 {
+        self.0
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0)
+            .sum()
+    }
+
+    fn scaled(&self, k: f64) -> Knots {
+        Knots(self.0.iter().map(|&(p, v)| (p, v * k)).collect())
+    }
 }
 
 impl Dist {
@@ -37,11 +87,14 @@ impl Dist {
                 (mu + sigma * sigma / 2.0).exp()
             }
             Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Empirical { ref knots, .. } => knots.mean(),
         }
     }
 
     /// The value at cumulative probability `p` in (0, 1).
     pub fn quantile(&self, p: f64) -> f64 {
+        // an empirical distribution is bounded: its ends are the values observed
+        let raw_p = p.clamp(0.0, 1.0);
         let p = p.clamp(1e-12, 1.0 - 1e-12);
         match *self {
             Dist::Fixed(x) => x,
@@ -51,6 +104,7 @@ impl Dist {
                 (mu + sigma * normal_quantile(p)).exp()
             }
             Dist::Uniform { min, max } => min + (max - min) * p,
+            Dist::Empirical { ref knots, .. } => knots.quantile(raw_p),
         }
     }
 
@@ -67,6 +121,10 @@ impl Dist {
                 min: min * k,
                 max: max * k,
             },
+            Dist::Empirical { ref path, ref knots } => Dist::Empirical {
+                path: path.clone(),
+                knots: knots.scaled(k),
+            },
         }
     }
 
@@ -77,6 +135,8 @@ impl Dist {
             Dist::Exponential { mean } => vec![("mean", mean)],
             Dist::LogNormal { median, p99 } => vec![("median", median), ("p99", p99)],
             Dist::Uniform { min, max } => vec![("min", min), ("max", max)],
+            // checked as the file is read (`model::empirical`)
+            Dist::Empirical { .. } => vec![],
         }
     }
 
@@ -86,6 +146,7 @@ impl Dist {
             Dist::Exponential { .. } => "Exponential",
             Dist::LogNormal { .. } => "LogNormal",
             Dist::Uniform { .. } => "Uniform",
+            Dist::Empirical { .. } => "Empirical",
         }
     }
 }
@@ -123,6 +184,21 @@ mod tests {
         let sigma = (900.0f64 / 120.0).ln() / Z_P99;
         assert!((d.mean() - 120.0 * (sigma * sigma / 2.0).exp()).abs() < 1e-9);
         assert!(d.mean() > 120.0 * 1.4 && d.mean() < 120.0 * 1.5);
+    }
+
+    #[test]
+    fn empirical_quantiles_are_linear_between_knots() {
+        let d = Dist::Empirical {
+            path: "d.csv".into(),
+            knots: Knots(vec![(0.0, 10.0), (0.5, 20.0), (0.99, 100.0), (1.0, 300.0)].into()),
+        };
+        assert_eq!(d.quantile(0.25), 15.0);
+        assert!((d.quantile(0.99) - 100.0).abs() < 1e-9);
+        assert!((d.quantile(0.995) - 200.0).abs() < 1e-6);
+        // 0.5 x 15 + 0.49 x 60 + 0.01 x 200
+        assert!((d.mean() - (7.5 + 29.4 + 2.0)).abs() < 1e-9);
+        assert!((d.scaled(2.0).mean() - 2.0 * d.mean()).abs() < 1e-9);
+        assert_eq!(d.scaled(2.0).quantile(0.0), 20.0);
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub fn parse_scenario(
     // a byte-order mark (some Windows editors write one) is not RON
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let opts = ron_options();
-    let scenario: Scenario = match opts.from_str(text) {
+    let mut scenario: Scenario = match opts.from_str(text) {
         Ok(s) => s,
         Err(e) => {
             let loc = Locator::new(text);
@@ -207,7 +207,8 @@ pub fn parse_scenario(
             }));
         }
     };
-    let problems = validate_scenario(&scenario, catalog, base_dir);
+    let mut problems = super::empirical::resolve(&mut scenario, base_dir);
+    problems.extend(validate_scenario(&scenario, catalog, base_dir));
     if problems.is_empty() {
         return Ok(scenario);
     }

@@ -9,12 +9,13 @@
 //! a typo in a file is an error with a position, not a silently ignored setting.
 
 mod dist;
+pub mod empirical;
 mod file;
 mod load;
 mod locate;
 pub mod validate;
 
-pub use dist::{Dist, lognormal_params, normal_quantile};
+pub use dist::{Dist, Knots, lognormal_params, normal_quantile};
 pub use load::{
     DEFAULT_SCENARIO_NAME, LoadError, Problem, default_scenario, load_scenario_file, parse_scenario,
     save_scenario_file, scenario_to_ron,

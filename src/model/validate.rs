@@ -107,6 +107,21 @@ impl V<'_> {
             }
         }
         match *d {
+            Dist::Empirical { ref knots, .. } if !knots.0.is_empty() => {
+                let (lo, top) = (knots.quantile(0.0), knots.quantile(1.0));
+                if !lo_ok(lo) || top > hi {
+                    self.push(
+                        format!("{path}.path"),
+                        format!(
+                            "the file's values run from {} to {}: they must be {lo_txt} and at most {}{}",
+                            fmt(lo),
+                            fmt(top),
+                            fmt(hi),
+                            unit_sfx(unit)
+                        ),
+                    );
+                }
+            }
             Dist::LogNormal { median, p99 } if p99 < median => self.push(
                 format!("{path}.p99"),
                 format!("p99 ({}) must be at least the median ({})", fmt(p99), fmt(median)),

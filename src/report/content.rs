@@ -339,6 +339,12 @@ pub fn dist(d: &Dist, unit: &str) -> String {
             fmt::sig(d.mean(), 3)
         ),
         Dist::Uniform { min, max } => format!("uniform, {} to {}", v(min), v(max)),
+        Dist::Empirical { ref path, .. } => format!(
+            "as observed ({path}): median {}, p99 {} (mean {}{unit})",
+            v(d.quantile(0.5)),
+            v(d.quantile(0.99)),
+            fmt::sig(d.mean(), 3)
+        ),
     }
 }
 

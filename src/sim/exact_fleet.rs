@@ -100,7 +100,7 @@ impl<'a> FleetEngine<'a> {
             done: BinaryHeap::new(),
             queue: VecDeque::new(),
             classes: vec![FleetClass {
-                duration: spec.duration,
+                duration: spec.duration.clone(),
                 slowdown: spec.slowdown,
                 cpu_fraction: 0.0,
                 slo_ms: slo_ms.unwrap_or(f64::INFINITY),

@@ -236,8 +236,8 @@ impl<'a> FnEngine<'a> {
     }
 
     fn keep_alive(&mut self) -> f64 {
-        match self.spec.keep_alive {
-            KeepAlive::Fixed(s) => s,
+        match &self.spec.keep_alive {
+            KeepAlive::Fixed(s) => *s,
             KeepAlive::Random(s, _) => s.sample(&mut self.rng).max(0.0),
         }
     }

@@ -330,12 +330,20 @@ fn zig() -> &'static Zig {
 }
 
 /// A distribution prepared for fast repeated sampling.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Sampler {
     Fixed(f64),
     Exponential(f64),
-    LogNormal { mu: f64, sigma: f64 },
-    Uniform { min: f64, width: f64 },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
+    /// Inverse transform through the observed quantiles.
+    Empirical(crate::model::Knots),
 }
 
 impl Sampler {
@@ -352,6 +360,7 @@ impl Sampler {
                 }
             }
             Dist::Uniform { min, max } => Sampler::Uniform { min, width: max - min },
+            Dist::Empirical { ref knots, .. } => Sampler::Empirical(knots.clone()),
         }
     }
 
@@ -362,6 +371,7 @@ impl Sampler {
             Sampler::Exponential(m) => m * rng.exp1(),
             Sampler::LogNormal { mu, sigma } => fast_exp(mu + sigma * rng.normal()),
             Sampler::Uniform { min, width } => min + width * rng.u01(),
+            Sampler::Empirical(ref k) => k.quantile(rng.u01()),
         }
     }
 

@@ -6,7 +6,7 @@ use crate::model::{Arch, ContainerBilling, Dist, FrontDoor, Platform, Purchase, 
 use crate::pricing::{Catalog, Service};
 
 /// How an idle environment's keep-alive is decided.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum KeepAlive {
     Fixed(f64),
     Random(Sampler, Dist),
@@ -176,7 +176,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                 };
                 let cold_dist = match lim.cold_start_override_ms {
                     Some(ms) => Dist::Fixed(ms),
-                    None => w.cold_start_ms,
+                    None => w.cold_start_ms.clone(),
                 };
                 let metering = match service {
                     Service::AwsLambda(l) => FnMetering::Lambda {
@@ -196,7 +196,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     _ => return Err(format!("platform `{}`: `{}` cannot host a function", f.name, f.service)),
                 };
                 let keep_alive = match &f.keep_alive_dist_s {
-                    Some(d) => KeepAlive::Random(Sampler::new(d), *d),
+                    Some(d) => KeepAlive::Random(Sampler::new(d), d.clone()),
                     None => KeepAlive::Fixed(f.keep_alive_s),
                 };
                 out.push(Spec::Function(FunctionSpec {
@@ -213,8 +213,8 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     max_duration_ms: lim.max_duration_s * 1000.0,
                     max_cpu_ms: lim.max_cpu_s.map(|s| s * 1000.0),
                     slowdown,
-                    duration,
-                    duration_dist: w.duration_ms,
+                    duration: duration.clone(),
+                    duration_dist: w.duration_ms.clone(),
                     cold: Sampler::new(&cold_dist),
                     cold_dist,
                     cpu_fraction: w.cpu_fraction,
@@ -248,8 +248,8 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     instance: String::new(),
                     slots,
                     slowdown,
-                    duration,
-                    duration_dist: w.duration_ms,
+                    duration: duration.clone(),
+                    duration_dist: w.duration_ms.clone(),
                     min: c.min_replicas,
                     max: c.max_replicas.max(1),
                     target: c.target_utilization,
@@ -286,8 +286,8 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     instance: v.instance.clone(),
                     slots,
                     slowdown,
-                    duration,
-                    duration_dist: w.duration_ms,
+                    duration: duration.clone(),
+                    duration_dist: w.duration_ms.clone(),
                     min: v.min_instances,
                     max: v.max_instances.max(1),
                     target: v.target_utilization,

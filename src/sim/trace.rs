@@ -105,19 +105,7 @@ fn fields(line: &str, max: usize) -> Vec<(usize, &str)> {
     out
 }
 
-/// A cell as an error message quotes it: at most 40 characters, control characters
-/// shown as `?` (a binary file's "cell" can be megabytes long).
-pub(crate) fn echo(cell: &str) -> String {
-    let mut out: String = cell
-        .chars()
-        .take(40)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if cell.chars().nth(40).is_some() {
-        out.push_str("...");
-    }
-    out
-}
+pub(crate) use crate::util::echo;
 
 fn parse_time(s: &str) -> Option<f64> {
     if let Ok(x) = s.parse::<f64>() {

@@ -307,7 +307,7 @@ impl Ed<'_, '_> {
         allow_zero: bool,
         max: f64,
     ) {
-        let kinds = [
+        let mut kinds = vec![
             ("Fixed", "The same value every time"),
             ("Exponential", "Memoryless: many short, a few long (given by its mean)"),
             (
@@ -316,6 +316,13 @@ impl Ed<'_, '_> {
             ),
             ("Uniform", "Anywhere between a minimum and a maximum"),
         ];
+        if matches!(d, Dist::Empirical { .. }) {
+            // only a file of observed quantiles makes one (`breakeven import` writes it)
+            kinds.push((
+                "Empirical",
+                "The quantiles observed in logs, read from the file named below",
+            ));
+        }
         let l = ui.label(label).on_hover_text(help);
         let mut kind = d.kind_name();
         let before = kind;
@@ -392,6 +399,20 @@ impl Ed<'_, '_> {
                     unit,
                 );
             }
+            Dist::Empirical { path: file, knots } => {
+                let k = knots.clone();
+                ui.label("    quantiles");
+                ui.label(format!(
+                    "{file}: median {} {unit}, p99 {} {unit}",
+                    fmt::num(round_sig(k.quantile(0.5))),
+                    fmt::num(round_sig(k.quantile(0.99)))
+                ))
+                .on_hover_text(format!(
+                    "{} quantiles observed in logs, read from {file} beside the scenario (`quantile,value` rows). Choose another kind above to edit it by hand.",
+                    k.0.len()
+                ));
+                ui.end_row();
+            }
         }
         ui.label("");
         ui.label(RichText::new(format!("mean {} {unit}", fmt::num(round_sig(d.mean())))).weak())
@@ -426,7 +447,7 @@ pub fn convert_dist(d: &Dist, kind: &str) -> Dist {
             min: (q50 * 0.5).max(0.0),
             max: (q50 * 1.5).max(1e-3),
         },
-        _ => *d,
+        _ => d.clone(),
     }
 }
 

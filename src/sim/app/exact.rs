@@ -98,7 +98,7 @@ pub(super) fn run(
                     };
                     let r = &s.workloads[w].request;
                     FleetClass {
-                        duration: fw.duration,
+                        duration: fw.duration.clone(),
                         slowdown: fw.slowdown,
                         cpu_fraction: r.cpu_fraction,
                         slo_ms: r.latency_slo_ms.unwrap_or(f64::INFINITY),
