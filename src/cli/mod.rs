@@ -26,6 +26,7 @@ file manager does on a double-click; each launch opens its own window).\n\n\
 Examples:\n  \
 breakeven                                   open the window on the last scenario (or the built-in one)\n  \
 breakeven scenarios/flash-sale.ron          open the window on this scenario\n  \
+breakeven lambda-report.log.gz              open the window on a preview of these logs (File > Import logs)\n  \
 breakeven run scenarios/steady-high.ron --fast\n  \
 breakeven help run                          a command's options and an example"
 )]
@@ -33,7 +34,8 @@ pub struct Cli {
     /// Folder of price files (*.ron) that override or add to the built-in catalog.
     #[arg(long, global = true, value_name = "DIR")]
     pub pricing: Option<PathBuf>,
-    /// A scenario to open in the desktop application.
+    /// A scenario to open in the desktop application (or logs to import there, with a
+    /// preview).
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     #[command(subcommand)]

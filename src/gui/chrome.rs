@@ -98,6 +98,13 @@ pub fn menu_bar(ui: &mut Ui, m: MenuInfo, cmds: &mut Vec<Command>) {
                     }
                 });
             });
+            if item(ui, "Import logs…", None, true)
+                .on_hover_text("Start from what runs today: read Lambda REPORT lines (or other logs), fit the traffic and durations, check them against the logs, then create a scenario. Dropping log files on the window does the same.")
+                .clicked()
+            {
+                cmds.push(Command::ImportLogs);
+                ui.close();
+            }
             ui.separator();
             if item(ui, "Save", Some(&SAVE), true).clicked() {
                 cmds.push(Command::Save);
@@ -505,6 +512,8 @@ pub fn path_modal(ctx: &egui::Context, prompt: &mut PathPrompt, cmds: &mut Vec<C
         PathPurpose::SaveAs => "Save",
         PathPurpose::PricingDir => "Load",
         PathPurpose::Trace => "Add",
+        PathPurpose::ImportLogs => "Import",
+        PathPurpose::ImportSave => "Create",
         PathPurpose::Export(_) => "Export",
     };
     let r = egui::Modal::new(egui::Id::unique("path_prompt")).show(ctx, |ui| {

@@ -26,6 +26,15 @@ pub enum Command {
     BuiltinPricing,
     /// Files dropped on the window.
     Dropped(Vec<PathBuf>),
+    /// File → Import logs…: ask for the log files.
+    ImportLogs,
+    /// Read these logs and show the preview.
+    ImportLogsPaths(Vec<PathBuf>),
+    /// Stop the import in progress, or close its preview.
+    CancelImport,
+    /// "Create scenario…" in the preview: ask where to save it.
+    CreateImported,
+    CreateImportedPath(PathBuf),
     /// Typed into the path field shown when no native dialog is available.
     SubmitPath,
     ClosePrompt,
@@ -122,6 +131,16 @@ impl App {
             Command::LoadPricingPath(p) => self.load_pricing(Some(p)),
             Command::BuiltinPricing => self.load_pricing(None),
             Command::Dropped(paths) => self.dropped(paths),
+            Command::ImportLogs => self.ask_path(PathPurpose::ImportLogs),
+            Command::ImportLogsPaths(files) => self.start_import(files),
+            Command::CancelImport => {
+                if let Some(run) = &self.import_run {
+                    run.control.request_cancel();
+                }
+                self.import_preview = None;
+            }
+            Command::CreateImported => self.ask_path(PathPurpose::ImportSave),
+            Command::CreateImportedPath(p) => self.create_imported(p),
             Command::SubmitPath => self.submit_prompt(),
             Command::ClosePrompt => {
                 self.ui.prompt = None;
@@ -445,17 +464,75 @@ impl App {
     }
 
     fn dropped(&mut self, paths: Vec<PathBuf>) {
+        let mut logs = Vec::new();
         for p in paths {
             if files::has_extension(&p, "ron") {
                 self.apply_one(Command::OpenPath(p));
-            } else if files::has_extension(&p, "csv") {
+            } else if files::has_extension(&p, "csv") && crate::import::detect(std::slice::from_ref(&p)).is_err() {
                 self.add_trace(&p);
+            } else if p.is_file() {
+                // anything else that is a file: logs to import (all dropped together, one log)
+                logs.push(p);
             } else {
                 self.notes.warn(
                     format!("Ignored {}", p.display()),
-                    vec!["drop a scenario (.ron) or a trace (.csv)".into()],
+                    vec!["drop a scenario (.ron), a trace (.csv) or log files".into()],
                 );
             }
+        }
+        if !logs.is_empty() {
+            self.start_import(logs);
+        }
+    }
+
+    /// Reads `files` in the background; the preview opens when they are read.
+    fn start_import(&mut self, files: Vec<PathBuf>) {
+        if self.import_run.is_some() {
+            self.notes.warn(
+                "Logs are being imported already",
+                vec!["wait for the preview, or cancel it, then import again".into()],
+            );
+            return;
+        }
+        self.imports += 1;
+        let job = super::import::ImportJob {
+            id: self.imports,
+            files: files.clone(),
+            catalog: self.catalog.clone(),
+            control: crate::sim::Control::default(),
+            lines: Default::default(),
+        };
+        self.import_preview = None;
+        self.import_run = Some(super::import::ImportRun {
+            id: job.id,
+            files,
+            control: job.control.clone(),
+            lines: job.lines.clone(),
+            started: std::time::Instant::now(),
+        });
+        self.worker.import(job);
+    }
+
+    /// Writes the previewed scenario and its side files at `path`, then opens it (asking
+    /// first about unsaved changes).
+    fn create_imported(&mut self, path: PathBuf) {
+        let path = files::with_ron_extension(path);
+        let Some(p) = &self.import_preview else {
+            return;
+        };
+        match p.built.write(&path) {
+            Ok(side) => {
+                let mut lines = vec![format!("wrote {}", path.display())];
+                lines.extend(side.iter().map(|f| format!("wrote {}", f.display())));
+                self.notes
+                    .push(Level::Info, format!("Created {} from the logs", path.display()), lines);
+                self.import_preview = None;
+                self.apply_one(Command::OpenPath(path));
+            }
+            Err(e) => self.notes.error(
+                format!("Cannot create {}", path.display()),
+                vec![e, "nothing was written; the preview stays open".into()],
+            ),
         }
     }
 
@@ -488,6 +565,10 @@ impl App {
                     .unwrap_or_else(|| files::suggested_file_name(&self.doc.scenario)),
             ),
             PathPurpose::Export(f) => Some(self.report_name(f)),
+            PathPurpose::ImportSave => self
+                .import_preview
+                .as_ref()
+                .map(|p| format!("{}.breakeven.ron", p.stem)),
             _ => None,
         };
         self.dialogs.request(purpose, start, name);
@@ -517,6 +598,15 @@ impl App {
                             })
                     }
                     PathPurpose::Export(f) => self.doc.base_dir().join(self.report_name(f)).display().to_string(),
+                    PathPurpose::ImportSave => match &self.import_preview {
+                        Some(p) => self
+                            .doc
+                            .base_dir()
+                            .join(format!("{}.breakeven.ron", p.stem))
+                            .display()
+                            .to_string(),
+                        None => String::new(),
+                    },
                     _ => String::new(),
                 };
                 self.ui.prompt = Some(PathPrompt {
@@ -551,6 +641,8 @@ impl App {
             PathPurpose::SaveAs => self.save_as(p),
             PathPurpose::PricingDir => self.load_pricing(Some(p)),
             PathPurpose::Trace => self.add_trace(&p),
+            PathPurpose::ImportLogs => self.start_import(vec![p]),
+            PathPurpose::ImportSave => self.create_imported(p),
             PathPurpose::Export(f) => self.start_export(p, f),
         }
     }

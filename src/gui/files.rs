@@ -181,7 +181,13 @@ impl Dialogs {
                         .add_filter("Scenario (.ron)", &["ron"])
                         .add_filter("All files", &["*"])
                         .pick_file(),
-                    PathPurpose::SaveAs => d.add_filter("Scenario (.ron)", &["ron"]).save_file(),
+                    PathPurpose::SaveAs | PathPurpose::ImportSave => {
+                        d.add_filter("Scenario (.ron)", &["ron"]).save_file()
+                    }
+                    PathPurpose::ImportLogs => d
+                        .add_filter("Logs", &["log", "gz", "json", "jsonl", "txt", "csv"])
+                        .add_filter("All files", &["*"])
+                        .pick_file(),
                     PathPurpose::Export(f) => d.add_filter(f.filter(), &[f.ext()]).save_file(),
                     PathPurpose::PricingDir => d.pick_folder(),
                     PathPurpose::Trace => d

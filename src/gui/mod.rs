@@ -24,6 +24,7 @@ pub mod defaults;
 pub mod editor;
 pub mod files;
 pub mod fmt;
+pub mod import;
 pub mod placements;
 pub mod plots;
 pub mod recovery;
@@ -182,6 +183,12 @@ pub struct App {
     pub(crate) export: Option<ExportRun>,
     /// Exports started so far (identifies their replies).
     pub(crate) exports: u64,
+    /// Logs being read (one import at a time)...
+    pub(crate) import_run: Option<import::ImportRun>,
+    /// ...and what they hold, shown before a scenario is created from them.
+    pub(crate) import_preview: Option<Box<import::Preview>>,
+    /// Imports started so far (identifies their replies).
+    pub(crate) imports: u64,
     pub(crate) close_requested: bool,
     pub(crate) revisions: u64,
     /// This window's working copy of unsaved edits (None: not kept).
@@ -261,7 +268,14 @@ impl App {
     pub fn with_options(catalog: Catalog, pricing_dir: Option<PathBuf>, opts: Options) -> App {
         let mut notes = Notifications::default();
         let mut settings = opts.settings;
-        let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes, opts.open.as_deref());
+        // a log file given to open is imported (with its preview), as when it is dropped
+        let (open, import_logs) = match opts.open {
+            Some(f) if !files::has_extension(&f, "ron") && crate::import::detect(std::slice::from_ref(&f)).is_ok() => {
+                (None, Some(f))
+            }
+            other => (other, None),
+        };
+        let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes, open.as_deref());
         let recovery = opts
             .recovery_dir
             .as_deref()
@@ -308,6 +322,9 @@ impl App {
             after_save: None,
             export: None,
             exports: 0,
+            import_run: None,
+            import_preview: None,
+            imports: 0,
             close_requested: false,
             revisions: 1,
             recovery,
@@ -316,6 +333,9 @@ impl App {
             frames: FrameStats::default(),
         };
         app.revalidate_and_simulate();
+        if let Some(f) = import_logs {
+            app.apply(vec![Command::ImportLogsPaths(vec![f])]);
+        }
         app
     }
 
@@ -466,6 +486,28 @@ impl App {
     }
 
     /// An export finished, failed or stopped: say exactly what was written, or why not.
+    fn on_import(&mut self, r: import::ImportReply) {
+        if self.import_run.as_ref().is_some_and(|i| i.id == r.id) {
+            self.import_run = None;
+        } else {
+            return;
+        }
+        let names = r
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match r.outcome {
+            Ok(p) => self.import_preview = Some(p),
+            Err(None) => self.notes.info(format!("Import of {names} cancelled")),
+            Err(Some(e)) => self.notes.error(
+                format!("Cannot import {names}"),
+                vec![e, "nothing was created; the scenario is unchanged".into()],
+            ),
+        }
+    }
+
     fn on_export(&mut self, r: worker::ExportReply) {
         if self.export.as_ref().is_some_and(|e| e.id == r.id) {
             self.export = None;
@@ -538,6 +580,7 @@ impl App {
                 Delivery::Sim(r) => self.on_reply(r),
                 Delivery::Analysis(a) => self.sim.analysis.accept(a),
                 Delivery::Export(r) => self.on_export(r),
+                Delivery::Import(r) => self.on_import(r),
             }
         }
         while let Some(a) = self.dialogs.poll() {
@@ -547,8 +590,12 @@ impl App {
 
         // 2. input that is not a widget's
         let mut cmds: Vec<Command> = Vec::new();
-        let modal_open =
-            self.ui.confirm.is_some() || self.ui.prompt.is_some() || self.ui.export_open || !self.ui.recover.is_empty();
+        let modal_open = self.ui.confirm.is_some()
+            || self.ui.prompt.is_some()
+            || self.ui.export_open
+            || !self.ui.recover.is_empty()
+            || self.import_run.is_some()
+            || self.import_preview.is_some();
         chrome::shortcuts(&ctx, modal_open, &mut cmds);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -670,6 +717,13 @@ impl App {
         }
         if self.ui.export_open {
             chrome::export_modal(&ctx, &self.settings.export, &self.doc.title(), &mut cmds);
+        }
+        if let Some(run) = &self.import_run {
+            import::progress_window(&ctx, run, &mut cmds);
+            // the line count moves while the thread reads
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        } else if let Some(p) = &self.import_preview {
+            import::window(&ctx, p, &mut cmds);
         }
         if let Some(p) = &mut self.ui.prompt {
             chrome::path_modal(&ctx, p, &mut cmds);

@@ -350,6 +350,10 @@ pub enum PathPurpose {
     SaveAs,
     PricingDir,
     Trace,
+    /// Log files to import.
+    ImportLogs,
+    /// Where to create the scenario imported from logs.
+    ImportSave,
     /// Where to write a report in this format.
     Export(ExportFormat),
 }
@@ -361,6 +365,8 @@ impl PathPurpose {
             PathPurpose::SaveAs => "Save scenario as",
             PathPurpose::PricingDir => "Load pricing folder",
             PathPurpose::Trace => "Add trace file",
+            PathPurpose::ImportLogs => "Import logs",
+            PathPurpose::ImportSave => "Create scenario from logs",
             PathPurpose::Export(_) => "Export report",
         }
     }
@@ -370,6 +376,8 @@ impl PathPurpose {
             PathPurpose::SaveAs => "path/to/scenario.ron",
             PathPurpose::PricingDir => "path/to/pricing-folder",
             PathPurpose::Trace => "path/to/trace.csv",
+            PathPurpose::ImportLogs => "path/to/function.log.gz",
+            PathPurpose::ImportSave => "path/to/imported.breakeven.ron",
             PathPurpose::Export(f) => match f {
                 ExportFormat::Html => "path/to/report.html",
                 ExportFormat::Markdown => "path/to/report.md",

@@ -13,6 +13,8 @@
 //! - A report export gets its own thread (`breakeven-export`), started by `export`: it
 //!   checks the folder, prepares its copy of the scenario, builds the report (cancelled
 //!   through its `Control`) and writes it; nothing supersedes it.
+//! - An import of logs gets its own thread (`breakeven-import`), started by `import`: it
+//!   reads, fits and calibrates (`gui::import::run`), cancelled through its `Control`.
 //!
 //! Every reply carries the generation (document revision) it belongs to. The analyses
 //! cannot be interrupted once a stage has started, but no stage of an older scenario starts
@@ -160,6 +162,7 @@ pub enum Delivery {
     Sim(Reply),
     Analysis(AnalysisReply),
     Export(ExportReply),
+    Import(super::import::ImportReply),
 }
 
 /// A fast result to analyse.
@@ -343,6 +346,35 @@ impl Worker {
                 }
             }
             Backend::Inline { ready, .. } => ready.push_back(Delivery::Export(export(&job))),
+        }
+    }
+
+    /// Reads and fits logs: on a thread of its own (inline: at once, the reply on the next
+    /// poll). Cancel it through `job.control`.
+    pub fn import(&mut self, job: super::import::ImportJob) {
+        match &mut self.backend {
+            Backend::Threaded { reply_tx, .. } => {
+                let tx = reply_tx.clone();
+                let repaint = self.repaint.clone();
+                let (id, files) = (job.id, job.files.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("breakeven-import".into())
+                    .spawn(move || {
+                        let _ = tx.send(Delivery::Import(super::import::run(&job)));
+                        if let Some(ctx) = &repaint {
+                            ctx.request_repaint();
+                        }
+                    });
+                if spawned.is_err() {
+                    let _ = reply_tx.send(Delivery::Import(super::import::ImportReply {
+                        id,
+                        files,
+                        outcome: Err(Some("could not start a thread for the import".into())),
+                        elapsed: Duration::ZERO,
+                    }));
+                }
+            }
+            Backend::Inline { ready, .. } => ready.push_back(Delivery::Import(super::import::run(&job))),
         }
     }
 

@@ -183,6 +183,8 @@ pub enum ImportError {
     Io(PathBuf, String),
     /// No requests in any file: what was found instead.
     Nothing(String),
+    /// The caller stopped the reading.
+    Cancelled,
 }
 
 impl std::fmt::Display for ImportError {
@@ -190,22 +192,40 @@ impl std::fmt::Display for ImportError {
         match self {
             ImportError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             ImportError::Nothing(s) => f.write_str(s),
+            ImportError::Cancelled => f.write_str("cancelled"),
         }
     }
 }
 
 /// Reads `files` (gzip read as it is, by its magic bytes) as `format`.
 pub fn read_files(files: &[PathBuf], format: Format) -> Result<Observed, ImportError> {
+    read_files_with(files, format, &|_| true)
+}
+
+/// Lines read between two calls of the progress callback.
+pub const PROGRESS_EVERY_LINES: u64 = 1 << 16;
+
+/// `read_files`, calling `go_on` with the lines read so far every
+/// `PROGRESS_EVERY_LINES`; reading stops (`ImportError::Cancelled`) when it says false.
+pub fn read_files_with(
+    files: &[PathBuf],
+    format: Format,
+    go_on: &dyn Fn(u64) -> bool,
+) -> Result<Observed, ImportError> {
     let mut obs = Observed {
         files: files.to_vec(),
         ..Observed::default()
     };
     for f in files {
         let res = match open_log(f)? {
-            LogReader::Plain(r) => read_lines(r, f, format, &mut obs),
-            LogReader::Gzip(r) => read_lines(r, f, format, &mut obs),
+            LogReader::Plain(r) => read_lines(r, f, format, &mut obs, go_on),
+            LogReader::Gzip(r) => read_lines(r, f, format, &mut obs, go_on),
         };
-        res.map_err(|e| ImportError::Io(f.clone(), e))?;
+        match res {
+            Ok(true) => {}
+            Ok(false) => return Err(ImportError::Cancelled),
+            Err(e) => return Err(ImportError::Io(f.clone(), e)),
+        }
     }
     if obs.requests() == 0 {
         let what = if obs.lines == 0 {
@@ -252,7 +272,14 @@ fn open_log(f: &Path) -> Result<LogReader, ImportError> {
     })
 }
 
-fn read_lines<R: BufRead>(mut r: R, file: &Path, format: Format, obs: &mut Observed) -> Result<(), String> {
+/// Reads every line; `Ok(false)` when `go_on` stopped it.
+fn read_lines<R: BufRead>(
+    mut r: R,
+    file: &Path,
+    format: Format,
+    obs: &mut Observed,
+    go_on: &dyn Fn(u64) -> bool,
+) -> Result<bool, String> {
     let mut buf: Vec<u8> = Vec::with_capacity(512);
     let mut n: u64 = 0;
     loop {
@@ -262,10 +289,13 @@ fn read_lines<R: BufRead>(mut r: R, file: &Path, format: Format, obs: &mut Obser
             .read_until(b'\n', &mut buf)
             .map_err(|e| format!("line {}: {e}", n + 1))?;
         if read == 0 {
-            return Ok(());
+            return Ok(true);
         }
         n += 1;
         obs.lines += 1;
+        if obs.lines.is_multiple_of(PROGRESS_EVERY_LINES) && !go_on(obs.lines) {
+            return Ok(false);
+        }
         if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
             // skip the rest of this overlong line
             loop {
