@@ -125,8 +125,9 @@ fn application(c: &mut Criterion) {
     g.finish();
 }
 
-/// `import`: reading REPORT lines (CloudWatch text), per line; the log is written to a
-/// temporary file once (200,000 lines, 50 req/s, log-normal durations, 1 % cold starts).
+/// `import`: reading REPORT lines (CloudWatch text), an ALB access log and an nginx
+/// combined log, per line; each log is written to a temporary file once (200,000 lines,
+/// 50 req/s, log-normal durations, 1 % cold starts in the REPORT lines).
 fn import(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("breakeven-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -154,17 +155,61 @@ fn import(c: &mut Criterion) {
         );
     }
     std::fs::write(&path, text).expect("write the log");
+    // the same traffic as an ALB access log and an nginx combined log with $request_time
+    let alb = dir.join("alb.log");
+    let nginx = dir.join("access.log");
+    let (mut alb_text, mut nginx_text) = (
+        String::with_capacity(200_000 * 700),
+        String::with_capacity(200_000 * 160),
+    );
+    let (mut t, mut x) = (1_796_083_200.0f64, 0x9E37_79B9_7F4A_7C15u64);
+    let mut u01 = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    for i in 0..200_000u64 {
+        t += -u01().ln() / 50.0;
+        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (std::f64::consts::TAU * u01()).cos()).exp();
+        let end = t + d / 1000.0;
+        alb_text += &format!(
+            "https {} app/api-lb/50dc6c495c0c9188 203.0.113.{}:{} 10.0.1.7:8080 0.000 {:.3} 0.000 200 200 310 {} \"GET https://api.example.com:443/v1/orders/{i}?page=2 HTTP/1.1\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-6745a1b0-{i:024x}\" \"api.example.com\" \"arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012\" 0 {} \"forward\" \"-\" \"-\" \"10.0.1.7:8080\" \"200\" \"-\" \"-\" TID_{i:x}\n",
+            breakeven::import::rfc3339(end),
+            i % 250,
+            1024 + i % 60000,
+            d / 1000.0,
+            1000 + i % 2000,
+            breakeven::import::rfc3339(t),
+        );
+        let local = chrono::DateTime::from_timestamp(end as i64, 0)
+            .expect("a time")
+            .format("%d/%b/%Y:%H:%M:%S +0000");
+        nginx_text += &format!(
+            "198.51.100.{} - - [{local}] \"GET /v1/orders/{i} HTTP/1.1\" 200 {} \"https://example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\" {:.3}\n",
+            i % 200,
+            1000 + i % 2000,
+            d / 1000.0
+        );
+    }
+    std::fs::write(&alb, alb_text).expect("write the ALB log");
+    std::fs::write(&nginx, nginx_text).expect("write the nginx log");
     let mut g = c.benchmark_group("import");
     g.sample_size(10);
     g.throughput(Throughput::Elements(200_000));
-    g.bench_function("Lambda REPORT lines, CloudWatch text", |b| {
-        b.iter(|| {
-            black_box(
-                breakeven::import::read_files(std::slice::from_ref(&path), breakeven::import::Format::LambdaReport)
-                    .expect("read"),
-            )
-        })
-    });
+    for (name, file, format) in [
+        (
+            "Lambda REPORT lines, CloudWatch text",
+            &path,
+            breakeven::import::Format::LambdaReport,
+        ),
+        ("ALB access log", &alb, breakeven::import::Format::Alb),
+        ("nginx combined log", &nginx, breakeven::import::Format::Combined),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(breakeven::import::read_files(std::slice::from_ref(file), format).expect("read")))
+        });
+    }
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);
 }

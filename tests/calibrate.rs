@@ -178,3 +178,26 @@ fn durations_no_log_normal_fits_are_kept_as_observed() {
         "{d:?}"
     );
 }
+
+/// Three requests a second of 50 ms for a day: environments are rarely idle for the
+/// keep-alive, so the cold starts come from requests that overlap by chance and need a
+/// second or third environment. The replay keeps each second's count and places its
+/// requests at random, as they came, so it finds them (evenly spaced, it found half); the
+/// generator's own 600 s keep-alive gives the observed count within its noise.
+#[test]
+fn cold_starts_from_overlapping_requests_are_replayed() {
+    let (log, cold) = report_log(3.0, 1.0, 600.0, 23, |r| r.lognormal(50.0, 200.0));
+    assert!(cold > 30, "{cold}");
+    let dir = tempfile::tempdir().unwrap();
+    let v = import(&log, dir.path());
+    let c = &v["calibration"];
+    let cs = row(c, "cold starts");
+    assert_eq!(cs["observed"].as_f64(), Some(cold as f64));
+    let sim = cs["simulated"].as_f64().unwrap();
+    assert!(
+        (sim - cold as f64).abs() < 4.0 * (cold as f64).sqrt(),
+        "{cold} observed, {sim} replayed: {c}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("fn.breakeven.ron")).unwrap();
+    assert!(text.contains("arrivals: Counted"), "{text}");
+}

@@ -771,3 +771,190 @@ fn regression_negative_scale_burst_is_a_load_error() {
     );
     check_price_text(&bad, name);
 }
+
+// ---------------------------------------------------------------------------------------
+// The other log formats: valid lines of each, mutated (tokens replaced, text cut, bytes
+// inserted), and random text, through every line reader and through `read_files`.
+
+/// A valid line of each format (the CloudWatch one after its header).
+const FORMAT_LINES: [(breakeven::import::Format, &str); 5] = [
+    (
+        breakeven::import::Format::Alb,
+        r#"https 2026-11-30T22:23:00.186641Z app/my-lb/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.086 0.001 200 200 34 366 "GET https://www.example.com:443/a?b=\"c\" HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:1:targetgroup/t/73 "Root=1-58337364-23a8" "www.example.com" "-" 1 2026-11-30T22:23:00.099000Z "forward" "-" "-" "10.0.0.1:80" "200" "-" "-" TID_1"#,
+    ),
+    (
+        breakeven::import::Format::Combined,
+        r#"203.0.113.9 - alice [10/Oct/2026:13:55:36 -0700] "GET /x?q=\"y\" HTTP/1.1" 200 2326 "https://example.com/" "Mozilla/5.0 (X11)" 0.125"#,
+    ),
+    (
+        breakeven::import::Format::Combined,
+        r#"203.0.113.9 - - [10/Oct/2026:13:55:36 -0700] "POST /y HTTP/1.1" 201 - "-" "curl/8" "10.0.0.1" 48210"#,
+    ),
+    (
+        breakeven::import::Format::CloudRunJson,
+        r#"{"httpRequest":{"requestMethod":"GET","status":200,"responseSize":"456","latency":"0.012345s"},"timestamp":"2026-11-30T10:00:01.123456Z","resource":{"type":"cloud_run_revision"}}"#,
+    ),
+    (
+        breakeven::import::Format::CloudWatchCsv,
+        "2026-11-30T10:00:00Z,120,85.5",
+    ),
+];
+
+const HOSTILE_TOKENS: [&str; 24] = [
+    "-1",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e309",
+    "-0",
+    "99999999999999999999",
+    "",
+    "\"",
+    "[",
+    "]",
+    "\\",
+    "é",
+    "\u{0}",
+    "{",
+    "}",
+    ",",
+    "9999-99-99T99:99:99Z",
+    "29/Feb/2023:00:00:00 +0000",
+    " ",
+    "0.000",
+    "1e300s",
+    "18446744073709551616",
+    "\u{feff}",
+];
+
+/// `line` with `ops` applied: (kind, position, token) — replace the space-separated field
+/// at `position`, insert a token at a byte position, or cut there (char boundaries kept).
+fn mutate(line: &str, ops: &[(u8, usize, usize)]) -> String {
+    let mut s = line.to_string();
+    for &(kind, pos, tok) in ops {
+        let tok = HOSTILE_TOKENS[tok % HOSTILE_TOKENS.len()];
+        let mut at = pos % (s.len() + 1);
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        match kind % 3 {
+            0 => {
+                let mut fields: Vec<&str> = s.split(' ').collect();
+                let i = pos % fields.len();
+                fields[i] = tok;
+                s = fields.join(" ");
+            }
+            1 => s.insert_str(at, tok),
+            _ => s.truncate(at),
+        }
+    }
+    s
+}
+
+fn format_line() -> impl Strategy<Value = (usize, String)> {
+    prop_oneof![
+        4 => (0..FORMAT_LINES.len(), prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>()), 0..5))
+            .prop_map(|(i, ops)| (i, mutate(FORMAT_LINES[i].1, &ops))),
+        1 => (0..FORMAT_LINES.len(), ".{0,300}"),
+    ]
+}
+
+/// A request read from any line is a finite time with durations and sizes in range.
+fn request_in_range(e: &breakeven::import::Entry) -> bool {
+    use breakeven::import::{Entry, MAX_BYTES, MAX_MS};
+    match e {
+        Entry::Request(r) => {
+            r.arrival_s.is_finite()
+                && r.duration_ms
+                    .is_none_or(|d| d.is_finite() && (0.0..=MAX_MS).contains(&d))
+                && r.response_bytes
+                    .is_none_or(|b| b.is_finite() && (0.0..=MAX_BYTES).contains(&b))
+        }
+        Entry::Period(p) => {
+            p.start_s.is_finite()
+                && p.count.is_finite()
+                && p.count >= 0.0
+                && p.mean_duration_ms
+                    .is_none_or(|d| d.is_finite() && (0.0..=MAX_MS).contains(&d))
+        }
+        Entry::Other | Entry::Bad(_) => true,
+    }
+}
+
+proptest! {
+    #![proptest_config(config(3000))]
+
+    /// Every line reader, on mutated and random lines: no panic, requests in range, and
+    /// a bad line always says why.
+    #[test]
+    fn mutated_lines_of_every_format_never_panic((_, line) in format_line()) {
+        use breakeven::import::{Entry, alb, cloudrun, cloudwatch, combined, detect_text};
+        for e in [alb::parse_line(&line), combined::parse_line(&line), cloudrun::parse_line(&line)] {
+            prop_assert!(request_in_range(&e), "{line:?}: {e:?}");
+            if let Entry::Bad(why) = &e {
+                prop_assert!(!why.is_empty());
+            }
+        }
+        let mut cw = cloudwatch::State::default();
+        prop_assert!(cw.parse_line("Timestamp,Invocations,Duration").is_ok());
+        if let Ok(e) = cw.parse_line(&line) {
+            prop_assert!(request_in_range(&e), "{line:?}: {e:?}");
+        }
+        let _ = cloudwatch::State::default().parse_line(&line);
+        let _ = cloudrun::State::default().parse_line(&line);
+        let _ = detect_text(&line);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// Whole files of each format (mutated lines among valid ones, gzip or not): read,
+    /// fitted and written as a scenario that loads, or "nothing to import" / a located
+    /// error; never a panic.
+    #[test]
+    fn hostile_logs_of_every_format_never_panic(
+        which in 0..FORMAT_LINES.len(),
+        lines in prop::collection::vec(format_line(), 0..30),
+        gz in any::<bool>(),
+    ) {
+        use std::io::Write;
+        let (fmt, valid) = FORMAT_LINES[which];
+        let mut text: Vec<String> = Vec::new();
+        if fmt == breakeven::import::Format::CloudWatchCsv {
+            text.push("Timestamp,Invocations,Duration".into());
+        }
+        for (i, (_, l)) in lines.iter().enumerate() {
+            text.push(if i % 3 == 0 { valid.to_string() } else { l.clone() });
+        }
+        let text = text.join("\n");
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("fuzz.log");
+        if gz {
+            let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&f).unwrap(), flate2::Compression::fast());
+            enc.write_all(text.as_bytes()).unwrap();
+            enc.finish().unwrap();
+        } else {
+            std::fs::write(&f, &text).unwrap();
+        }
+        let _ = breakeven::import::detect(std::slice::from_ref(&f));
+        match breakeven::import::read_files(std::slice::from_ref(&f), fmt) {
+            Ok(o) => {
+                prop_assert!(o.requests() > 0);
+                let s = breakeven::import::fit::summary(&o);
+                prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
+                // the scenario, its trace and any quantile file are written and load
+                let built = breakeven::import::build::build(&o, fmt, "fuzz", catalog());
+                prop_assert!(built.is_ok(), "{}", built.unwrap_err());
+                let out = dir.path().join("fuzz.breakeven.ron");
+                prop_assert!(built.unwrap().write(&out).is_ok());
+                let loaded = breakeven::model::load_scenario_file(&out, catalog());
+                prop_assert!(loaded.is_ok(), "{}", loaded.unwrap_err());
+            }
+            Err(e) => {
+                let e = e.to_string();
+                prop_assert!(e.starts_with("nothing to import") || e.contains("fuzz.log: line "), "{}", e);
+            }
+        }
+    }
+}

@@ -277,9 +277,489 @@ fn empty_or_unusable_logs_are_exit_2() {
         "127.0.0.1 - - [30/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 12\n",
     )
     .unwrap();
-    let err = import_fails(&nginx, &out, &[]);
-    assert!(err.contains("reads AWS Lambda REPORT lines"), "{err}");
+    // an nginx line is read as one (detected), a text that is no log lists the formats
+    let (code, _, err) = run(&["import", nginx.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(&out).unwrap();
+    let prose = dir.path().join("notes.txt");
+    std::fs::write(&prose, "hello\nworld\n").unwrap();
+    let err = import_fails(&prose, &out, &[]);
+    for name in ["lambda-report", "alb", "combined", "cloudrun-json", "cloudwatch-csv"] {
+        assert!(err.contains(&format!("  {name}: ")), "{err}");
+    }
     let err = import_fails(&dir.path().join("missing.log"), &out, &[]);
     assert!(err.contains("missing.log"), "{err}");
+    assert!(!out.exists());
+}
+
+// ---- the other formats: access logs, request logs and metric exports ----
+
+/// One request: when it arrived, its time and its response size.
+struct Request {
+    arrival_s: f64,
+    duration_ms: f64,
+    bytes: u64,
+}
+
+const START_S: f64 = 1_796_083_200.0; // 2026-11-30T00:00:00Z
+
+/// Poisson arrivals at `rps` for `hours`, log-normal durations (median 80 ms, p99 400 ms),
+/// responses uniform from 1,000 to 3,000 bytes (2 kB on average).
+fn requests(rps: f64, hours: f64, seed: u64) -> Vec<Request> {
+    let mut rng = Rng(seed);
+    let mut t = START_S;
+    let mut out = Vec::new();
+    loop {
+        t += -rng.u01().ln() / rps;
+        if t > START_S + hours * 3600.0 {
+            return out;
+        }
+        out.push(Request {
+            arrival_s: t,
+            duration_ms: rng.lognormal(80.0, 400.0),
+            bytes: 1000 + (rng.u01() * 2001.0) as u64,
+        });
+    }
+}
+
+/// ALB lines in the order the load balancer writes them (by response time); every 100th
+/// request is not dispatched (`-1`, 502) and has no duration.
+fn alb_log(reqs: &[Request]) -> String {
+    let mut rows: Vec<(f64, String)> = reqs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let lost = i % 100 == 99;
+            let end = r.arrival_s + if lost { 0.0 } else { r.duration_ms / 1000.0 + 0.0004 };
+            let times = if lost {
+                "-1 -1 -1 502 -".to_string()
+            } else {
+                format!("0.000 {:.3} 0.000 200 200", r.duration_ms / 1000.0)
+            };
+            let line = format!(
+                "https {} app/api-lb/50dc6c495c0c9188 203.0.113.{}:{} 10.0.1.7:8080 {times} 310 {} \"GET https://api.example.com:443/v1/orders/{i}?page=2 HTTP/1.1\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-6745a1b0-{i:024x}\" \"api.example.com\" \"arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012\" 0 {} \"forward\" \"-\" \"-\" \"10.0.1.7:8080\" \"200\" \"-\" \"-\" TID_{i:x}",
+                ts_us(end),
+                i % 250,
+                1024 + i % 60000,
+                if lost { 0 } else { r.bytes },
+                ts_us(r.arrival_s),
+            );
+            (end, line)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.into_iter().map(|(_, l)| l + "\n").collect()
+}
+
+/// RFC 3339 to the microsecond, as ALB and Cloud Logging write.
+fn ts_us(t: f64) -> String {
+    let us = (t * 1e6).round() as i64;
+    chrono::DateTime::from_timestamp_micros(us)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// `[10/Oct/2026:13:55:36 -0700]` of Unix seconds (floored), in UTC-7.
+fn clf(t: f64) -> String {
+    let tz = chrono::FixedOffset::west_opt(7 * 3600).unwrap();
+    chrono::DateTime::from_timestamp(t.floor() as i64, 0)
+        .unwrap()
+        .with_timezone(&tz)
+        .format("%d/%b/%Y:%H:%M:%S %z")
+        .to_string()
+}
+
+/// nginx: logged when the request ends, `$request_time` (s, ms resolution) last.
+fn nginx_log(reqs: &[Request]) -> String {
+    let mut rows: Vec<(f64, String)> = reqs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let end = r.arrival_s + r.duration_ms / 1000.0;
+            (
+                end,
+                format!(
+                    "198.51.100.{} - - [{}] \"GET /v1/orders/{i} HTTP/1.1\" 200 {} \"https://example.com/\" \"Mozilla/5.0 (X11; Linux x86_64)\" {:.3}\n",
+                    i % 200,
+                    clf(end),
+                    r.bytes,
+                    r.duration_ms / 1000.0
+                ),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.into_iter().map(|(_, l)| l).collect()
+}
+
+/// Apache: logged at arrival, `%D` (µs) last, after a quoted extra field.
+fn apache_log(reqs: &[Request]) -> String {
+    reqs.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            format!(
+                "198.51.100.{} - bob [{}] \"POST /api/{i} HTTP/1.1\" 201 {} \"-\" \"curl/8.5.0\" \"10.0.0.{}\" {}\n",
+                i % 200,
+                clf(r.arrival_s),
+                r.bytes,
+                i % 9,
+                (r.duration_ms * 1000.0).round() as u64
+            )
+        })
+        .collect()
+}
+
+/// Cloud Run request logs, each followed by a line of the service's own output.
+fn cloudrun_log(reqs: &[Request]) -> String {
+    let mut s = String::new();
+    for (i, r) in reqs.iter().enumerate() {
+        let size = if i % 2 == 0 {
+            format!("\"{}\"", r.bytes)
+        } else {
+            r.bytes.to_string()
+        };
+        s += &format!(
+            "{{\"httpRequest\":{{\"requestMethod\":\"GET\",\"requestUrl\":\"https://api-x.a.run.app/v1/{i}\",\"requestSize\":\"310\",\"status\":200,\"responseSize\":{size},\"userAgent\":\"curl/8\",\"remoteIp\":\"203.0.113.9\",\"latency\":\"{:.6}s\",\"protocol\":\"HTTP/1.1\"}},\"insertId\":\"{i:x}\",\"logName\":\"projects/p/logs/run.googleapis.com%2Frequests\",\"resource\":{{\"type\":\"cloud_run_revision\",\"labels\":{{\"service_name\":\"api\",\"location\":\"europe-west1\"}}}},\"severity\":\"INFO\",\"timestamp\":\"{}\",\"trace\":\"projects/p/traces/{i:032x}\"}}\n",
+            r.duration_ms / 1000.0,
+            ts_us(r.arrival_s)
+        );
+        s += &format!(
+            "{{\"textPayload\":\"order {i} served\",\"timestamp\":\"{}\",\"resource\":{{\"type\":\"cloud_run_revision\"}}}}\n",
+            ts_us(r.arrival_s + 0.001)
+        );
+    }
+    s
+}
+
+/// A CloudWatch export: per-minute Invocations and mean Duration, empty minutes left out
+/// (as CloudWatch does), newest first (as get-metric-data returns them).
+fn cloudwatch_csv(reqs: &[Request]) -> (String, Vec<(i64, u64)>) {
+    let mut per: std::collections::BTreeMap<i64, (u64, f64)> = Default::default();
+    for r in reqs {
+        let e = per.entry((r.arrival_s / 60.0).floor() as i64 * 60).or_default();
+        e.0 += 1;
+        e.1 += r.duration_ms;
+    }
+    let mut s = String::from("Timestamp,Invocations,Duration\n");
+    for (t, (n, sum)) in per.iter().rev() {
+        s += &format!("{},{n},{:.3}\n", ts(*t as f64), sum / *n as f64);
+    }
+    (s, per.iter().map(|(t, (n, _))| (*t, *n)).collect())
+}
+
+fn write_gz(path: &Path, text: &str) {
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(path).unwrap(), flate2::Compression::fast());
+    enc.write_all(text.as_bytes()).unwrap();
+    enc.finish().unwrap();
+}
+
+/// The scenario written loads and runs; its description names the source.
+fn scenario_runs(out: &Path, source: &str) -> String {
+    let (code, text, err) = run(&["check", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}{text}");
+    let written = std::fs::read_to_string(out).unwrap();
+    assert!(written.contains(source), "{source}: {written}");
+    assert!(!written.contains("REPORT"), "{written}");
+    let (code, _, err) = run(&["run", out.to_str().unwrap(), "--fast", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    written
+}
+
+/// Access logs and request logs recover the generator's parameters: rate within 2 %,
+/// duration median and p99 within 5 % (observed and fitted), the mean response within
+/// 2 %; detected without `--format`, gzip read as it is.
+#[test]
+fn access_and_request_logs_from_known_parameters_are_recovered() {
+    let reqs = requests(20.0, 2.0, 11);
+    assert!((reqs.len() as f64 - 144_000.0).abs() < 2_000.0, "{}", reqs.len());
+    let dir = tempfile::tempdir().unwrap();
+    let alb = dir.path().join("alb.log.gz");
+    write_gz(&alb, &alb_log(&reqs));
+    let nginx = dir.path().join("access.log");
+    std::fs::write(&nginx, nginx_log(&reqs)).unwrap();
+    let apache = dir.path().join("apache.log");
+    std::fs::write(&apache, apache_log(&reqs)).unwrap();
+    let cloudrun = dir.path().join("requests.jsonl");
+    std::fs::write(&cloudrun, cloudrun_log(&reqs)).unwrap();
+    for (file, format, source) in [
+        (&alb, "alb", "ALB access-log requests"),
+        (&nginx, "combined", "combined-log (nginx/Apache) requests"),
+        (&apache, "combined", "combined-log (nginx/Apache) requests"),
+        (&cloudrun, "cloudrun-json", "Cloud Logging request-log entries"),
+    ] {
+        let what = file.display();
+        let out = dir.path().join("svc.breakeven.ron");
+        let v = import_json(&[file], &out);
+        assert_eq!(v["format"], format, "{what}");
+        assert_eq!(v["requests"].as_u64(), Some(reqs.len() as u64), "{what}");
+        assert_eq!(v["bad_lines"].as_u64(), Some(0), "{what}: {v}");
+        assert_eq!(v["cold_starts"].as_u64(), Some(0), "{what}");
+        let rate = v["mean_rps"].as_f64().unwrap();
+        assert!((rate / 20.0 - 1.0).abs() < 0.02, "{what}: {rate} req/s");
+        let kb = v["response_kb"].as_f64().unwrap();
+        let truth = reqs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| if format == "alb" && i % 100 == 99 { 0 } else { r.bytes })
+            .sum::<u64>() as f64
+            / reqs.len() as f64
+            / 1000.0;
+        assert!((kb / truth - 1.0).abs() < 0.02, "{what}: {kb} kB, {truth} kB sent");
+        for (q, truth) in [("p50", 80.0), ("p99", 400.0)] {
+            let got = v["duration_ms"][q].as_f64().unwrap();
+            assert!((got / truth - 1.0).abs() < 0.05, "{what}: observed {q} {got} ms");
+        }
+        let fit = &v["duration_fit"];
+        assert!(
+            (fit["median_ms"].as_f64().unwrap() / 80.0 - 1.0).abs() < 0.05,
+            "{what}: {fit}"
+        );
+        assert!(
+            (fit["p99_ms"].as_f64().unwrap() / 400.0 - 1.0).abs() < 0.05,
+            "{what}: {fit}"
+        );
+        let written = scenario_runs(&out, &format!("Fitted from {} {source}", reqs.len()));
+        assert!(written.contains("response_kb: "), "{written}");
+        for p in ["\"Lambda\"", "\"Cloud Run\"", "\"Fargate\"", "\"EC2\""] {
+            assert!(written.contains(p), "{written}");
+        }
+        assert!(written.contains("1024 MB assumed"), "{written}");
+        assert_eq!(
+            written.contains("front_door: Alb,\n        ),\n        Container"),
+            format == "alb",
+            "{written}"
+        );
+        // the trace holds every request, per second
+        let trace = std::fs::read_to_string(dir.path().join("svc-trace.csv")).unwrap();
+        let total: u64 = trace
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(total, reqs.len() as u64, "{what}");
+    }
+    // several files are one log (gzip and plain), given the format
+    let out = dir.path().join("two.ron");
+    let alb_plain = dir.path().join("alb2.log");
+    std::fs::write(&alb_plain, alb_log(&reqs[..1000])).unwrap();
+    let (code, stdout, err) = run(&[
+        "import",
+        alb.to_str().unwrap(),
+        alb_plain.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "alb",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["requests"].as_u64(), Some(reqs.len() as u64 + 1000));
+}
+
+/// A metric export's periods are the trace (at its step, missing periods zero), their sum
+/// the requests, and the mean duration the scenario's `Fixed` one, said so.
+#[test]
+fn cloudwatch_exports_are_periods() {
+    let reqs = requests(20.0, 2.0, 5);
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, per) = cloudwatch_csv(&reqs);
+    let f = dir.path().join("invocations.csv");
+    std::fs::write(&f, csv).unwrap();
+    let out = dir.path().join("fn.ron");
+    let v = import_json(&[&f], &out);
+    assert_eq!(v["format"], "cloudwatch-csv");
+    assert_eq!(v["requests"].as_u64(), Some(reqs.len() as u64));
+    let rate = v["mean_rps"].as_f64().unwrap();
+    assert!((rate / 20.0 - 1.0).abs() < 0.02, "{rate} req/s");
+    // the log-normal's mean: median x exp(sigma^2 / 2)
+    let sigma = 5f64.ln() / 2.326_347_874;
+    let mean = 80.0 * (sigma * sigma / 2.0).exp();
+    let got = v["duration_mean_ms"].as_f64().unwrap();
+    assert!((got / mean - 1.0).abs() < 0.02, "{got} vs {mean}");
+    assert!(v["duration_ms"].is_null() && v["response_kb"].is_null());
+    let written = scenario_runs(
+        &out,
+        &format!("Fitted from {} CloudWatch metric periods of 60 s", per.len()),
+    );
+    assert!(written.contains(&format!("duration_ms: Fixed({got:?})")), "{written}");
+    assert!(written.contains("only a mean per period"), "{written}");
+    // a sparse export: empty minutes are zeros in the trace, none left out
+    let sparse = requests(0.01, 3.0, 9);
+    let (_, per) = cloudwatch_csv(&sparse);
+    // without a duration column: the scenario says what it assumed
+    let f = dir.path().join("sparse.csv");
+    let mut text = String::from("Time,Invocations (Sum)\n");
+    for (t, n) in &per {
+        text += &format!("{},{n}\n", ts(*t as f64));
+    }
+    std::fs::write(&f, text).unwrap();
+    let out = dir.path().join("sparse.ron");
+    let v = import_json(&[&f], &out);
+    assert_eq!(v["requests"].as_u64(), Some(sparse.len() as u64));
+    let trace = std::fs::read_to_string(dir.path().join("sparse-trace.csv")).unwrap();
+    let rows: Vec<&str> = trace.lines().skip(1).collect();
+    let (first, last) = (per[0].0, per[per.len() - 1].0);
+    assert_eq!(rows.len() as i64, (last - first) / 60 + 1);
+    assert!(
+        rows.len() > per.len() * 2,
+        "{} rows for {} periods",
+        rows.len(),
+        per.len()
+    );
+    let total: f64 = rows
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total as usize, sparse.len());
+    let written = scenario_runs(&out, "CloudWatch metric periods");
+    assert!(
+        written.contains("no request time in the logs: 100 ms assumed"),
+        "{written}"
+    );
+}
+
+/// Each format's bad lines (malformed, truncated, another format's) are counted with their
+/// numbers; the rest are read.
+#[test]
+fn bad_lines_of_every_format_are_counted_with_their_numbers() {
+    let reqs = requests(5.0, 0.5, 21);
+    let dir = tempfile::tempdir().unwrap();
+    let cut = |s: &str, n: usize| s.lines().next().unwrap()[..n].to_string();
+    let alb = alb_log(&reqs);
+    let nginx = nginx_log(&reqs);
+    let cloudrun = cloudrun_log(&reqs);
+    let cases: Vec<(&str, String, Vec<String>, &str)> = vec![
+        (
+            "alb",
+            alb.clone(),
+            vec![
+                cut(&alb, 160),
+                alb.lines().next().unwrap().replacen(" 0.000 ", " 0.000 banana ", 1),
+                nginx.lines().next().unwrap().to_string(),
+            ],
+            "target_processing_time",
+        ),
+        (
+            "combined",
+            nginx.clone(),
+            vec![
+                cut(&nginx, 30),
+                nginx.lines().next().unwrap().replacen(" 200 ", " OK ", 1),
+                "2026/11/30 00:00:00 [error] 7#7: *1 upstream timed out".into(),
+            ],
+            "status",
+        ),
+        (
+            "cloudrun-json",
+            cloudrun.clone(),
+            vec![
+                cut(&cloudrun, 100),
+                cloudrun
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .replacen("s\",\"protocol", "ms\",\"protocol", 1),
+                "not json at all".into(),
+            ],
+            "latency",
+        ),
+        (
+            "cloudwatch-csv",
+            cloudwatch_csv(&reqs).0,
+            vec![
+                "2026-11-30T00:00:00Z,many,1".into(),
+                "tomorrow,5,1".into(),
+                "2026-11-30T00:00:00Z,-3,1".into(),
+            ],
+            "the count `many`",
+        ),
+    ];
+    for (format, log, bad, reason) in cases {
+        // the bad lines at 2, the middle and the end (the last one truncated: no newline)
+        let mut lines: Vec<String> = log.lines().map(String::from).collect();
+        let n = lines.len();
+        lines.insert(1, bad[1].clone());
+        lines.insert(n / 2, bad[2].clone());
+        lines.push(String::new());
+        lines.push(bad[0].clone());
+        let text = lines.join("\n");
+        let f = dir.path().join(format!("{format}.log"));
+        std::fs::write(&f, &text).unwrap();
+        let out = dir.path().join(format!("{format}.ron"));
+        let (code, stdout, err) = run(&[
+            "import",
+            f.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            format,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{format}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v["bad_lines"].as_u64(), Some(3), "{format}: {v}");
+        let total = v["lines"].as_u64().unwrap();
+        assert_eq!(total as usize, n + 4, "{format}");
+        let at: Vec<u64> = v["first_bad_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(at, vec![2, n as u64 / 2 + 1, total], "{format}: {v}");
+        let reasons = v["first_bad_lines"].to_string();
+        assert!(reasons.contains(reason), "{format}: {reasons}");
+        assert!(err.contains(&format!("{format}.log:2: ")), "{format}: {err}");
+        if format != "cloudwatch-csv" {
+            assert_eq!(v["requests"].as_u64(), Some(reqs.len() as u64), "{format}");
+        }
+    }
+}
+
+/// Exit 2 only when nothing is usable, with what was found.
+#[test]
+fn unusable_logs_of_every_format_are_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.ron");
+    let write = |name: &str, text: &str| {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        f
+    };
+    // gcloud's JSON array: how to export lines instead
+    let array = write(
+        "read.json",
+        "[\n  {\n    \"httpRequest\": {\"latency\": \"0.1s\"},\n    \"timestamp\": \"2026-11-30T00:00:00Z\"\n  }\n]\n",
+    );
+    let err = import_fails(&array, &out, &[]);
+    assert!(err.contains("jq -c '.[]'") && err.contains("JSON array"), "{err}");
+    // only the service's own output
+    let app = write(
+        "app.jsonl",
+        "{\"textPayload\":\"hi\",\"timestamp\":\"2026-11-30T00:00:00Z\"}\n",
+    );
+    let err = import_fails(&app, &out, &["--format", "cloudrun-json"]);
+    assert!(err.contains("1 lines, none a cloudrun-json request"), "{err}");
+    // a header and nothing else; a header that is not one
+    let header = write("empty.csv", "Timestamp,Invocations\n");
+    let err = import_fails(&header, &out, &[]);
+    assert!(err.contains("none a cloudwatch-csv request"), "{err}");
+    let wrong = write("wrong.csv", "when,how many\n2026-11-30T00:00:00Z,4\n");
+    let err = import_fails(&wrong, &out, &["--format", "cloudwatch-csv"]);
+    assert!(
+        err.contains("Timestamp,Invocations") && err.contains("wrong.csv: line 1"),
+        "{err}"
+    );
+    // every line bad: the first named
+    let bad = write(
+        "bad.log",
+        "h - - [30/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 2x0 1\n",
+    );
+    let err = import_fails(&bad, &out, &["--format", "combined"]);
+    assert!(err.contains("bad.log:1: status `2x0`"), "{err}");
+    let empty = write("empty.log", "");
+    let err = import_fails(&empty, &out, &["--format", "alb"]);
+    assert!(err.contains("the files are empty"), "{err}");
     assert!(!out.exists());
 }

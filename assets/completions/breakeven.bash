@@ -286,7 +286,7 @@ _breakeven() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "lambda-report" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "lambda-report alb combined cloudrun-json cloudwatch-csv" -- "${cur}"))
                     return 0
                     ;;
                 --pricing)

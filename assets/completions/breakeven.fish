@@ -111,7 +111,11 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l json -d 'Pri
 complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l fast -d 'Use the fast aggregate mode instead of simulating every request'
 complete -c breakeven -n "__fish_breakeven_using_subcommand run" -s h -l help -d 'Print help'
 complete -c breakeven -n "__fish_breakeven_using_subcommand import" -s o -l output -d 'The scenario to write (its trace goes beside it)' -r -F
-complete -c breakeven -n "__fish_breakeven_using_subcommand import" -l format -d 'The log format (detected from the first file when not given)' -r -f -a "lambda-report\t'AWS Lambda REPORT lines'"
+complete -c breakeven -n "__fish_breakeven_using_subcommand import" -l format -d 'The log format (detected from the first file when not given)' -r -f -a "lambda-report\t'AWS Lambda REPORT lines'
+alb\t'Elastic Load Balancing (ALB) access logs'
+combined\t'nginx/Apache combined (or common) log format'
+cloudrun-json\t'Cloud Logging request-log JSON lines (Cloud Run)'
+cloudwatch-csv\t'CloudWatch metric CSV export of per-period counts'"
 complete -c breakeven -n "__fish_breakeven_using_subcommand import" -l pricing -d 'Folder of price files (*.ron) that override or add to the built-in catalog' -r -F
 complete -c breakeven -n "__fish_breakeven_using_subcommand import" -l json -d 'Print what was found as JSON instead of a summary'
 complete -c breakeven -n "__fish_breakeven_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'

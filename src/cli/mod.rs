@@ -114,9 +114,11 @@ breakeven run scenarios/steady-high.ron --fast --json")]
     /// Read logs of what runs today and write a scenario fitted to them.
     #[command(
         after_help = "Reads AWS Lambda REPORT lines (CloudWatch Logs text with timestamps, export JSON, or \
-Lambda's JSON log format; gzip read as it is). Writes OUT and, beside it, OUT-trace.csv with the \
-arrivals per second. Bad lines are counted and the first are listed; exit 2 only when no request \
-could be read.\n\n\
+Lambda's JSON log format), ALB access logs, nginx/Apache combined logs, Cloud Run request logs \
+(Cloud Logging JSON lines) or CloudWatch metric CSV exports; the format is detected from the first \
+file when --format is not given, gzip read as it is. Writes OUT and, beside it, OUT-trace.csv with \
+the arrivals per second (or the export's periods). Bad lines are counted and the first are listed; \
+exit 2 only when no request could be read.\n\n\
 Examples:\n  \
 breakeven import report-lines.log -o api.breakeven.ron\n  \
 breakeven import logs/*.gz -o api.breakeven.ron --json"
@@ -164,6 +166,18 @@ pub enum ImportFormatArg {
     /// AWS Lambda REPORT lines.
     #[value(name = "lambda-report")]
     LambdaReport,
+    /// Elastic Load Balancing (ALB) access logs.
+    #[value(name = "alb")]
+    Alb,
+    /// nginx/Apache combined (or common) log format.
+    #[value(name = "combined")]
+    Combined,
+    /// Cloud Logging request-log JSON lines (Cloud Run).
+    #[value(name = "cloudrun-json")]
+    CloudRunJson,
+    /// CloudWatch metric CSV export of per-period counts.
+    #[value(name = "cloudwatch-csv")]
+    CloudWatchCsv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -911,6 +925,10 @@ fn import_command(
     let bad = |e: ImportError| Failure::BadInput(format!("error: {e}"));
     let format = match format {
         Some(ImportFormatArg::LambdaReport) => Format::LambdaReport,
+        Some(ImportFormatArg::Alb) => Format::Alb,
+        Some(ImportFormatArg::Combined) => Format::Combined,
+        Some(ImportFormatArg::CloudRunJson) => Format::CloudRunJson,
+        Some(ImportFormatArg::CloudWatchCsv) => Format::CloudWatchCsv,
         None => import::detect(files).map_err(bad)?,
     };
     let dir = output.parent().filter(|d| !d.as_os_str().is_empty());
@@ -954,8 +972,9 @@ fn import_command(
         return Ok(());
     }
     println!(
-        "read {} requests from {} file{} ({} lines, {} bad)",
+        "read {} requests ({}) from {} file{} ({} lines, {} bad)",
         s.requests,
+        s.format,
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         s.lines,
@@ -966,8 +985,8 @@ fn import_command(
         s.span_s / 3600.0,
         s.mean_rps
     );
-    if let (Some(q), Some(f)) = (&s.duration_ms, &s.duration_fit) {
-        println!(
+    match (&s.duration_ms, &s.duration_fit, s.duration_mean_ms) {
+        (Some(q), Some(f), _) => println!(
             "duration: p50 {} ms, p95 {} ms, p99 {} ms; log-normal median {} ms, p99 {} ms (Kolmogorov-Smirnov {:.3}{})",
             q.p50,
             q.p95,
@@ -976,20 +995,33 @@ fn import_command(
             f.p99_ms,
             f.ks,
             if f.good { "" } else { ": a poor fit" }
-        );
+        ),
+        (_, _, Some(m)) => println!("duration: {m} ms on average (only a mean per period in the export)"),
+        (Some(q), None, _) => println!("duration: p50 {} ms, p99 {} ms", q.p50, q.p99),
+        (None, _, None) => println!(
+            "duration: not in the logs ({} ms assumed in the scenario)",
+            fit::ASSUMED_DURATION_MS
+        ),
     }
-    match &s.init_ms {
-        Some(q) => println!(
+    match (&s.init_ms, format) {
+        (Some(q), _) => println!(
             "cold starts: {} ({:.2} % of requests), Init Duration p50 {} ms, p99 {} ms",
             s.cold_starts,
             s.cold_start_rate * 100.0,
             q.p50,
             q.p99
         ),
-        None => println!(
+        (None, Format::LambdaReport) => println!(
             "cold starts: none in the logs ({} ms assumed in the scenario)",
             fit::ASSUMED_INIT_MS
         ),
+        (None, _) => println!(
+            "cold starts: not in these logs ({} ms assumed in the scenario)",
+            fit::ASSUMED_INIT_MS
+        ),
+    }
+    if let Some(kb) = s.response_kb {
+        println!("responses: {kb} kB on average");
     }
     if let Some(m) = s.memory_mb {
         println!(
@@ -1024,9 +1056,9 @@ fn calibration_table(c: &crate::import::calibrate::Calibration) -> String {
         c.span_s / 3600.0,
         c.concurrency_bucket_s
     );
-    let ka = |s: f64| format!("keep-alive {s} s");
+    let ka = |s: f64| format!("keep-alive {s:.0} s");
     out.push_str(&format!(
-        "  {:<18} {:>14} {:>18} {:>18}\n",
+        "  {:<18} {:>14} {:>20} {:>20}\n",
         "",
         "observed",
         ka(c.keep_alive_s),
@@ -1040,7 +1072,7 @@ fn calibration_table(c: &crate::import::calibrate::Calibration) -> String {
             _ => crate::report::fmt::sig(x, 3),
         };
         out.push_str(&format!(
-            "  {:<18} {:>14} {:>18} {:>18}\n",
+            "  {:<18} {:>14} {:>20} {:>20}\n",
             r.what,
             f(r.observed),
             f(r.simulated),

@@ -468,7 +468,7 @@ impl App {
         for p in paths {
             if files::has_extension(&p, "ron") {
                 self.apply_one(Command::OpenPath(p));
-            } else if files::has_extension(&p, "csv") && crate::import::detect(std::slice::from_ref(&p)).is_err() {
+            } else if files::has_extension(&p, "csv") && !files::is_log(&p) {
                 self.add_trace(&p);
             } else if p.is_file() {
                 // anything else that is a file: logs to import (all dropped together, one log)

@@ -82,6 +82,41 @@ pub fn has_extension(path: &Path, ext: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
+/// Whether a file given to open or dropped is logs to import: not a scenario, in a format
+/// `import` reads, and not a trace of Breakeven's own (`timestamp,count`, which a
+/// CloudWatch export's header would otherwise match, or the Azure Functions layout).
+pub fn is_log(path: &Path) -> bool {
+    !has_extension(path, "ron")
+        && !is_trace_csv(path)
+        && crate::import::detect(std::slice::from_ref(&path.to_path_buf())).is_ok()
+}
+
+/// A CSV whose first line is a trace's header (`timestamp,count`, `HashOwner,...`) or
+/// already a `time,count` row.
+fn is_trace_csv(path: &Path) -> bool {
+    use std::io::{BufRead, Read};
+    if !has_extension(path, "csv") {
+        return false;
+    }
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    let mut r = std::io::BufReader::new(f.take(4096));
+    if r.read_line(&mut first).is_err() {
+        return false;
+    }
+    let first = first.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
+    let cells: Vec<&str> = first.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    match cells.as_slice() {
+        ["timestamp", "count"] => true,
+        [t, c] => {
+            c.parse::<f64>().is_ok() && (t.parse::<f64>().is_ok() || t.starts_with(|ch: char| ch.is_ascii_digit()))
+        }
+        _ => cells.first() == Some(&"hashowner"),
+    }
+}
+
 /// A Trace component for a CSV file, after checking that it parses. Azure Functions 2019
 /// files (header `HashOwner,...`) are recognised; their rows are summed.
 pub fn trace_component(path: &Path, base: &Path) -> Result<Component, Vec<String>> {
@@ -302,6 +337,35 @@ pub fn check_report_folder(out: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A CloudWatch export is logs to import; Breakeven's own traces (whose header a
+    /// metric export's would match) and scenarios are not.
+    #[test]
+    fn logs_are_told_from_traces() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let export = write(
+            "metrics.csv",
+            "Timestamp,Invocations,Duration\n2026-11-30T10:00:00Z,120,35.5\n",
+        );
+        let trace = write("trace.csv", "timestamp,count\n2026-11-30T10:00:00Z,120\n");
+        let bare = write("bare.csv", "2026-11-30T10:00:00Z,120\n2026-11-30T10:01:00Z,80\n");
+        let lambda = write(
+            "fn.log",
+            "REPORT RequestId: 1\tDuration: 12.5 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\n",
+        );
+        let ron = write("s.ron", "Scenario()");
+        assert!(is_log(&export));
+        assert!(is_log(&lambda));
+        assert!(!is_log(&trace));
+        assert!(!is_log(&bare));
+        assert!(!is_log(&ron));
+        assert!(!is_log(&dir.path().join("missing.csv")));
+    }
 
     #[test]
     fn file_names_and_extensions() {

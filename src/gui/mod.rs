@@ -270,9 +270,7 @@ impl App {
         let mut settings = opts.settings;
         // a log file given to open is imported (with its preview), as when it is dropped
         let (open, import_logs) = match opts.open {
-            Some(f) if !files::has_extension(&f, "ron") && crate::import::detect(std::slice::from_ref(&f)).is_ok() => {
-                (None, Some(f))
-            }
+            Some(f) if files::is_log(&f) => (None, Some(f)),
             other => (other, None),
         };
         let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes, open.as_deref());

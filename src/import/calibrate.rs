@@ -147,7 +147,8 @@ pub fn calibrate(
         }
         (best.0, best.1, true)
     };
-    let fitted_ka = (fitted_ka * 10.0).round() / 10.0;
+    // to the second: finer than the count's own noise moves it
+    let fitted_ka = fitted_ka.round();
 
     let observed_peak = observed_peak_concurrency(o, origin_s, base.bucket_s);
     let observed_usd = observed_compute_usd(o, catalog, arch, memory_mb, s.horizon_days)?;

@@ -3,7 +3,7 @@
 //! by maximum likelihood (mean and spread of the logs, with the Kolmogorov-Smirnov
 //! distance to say how well it fits), the memory size the one most requests ran with.
 
-use super::Observed;
+use super::{Format, Observed};
 use crate::model::normal_quantile;
 use serde::Serialize;
 
@@ -15,6 +15,11 @@ pub const KS_POOR_FIT: f64 = 0.05;
 pub const ASSUMED_INIT_MS: f64 = 140.0;
 /// CPU share assumed (REPORT lines do not say how much of a request is CPU).
 pub const ASSUMED_CPU_FRACTION: f64 = 0.5;
+/// Request time assumed when the logs hold none (an access log without a request time,
+/// a metric export without a duration column), ms.
+pub const ASSUMED_DURATION_MS: f64 = 100.0;
+/// Lambda memory size assumed when the logs are not Lambda's, MB.
+pub const ASSUMED_MEMORY_MB: u32 = 1024;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Quantiles {
@@ -47,6 +52,8 @@ pub struct Summary {
     pub span_s: f64,
     pub mean_rps: f64,
     pub duration_ms: Option<Quantiles>,
+    /// The mean request time, when only a mean is known (a metric export), ms.
+    pub duration_mean_ms: Option<f64>,
     pub init_ms: Option<Quantiles>,
     pub cold_starts: u64,
     pub cold_start_rate: f64,
@@ -88,8 +95,18 @@ pub fn lognormal(s: &super::LogSketch) -> Option<LogNormalFit> {
     })
 }
 
+/// The observed span: first interval's start and last one's end, Unix seconds (the
+/// arrivals' intervals, or a metric export's periods).
+pub fn span(o: &Observed) -> Option<(f64, f64)> {
+    if let (Some(a), Some(b)) = (o.periods.first(), o.periods.last()) {
+        return Some((a.0 as f64, (b.0 + o.period_step_s) as f64));
+    }
+    let (a, b) = o.arrivals.used()?;
+    Some((o.arrivals.start_s(a), o.arrivals.start_s(b + 1)))
+}
+
 pub fn summary(o: &Observed) -> Summary {
-    let span = o.arrivals.span_s();
+    let span = span(o).map(|(a, b)| b - a).unwrap_or(0.0);
     let n = o.requests();
     let memory = o.memory_mb();
     let max_used = (o.max_used.n > 0).then_some(o.max_used.max);
@@ -106,7 +123,7 @@ pub fn summary(o: &Observed) -> Summary {
         _ => None,
     };
     Summary {
-        format: super::Format::LambdaReport.name(),
+        format: o.format.name(),
         requests: n,
         span_s: span,
         mean_rps: if span > 0.0 {
@@ -115,6 +132,7 @@ pub fn summary(o: &Observed) -> Summary {
             0.0
         },
         duration_ms: quantiles(&o.durations),
+        duration_mean_ms: o.period_mean_duration_ms().map(round3),
         init_ms: quantiles(&o.init),
         cold_starts: o.cold_starts,
         cold_start_rate: if n > 0 {
@@ -124,7 +142,7 @@ pub fn summary(o: &Observed) -> Summary {
         },
         memory_mb: memory,
         max_memory_used_mb: max_used,
-        response_kb: None,
+        response_kb: (o.responses.n > 0).then(|| round3(o.responses.mean() / 1000.0)),
         billed_duration_ms: quantiles(&o.billed),
         duration_fit: lognormal(&o.durations),
         init_fit: lognormal(&o.init),
@@ -144,8 +162,28 @@ pub fn summary(o: &Observed) -> Summary {
 }
 
 /// The trace CSV (`timestamp,count`, one row per interval from the first request to
-/// the last, empty intervals included).
+/// the last, empty intervals included; a metric export's periods at its step, missing
+/// periods zero).
 pub fn trace_csv(o: &Observed) -> String {
+    if let (Some(first), Some(last)) = (o.periods.first(), o.periods.last()) {
+        let step = o.period_step_s.max(1);
+        let rows = ((last.0 - first.0) / step + 1) as usize;
+        let mut out = String::with_capacity(rows * 28 + 16);
+        out.push_str("timestamp,count\n");
+        let mut it = o.periods.iter().peekable();
+        for i in 0..rows as i64 {
+            let t = first.0 + i * step;
+            let mut count = 0.0;
+            while let Some(p) = it.next_if(|p| p.0 <= t) {
+                count += p.1;
+            }
+            out.push_str(&super::rfc3339(t as f64));
+            out.push(',');
+            out.push_str(&format!("{}", (count * 1000.0).round() / 1000.0));
+            out.push('\n');
+        }
+        return out;
+    }
     let c = &o.arrivals;
     let Some((a, b)) = c.used() else {
         return String::from("timestamp,count\n");
@@ -178,8 +216,10 @@ pub const EMPIRICAL_MIN_REQUESTS: u64 = 1_000;
 /// them to stand on their own.
 pub fn empirical_durations(o: &Observed, slowdown: f64) -> Option<String> {
     let fit = lognormal(&o.durations)?;
-    (!fit.good && o.durations.n >= EMPIRICAL_MIN_REQUESTS)
-        .then(|| crate::model::empirical::write(|p| (o.durations.quantile(p).unwrap_or(0.0) / slowdown).max(1e-3)))
+    (!fit.good && o.durations.n >= EMPIRICAL_MIN_REQUESTS).then(|| {
+        let max = crate::model::Limits::MAX_DURATION_MS;
+        crate::model::empirical::write(|p| (o.durations.quantile(p).unwrap_or(0.0) / slowdown).clamp(1e-3, max))
+    })
 }
 
 /// How much longer a request takes on a Lambda function of `memory_mb` than on one full
@@ -266,31 +306,103 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) 
         ),
         _ => String::new(),
     };
-    let memory = s.memory_mb.unwrap_or(128).clamp(128, 10_240);
-    let (first, last) = o.arrivals.used().unwrap_or((0, 0));
     let ka_note = match extra.keep_alive_s {
         Some(k) => {
             format!(" Keep-alive {k} s: fitted so that replaying the observed traffic gives the observed cold starts.")
         }
         None => String::new(),
     };
+    let (duration, duration_note) = duration_text(
+        o,
+        duration,
+        &fit_note,
+        (at_full_vcpu.as_ref(), durations_file.is_some()),
+    );
+    let lambda = o.format == Format::LambdaReport;
+    let memory = if lambda {
+        s.memory_mb.unwrap_or(128).clamp(128, 10_240)
+    } else {
+        ASSUMED_MEMORY_MB
+    };
+    let (first_s, end_s) = span(o).unwrap_or((0.0, 0.0));
+    let source = match o.format {
+        Format::LambdaReport => format!("{} Lambda REPORT lines", o.requests()),
+        Format::Alb => format!("{} ALB access-log requests", o.requests()),
+        Format::Combined => format!("{} combined-log (nginx/Apache) requests", o.requests()),
+        Format::CloudRunJson => format!("{} Cloud Logging request-log entries", o.requests()),
+        Format::CloudWatchCsv => format!("{} CloudWatch metric periods of {} s", o.periods.len(), o.period_step_s),
+    };
+    let response_note = match s.response_kb {
+        Some(kb) => format!(" Responses {kb} kB on average (from the logs)."),
+        None => String::new(),
+    };
+    let response_kb = s
+        .response_kb
+        .map(|kb| format!("\n        response_kb: {kb:?},"))
+        .unwrap_or_default();
+    let keep_alive = extra
+        .keep_alive_s
+        .map(|k| format!("\n            keep_alive_s: {k:?},"))
+        .unwrap_or_default();
+    let (cold_starts, platforms) = if lambda {
+        (
+            format!(
+                " {} cold starts observed ({:.2} %).",
+                s.cold_starts,
+                s.cold_start_rate * 100.0
+            ),
+            format!(
+                r#"        Function(
+            name: "Lambda",
+            service: "aws-lambda",
+            memory_mb: {memory},{keep_alive}
+        ),"#
+            ),
+        )
+    } else {
+        (
+            format!(
+                " Compared: Lambda ({ASSUMED_MEMORY_MB} MB assumed: these logs do not give a memory size), Cloud Run, Fargate and EC2 (t4g.small), sized as in the built-in startup-launch scenario{}; adjust them to what runs today.",
+                if o.format == Format::Alb {
+                    ", with an ALB in front of the AWS ones as today"
+                } else {
+                    ""
+                }
+            ),
+            comparison(o.format),
+        )
+    };
     let description = format!(
-        "Fitted from {} Lambda REPORT lines ({} lines read) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, durations log-normal by maximum likelihood{fit_note}; {cold_note}; {} cold starts observed ({:.2} %). CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.{slowdown_note}{ka_note}",
-        o.requests(),
+        "Fitted from {source} ({} lines read{}) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, {duration_note}; {cold_note}.{cold_starts}{response_note} CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.{slowdown_note}{ka_note}",
         o.lines,
+        if o.periods.is_empty() {
+            ""
+        } else {
+            "; periods missing from the export taken as none"
+        },
         files.join(", "),
-        super::rfc3339(o.arrivals.start_s(first)),
-        super::rfc3339(o.arrivals.start_s(last + 1)),
+        super::rfc3339(first_s),
+        super::rfc3339(end_s),
         s.span_s / 3600.0,
         s.requests,
         s.mean_rps,
-        s.cold_starts,
-        s.cold_start_rate * 100.0,
     );
+    let step = match (o.periods.is_empty(), o.arrivals.step_s) {
+        (false, _) => format!("{} s period", o.period_step_s),
+        (true, 1) => "second".to_string(),
+        _ => "minute".to_string(),
+    };
+    let fitted = match o.format {
+        Format::LambdaReport => "Durations and cold starts fitted to the REPORT lines.",
+        Format::Alb => "Durations fitted to the targets' processing times.",
+        Format::Combined => "Durations fitted to the logged request times.",
+        Format::CloudRunJson => "Durations fitted to the request latencies.",
+        Format::CloudWatchCsv => "Durations from the export's mean (or assumed).",
+    };
     format!(
         r#"// Written by `breakeven import` from {files}.
 // Traffic: the observed arrivals, per {step}, replayed from {trace_file} (a log shorter
-// than the horizon repeats; per second they are replayed as counted: Deterministic). Durations and cold starts fitted to the REPORT lines.
+// than the horizon repeats). {fitted}
 Scenario(
     version: 1,
     name: {name:?},
@@ -304,29 +416,121 @@ Scenario(
     workload: Workload(
         duration_ms: {duration},
         cpu_fraction: {ASSUMED_CPU_FRACTION:?},
-        cold_start_ms: {cold},
+        cold_start_ms: {cold},{response_kb}
     ),
     platforms: [
-        Function(
-            name: "Lambda",
-            service: "aws-lambda",
-            memory_mb: {memory},{keep_alive}
-        ),
+{platforms}
     ],
 )
 "#,
         files = files.join(", "),
-        step = if o.arrivals.step_s == 1 { "second" } else { "minute" },
-        // per second, the counts are the arrivals as they came (to the second): replayed
-        // as they are; per minute, the arrivals within a minute are drawn at random
-        arrivals = if o.arrivals.step_s == 1 {
-            "Deterministic"
-        } else {
-            "Poisson"
-        },
-        keep_alive = extra
-            .keep_alive_s
-            .map(|k| format!("\n            keep_alive_s: {k:?},"))
-            .unwrap_or_default(),
+        // each second (minute, period) holds its count, at random times within it: see
+        // `Arrivals::Counted` (tests/calibrate.rs shows what Poisson and even spacing miss)
+        arrivals = "Counted",
+    )
+}
+
+/// The request time as the scenario gives it, and what the description says of it: the
+/// log-normal fitted (`fitted`, with `fit_note`), the mean of a metric export, or an
+/// assumed value when the logs hold none.
+fn duration_text(
+    o: &Observed,
+    fitted: String,
+    fit_note: &str,
+    (fit, empirical): (Option<&LogNormalFit>, bool),
+) -> (String, String) {
+    let what = match o.format {
+        Format::LambdaReport => "",
+        Format::Alb => " (the targets' processing time, target_processing_time)",
+        Format::Combined => " (the server's request time: nginx $request_time or Apache %D)",
+        Format::CloudRunJson => " (httpRequest.latency: as the front end saw it, queueing included)",
+        Format::CloudWatchCsv => "",
+    };
+    if o.durations.n > 0 {
+        // a p99 the scenario cannot hold (a few wildly different times) is capped, said so
+        let max = crate::model::Limits::MAX_DURATION_MS;
+        if let Some(f) = fit
+            && f.p99_ms > max
+            && !empirical
+        {
+            let text = if max > f.median_ms * 1.0001 {
+                format!("LogNormal(median: {:?}, p99: {max:?})", f.median_ms)
+            } else {
+                format!("Fixed({:?})", f.median_ms.clamp(0.001, max))
+            };
+            return (
+                text,
+                format!(
+                    "durations{what} log-normal by maximum likelihood{fit_note}, its p99 ({} ms) capped at the one-day limit",
+                    f.p99_ms
+                ),
+            );
+        }
+        return (
+            fitted,
+            format!("durations{what} log-normal by maximum likelihood{fit_note}"),
+        );
+    }
+    if let Some(m) = o.period_mean_duration_ms() {
+        let m = round3(m.max(0.001));
+        return (
+            format!("Fixed({m:?})"),
+            format!(
+                "durations Fixed at the export's mean, {m} ms (a metric export gives only a mean per period: the spread is unknown)"
+            ),
+        );
+    }
+    (
+        format!("Fixed({ASSUMED_DURATION_MS:?})"),
+        format!("no request time in the logs: {ASSUMED_DURATION_MS} ms assumed"),
+    )
+}
+
+/// The platforms compared for a service whose logs are not Lambda's: a Lambda function,
+/// Cloud Run, Fargate and EC2, sized as `scenarios/startup-launch.ron`; behind an ALB
+/// (for the AWS ones) when the logs are an ALB's, else Lambda behind an HTTP API.
+fn comparison(format: Format) -> String {
+    let lambda_door = if format == Format::Alb { "Alb" } else { "ApiGatewayHttp" };
+    format!(
+        r#"        Function(
+            name: "Lambda",
+            service: "aws-lambda",
+            arch: Arm64,
+            memory_mb: {ASSUMED_MEMORY_MB},
+            front_door: {lambda_door},
+        ),
+        Container(
+            name: "Cloud Run",
+            service: "gcp-cloud-run",
+            vcpu: 1.0,
+            memory_gb: 0.5,
+            concurrency: 80,
+            min_replicas: 0,
+            max_replicas: 100,
+            target_utilization: 0.6,
+            startup_s: 2.0,
+        ),
+        Container(
+            name: "Fargate",
+            service: "aws-fargate",
+            arch: Arm64,
+            vcpu: 0.5,
+            memory_gb: 1.0,
+            concurrency: 40,
+            min_replicas: 1,
+            max_replicas: 20,
+            target_utilization: 0.7,
+            startup_s: 45.0,
+            front_door: Alb,
+        ),
+        Vm(
+            name: "EC2",
+            service: "aws-ec2",
+            instance: "t4g.small",
+            concurrency: 60,
+            min_instances: 2,
+            max_instances: 20,
+            front_door: Alb,
+        ),"#
     )
 }

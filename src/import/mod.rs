@@ -2,13 +2,20 @@
 //! (`sketch`), fit the traffic and the request profile and write a scenario beside its
 //! trace (`fit`). Pure: files in, values out; the CLI prints and writes.
 //!
-//! Read so far: AWS Lambda REPORT lines (`lambda`), in CloudWatch's text, export JSON and
-//! Lambda's JSON log format, plain or gzip. Every line is either a request, another line
-//! (START, END, the function's own output) or a bad line, counted with its number and the
-//! reason; nothing is dropped silently, and reading fails only when no request is found.
+//! Formats read (`Format`), one module each, plain or gzip: AWS Lambda REPORT lines
+//! (`lambda`), Elastic Load Balancing access logs (`alb`), the nginx/Apache combined log
+//! format (`combined`), Cloud Logging request-log JSON lines (`cloudrun`) and CloudWatch
+//! metric CSV exports of per-period counts (`cloudwatch`). Every line is a request, a
+//! period (a metric export's row), another line (START, END, a header, the function's own
+//! output) or a bad line, counted with its number and the reason; nothing is dropped
+//! silently, and reading fails only when nothing usable is found.
 
+pub mod alb;
 pub mod build;
 pub mod calibrate;
+pub mod cloudrun;
+pub mod cloudwatch;
+pub mod combined;
 pub mod fit;
 pub mod lambda;
 pub mod sketch;
@@ -17,18 +24,77 @@ use sketch::{Counts, LogSketch};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-/// Log formats `import` reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Log formats `import` reads (names as in `../shared/contract/cli.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
+    #[default]
     LambdaReport,
+    Alb,
+    Combined,
+    CloudRunJson,
+    CloudWatchCsv,
 }
 
 impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::LambdaReport,
+        Format::Alb,
+        Format::Combined,
+        Format::CloudRunJson,
+        Format::CloudWatchCsv,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Format::LambdaReport => "lambda-report",
+            Format::Alb => "alb",
+            Format::Combined => "combined",
+            Format::CloudRunJson => "cloudrun-json",
+            Format::CloudWatchCsv => "cloudwatch-csv",
         }
     }
+
+    /// What the format is, for messages.
+    pub fn what(self) -> &'static str {
+        match self {
+            Format::LambdaReport => {
+                "AWS Lambda REPORT lines (CloudWatch Logs text with timestamps, export JSON or Lambda's JSON log format)"
+            }
+            Format::Alb => "Elastic Load Balancing (ALB) access logs",
+            Format::Combined => "nginx/Apache combined (or common) log format lines",
+            Format::CloudRunJson => "Cloud Logging request-log JSON lines (Cloud Run), one entry per line",
+            Format::CloudWatchCsv => {
+                "a CloudWatch metric CSV export of per-period counts (a header row, a time column and a count column)"
+            }
+        }
+    }
+}
+
+/// Longest request time accepted from any log, ms (a day).
+pub const MAX_MS: f64 = 86_400_000.0;
+/// Largest response accepted, bytes (1 TB).
+pub const MAX_BYTES: f64 = 1e12;
+
+/// What one line of a log is, whatever the format.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entry {
+    Request(Record),
+    /// A metric export's row: requests counted over a period.
+    Period(Period),
+    /// Not a request (a header, a comment, another event, a blank line).
+    Other,
+    /// A line of the format that cannot be read: why.
+    Bad(String),
+}
+
+/// A metric export's row: `count` requests in the period starting at `start_s`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Period {
+    /// Unix seconds.
+    pub start_s: f64,
+    pub count: f64,
+    /// The period's mean request time, when the export has one, ms.
+    pub mean_duration_ms: Option<f64>,
 }
 
 /// Longest time in flight counted for one request in the observed concurrency, seconds.
@@ -78,9 +144,13 @@ impl From<lambda::Report> for Record {
     }
 }
 
+/// A metric export's period as kept: start (Unix seconds), count, mean duration (ms).
+pub type PeriodRow = (i64, f64, Option<f64>);
+
 /// What the logs hold, summarised.
 #[derive(Clone, Debug, Default)]
 pub struct Observed {
+    pub format: Format,
     pub files: Vec<PathBuf>,
     pub lines: u64,
     pub requests: u64,
@@ -100,6 +170,14 @@ pub struct Observed {
     pub bad: u64,
     /// The first `BAD_LINES_LISTED` bad lines.
     pub bad_lines: Vec<BadLine>,
+    /// A metric export's periods (sorted and merged once read, at most
+    /// `Limits::MAX_TRACE_ROWS`): `(start s, count, mean duration ms)`.
+    pub periods: Vec<PeriodRow>,
+    /// The export's step (the smallest gap between two periods; 60 s for a single one).
+    pub period_step_s: i64,
+    /// Where each period was read (file index, line), until they are merged.
+    period_at: Vec<(usize, u64)>,
+    period_min_max: Option<(i64, i64)>,
 }
 
 impl Observed {
@@ -121,6 +199,108 @@ impl Observed {
                 reason,
             });
         }
+    }
+
+    /// Counts a metric export's row (the requests are counted once all are read).
+    fn add_period(&mut self, file: (usize, &Path), line: u64, p: Period) {
+        if self.periods.len() >= crate::model::Limits::MAX_TRACE_ROWS {
+            let n = crate::model::Limits::MAX_TRACE_ROWS;
+            self.bad_line(
+                file.1,
+                line,
+                format!("more than {n} periods: export at a coarser period"),
+            );
+            return;
+        }
+        let t = p.start_s.floor() as i64;
+        let (lo, hi) = match self.period_min_max {
+            Some((a, b)) => (a.min(t), b.max(t)),
+            None => (t, t),
+        };
+        if hi - lo >= sketch::SPAN_MAX_S {
+            let why = format!(
+                "the period at {} lies more than 366 days from the others",
+                rfc3339(p.start_s)
+            );
+            self.bad_line(file.1, line, why);
+            return;
+        }
+        self.period_min_max = Some((lo, hi));
+        self.periods.push((t, p.count, p.mean_duration_ms));
+        self.period_at.push((file.0, line));
+    }
+
+    /// Once every file is read: periods sorted, those of the same start merged, the step
+    /// found (coarsened so the trace stays within `Limits::MAX_TRACE_ROWS`), periods above
+    /// the request-rate limit turned into bad lines, and the requests counted.
+    fn finish_periods(&mut self) {
+        if self.periods.is_empty() {
+            return;
+        }
+        type Row = (PeriodRow, (usize, u64));
+        let mut rows: Vec<Row> = self.periods.drain(..).zip(self.period_at.drain(..)).collect();
+        rows.sort_by_key(|r| r.0.0);
+        let step = rows
+            .windows(2)
+            .map(|w| w[1].0.0 - w[0].0.0)
+            .filter(|&g| g > 0)
+            .min()
+            .unwrap_or(60)
+            .max(1);
+        let (first, last) = (rows[0].0.0, rows[rows.len() - 1].0.0);
+        let max_rows = crate::model::Limits::MAX_TRACE_ROWS as i64;
+        let mut step_s = step;
+        while (last - first) / step_s + 1 > max_rows {
+            step_s += step;
+        }
+        // (start, count, sum of count x mean, count with a mean)
+        let mut merged: Vec<(i64, f64, f64, f64)> = Vec::new();
+        for ((t, count, mean), at) in rows {
+            let slot = first + (t - first) / step_s * step_s;
+            let rate = count / step_s as f64;
+            if rate > crate::model::Limits::MAX_RPS {
+                let file = self.files.get(at.0).cloned().unwrap_or_default();
+                let why = format!(
+                    "{count} requests in a {step_s} s period is above the {:e} req/s limit",
+                    crate::model::Limits::MAX_RPS
+                );
+                self.bad_line(&file, at.1, why);
+                continue;
+            }
+            let (ds, dw) = mean.map(|m| (m * count, count)).unwrap_or((0.0, 0.0));
+            match merged.last_mut() {
+                Some(last) if last.0 == slot => {
+                    last.1 += count;
+                    last.2 += ds;
+                    last.3 += dw;
+                }
+                _ => merged.push((slot, count, ds, dw)),
+            }
+        }
+        // a merged slot above the limit (several files' periods summed) is kept at it
+        let cap = crate::model::Limits::MAX_RPS * step_s as f64;
+        let merged: Vec<PeriodRow> = merged
+            .into_iter()
+            .map(|(t, c, ds, dw)| (t, c.min(cap), (dw > 0.0).then(|| ds / dw)))
+            .collect();
+        self.period_step_s = step_s;
+        self.requests = merged
+            .iter()
+            .map(|p| p.1.round() as u64)
+            .fold(0u64, u64::saturating_add);
+        self.periods = merged;
+    }
+
+    /// The mean request time over the periods that have one, weighted by their counts.
+    pub fn period_mean_duration_ms(&self) -> Option<f64> {
+        let (mut sum, mut n) = (0.0, 0.0);
+        for &(_, c, m) in &self.periods {
+            if let Some(m) = m {
+                sum += m * c;
+                n += c;
+            }
+        }
+        (n > 0.0).then(|| sum / n)
     }
 
     fn add(&mut self, file: &Path, line: u64, r: Record) {
@@ -181,6 +361,9 @@ impl Observed {
 pub enum ImportError {
     /// A file cannot be opened or read.
     Io(PathBuf, String),
+    /// A file that is not of its format as a whole (a JSON array where JSON lines are
+    /// read, a CSV without the header expected): what to do instead.
+    Format(PathBuf, String),
     /// No requests in any file: what was found instead.
     Nothing(String),
     /// The caller stopped the reading.
@@ -190,7 +373,7 @@ pub enum ImportError {
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ImportError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            ImportError::Io(p, e) | ImportError::Format(p, e) => write!(f, "{}: {e}", p.display()),
             ImportError::Nothing(s) => f.write_str(s),
             ImportError::Cancelled => f.write_str("cancelled"),
         }
@@ -213,20 +396,17 @@ pub fn read_files_with(
     go_on: &dyn Fn(u64) -> bool,
 ) -> Result<Observed, ImportError> {
     let mut obs = Observed {
+        format,
         files: files.to_vec(),
         ..Observed::default()
     };
-    for f in files {
-        let res = match open_log(f)? {
-            LogReader::Plain(r) => read_lines(r, f, format, &mut obs, go_on),
-            LogReader::Gzip(r) => read_lines(r, f, format, &mut obs, go_on),
-        };
-        match res {
-            Ok(true) => {}
-            Ok(false) => return Err(ImportError::Cancelled),
-            Err(e) => return Err(ImportError::Io(f.clone(), e)),
+    for (i, f) in files.iter().enumerate() {
+        match open_log(f)? {
+            LogReader::Plain(r) => read_lines(r, (i, f), format, &mut obs, go_on)?,
+            LogReader::Gzip(r) => read_lines(r, (i, f), format, &mut obs, go_on)?,
         }
     }
+    obs.finish_periods();
     if obs.requests() == 0 {
         let what = if obs.lines == 0 {
             "the files are empty".to_string()
@@ -243,9 +423,10 @@ pub fn read_files_with(
             )
         } else {
             format!(
-                "{} lines, none a {} request (Lambda's REPORT lines, with their timestamps)",
+                "{} lines, none a {} request ({})",
                 obs.lines,
-                format.name()
+                format.name(),
+                format.what()
             )
         };
         return Err(ImportError::Nothing(format!("nothing to import: {what}")));
@@ -272,14 +453,54 @@ fn open_log(f: &Path) -> Result<LogReader, ImportError> {
     })
 }
 
-/// Reads every line; `Ok(false)` when `go_on` stopped it.
+/// One file's reader of its format: the formats that need a state (a header, the first
+/// line) keep it here. An enum, so the line loop stays monomorphic.
+enum Parser {
+    Lambda,
+    Alb,
+    Combined,
+    CloudRun(cloudrun::State),
+    CloudWatch(cloudwatch::State),
+}
+
+impl Parser {
+    fn new(format: Format) -> Parser {
+        match format {
+            Format::LambdaReport => Parser::Lambda,
+            Format::Alb => Parser::Alb,
+            Format::Combined => Parser::Combined,
+            Format::CloudRunJson => Parser::CloudRun(cloudrun::State::default()),
+            Format::CloudWatchCsv => Parser::CloudWatch(cloudwatch::State::default()),
+        }
+    }
+
+    /// The line's entry; `Err` when the file as a whole is not of the format.
+    #[inline]
+    fn line(&mut self, text: &str) -> Result<Entry, String> {
+        Ok(match self {
+            Parser::Lambda => match lambda::parse_line(text) {
+                lambda::Line::Report(rep) => Entry::Request(rep.into()),
+                lambda::Line::Other => Entry::Other,
+                lambda::Line::Bad(why) => Entry::Bad(why),
+            },
+            Parser::Alb => alb::parse_line(text),
+            Parser::Combined => combined::parse_line(text),
+            Parser::CloudRun(s) => s.parse_line(text)?,
+            Parser::CloudWatch(s) => s.parse_line(text)?,
+        })
+    }
+}
+
+/// Reads every line; `ImportError::Cancelled` when `go_on` stops it.
 fn read_lines<R: BufRead>(
     mut r: R,
-    file: &Path,
+    (index, file): (usize, &Path),
     format: Format,
     obs: &mut Observed,
     go_on: &dyn Fn(u64) -> bool,
-) -> Result<bool, String> {
+) -> Result<(), ImportError> {
+    let io = |e: String| ImportError::Io(file.to_path_buf(), e);
+    let mut parser = Parser::new(format);
     let mut buf: Vec<u8> = Vec::with_capacity(512);
     let mut n: u64 = 0;
     loop {
@@ -287,14 +508,14 @@ fn read_lines<R: BufRead>(
         let read = (&mut r)
             .take(MAX_LINE_BYTES as u64 + 1)
             .read_until(b'\n', &mut buf)
-            .map_err(|e| format!("line {}: {e}", n + 1))?;
+            .map_err(|e| io(format!("line {}: {e}", n + 1)))?;
         if read == 0 {
-            return Ok(true);
+            return Ok(());
         }
         n += 1;
         obs.lines += 1;
         if obs.lines.is_multiple_of(PROGRESS_EVERY_LINES) && !go_on(obs.lines) {
-            return Ok(false);
+            return Err(ImportError::Cancelled);
         }
         if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
             // skip the rest of this overlong line
@@ -303,7 +524,7 @@ fn read_lines<R: BufRead>(
                 let more = (&mut r)
                     .take(MAX_LINE_BYTES as u64)
                     .read_until(b'\n', &mut buf)
-                    .map_err(|e| format!("line {n}: {e}"))?;
+                    .map_err(|e| io(format!("line {n}: {e}")))?;
                 if more == 0 || buf.last() == Some(&b'\n') {
                     break;
                 }
@@ -315,14 +536,129 @@ fn read_lines<R: BufRead>(
             obs.bad_line(file, n, "not UTF-8 text".into());
             continue;
         };
-        match format {
-            Format::LambdaReport => match lambda::parse_line(text.trim_end_matches(['\n', '\r'])) {
-                lambda::Line::Report(rep) => obs.add(file, n, rep.into()),
-                lambda::Line::Other => {}
-                lambda::Line::Bad(why) => obs.bad_line(file, n, why),
-            },
+        match parser.line(text.trim_end_matches(['\n', '\r'])) {
+            Ok(Entry::Request(rec)) => obs.add(file, n, rec),
+            Ok(Entry::Period(p)) => obs.add_period((index, file), n, p),
+            Ok(Entry::Other) => {}
+            Ok(Entry::Bad(why)) => obs.bad_line(file, n, why),
+            Err(e) => return Err(ImportError::Format(file.to_path_buf(), format!("line {n}: {e}"))),
         }
     }
+}
+
+/// A line's fields separated by spaces, a field in double quotes (backslash escapes
+/// inside), or in square brackets when `brackets`, read whole: the access logs' shape,
+/// read without copying.
+pub(crate) struct Fields<'a> {
+    s: &'a str,
+    pos: usize,
+    brackets: bool,
+}
+
+impl<'a> Fields<'a> {
+    /// `brackets`: a field starting with `[` runs to the next `]` (the common log
+    /// format's time); otherwise `[` is an ordinary character (an IPv6 address).
+    pub(crate) fn new(s: &'a str, brackets: bool) -> Fields<'a> {
+        Fields { s, pos: 0, brackets }
+    }
+
+    /// The next field (without its quotes or brackets), `Ok(None)` at the end, `Err` on a
+    /// quote or bracket that is not closed. The bool says whether it was quoted.
+    #[inline]
+    pub(crate) fn next_field(&mut self) -> Result<Option<(&'a str, bool)>, &'static str> {
+        let b = self.s.as_bytes();
+        let mut i = self.pos;
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else {
+            self.pos = i;
+            return Ok(None);
+        };
+        if c == b'"' {
+            let start = i + 1;
+            let mut j = start;
+            loop {
+                let Some(k) = b.get(j..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) else {
+                    return Err("a quoted field is not closed (a truncated line?)");
+                };
+                let at = j + k;
+                if b.get(at) == Some(&b'\\') {
+                    j = at + 2;
+                    continue;
+                }
+                self.pos = at + 1;
+                return Ok(self.s.get(start..at).map(|f| (f, true)));
+            }
+        }
+        if c == b'[' && self.brackets {
+            let start = i + 1;
+            let Some(k) = b.get(start..).and_then(|rest| memchr::memchr(b']', rest)) else {
+                return Err("a bracketed field is not closed (a truncated line?)");
+            };
+            self.pos = start + k + 1;
+            return Ok(self.s.get(start..start + k).map(|f| (f, true)));
+        }
+        // (unquoted fields are short: a plain loop beats a vector search's set-up)
+        let end = b
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&c| c == b' '))
+            .map(|k| i + k)
+            .unwrap_or(b.len());
+        self.pos = end;
+        Ok(self.s.get(i..end).map(|f| (f, false)))
+    }
+
+    /// The next field, or why it is missing (naming it).
+    #[inline]
+    pub(crate) fn need(&mut self, name: &str) -> Result<&'a str, String> {
+        match self.next_field() {
+            Ok(Some((f, _))) => Ok(f),
+            Ok(None) => Err(format!("the line ends before `{name}` (a truncated line?)")),
+            Err(e) => Err(format!("{e} before `{name}`")),
+        }
+    }
+
+    /// Skips `n` fields.
+    #[inline]
+    pub(crate) fn skip(&mut self, n: usize, before: &str) -> Result<(), String> {
+        for _ in 0..n {
+            self.need(before)?;
+        }
+        Ok(())
+    }
+}
+
+/// A plain decimal (`0.086`, `12`, `.5`: digits and at most one point, 18 digits at
+/// most) without the general float parser; `None` for anything else (the caller falls
+/// back to it). Within an ulp of the correctly rounded value.
+#[inline]
+pub(crate) fn plain_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 19] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    ];
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 19 {
+        return None;
+    }
+    let (mut v, mut frac, mut point, mut digits) = (0u64, 0usize, false, 0usize);
+    for &c in b {
+        if c.is_ascii_digit() {
+            v = v * 10 + (c - b'0') as u64;
+            digits += 1;
+            if point {
+                frac += 1;
+            }
+        } else if c == b'.' && !point {
+            point = true;
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(v as f64 / *POW10.get(frac)?)
 }
 
 /// RFC 3339 (with any offset), `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or Unix seconds or
@@ -347,7 +683,7 @@ pub fn parse_time(s: &str) -> Option<f64> {
 
 /// `YYYY-MM-DDTHH:MM:SS[.f…]Z`, the form CloudWatch and Lambda write, without a general
 /// parser (it runs once a line); anything else is left to chrono.
-fn utc_fast(s: &str) -> Option<f64> {
+pub(crate) fn utc_fast(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -376,18 +712,21 @@ fn utc_fast(s: &str) -> Option<f64> {
             .try_fold(0i64, |a, &c| c.is_ascii_digit().then(|| a * 10 + (c - b'0') as i64))?;
         f = v as f64 / 10f64.powi(digits.len() as i32);
     }
-    // days from 1970-01-01 (Howard Hinnant's days_from_civil)
+    Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec) as f64 + f)
+}
+
+/// Days from 1970-01-01 to a valid date (Howard Hinnant's days_from_civil).
+pub(crate) fn days_from_civil(y: i64, mo: i64, d: i64) -> i64 {
     let yy = if mo <= 2 { y - 1 } else { y };
     let era = yy.div_euclid(400);
     let yoe = yy - era * 400;
     let mp = (mo + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some((days * 86_400 + h * 3600 + mi * 60 + sec) as f64 + f)
+    era * 146_097 + doe - 719_468
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,
@@ -407,8 +746,8 @@ pub fn rfc3339(t_s: f64) -> String {
 /// shown as `?`).
 pub(crate) use crate::sim::trace::echo;
 
-/// Detects the format from the first lines of the first file (only REPORT lines are
-/// read so far: anything else is an error that says so).
+/// Detects the format from the first lines of the first file (1 MiB read at most); an
+/// error lists the formats read when none matches.
 pub fn detect(files: &[PathBuf]) -> Result<Format, ImportError> {
     let Some(f) = files.first() else {
         return Err(ImportError::Nothing("no files given".into()));
@@ -421,13 +760,41 @@ pub fn detect(files: &[PathBuf]) -> Result<Format, ImportError> {
     };
     res.map_err(|e| ImportError::Io(f.clone(), e.to_string()))?;
     let text = String::from_utf8_lossy(&head);
-    if text.contains("REPORT RequestId:") || text.contains("platform.report") {
-        return Ok(Format::LambdaReport);
+    if let Some(found) = detect_text(&text) {
+        return Ok(found);
     }
+    let names: Vec<String> = Format::ALL
+        .iter()
+        .map(|f| format!("  {}: {}", f.name(), f.what()))
+        .collect();
     Err(ImportError::Nothing(format!(
-        "{}: not a log this version reads: `import` reads AWS Lambda REPORT lines (CloudWatch text or JSON, plain or gzip) so far; give --format lambda-report to read it as one anyway",
-        f.display()
+        "{}: not a log format `import` reads (gzip is read as it is); the formats are:\n{}\ngive --format to read it as one of them anyway",
+        f.display(),
+        names.join("\n")
     )))
+}
+
+/// The format of a file's first lines, if any matches.
+pub fn detect_text(text: &str) -> Option<Format> {
+    if text.contains("REPORT RequestId:") || text.contains("platform.report") {
+        return Some(Format::LambdaReport);
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(50);
+    let first = lines.clone().next()?;
+    if (first.starts_with('{') || first.starts_with('[')) && text.contains("\"httpRequest\"") {
+        return Some(Format::CloudRunJson);
+    }
+    // the access logs' shapes are strict, a CSV header loose: the access logs first
+    if lines.clone().any(|l| matches!(alb::parse_line(l), Entry::Request(_))) {
+        return Some(Format::Alb);
+    }
+    if lines.any(|l| matches!(combined::parse_line(l), Entry::Request(_))) {
+        return Some(Format::Combined);
+    }
+    cloudwatch::State::default()
+        .parse_line(first)
+        .is_ok()
+        .then_some(Format::CloudWatchCsv)
 }
 
 #[cfg(test)]
@@ -435,6 +802,64 @@ mod tests {
     use super::*;
 
     /// The fast path reads what chrono reads, to the microsecond; other forms fall back.
+    #[test]
+    fn every_format_is_detected_from_its_first_lines() {
+        let cases = [
+            (
+                "2026-11-30T10:00:01Z 2026/11/30/[$LATEST]ab REPORT RequestId: x\tDuration: 1 ms",
+                Format::LambdaReport,
+            ),
+            (
+                r#"{"time":"2026-11-30T10:00:01Z","type":"platform.report","record":{}}"#,
+                Format::LambdaReport,
+            ),
+            (
+                r#"h2 2026-11-30T22:23:00.186641Z app/lb/50 [2001:db8::1]:2817 10.0.0.1:80 0.000 0.086 0.001 200 200 34 366 "GET https://x:443/ HTTP/2.0" "curl" ECDHE TLSv1.2 arn:tg "Root=1" "x" "-" 1 2026-11-30T22:23:00.099000Z "forward""#,
+                Format::Alb,
+            ),
+            (
+                r#"::1 - - [30/Nov/2026:00:00:00 +0000] "GET /?a=1,time=2,count=3 HTTP/1.1" 200 12 "-" "x""#,
+                Format::Combined,
+            ),
+            (
+                r#"{"httpRequest":{"latency":"0.1s"},"timestamp":"2026-11-30T10:00:01Z"}"#,
+                Format::CloudRunJson,
+            ),
+            ("[\n  {\n    \"httpRequest\": {}\n  }\n]", Format::CloudRunJson),
+            ("Timestamp,Invocations\n2026-11-30T10:00:00Z,4", Format::CloudWatchCsv),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect_text(text), Some(want), "{text}");
+        }
+        assert_eq!(detect_text("hello\nworld"), None);
+        assert_eq!(detect_text(""), None);
+    }
+
+    #[test]
+    fn plain_decimals_agree_with_the_float_parser() {
+        for s in [
+            "0.086",
+            "0",
+            "12",
+            ".5",
+            "5.",
+            "0.000001",
+            "86400.000",
+            "123456789012345678",
+            "3.14159265358979",
+        ] {
+            let want: f64 = s.parse().unwrap();
+            let got = plain_decimal(s).unwrap();
+            assert!(
+                (got - want).abs() <= want.abs() * 2.0 * f64::EPSILON,
+                "{s}: {got} vs {want}"
+            );
+        }
+        for s in ["", ".", "-1", "1e3", "1.2.3", "NaN", "12345678901234567890", "1 "] {
+            assert_eq!(plain_decimal(s), None, "{s}");
+        }
+    }
+
     #[test]
     fn the_fast_timestamp_path_agrees_with_chrono() {
         for s in [

@@ -146,6 +146,13 @@ pub enum Arrivals {
     Poisson,
     /// Evenly spaced at the current rate: timers, batch feeders, load tests.
     Deterministic,
+    /// Each piece of the rate (a trace's row) gives exactly its expected count (rounded
+    /// at random when fractional), at independent uniform times within it: an observed
+    /// trace replayed as it was counted. Poisson would redraw each second's count, so a
+    /// second that held one request would hold none a third of the time and open a gap
+    /// (a false cold start); even spacing would hide the chance overlaps that make a
+    /// busy function's cold starts. `import` writes it.
+    Counted,
 }
 
 /// One term of the request rate. Components add up, except `Growth`, which multiplies

@@ -680,6 +680,7 @@ fn arrivals(a: Arrivals) -> &'static str {
     match a {
         Arrivals::Poisson => "Poisson (independent requests)",
         Arrivals::Deterministic => "deterministic (evenly spaced)",
+        Arrivals::Counted => "counted (each trace row's count, at random times within it)",
     }
 }
 

@@ -326,6 +326,8 @@ pub struct ArrivalGen<'a> {
     /// Deterministic: cumulative expected count at `t`, and the next target.
     lambda: f64,
     next_target: f64,
+    /// Counted: arrivals still to place in the current piece (`None` before it is drawn).
+    left: Option<u64>,
 }
 
 impl<'a> ArrivalGen<'a> {
@@ -341,6 +343,7 @@ impl<'a> ArrivalGen<'a> {
             inv_rate: if rate > 0.0 { 1.0 / rate } else { 0.0 },
             lambda: 0.0,
             next_target: 0.5,
+            left: None,
         }
     }
 
@@ -354,6 +357,7 @@ impl<'a> ArrivalGen<'a> {
         self.end = self.t + self.profile.piece_len(self.i);
         self.rate = self.profile.rates[self.i];
         self.inv_rate = if self.rate > 0.0 { 1.0 / self.rate } else { 0.0 };
+        self.left = None;
         true
     }
 
@@ -377,6 +381,32 @@ impl<'a> ArrivalGen<'a> {
                             self.t = c;
                             return Some(c);
                         }
+                    }
+                    Arrivals::Counted => {
+                        let left = match self.left {
+                            Some(n) => n,
+                            None => {
+                                // the piece's count: its expectation, the fraction at random
+                                let lam = self.rate * (self.end - self.t);
+                                let whole = lam.floor();
+                                (whole as u64) + u64::from(rng.u01() < lam - whole)
+                            }
+                        };
+                        if left > 0 {
+                            // the first of `left` uniform times in [t, end): its minimum,
+                            // 1 - V^(1/left) of the way (order statistics, one draw each)
+                            let c = self.t + (self.end - self.t) * (1.0 - rng.u01().powf(1.0 / left as f64));
+                            self.left = Some(left - 1);
+                            if c < self.end {
+                                self.t = c;
+                                return Some(c);
+                            }
+                            // rounding put it on the boundary: the piece's last instant
+                            let c = self.t.max(self.end - (self.end - self.t) * f64::EPSILON);
+                            self.t = c;
+                            return Some(c);
+                        }
+                        self.left = Some(0);
                     }
                 }
             }
@@ -451,7 +481,7 @@ mod tests {
             horizon_s: 3000.0,
             rates: (0..50).map(|i| [3.0, 0.0, 0.01, 40.0][i % 4]).collect(),
         };
-        for kind in [Arrivals::Poisson, Arrivals::Deterministic] {
+        for kind in [Arrivals::Poisson, Arrivals::Deterministic, Arrivals::Counted] {
             let (mut g, mut r) = (ArrivalGen::new(&p, kind), Rng::new(4, 4));
             let one_by_one: Vec<f64> = std::iter::from_fn(|| g.next(&mut r)).collect();
             let (mut g, mut r) = (ArrivalGen::new(&p, kind), Rng::new(4, 4));
@@ -466,6 +496,50 @@ mod tests {
             assert!(one_by_one.len() > 1000);
             assert_eq!(filled, one_by_one, "{kind:?}");
         }
+    }
+
+    /// A piece's count is its expectation (whole counts exactly, a fraction at random),
+    /// at uniform times within it.
+    #[test]
+    fn counted_arrivals_keep_each_pieces_count() {
+        let rates: Vec<f64> = (0..3000).map(|i| [1.0, 0.0, 3.0, 2.5][i % 4]).collect();
+        let p = RateProfile {
+            step_s: 1.0,
+            horizon_s: 3000.0,
+            rates: rates.clone(),
+        };
+        let mut g = ArrivalGen::new(&p, Arrivals::Counted);
+        let mut r = Rng::new(9, 2);
+        let ts: Vec<f64> = std::iter::from_fn(|| g.next(&mut r)).collect();
+        let mut per = vec![0u32; 3000];
+        for w in ts.windows(2) {
+            assert!(w[1] >= w[0]);
+        }
+        for &t in &ts {
+            per[t.floor() as usize] += 1;
+        }
+        for (i, &n) in per.iter().enumerate() {
+            match i % 4 {
+                0 => assert_eq!(n, 1, "second {i}"),
+                1 => assert_eq!(n, 0, "second {i}"),
+                2 => assert_eq!(n, 3, "second {i}"),
+                _ => assert!(n == 2 || n == 3, "second {i}: {n}"),
+            }
+        }
+        // the half is drawn: 750 pieces of 2.5, about 375 threes
+        let threes = per.iter().skip(3).step_by(4).filter(|&&n| n == 3).count() as f64;
+        assert!((threes - 375.0).abs() < 4.0 * (750.0f64 * 0.25).sqrt(), "{threes}");
+        // uniform within the second: the mean offset of the single arrivals is 1/2
+        let ones: Vec<f64> = ts
+            .iter()
+            .filter(|t| (t.floor() as usize).is_multiple_of(4))
+            .map(|t| t.fract())
+            .collect();
+        let mean = ones.iter().sum::<f64>() / ones.len() as f64;
+        assert!(
+            (mean - 0.5).abs() < 4.0 * (1.0 / 12.0 / ones.len() as f64).sqrt(),
+            "{mean}"
+        );
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub(super) fn traffic(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario, sel: usize) {
                     "Deterministic (evenly spaced)".into(),
                     "Evenly spaced at the current rate: timers, batch feeders, load tests".into(),
                 ),
+                (
+                    Arrivals::Counted,
+                    "Counted (a trace as counted)".into(),
+                    "Each second (trace row) gets exactly its count, at random times within it: replays observed traffic; what Import logs writes".into(),
+                ),
             ],
             true,
         );
