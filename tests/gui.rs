@@ -2285,6 +2285,44 @@ fn dropped_logs_are_previewed_then_created_as_a_scenario() {
     assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
 }
 
+/// An nginx access log is previewed too; it holds no cold starts or bills, so the preview
+/// says it is not calibrated, and shows what was assumed instead.
+#[test]
+fn a_dropped_access_log_is_previewed_without_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("web.log");
+    let mut text = String::new();
+    for i in 0..1200u64 {
+        text += &format!(
+            "203.0.113.7 - - [30/Nov/2026:10:{:02}:{:02} +0000] \"GET /api/items HTTP/1.1\" 200 1520 \"-\" \"curl/8.0\" 0.{:03}\n",
+            i / 20,
+            i % 20 * 3,
+            40 + i * 37 % 100
+        );
+    }
+    std::fs::write(&log, text).unwrap();
+    let mut h = harness(App::for_tests());
+    h.run();
+    drop_file(&mut h, log);
+    h.get_by_label("Import logs: web");
+    h.get_by_label("Request durations");
+    h.get_by_label("Calibration");
+    assert!(h.query_by_label("Cold starts (Init Duration)").is_none());
+    assert!(
+        h.query_by_label_contains("Not calibrated: only Lambda's REPORT lines")
+            .is_some(),
+        "no calibration note"
+    );
+    assert!(
+        h.query_by_label_contains("combined-log (nginx/Apache) requests")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("1,200 requests in 1,200 lines (0 bad), combined format")
+            .is_some()
+    );
+}
+
 /// A dropped file that holds no readable log says why and changes nothing.
 #[test]
 fn a_dropped_file_that_is_no_log_says_why() {

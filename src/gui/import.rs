@@ -228,6 +228,10 @@ pub fn progress_window(ctx: &egui::Context, run: &ImportRun, cmds: &mut Vec<Comm
     });
 }
 
+/// Why a preview has no calibration table: only Lambda's REPORT lines say which requests
+/// started an environment and what was billed, the two things a replay is checked against.
+const NO_CALIBRATION: &str = "Not calibrated: only Lambda's REPORT lines say which requests were cold starts and what was billed, which a replay of the traffic is checked against. Cold starts are assumed as the description says.";
+
 /// The preview: what the logs hold, the fit, the calibration; "Create scenario…".
 pub fn window(ctx: &egui::Context, p: &Preview, cmds: &mut Vec<Command>) {
     let s = &p.built.summary;
@@ -295,10 +299,17 @@ pub fn window(ctx: &egui::Context, p: &Preview, cmds: &mut Vec<Command>) {
                         cols[0].label(RichText::new("Cold starts (Init Duration)").strong());
                         hist_plot(&mut cols[0], "import_init", h);
                     }
-                    if let Some(c) = &p.built.calibration {
-                        calibration(&mut cols[1], c);
+                    match &p.built.calibration {
+                        Some(c) => calibration(&mut cols[1], c),
+                        None => {
+                            cols[1].label(RichText::new("Calibration").strong());
+                            cols[1].label(RichText::new(NO_CALIBRATION).weak());
+                        }
                     }
                 });
+                ui.label(RichText::new("What was fitted and what was assumed").strong())
+                    .on_hover_text("The scenario's description: edit the assumptions once it is created");
+                ui.label(RichText::new(&p.built.scenario.description).weak());
                 if let Some(a) = &s.memory_advice {
                     ui.label(RichText::new(format!("Memory: {a}")).weak());
                 }
