@@ -1280,6 +1280,57 @@ fn an_exact_export_runs_in_the_background_and_can_be_cancelled() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A working copy holds the name of an `Empirical` quantile file, not its values: the
+/// recovered scenario reads it again from the scenario's folder, and simulates with it.
+#[test]
+fn recovered_edits_read_their_quantile_files_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    std::fs::create_dir_all(&recovery).unwrap();
+    std::fs::write(dir.path().join("q.csv"), "quantile,value\n0,10\n0.5,20\n1,90\n").unwrap();
+    let file = dir.path().join("imported.ron");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/steady-high.ron")).unwrap();
+    let start = text.find("duration_ms:").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}duration_ms: Empirical(path: \"q.csv\"),{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&file, text).unwrap();
+    let open = |f: Option<PathBuf>| {
+        App::with_options(
+            breakeven::pricing::Catalog::builtin().unwrap(),
+            None,
+            breakeven::gui::Options {
+                recovery_dir: Some(recovery.clone()),
+                open: f,
+                ..Default::default()
+            },
+        )
+    };
+    {
+        let mut h = harness(open(Some(file.clone())));
+        h.run();
+        assert_eq!(
+            h.state().scenario().workloads[0].request.duration_ms.quantile(0.5),
+            20.0
+        );
+        assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+        h.get_by_label("Memory (MB)").set_value_accesskit(512.0);
+        h.run();
+        assert_eq!(working_copies(&recovery).len(), 1);
+    }
+    let mut h = harness(open(None));
+    h.run();
+    h.get_by_label("Recover").click();
+    h.run();
+    let d = &h.state().scenario().workloads[0].request.duration_ms;
+    assert_eq!(d.quantile(0.5), 20.0, "{d:?}");
+    assert!(h.state().problems().is_empty(), "{:?}", h.state().problems().list);
+    assert!(h.state().results_current());
+}
+
 /// The app with a working copy kept in `dir`, as a user's window keeps it.
 fn app_keeping_edits_in(dir: &std::path::Path) -> App {
     App::with_options(

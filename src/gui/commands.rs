@@ -370,7 +370,18 @@ impl App {
             .path
             .as_deref()
             .and_then(|p| files::open_scenario(p, &self.catalog).ok());
-        self.set_document(o.scenario.clone(), o.path.clone());
+        // a working copy holds the names of its quantile files, not their values: read
+        // them from the scenario's folder, as opening it would
+        let mut scenario = o.scenario.clone();
+        let base = o.path.as_deref().map(files::parent_dir);
+        let unread = crate::model::empirical::resolve(&mut scenario, base.as_deref());
+        if !unread.is_empty() {
+            self.notes.warn(
+                "Some quantile files of the recovered edits cannot be read",
+                unread.iter().map(|p| format!("{}: {}", p.path, p.message)).collect(),
+            );
+        }
+        self.set_document(scenario, o.path.clone());
         self.doc.saved = on_disk;
         // this window's working copy holds them now; the old one can go
         self.keep_working_copy(true);

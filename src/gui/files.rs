@@ -44,23 +44,33 @@ pub fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Makes trace paths that were relative to `old_base` work from `new_base`: kept relative
-/// when the trace sits under the new folder, absolute otherwise.
+/// Makes the side files' paths (traces of every workload, `Empirical` quantile files)
+/// that were relative to `old_base` work from `new_base`: kept relative when the file sits
+/// under the new folder, absolute otherwise.
 pub fn rebase_traces(s: &mut Scenario, old_base: &Path, new_base: &Path) {
     let same = canonical(old_base) == canonical(new_base);
     if same {
         return;
     }
-    for c in &mut s.traffic_mut().components {
-        if let Component::Trace { path, .. } = c {
-            let p = Path::new(path.as_str());
-            if p.is_absolute() {
-                continue;
-            }
+    let rebase = |path: &mut String| {
+        let p = Path::new(path.as_str());
+        if !p.is_absolute() {
             let full = canonical(&old_base.join(p));
             *path = relative_to(&full, new_base);
         }
+    };
+    for w in &mut s.workloads {
+        for c in &mut w.traffic.components {
+            if let Component::Trace { path, .. } = c {
+                rebase(path);
+            }
+        }
     }
+    model::empirical::for_each_dist(s, |d, _| {
+        if let model::Dist::Empirical { path, .. } = d {
+            rebase(path);
+        }
+    });
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -397,6 +407,48 @@ mod tests {
         );
         assert!(check_report_folder(Path::new("/nonexistent-folder-for-breakeven/r.html")).is_err());
         assert!(check_report_folder(&std::env::temp_dir().join("r.html")).is_ok());
+    }
+
+    /// Saved into another folder, an imported scenario still finds its quantile file, and
+    /// an application's traces are found for every workload, not only the first.
+    #[test]
+    fn quantile_files_and_every_workloads_traces_follow_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("q.csv"), "quantile,value\n0,10\n0.5,20\n1,90\n").unwrap();
+        std::fs::write(a.join("t.csv"), "timestamp,count\n0,1\n60,2\n").unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/shop-order-pipeline.ron"
+        ))
+        .unwrap();
+        let cat = Catalog::builtin().unwrap();
+        let mut s = model::parse_scenario(&text, "shop.ron", Some(&a), &cat).unwrap();
+        s.workloads[0].request.duration_ms = model::Dist::Empirical {
+            path: "q.csv".into(),
+            knots: Default::default(),
+        };
+        model::empirical::resolve(&mut s, Some(&a));
+        let last = s.workloads.len() - 1;
+        assert!(last > 0);
+        s.workloads[last]
+            .traffic
+            .components
+            .push(trace_component(&a.join("t.csv"), &a).unwrap());
+        let saved = save_scenario(&b.join("shop.ron"), &s, &a).unwrap();
+        let model::Dist::Empirical { path, .. } = &saved.workloads[0].request.duration_ms else {
+            panic!()
+        };
+        assert_eq!(Path::new(path), a.join("q.csv").canonicalize().unwrap());
+        let Some(Component::Trace { path, .. }) = saved.workloads[last].traffic.components.last() else {
+            panic!()
+        };
+        assert_eq!(Path::new(path), a.join("t.csv").canonicalize().unwrap());
+        // and the saved file opens, its quantiles read
+        let again = open_scenario(&b.join("shop.ron"), &cat).unwrap();
+        assert_eq!(again.workloads[0].request.duration_ms.quantile(0.5), 20.0);
     }
 
     #[test]

@@ -17,17 +17,25 @@ pub const MAX_BYTES: u64 = 1 << 20;
 pub fn resolve(s: &mut Scenario, base_dir: Option<&Path>) -> Vec<Problem> {
     let base = base_dir.unwrap_or(Path::new("."));
     let mut out = Vec::new();
+    for_each_dist(s, |d, field| resolve_one(d, field, base, &mut out));
+    out
+}
+
+/// Calls `f` with every distribution of `s` that may name a quantile file, and its field
+/// path: the one list of them, for reading the files and for moving a scenario between
+/// folders (`gui::files` rewrites the paths).
+pub fn for_each_dist(s: &mut Scenario, mut f: impl FnMut(&mut Dist, &str)) {
     for i in 0..s.workloads.len() {
         let at = s.request_path(i);
         let r = &mut s.workloads[i].request;
-        resolve_one(&mut r.duration_ms, &format!("{at}.duration_ms"), base, &mut out);
-        resolve_one(&mut r.cold_start_ms, &format!("{at}.cold_start_ms"), base, &mut out);
+        f(&mut r.duration_ms, &format!("{at}.duration_ms"));
+        f(&mut r.cold_start_ms, &format!("{at}.cold_start_ms"));
     }
     for (i, p) in s.platforms.iter_mut().enumerate() {
-        if let Platform::Function(f) = p
-            && let Some(d) = f.keep_alive_dist_s.as_mut()
+        if let Platform::Function(fp) = p
+            && let Some(d) = fp.keep_alive_dist_s.as_mut()
         {
-            resolve_one(d, &format!("platforms[{i}].keep_alive_dist_s"), base, &mut out);
+            f(d, &format!("platforms[{i}].keep_alive_dist_s"));
         }
     }
     if let Some(u) = s.uncertainty.as_mut() {
@@ -38,11 +46,10 @@ pub fn resolve(s: &mut Scenario, base_dir: Option<&Path>) -> Vec<Problem> {
             ("keep_alive", &mut u.keep_alive),
         ] {
             if let Some(d) = d.as_mut() {
-                resolve_one(d, &format!("uncertainty.{name}"), base, &mut out);
+                f(d, &format!("uncertainty.{name}"));
             }
         }
     }
-    out
 }
 
 fn resolve_one(d: &mut Dist, field: &str, base: &Path, out: &mut Vec<Problem>) {
@@ -149,6 +156,40 @@ pub fn write(quantile: impl Fn(f64) -> f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A distribution whose file was never read is a problem of its field (once, with
+    /// the reason, when the file cannot be read at load), never a silent 0.
+    #[test]
+    fn an_unread_quantile_file_is_a_problem_said_once() {
+        let cat = crate::pricing::Catalog::builtin().unwrap();
+        let mut s = crate::model::default_scenario(&cat).unwrap();
+        s.workloads[0].request.duration_ms = Dist::Empirical {
+            path: "missing.csv".into(),
+            knots: Knots::default(),
+        };
+        let problems = crate::model::validate_scenario(&s, &cat, None);
+        let unread: Vec<_> = problems
+            .iter()
+            .filter(|p| p.path.ends_with("duration_ms.path"))
+            .collect();
+        assert_eq!(unread.len(), 1, "{problems:?}");
+        assert!(unread[0].message.contains("has not been read"), "{}", unread[0].message);
+        // loading a file that names a missing one: the reason, once
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/steady-high.ron")).unwrap();
+        let start = text.find("duration_ms:").unwrap();
+        let end = start + text[start..].find('\n').unwrap();
+        let text = format!(
+            "{}duration_ms: Empirical(path: \"missing.csv\"),{}",
+            &text[..start],
+            &text[end..]
+        );
+        let e = crate::model::parse_scenario(&text, "s.ron", Some(dir.path()), &cat)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e.matches("duration_ms.path").count(), 1, "{e}");
+        assert!(e.contains("missing.csv"), "{e}");
+    }
 
     #[test]
     fn reads_rows_and_says_where_a_file_is_wrong() {

@@ -208,7 +208,13 @@ pub fn parse_scenario(
         }
     };
     let mut problems = super::empirical::resolve(&mut scenario, base_dir);
-    problems.extend(validate_scenario(&scenario, catalog, base_dir));
+    // a quantile file that could not be read is said once, by `resolve`, with its reason
+    let unread: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+    problems.extend(
+        validate_scenario(&scenario, catalog, base_dir)
+            .into_iter()
+            .filter(|p| !unread.contains(&p.path)),
+    );
     if problems.is_empty() {
         return Ok(scenario);
     }

@@ -107,6 +107,17 @@ impl V<'_> {
             }
         }
         match *d {
+            // never read (a scenario deserialized without `parse_scenario`, as a working
+            // copy is): its values would all be 0, so it is a problem, not a default
+            Dist::Empirical {
+                ref knots,
+                path: ref file,
+            } if knots.0.is_empty() => {
+                self.push(
+                    format!("{path}.path"),
+                    format!("the quantile file {file:?} has not been read: open the scenario again to read it"),
+                );
+            }
             Dist::Empirical { ref knots, .. } if !knots.0.is_empty() => {
                 let (lo, top) = (knots.quantile(0.0), knots.quantile(1.0));
                 if !lo_ok(lo) || top > hi {
