@@ -125,6 +125,24 @@ fn application(c: &mut Criterion) {
     g.finish();
 }
 
+/// The logs' random numbers: xorshift64, uniform in (0, 1), the same on every run.
+fn xorshift() -> impl FnMut() -> f64 {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+}
+
+/// The next request of the logs' traffic: moves `t` to its arrival (Poisson, 50 req/s)
+/// and returns its duration, ms (log-normal, median 80 ms).
+fn next_request(u01: &mut impl FnMut() -> f64, t: &mut f64) -> f64 {
+    *t += -u01().ln() / 50.0;
+    80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (std::f64::consts::TAU * u01()).cos()).exp()
+}
+
 /// `import`: reading REPORT lines (CloudWatch text), an ALB access log and an nginx
 /// combined log, per line; each log is written to a temporary file once (200,000 lines,
 /// 50 req/s, log-normal durations, 1 % cold starts in the REPORT lines).
@@ -133,16 +151,9 @@ fn import(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("report.log");
     let mut text = String::with_capacity(200_000 * 160);
-    let (mut t, mut x) = (1_796_083_200.0f64, 0x9E37_79B9_7F4A_7C15u64);
-    let mut u01 = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
+    let (mut t, mut u01) = (1_796_083_200.0f64, xorshift());
     for i in 0..200_000 {
-        t += -u01().ln() / 50.0;
-        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (std::f64::consts::TAU * u01()).cos()).exp();
+        let d = next_request(&mut u01, &mut t);
         let init = if i % 100 == 0 {
             format!("Init Duration: {:.2} ms\t", 200.0 + 100.0 * u01())
         } else {
@@ -162,16 +173,9 @@ fn import(c: &mut Criterion) {
         String::with_capacity(200_000 * 700),
         String::with_capacity(200_000 * 160),
     );
-    let (mut t, mut x) = (1_796_083_200.0f64, 0x9E37_79B9_7F4A_7C15u64);
-    let mut u01 = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
+    let (mut t, mut u01) = (1_796_083_200.0f64, xorshift());
     for i in 0..200_000u64 {
-        t += -u01().ln() / 50.0;
-        let d = 80.0 * (0.69 * (-2.0 * u01().ln()).sqrt() * (std::f64::consts::TAU * u01()).cos()).exp();
+        let d = next_request(&mut u01, &mut t);
         let end = t + d / 1000.0;
         alb_text += &format!(
             "https {} app/api-lb/50dc6c495c0c9188 203.0.113.{}:{} 10.0.1.7:8080 0.000 {:.3} 0.000 200 200 310 {} \"GET https://api.example.com:443/v1/orders/{i}?page=2 HTTP/1.1\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15\" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/73e2d6bc24d8a067 \"Root=1-6745a1b0-{i:024x}\" \"api.example.com\" \"arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012\" 0 {} \"forward\" \"-\" \"-\" \"10.0.1.7:8080\" \"200\" \"-\" \"-\" TID_{i:x}\n",

@@ -713,6 +713,38 @@ fn log_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `text` as `dir/fuzz.log`, gzipped when `gz`.
+fn write_log(dir: &std::path::Path, text: &str, gz: bool) -> std::path::PathBuf {
+    use std::io::Write;
+    let f = dir.join("fuzz.log");
+    if gz {
+        let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&f).unwrap(), flate2::Compression::fast());
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+    } else {
+        std::fs::write(&f, text).unwrap();
+    }
+    f
+}
+
+/// What was read gives a finite summary, and the scenario `import` builds from it (with
+/// its trace and any quantile file, calibrated where the logs allow) is written and loads.
+fn imported_scenario_loads(
+    o: &breakeven::import::Observed,
+    fmt: breakeven::import::Format,
+    dir: &std::path::Path,
+) -> Result<(), TestCaseError> {
+    let s = breakeven::import::fit::summary(o);
+    prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
+    let built = breakeven::import::build::build(o, fmt, "fuzz", catalog());
+    prop_assert!(built.is_ok(), "{}", built.unwrap_err());
+    let out = dir.join("fuzz.breakeven.ron");
+    prop_assert!(built.unwrap().write(&out).is_ok());
+    let loaded = breakeven::model::load_scenario_file(&out, catalog());
+    prop_assert!(loaded.is_ok(), "{}", loaded.unwrap_err());
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config(2000))]
 
@@ -720,31 +752,14 @@ proptest! {
     /// its number; reading never panics and fails only when nothing was read.
     #[test]
     fn hostile_logs_never_panic(lines in prop::collection::vec(log_line(), 0..40), gz in any::<bool>()) {
-        use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("fuzz.log");
-        let text = lines.join("\n");
-        if gz {
-            let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&f).unwrap(), flate2::Compression::fast());
-            enc.write_all(text.as_bytes()).unwrap();
-            enc.finish().unwrap();
-        } else {
-            std::fs::write(&f, &text).unwrap();
-        }
+        let f = write_log(dir.path(), &lines.join("\n"), gz);
         let fmt = breakeven::import::Format::LambdaReport;
         match breakeven::import::read_files(std::slice::from_ref(&f), fmt) {
             Ok(o) => {
                 prop_assert!(o.requests() > 0);
                 prop_assert_eq!(o.requests() + o.bad <= o.lines, true);
-                let s = breakeven::import::fit::summary(&o);
-                prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
-                // the scenario and its side files load, calibrated where the logs allow
-                let built = breakeven::import::build::build(&o, fmt, "fuzz", catalog());
-                prop_assert!(built.is_ok(), "{}", built.unwrap_err());
-                let out = dir.path().join("fuzz.breakeven.ron");
-                prop_assert!(built.unwrap().write(&out).is_ok());
-                let loaded = breakeven::model::load_scenario_file(&out, catalog());
-                prop_assert!(loaded.is_ok(), "{}", loaded.unwrap_err());
+                imported_scenario_loads(&o, fmt, dir.path())?;
             }
             Err(e) => prop_assert!(e.to_string().starts_with("nothing to import"), "{}", e),
         }
@@ -918,7 +933,6 @@ proptest! {
         lines in prop::collection::vec(format_line(), 0..30),
         gz in any::<bool>(),
     ) {
-        use std::io::Write;
         let (fmt, valid) = FORMAT_LINES[which];
         let mut text: Vec<String> = Vec::new();
         if fmt == breakeven::import::Format::CloudWatchCsv {
@@ -927,29 +941,13 @@ proptest! {
         for (i, (_, l)) in lines.iter().enumerate() {
             text.push(if i % 3 == 0 { valid.to_string() } else { l.clone() });
         }
-        let text = text.join("\n");
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("fuzz.log");
-        if gz {
-            let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&f).unwrap(), flate2::Compression::fast());
-            enc.write_all(text.as_bytes()).unwrap();
-            enc.finish().unwrap();
-        } else {
-            std::fs::write(&f, &text).unwrap();
-        }
+        let f = write_log(dir.path(), &text.join("\n"), gz);
         let _ = breakeven::import::detect(std::slice::from_ref(&f));
         match breakeven::import::read_files(std::slice::from_ref(&f), fmt) {
             Ok(o) => {
                 prop_assert!(o.requests() > 0);
-                let s = breakeven::import::fit::summary(&o);
-                prop_assert!(s.mean_rps.is_finite() && s.span_s.is_finite());
-                // the scenario, its trace and any quantile file are written and load
-                let built = breakeven::import::build::build(&o, fmt, "fuzz", catalog());
-                prop_assert!(built.is_ok(), "{}", built.unwrap_err());
-                let out = dir.path().join("fuzz.breakeven.ron");
-                prop_assert!(built.unwrap().write(&out).is_ok());
-                let loaded = breakeven::model::load_scenario_file(&out, catalog());
-                prop_assert!(loaded.is_ok(), "{}", loaded.unwrap_err());
+                imported_scenario_loads(&o, fmt, dir.path())?;
             }
             Err(e) => {
                 let e = e.to_string();

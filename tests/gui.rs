@@ -2286,6 +2286,15 @@ fn a_scenario_given_on_the_command_line_is_the_one_the_window_opens() {
     );
 }
 
+/// The app after `text` was written to `log` and the file dropped on its window.
+fn dropped_log(log: &std::path::Path, text: &str) -> Harness<'static, App> {
+    std::fs::write(log, text).unwrap();
+    let mut h = harness(App::for_tests());
+    h.run();
+    drop_file(&mut h, log.to_path_buf());
+    h
+}
+
 /// Lambda REPORT lines dropped on the window: read in the background, then a preview
 /// (durations over their fit, traffic, calibration) before anything is created; "Create
 /// scenario…" writes the scenario with its trace and opens it.
@@ -2305,10 +2314,7 @@ fn dropped_logs_are_previewed_then_created_as_a_scenario() {
             d.ceil() + if init.is_empty() { 0.0 } else { 250.0 }
         );
     }
-    std::fs::write(&log, text).unwrap();
-    let mut h = harness(App::for_tests());
-    h.run();
-    drop_file(&mut h, log);
+    let mut h = dropped_log(&log, &text);
     h.get_by_label("Import logs: orders");
     h.get_by_label("Request durations");
     h.get_by_label("Traffic over time");
@@ -2351,10 +2357,7 @@ fn a_dropped_access_log_is_previewed_without_calibration() {
             40 + i * 37 % 100
         );
     }
-    std::fs::write(&log, text).unwrap();
-    let mut h = harness(App::for_tests());
-    h.run();
-    drop_file(&mut h, log);
+    let h = dropped_log(&log, &text);
     h.get_by_label("Import logs: web");
     h.get_by_label("Request durations");
     h.get_by_label("Calibration");

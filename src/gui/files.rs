@@ -116,15 +116,9 @@ fn is_trace_csv(path: &Path) -> bool {
     if r.read_line(&mut first).is_err() {
         return false;
     }
-    let first = first.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
-    let cells: Vec<&str> = first.split(',').map(|c| c.trim().trim_matches('"')).collect();
-    match cells.as_slice() {
-        ["timestamp", "count"] => true,
-        [t, c] => {
-            c.parse::<f64>().is_ok() && (t.parse::<f64>().is_ok() || t.starts_with(|ch: char| ch.is_ascii_digit()))
-        }
-        _ => cells.first() == Some(&"hashowner"),
-    }
+    let first = first.trim_start_matches('\u{feff}').trim();
+    let header = first.to_ascii_lowercase().replace(['"', ' '], "");
+    header == "timestamp,count" || header.starts_with("hashowner,") || crate::sim::trace::is_row(first)
 }
 
 /// A Trace component for a CSV file, after checking that it parses. Azure Functions 2019

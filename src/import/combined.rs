@@ -17,14 +17,7 @@ use super::{Entry, Fields, MAX_BYTES, MAX_MS, Record, echo};
 
 /// One line of an access log.
 pub fn parse_line(line: &str) -> Entry {
-    let t = line.trim();
-    if t.is_empty() || t.starts_with('#') {
-        return Entry::Other;
-    }
-    match read(t) {
-        Ok(r) => Entry::Request(r),
-        Err(why) => Entry::Bad(why),
-    }
+    super::access_line(line, read)
 }
 
 fn read(t: &str) -> Result<Record, String> {

@@ -87,6 +87,19 @@ pub enum Entry {
     Bad(String),
 }
 
+/// An access log's line (ALB, combined): blank and `#` lines are other lines, the rest a
+/// request as `read` finds it or a bad line with why.
+pub(crate) fn access_line(line: &str, read: impl FnOnce(&str) -> Result<Record, String>) -> Entry {
+    let t = line.trim();
+    if t.is_empty() || t.starts_with('#') {
+        return Entry::Other;
+    }
+    match read(t) {
+        Ok(r) => Entry::Request(r),
+        Err(why) => Entry::Bad(why),
+    }
+}
+
 /// A metric export's row: `count` requests in the period starting at `start_s`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Period {

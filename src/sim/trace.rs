@@ -124,6 +124,14 @@ fn parse_count(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
 }
 
+/// Whether `line` is a row of `parse_csv` (a time, then a count), not a header.
+pub fn is_row(line: &str) -> bool {
+    match fields(line, 3).as_slice() {
+        [(_, t), (_, c)] => parse_time(t).is_some() && parse_count(c).is_some(),
+        _ => false,
+    }
+}
+
 /// `timestamp,count` rows: RFC 3339 (or `YYYY-MM-DD HH:MM:SS`) or seconds; any step,
 /// possibly irregular; an optional header line.
 pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
