@@ -232,9 +232,6 @@ pub fn lambda_slowdown(catalog: &crate::pricing::Catalog, memory_mb: u32) -> f64
     }
 }
 
-/// The scenario text: the observed traffic replayed from `trace_file` (relative to the
-/// scenario's folder) over a 30-day month (a shorter log repeats; a longer one is kept
-/// whole), the fitted request profile, and the Lambda function the logs came from.
 /// What `import` learnt beyond the logs' own summary.
 #[derive(Clone, Debug, Default)]
 pub struct Extra<'a> {
@@ -247,6 +244,10 @@ pub struct Extra<'a> {
     pub slowdown: Option<f64>,
 }
 
+/// The scenario text: the observed traffic replayed as counted from `trace_file`
+/// (relative to the scenario's folder) over a 30-day month (a shorter log repeats; a
+/// longer one is kept whole), the fitted request profile, and the platforms compared: the
+/// Lambda function the logs came from, or for other logs Lambda, Cloud Run, Fargate and EC2.
 pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) -> String {
     let durations_file = extra.durations_file;
     let s = summary(o);
