@@ -294,10 +294,12 @@ fn check_accepts_the_contract_and_every_shipped_file() {
     let (code, out, err) = run(&["check", "tests/fixtures/contract/scenario-v1.ron"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("ok:"));
-    let mut files: Vec<String> = ["scenarios", "pricing"]
+    let mut files: Vec<String> = ["scenarios", "pricing", "pricing/regions"]
         .iter()
         .flat_map(|d| std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(d)).unwrap())
-        .map(|e| e.unwrap().path().display().to_string())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string())
         .collect();
     files.sort();
     let mut args = vec!["check"];

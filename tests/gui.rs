@@ -2397,3 +2397,38 @@ fn a_dropped_file_that_is_no_log_says_why() {
     assert_eq!(h.state().scenario(), &before);
     assert!(h.query_by_label("Create scenario…").is_none());
 }
+
+#[test]
+fn picking_a_region_reprices_the_platform_there_and_marks_carried_figures() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = lambda_total(h.state());
+    assert_eq!(lambda(h.state()).region, None);
+    // the first Region picker is the Lambda's (the first platform)
+    h.query_all_by_label("Region").next().expect("a Region picker").click();
+    h.run();
+    h.get_by_label("ap-northeast-1").click();
+    h.run();
+    assert_eq!(lambda(h.state()).region.as_deref(), Some("ap-northeast-1"));
+    // Tokyo's HTTP API costs $1.29 a million instead of $1.00: the total rises
+    let after = lambda_total(h.state());
+    assert!(after > before + 1.0, "{before} -> {after}");
+    let r = h.state().results().unwrap();
+    let l = r.platforms.iter().find(|p| p.name == "Lambda").unwrap();
+    assert_eq!(l.region, "ap-northeast-1");
+    assert!(l.unverified.is_empty(), "{}", l.unverified);
+    // the same function in Frankfurt with provisioned concurrency on arm64 uses arm64
+    // provisioned rates found for us-east-1 only: the results say so
+    h.query_all_by_label("Region").next().unwrap().click();
+    h.run();
+    h.get_by_label("eu-central-1").click();
+    h.run();
+    h.query_all_by_label("Provisioned")
+        .next()
+        .expect("Provisioned")
+        .set_value_accesskit(2.0);
+    h.run();
+    assert_eq!(lambda(h.state()).provisioned, 2);
+    assert!(label_containing(&h, "Priced with unverified figures").contains("provisioned arm64 (AWS Lambda)"));
+    assert_eq!(h.state().undo_steps(), 3);
+}

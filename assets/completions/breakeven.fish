@@ -51,6 +51,7 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l vcpu -d 'v
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l memory-gb -d 'Memory per task or replica, GB (GiB)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l ephemeral-gb -d 'Fargate ephemeral storage per task, GB (20 included)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l instance -d 'EC2 instance type, e.g. t3.medium' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l region -d 'Region to price in (eu-central-1, europe-west3, westeurope, ...); default: the provider\'s reference region (us-east-1, us-central1, eastus)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l hours -d 'Hours per month (EC2 instance-hours, ALB hours, Container Apps active replica-hours)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l idle-hours -d 'Container Apps: idle replica-hours per month' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l purchase -r -f -a "on-demand\t''

@@ -259,6 +259,10 @@ pub struct QuoteArgs {
     /// EC2 instance type, e.g. t3.medium.
     #[arg(long)]
     pub instance: Option<String>,
+    /// Region to price in (eu-central-1, europe-west3, westeurope, ...); default: the
+    /// provider's reference region (us-east-1, us-central1, eastus).
+    #[arg(long)]
+    pub region: Option<String>,
     /// Hours per month (EC2 instance-hours, ALB hours, Container Apps active replica-hours).
     #[arg(long, value_parser = non_negative)]
     pub hours: Option<f64>,
@@ -683,6 +687,7 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
         ephemeral_gb: a.ephemeral_gb,
         windows: a.windows,
         instance: a.instance.clone(),
+        region: a.region.clone(),
         hours: a.hours,
         idle_hours: a.idle_hours,
         purchase: match a.purchase {
@@ -726,6 +731,7 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
 pub fn bill_json(bill: &Bill) -> serde_json::Value {
     json!({
         "service": bill.service,
+        "region": bill.region,
         "total_usd": money(bill.total_usd()),
         "bill": bill.lines,
     })

@@ -60,6 +60,13 @@ pub fn run_table(r: &SimResult) -> String {
         for n in &p.notes {
             let _ = writeln!(o, "  note: {n}");
         }
+        if !p.unverified_prices.is_empty() {
+            let _ = writeln!(
+                o,
+                "  note: priced with unverified figures (assumptions, or another region's figures carried; see the price sources): {}",
+                p.unverified_prices.join(", ")
+            );
+        }
         o.push('\n');
     }
     if !r.services.is_empty() {

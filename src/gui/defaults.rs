@@ -102,6 +102,7 @@ pub fn new_platform(
                 ephemeral_mb: 512,
                 enabled: true,
                 runs: Vec::new(),
+                region: None,
                 network: None,
             };
             fit_function(&mut f, service);
@@ -134,6 +135,7 @@ pub fn new_platform(
                 free_tier: true,
                 enabled: true,
                 runs: Vec::new(),
+                region: None,
                 network: None,
             };
             fit_container(&mut c, service);
@@ -161,6 +163,7 @@ pub fn new_platform(
                 enabled: true,
                 runs: Vec::new(),
                 root_volume_gb: None,
+                region: None,
                 network: None,
             }))
         }
@@ -170,7 +173,14 @@ pub fn new_platform(
 /// Adjusts the fields of a platform whose service changed so that they fit the new
 /// service's limits and options (memory sizes, vCPU sizes, billing modes...).
 pub fn fit_to_service(p: &mut Platform, cat: &Catalog) {
-    let Some(service) = cat.get(p.service()) else { return };
+    // a region the new service is not priced in goes back to its reference region
+    let region = p.region().map(str::to_string);
+    if region.is_some() && cat.get_in(p.service(), region.as_deref()).is_none() {
+        *p.region_mut() = None;
+    }
+    let Some(service) = cat.get_in(p.service(), p.region()) else {
+        return;
+    };
     // the catalog prices NAT gateways and public IPv4 addresses for AWS only
     if !p.service().starts_with("aws-")
         && let Some(n) = defaults_network_mut(p)
@@ -468,6 +478,55 @@ pub struct AddEntry {
     pub instances: Choices<String>,
 }
 
+/// An EC2 instance type as a choice: its shape and on-demand rate, the rate's provenance.
+fn instance_choice(inst: &crate::pricing::Ec2Instance) -> (String, String, String) {
+    (
+        inst.name.clone(),
+        format!(
+            "{} — {} vCPU, {} GiB, ${}/h",
+            inst.name,
+            fmt::num(inst.vcpu),
+            fmt::num(inst.memory_gib),
+            inst.hourly.usd.normalize()
+        ),
+        format!(
+            "{}, on demand, {}; effective {}; {} ({:?})",
+            inst.arch.label(),
+            inst.hourly.region,
+            inst.hourly.effective,
+            inst.hourly.source,
+            inst.hourly.status
+        ),
+    )
+}
+
+/// The regions a service is priced in, as choices: the reference region (stored as no
+/// `region` at all, so files keep their shape) and then the others, each saying at whose
+/// prices it is billed when that is another region's (Google's tiers).
+fn region_choices(cat: &Catalog, id: &str) -> Choices<Option<String>> {
+    let regions = cat.regions(id);
+    let mut out = Vec::new();
+    for (i, r) in regions.iter().enumerate() {
+        let priced = cat.priced_as(id, r);
+        let group = cat
+            .region_groups
+            .iter()
+            .find(|g| g.services.iter().any(|s| s == id) && g.regions.iter().any(|x| x == r));
+        let mut tip = match group {
+            Some(g) if priced != *r => format!("{}: billed at {priced}'s prices ({})", g.name, g.source),
+            Some(g) => format!("{}: prices read for this region ({})", g.name, g.source),
+            None => "prices read for this region".to_string(),
+        };
+        if i == 0 {
+            tip.push_str("; the catalog's reference region, used when a platform names none");
+            out.push((None, format!("{r} (default)"), tip));
+        } else {
+            out.push((Some(r.to_string()), r.to_string(), tip));
+        }
+    }
+    out
+}
+
 /// Everything the editor shows about the catalog — combo box choices and sourced-rate
 /// tooltips — built once when the catalog is loaded, not per frame.
 pub struct CatalogView {
@@ -479,7 +538,11 @@ pub struct CatalogView {
     pub purchase: Choices<Purchase>,
     service_tips: HashMap<(String, Arch), String>,
     instances: HashMap<String, Choices<String>>,
+    /// EC2 instance types priced in a region other than the reference one, by (id, region).
+    regional_instances: HashMap<(String, String), Choices<String>>,
     instance_tips: HashMap<(String, String), String>,
+    /// The regions each service is priced in: `None` (its reference region) first.
+    regions: HashMap<String, Choices<Option<String>>>,
     fn_memory: HashMap<String, Choices<u32>>,
     vcpu_sizes: HashMap<String, Choices<f64>>,
     task_memory: HashMap<(String, u64), Choices<f64>>,
@@ -498,6 +561,8 @@ impl CatalogView {
         let mut services: [Choices<String>; 3] = Default::default();
         let mut add_menu = Vec::new();
         let mut instances = HashMap::new();
+        let mut regional_instances = HashMap::new();
+        let mut regions = HashMap::new();
         let mut instance_tips = HashMap::new();
         for kind in Kind::ALL {
             let mut entries = Vec::new();
@@ -506,6 +571,13 @@ impl CatalogView {
                 let tip = rates(s, Arch::X86_64, None).join("\n");
                 services[kind.index()].push((id.to_string(), format!("{} ({id})", s.name()), tip.clone()));
                 let mut inst_choices = Vec::new();
+                regions.insert(id.to_string(), region_choices(cat, id));
+                for r in cat.regions(id).into_iter().skip(1) {
+                    if let Some(Service::AwsEc2(ec2)) = cat.get_in(id, Some(r)) {
+                        let c = ec2.instances.iter().map(instance_choice).collect();
+                        regional_instances.insert((id.to_string(), r.to_string()), c);
+                    }
+                }
                 if let Service::AwsEc2(ec2) = s {
                     for inst in &ec2.instances {
                         inst_choices.push((
@@ -694,7 +766,9 @@ impl CatalogView {
             ],
             service_tips,
             instances,
+            regional_instances,
             instance_tips,
+            regions,
             fn_memory,
             vcpu_sizes,
             task_memory,
@@ -719,8 +793,26 @@ impl CatalogView {
             .unwrap_or("The service that runs this platform (not in the loaded catalog)")
     }
 
-    pub fn instances(&self, id: &str) -> &[(String, String, String)] {
-        self.instances.get(id).map(Vec::as_slice).unwrap_or(&[])
+    /// The instance types priced in `region` (`None`: the reference region).
+    pub fn instances(&self, id: &str, region: Option<&str>) -> &[(String, String, String)] {
+        match region {
+            None => self.instances.get(id),
+            Some(r) => self
+                .regional_instances
+                .get(&(id.to_string(), r.to_string()))
+                .or_else(|| {
+                    self.instances
+                        .get(id)
+                        .filter(|_| self.regions(id).first().is_some_and(|f| f.1.starts_with(r)))
+                }),
+        }
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    }
+
+    /// The regions `id` is priced in, its reference region (`None`) first.
+    pub fn regions(&self, id: &str) -> &[(Option<String>, String, String)] {
+        self.regions.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn instance_tip(&self, id: &str, instance: &str) -> &str {

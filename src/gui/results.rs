@@ -110,6 +110,10 @@ pub struct PlatformView {
     pub category_cells: Vec<String>,
     pub bill: BillView,
     pub notes: Vec<String>,
+    /// "Priced with unverified figures: …" when the bill uses any (empty otherwise).
+    pub unverified: String,
+    /// The region the platform is priced in, for the name's tooltip.
+    pub region: String,
     pub served: Vec<PlotPoint>,
     pub rejected: Vec<PlotPoint>,
     pub any_rejected: bool,
@@ -422,6 +426,15 @@ impl ResultsView {
                         .collect(),
                     bill: bill_view(&p.bill, horizon_days),
                     notes: p.notes.clone(),
+                    unverified: if p.unverified_prices.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "Priced with unverified figures (assumptions, or figures not found for its region and carried from the reference region): {}",
+                            p.unverified_prices.join(", ")
+                        )
+                    },
+                    region: p.bill.region.clone(),
                     served: s
                         .served_rps
                         .iter()
@@ -790,7 +803,12 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                                 } else {
                                     RichText::new(&p.name)
                                 };
-                                ui.label(name).on_hover_text(format!("{} ({})", p.service, p.kind));
+                                ui.label(name)
+                                    .on_hover_text(format!("{} ({}), priced in {}", p.service, p.kind, p.region));
+                                if !p.unverified.is_empty() {
+                                    ui.label(RichText::new("unverified").small().color(ui.visuals().warn_fg_color))
+                                        .on_hover_text(&p.unverified);
+                                }
                             });
                             for (i, c) in p.cells.iter().enumerate() {
                                 if i == 0 && p.cheapest {
@@ -818,6 +836,9 @@ fn overview(ui: &mut egui::Ui, view: &ResultsView, analysis: &AnalysisState, st:
                         bill(ui, ("bill_grid", &p.name), &p.bill);
                         for n in &p.notes {
                             ui.label(RichText::new(format!("Note: {n}")).color(ui.visuals().warn_fg_color));
+                        }
+                        if !p.unverified.is_empty() {
+                            ui.label(RichText::new(&p.unverified).color(ui.visuals().warn_fg_color));
                         }
                     });
             }

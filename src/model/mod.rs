@@ -353,6 +353,16 @@ pub struct FunctionPlatform {
     /// Workloads this platform may run (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<String>,
+    /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
+    /// means the service's reference region in the catalog (us-east-1, us-central1,
+    /// eastus). Its compute and front door are priced there.
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region: Option<String>,
     #[serde(
         default,
         deserialize_with = "file::present",
@@ -420,6 +430,16 @@ pub struct ContainerPlatform {
     /// Workloads this fleet may host (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<String>,
+    /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
+    /// means the service's reference region in the catalog (us-east-1, us-central1,
+    /// eastus). Its compute and front door are priced there.
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region: Option<String>,
     #[serde(
         default,
         deserialize_with = "file::present",
@@ -484,6 +504,16 @@ pub struct VmPlatform {
         skip_serializing_if = "Option::is_none"
     )]
     pub root_volume_gb: Option<f64>,
+    /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
+    /// means the service's reference region in the catalog (us-east-1, us-central1,
+    /// eastus). Its compute and front door are priced there.
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region: Option<String>,
     #[serde(
         default,
         deserialize_with = "file::present",
@@ -543,6 +573,21 @@ impl Platform {
     pub fn may_run(&self, workload: &str) -> bool {
         let r = self.runs();
         r.is_empty() || r.iter().any(|w| w == workload)
+    }
+    /// The region asked for; `None` means the service's reference region.
+    pub fn region(&self) -> Option<&str> {
+        match self {
+            Platform::Function(p) => p.region.as_deref(),
+            Platform::Container(p) => p.region.as_deref(),
+            Platform::Vm(p) => p.region.as_deref(),
+        }
+    }
+    pub fn region_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Platform::Function(p) => &mut p.region,
+            Platform::Container(p) => &mut p.region,
+            Platform::Vm(p) => &mut p.region,
+        }
     }
     pub fn network(&self) -> Option<Network> {
         match self {

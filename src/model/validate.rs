@@ -792,6 +792,24 @@ fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
             );
             continue;
         }
+        // the region's own entry: prices, instance types and limits as priced there
+        let service = match p.region() {
+            None => service,
+            Some(r) => match catalog.get_in(p.service(), Some(r)) {
+                Some(regional) => regional,
+                None => {
+                    v.push(
+                        format!("{base}.region"),
+                        format!(
+                            "the catalog has no prices of `{}` for region `{r}`; it has: {}",
+                            p.service(),
+                            catalog.regions(p.service()).join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
         front_door(v, &base, p, catalog);
         if let Some(n) = p.network() {
             if n.nat_gateways > 100 {
@@ -849,6 +867,16 @@ fn front_door(v: &mut V, base: &str, p: &Platform, catalog: &Catalog) {
         v.push(
             format!("{base}.front_door"),
             format!("the catalog has no `{id}` to price this front door"),
+        );
+    } else if let Some(r) = p.region()
+        && catalog.get_in(id, Some(r)).is_none()
+    {
+        v.push(
+            format!("{base}.front_door"),
+            format!(
+                "the catalog has no prices of `{id}` for region `{r}` (it has: {}): choose another front door or region",
+                catalog.regions(id).join(", ")
+            ),
         );
     }
     if fd == FunctionUrl && p.service() != "aws-lambda" {
@@ -1023,8 +1051,12 @@ fn vm(v: &mut V, base: &str, m: &super::VmPlatform, service: &Service) {
         v.push(
             format!("{base}.instance"),
             format!(
-                "unknown instance type `{}`; the catalog has: {}",
+                "unknown instance type `{}`{}; the catalog has: {}",
                 m.instance,
+                match &m.region {
+                    Some(r) => format!(" in region `{r}`"),
+                    None => String::new(),
+                },
                 names.join(", ")
             ),
         );

@@ -33,6 +33,28 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "pricing/cloudflare-extras.ron",
         include_str!("../../pricing/cloudflare-extras.ron"),
     ),
+    // other regions: after the files above, whose regions are the reference ones
+    (
+        "pricing/regions/aws-lambda.ron",
+        include_str!("../../pricing/regions/aws-lambda.ron"),
+    ),
+    (
+        "pricing/regions/aws-front-doors.ron",
+        include_str!("../../pricing/regions/aws-front-doors.ron"),
+    ),
+    (
+        "pricing/regions/aws-fargate.ron",
+        include_str!("../../pricing/regions/aws-fargate.ron"),
+    ),
+    (
+        "pricing/regions/aws-ec2.ron",
+        include_str!("../../pricing/regions/aws-ec2.ron"),
+    ),
+    ("pricing/regions/gcp.ron", include_str!("../../pricing/regions/gcp.ron")),
+    (
+        "pricing/regions/azure.ron",
+        include_str!("../../pricing/regions/azure.ron"),
+    ),
 ];
 
 #[derive(Debug, Error, Clone, PartialEq)]

@@ -24,7 +24,7 @@ pub use validate::validate_price_file;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// CPU architecture, as priced by AWS (x86_64 and Graviton arm64 rates differ).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -618,18 +618,51 @@ pub struct PriceFile {
     /// Network, logs, storage, credits and managed services (see `extra`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<Extra>,
+    /// Regions billed at another region's prices (Google's price tiers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region_groups: Vec<RegionGroup>,
+}
+
+/// Regions a provider bills at one price level: `services` in any of `regions` cost what
+/// they cost in `priced_as` (Google Cloud's Tier 1 and Tier 2). Only the region whose
+/// prices were read is stored; the group says which others share them, with its source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionGroup {
+    pub name: String,
+    pub services: Vec<String>,
+    pub priced_as: String,
+    pub regions: Vec<String>,
+    pub source: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// All services by id. Built from the embedded files, optionally overlaid with a user's.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
+    /// Each service in its reference region (the first region a file gave it: us-east-1,
+    /// us-central1, eastus), which a platform without `region` uses.
     services: BTreeMap<String, Service>,
+    /// The same services in other regions, by (id, region). Kept apart so that every
+    /// lookup without a region stays what it was, and a region the catalog lacks is a
+    /// miss, never the reference prices under another name.
+    regional: BTreeMap<(String, String), Service>,
+    /// (service id, region) -> the region whose prices it is billed at, from the files'
+    /// region groups.
+    priced_as: BTreeMap<(String, String), String>,
+    /// The groups themselves, for listings and reports.
+    pub region_groups: Vec<RegionGroup>,
     extras: BTreeMap<String, Extra>,
     /// The files the catalog was assembled from, in order (for reports: price sources).
     pub origins: Vec<String>,
     /// The files that added network, logs, storage, credits or managed-service entries
     /// (`extras`), in order; kept apart so that reports list them once they bill them.
     pub extra_origins: Vec<String>,
+    /// The files that priced services in regions other than their reference one, listed
+    /// by reports only when a platform names a region.
+    pub regional_origins: Vec<String>,
 }
 
 impl Catalog {
@@ -652,10 +685,13 @@ impl Catalog {
         for (path, text) in files {
             let file = parse_price_file(&text, &path)?;
             for (i, s) in file.services.iter().enumerate() {
-                if let Some(first) = defined.get(s.id()) {
-                    return Err(load::duplicate_id(&text, &path, "services", i, s.id(), first));
+                // one id may be priced in several regions, once each
+                let key = format!("{} in {}", s.id(), s.region());
+                if let Some(first) = defined.get(&key) {
+                    let first = format!("{first} (region {})", s.region());
+                    return Err(load::duplicate_id(&text, &path, "services", i, s.id(), &first));
                 }
-                defined.insert(s.id().to_string(), path.clone());
+                defined.insert(key, path.clone());
             }
             for (i, x) in file.extras.iter().enumerate() {
                 if let Some(first) = defined.get(x.id()) {
@@ -669,17 +705,40 @@ impl Catalog {
     }
 
     pub fn add_file(&mut self, file: PriceFile, origin: &str) {
-        let (has_services, has_extras) = (!file.services.is_empty(), !file.extras.is_empty());
+        let has_extras = !file.extras.is_empty();
+        let (mut has_services, mut has_regional) = (false, false);
         // an id names one thing: a service replacing an extra (or the reverse) replaces it
         for s in file.services {
             self.extras.remove(s.id());
-            self.services.insert(s.id().to_string(), s);
+            match self.services.get(s.id()) {
+                Some(base) if base.region() != s.region() => {
+                    has_regional = true;
+                    self.regional.insert((s.id().to_string(), s.region().to_string()), s);
+                }
+                _ => {
+                    has_services = true;
+                    self.services.insert(s.id().to_string(), s);
+                }
+            }
         }
         for x in file.extras {
             self.services.remove(x.id());
             self.extras.insert(x.id().to_string(), x);
         }
-        if has_services || !has_extras {
+        for g in file.region_groups {
+            for id in &g.services {
+                for r in &g.regions {
+                    self.priced_as.insert((id.clone(), r.clone()), g.priced_as.clone());
+                }
+            }
+            self.region_groups
+                .retain(|o| o.name != g.name || o.services != g.services);
+            self.region_groups.push(g);
+        }
+        if has_regional {
+            self.regional_origins.push(origin.to_string());
+        }
+        if has_services || (!has_extras && !has_regional) {
             self.origins.push(origin.to_string());
         }
         if has_extras {
@@ -687,8 +746,67 @@ impl Catalog {
         }
     }
 
+    /// The service in its reference region.
     pub fn get(&self, id: &str) -> Option<&Service> {
         self.services.get(id)
+    }
+
+    /// The service priced in `region` (`None`: the reference region). `None` when the
+    /// catalog has no prices of that service for that region.
+    pub fn get_in(&self, id: &str, region: Option<&str>) -> Option<&Service> {
+        let base = self.services.get(id)?;
+        let r = match region {
+            None => return Some(base),
+            Some(r) => r,
+        };
+        let key = (id.to_string(), r.to_string());
+        let r = match self.regional.get(&key) {
+            Some(s) => return Some(s),
+            None => self.priced_as.get(&key).map(String::as_str).unwrap_or(r),
+        };
+        if r == base.region() {
+            Some(base)
+        } else {
+            self.regional.get(&(id.to_string(), r.to_string()))
+        }
+    }
+
+    /// The region whose prices `region` is billed at for `id` (itself unless a region
+    /// group says otherwise).
+    pub fn priced_as<'a>(&'a self, id: &str, region: &'a str) -> &'a str {
+        self.priced_as
+            .get(&(id.to_string(), region.to_string()))
+            .map(String::as_str)
+            .unwrap_or(region)
+    }
+
+    /// The regions the catalog prices `id` in: the reference region first, then the others
+    /// by name. Empty when the id is unknown.
+    pub fn regions(&self, id: &str) -> Vec<&str> {
+        let Some(base) = self.services.get(id) else {
+            return Vec::new();
+        };
+        let mut others: BTreeSet<&str> = self
+            .regional
+            .iter()
+            .filter(|((sid, _), _)| sid == id)
+            .map(|((_, r), _)| r.as_str())
+            .collect();
+        // regions of a group count when the region they are priced as is priced
+        for ((sid, r), to) in &self.priced_as {
+            if sid == id && (to == base.region() || others.contains(to.as_str())) {
+                others.insert(r.as_str());
+            }
+        }
+        others.remove(base.region());
+        let mut out = vec![base.region()];
+        out.extend(others);
+        out
+    }
+
+    /// Every region entry of every service, reference regions included (price listings).
+    pub fn all_regional(&self) -> impl Iterator<Item = &Service> {
+        self.services.values().chain(self.regional.values())
     }
 
     /// A network, logs, storage, credits or managed-service entry.

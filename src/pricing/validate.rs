@@ -27,10 +27,14 @@ pub fn validate_price_file(pf: &PriceFile) -> Vec<Problem> {
         numbers(s, &format!("services[{i}]"), &mut out);
         if s.id().trim().is_empty() {
             out.push(Problem::new(format!("services[{i}].id"), "service id is empty"));
-        } else if !ids.insert(s.id().to_string()) {
+        } else if !ids.insert(format!("{}\u{0}{}", s.id(), s.region())) {
             out.push(Problem::new(
                 format!("services[{i}].id"),
-                format!("duplicate service id `{}` in this file", s.id()),
+                format!(
+                    "duplicate service id `{}` in region `{}` in this file",
+                    s.id(),
+                    s.region()
+                ),
             ));
         }
         let v = match serde_json::to_value(s) {
@@ -41,6 +45,9 @@ pub fn validate_price_file(pf: &PriceFile) -> Vec<Problem> {
         if let Value::Object(m) = &v {
             for inner in m.values() {
                 walk(inner, &format!("services[{i}]"), &mut out);
+                // a service is one region's prices: a figure of another region in it would
+                // be billed as if it were this one's
+                same_region(inner, &format!("services[{i}]"), s.region(), &mut out);
             }
         }
     }
@@ -219,6 +226,36 @@ fn walk(v: &Value, path: &str, out: &mut Vec<Problem>) {
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
                 walk(child, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn same_region(v: &Value, path: &str, region: &str, out: &mut Vec<Problem>) {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.keys().all(|k| k.starts_with(char::is_uppercase)) => {
+            for child in m.values() {
+                same_region(child, path, region, out);
+            }
+        }
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("region")
+                && m.contains_key("source")
+                && r != region
+            {
+                out.push(Problem::new(
+                    format!("{path}.region"),
+                    format!("region `{r}` differs from the service's region `{region}` (its first rate's); one entry prices one region"),
+                ));
+            }
+            for (k, child) in m {
+                same_region(child, &format!("{path}.{k}"), region, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                same_region(child, &format!("{path}[{i}]"), region, out);
             }
         }
         _ => {}

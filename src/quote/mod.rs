@@ -36,6 +36,8 @@ pub struct QuoteInput {
     pub ephemeral_gb: Option<f64>,
     pub windows: bool,
     pub instance: Option<String>,
+    /// Region to price in (`None`: the service's reference region).
+    pub region: Option<String>,
     pub hours: Option<f64>,
     pub idle_hours: Option<f64>,
     pub purchase: Purchase,
@@ -96,6 +98,13 @@ pub enum QuoteError {
     Overflow(String),
     #[error("{0}")]
     Billing(#[from] billing::BillingError),
+    /// A region the catalog does not price the service in: no silent fallback.
+    #[error("--region: the catalog has no prices of `{service}` for region `{region}`; it has: {known}")]
+    Region {
+        service: String,
+        region: String,
+        known: String,
+    },
 }
 
 /// A flag value as the user would type it back (`1e15`, `900000`, `2.5`).
@@ -303,18 +312,44 @@ fn opt_real(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Resu
 
 /// Prices an average month of usage on one service.
 pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
+    let mut bill = quote_priced(catalog, q)?;
+    // a region of a price group (Google's tiers) is billed at another's prices, under its own name
+    if let Some(r) = &q.region {
+        bill.region = r.clone();
+    }
+    Ok(bill)
+}
+
+fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
     let id = q.service.as_str();
     if catalog.get(id).is_none()
         && let Some(x) = catalog.extra(id)
     {
+        if let Some(r) = &q.region
+            && r != x.region()
+        {
+            return Err(QuoteError::Region {
+                service: id.to_string(),
+                region: r.clone(),
+                known: x.region().to_string(),
+            });
+        }
         return extras::quote_extra(catalog, x, q);
     }
-    let service = catalog.get(id).ok_or_else(|| {
+    let base = catalog.get(id).ok_or_else(|| {
         let mut known: Vec<&str> = catalog.ids().collect();
         known.extend(catalog.extras().map(|x| x.id()));
         known.sort_unstable();
         QuoteError::UnknownService(id.to_string(), known.join(", "))
     })?;
+    let service = match q.region.as_deref() {
+        None => base,
+        Some(r) => catalog.get_in(id, Some(r)).ok_or_else(|| QuoteError::Region {
+            service: id.to_string(),
+            region: r.to_string(),
+            known: catalog.regions(id).join(", "),
+        })?,
+    };
     let takes = flags_of(service);
     if let Some(option) = q.given().into_iter().find(|f| !takes.contains(f)) {
         return Err(QuoteError::NotApplicable {
@@ -419,7 +454,11 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 return Err(QuoteError::Invalid {
                     option: "instance",
                     message: format!(
-                        "unknown instance type `{instance}`; the catalog has: {}",
+                        "unknown instance type `{instance}`{}; the catalog has: {}",
+                        match &q.region {
+                            Some(r) => format!(" in {r}"),
+                            None => String::new(),
+                        },
                         p.instances
                             .iter()
                             .map(|i| i.name.as_str())

@@ -1302,6 +1302,14 @@ fn bills(r: &Report) -> Section {
             p.name, p.bill.service_name, p.bill.region
         )));
         bill_blocks(&p.bill, categories, &mut b);
+        if !p.unverified_prices.is_empty() {
+            b.push(Block::Note(format!(
+                "Priced with unverified figures (assumptions, or figures not found for {} and carried from the \
+                 reference region; see Price sources): {}.",
+                p.bill.region,
+                p.unverified_prices.join(", ")
+            )));
+        }
     }
     Section {
         id: "bills",

@@ -41,6 +41,7 @@ pub fn run_json(r: &SimResult) -> serde_json::Value {
                     (c.label().to_string(), json!(usd.to_string().parse::<f64>().unwrap_or(0.0)))
                 }).collect::<serde_json::Map<_, _>>(),
                 "notes": p.notes,
+                "unverified_prices": p.unverified_prices,
             })
         }).collect::<Vec<_>>(),
         "placements": r.placements.iter().map(placement_json).collect::<Vec<_>>(),

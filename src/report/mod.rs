@@ -142,7 +142,17 @@ pub fn build_with_run(
         scenario: p.scenario.clone(),
         sources: price_sources(&p.scenario, catalog),
         // the files of the rest of the bill (egress, logs, storage, services) price lines too
-        pricing_files: catalog.origins.iter().chain(&catalog.extra_origins).cloned().collect(),
+        pricing_files: catalog
+            .origins
+            .iter()
+            .chain(if p.scenario.platforms.iter().any(|x| x.region().is_some()) {
+                &catalog.regional_origins[..]
+            } else {
+                &[]
+            })
+            .chain(&catalog.extra_origins)
+            .cloned()
+            .collect(),
         run,
         sweep,
         map,

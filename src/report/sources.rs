@@ -46,6 +46,12 @@ struct Use {
     billing: BTreeSet<&'static str>,
     instances: BTreeSet<String>,
     as_function: bool,
+    /// Environments or replicas kept warm (provisioned concurrency, always-ready, Cloud
+    /// Run minimum instances): their rates can apply.
+    kept_warm: bool,
+    /// Leave out the rates of warm capacity nobody keeps (marks name only what a bill
+    /// can use; the report's source list keeps them).
+    only_billed: bool,
 }
 
 fn arch_key(a: Arch) -> &'static str {
@@ -75,27 +81,37 @@ pub fn front_door_service(fd: FrontDoor) -> Option<&'static str> {
     }
 }
 
+/// A service in a region (`None`: its reference region).
+type Key = (String, Option<String>);
+
 /// The services the scenario's enabled platforms use, in first-use order, with how they
 /// are used.
-fn uses(s: &Scenario) -> Vec<(String, Use)> {
-    let mut order: Vec<String> = Vec::new();
-    let mut map: BTreeMap<String, Use> = BTreeMap::new();
-    fn entry<'m>(order: &mut Vec<String>, map: &'m mut BTreeMap<String, Use>, id: &str) -> &'m mut Use {
-        if !map.contains_key(id) {
-            order.push(id.to_string());
+fn uses(s: &Scenario) -> Vec<(Key, Use)> {
+    uses_of(s.platforms.iter().filter(|p| p.enabled()))
+}
+
+fn uses_of<'p>(platforms: impl Iterator<Item = &'p Platform>) -> Vec<(Key, Use)> {
+    let mut order: Vec<Key> = Vec::new();
+    let mut map: BTreeMap<Key, Use> = BTreeMap::new();
+    fn entry<'m>(order: &mut Vec<Key>, map: &'m mut BTreeMap<Key, Use>, id: &str, region: Option<&str>) -> &'m mut Use {
+        let key = (id.to_string(), region.map(str::to_string));
+        if !map.contains_key(&key) {
+            order.push(key.clone());
         }
-        map.entry(id.to_string()).or_default()
+        map.entry(key).or_default()
     }
-    for p in s.platforms.iter().filter(|p| p.enabled()) {
-        let u = entry(&mut order, &mut map, p.service());
+    for p in platforms {
+        let u = entry(&mut order, &mut map, p.service(), p.region());
         match p {
             Platform::Function(f) => {
                 u.archs.insert(arch_key(f.arch));
                 u.as_function = true;
+                u.kept_warm |= f.provisioned > 0;
                 u.billing.insert("request_based");
             }
             Platform::Container(c) => {
                 u.archs.insert(arch_key(c.arch));
+                u.kept_warm |= c.min_replicas > 0;
                 u.purchases.extend(purchase_key(c.purchase));
                 u.billing.insert(match c.billing {
                     ContainerBilling::RequestBased => "request_based",
@@ -108,7 +124,7 @@ fn uses(s: &Scenario) -> Vec<(String, Use)> {
             }
         }
         if let Some(fd) = front_door_service(p.front_door()) {
-            entry(&mut order, &mut map, fd);
+            entry(&mut order, &mut map, fd, p.region());
         }
     }
     order
@@ -141,6 +157,10 @@ fn applies(key: &str, u: &Use) -> bool {
     if key == "function_limits" && !u.as_function {
         return false;
     }
+    let warm = key.contains("provisioned") || key.contains("idle_min") || key.starts_with("always_ready");
+    if u.only_billed && warm && !u.kept_warm {
+        return false;
+    }
     true
 }
 
@@ -153,9 +173,28 @@ pub fn price_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
 }
 
 fn platform_sources(s: &Scenario, catalog: &Catalog) -> Vec<PriceSource> {
+    sources_of(uses(s), catalog)
+}
+
+/// The figures of one platform and its front door that carry no source of their own for
+/// its region (status Unverified: assumptions, or another region's figure carried), as
+/// `item (service)`; the app and reports mark a platform priced with any.
+pub fn unverified_figures(p: &Platform, catalog: &Catalog) -> Vec<String> {
+    let mut uses = uses_of(std::iter::once(p));
+    for (_, u) in &mut uses {
+        u.only_billed = true;
+    }
+    sources_of(uses, catalog)
+        .into_iter()
+        .filter(|f| f.status.as_deref() == Some("Unverified"))
+        .map(|f| format!("{} ({})", f.item, f.service_name))
+        .collect()
+}
+
+fn sources_of(uses: Vec<(Key, Use)>, catalog: &Catalog) -> Vec<PriceSource> {
     let mut out = Vec::new();
-    for (id, u) in uses(s) {
-        let Some(service) = catalog.get(&id) else {
+    for ((id, region), u) in uses {
+        let Some(service) = catalog.get_in(&id, region.as_deref()) else {
             continue;
         };
         let Ok(v) = serde_json::to_value(service) else {

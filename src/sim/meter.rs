@@ -137,7 +137,7 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
             billed_ms: c.ms(tot[MS_OD] + tot[MS_PC])?,
         }),
         FnMetering::PerExecutionMin { .. } => {
-            let step = match catalog.get(&f.service_id) {
+            let step = match catalog.get_in(&f.service_id, f.region.as_deref()) {
                 Some(Service::AzureFunctions(a)) => a.memory_step_mb,
                 _ => 128,
             };
@@ -147,7 +147,7 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
                 mb_ms: c.u((tot[MS_OD] + tot[MS_PC]) * mb, "execution units", "MB-ms")?,
             })
         }
-        FnMetering::ActivePeriod { .. } => match catalog.get(&f.service_id) {
+        FnMetering::ActivePeriod { .. } => match catalog.get_in(&f.service_id, f.region.as_deref()) {
             Some(Service::AzureFunctionsFlex(_)) => Usage::AzureFlex(AzureFlexUsage {
                 instance_mb: f.memory_mb,
                 on_demand_executions: c.requests(tot[REQ_OD])?,
@@ -224,7 +224,7 @@ pub fn front_door_usage(
     horizon_s: f64,
     w: &Workload,
     mean_latency_s: f64,
-    catalog: &Catalog,
+    alb: Option<&crate::pricing::AwsAlb>,
 ) -> Result<Option<(String, Usage)>, BillingError> {
     let total: f64 = hourly_arrivals.iter().sum();
     let c = Conv { platform: "front door" };
@@ -247,7 +247,7 @@ pub fn front_door_usage(
             }),
         )),
         FrontDoor::Alb => {
-            let Some(Service::AwsAlb(alb)) = catalog.get("aws-alb") else {
+            let Some(alb) = alb else {
                 return Ok(None);
             };
             let gb_per_lcu = if is_function {
@@ -282,20 +282,24 @@ pub fn front_door_usage(
 pub fn price(
     catalog: &Catalog,
     service_id: &str,
+    region: Option<&str>,
     usage: &Usage,
     front: Option<&(String, Usage)>,
     opts: &BillOptions,
 ) -> Result<Bill, BillingError> {
-    let service = catalog.get(service_id).ok_or_else(|| BillingError::Invalid {
-        service: service_id.into(),
-        message: "not in the catalog".into(),
-    })?;
+    let missing = |id: &str, what: &str| BillingError::Invalid {
+        service: id.into(),
+        message: match region {
+            Some(r) => format!("{what} not priced in region `{r}`"),
+            None => format!("{what} not in the catalog"),
+        },
+    };
+    let service = catalog
+        .get_in(service_id, region)
+        .ok_or_else(|| missing(service_id, "service"))?;
     let mut b = billing::bill(service, usage, opts)?;
     if let Some((id, fu)) = front {
-        let fs = catalog.get(id).ok_or_else(|| BillingError::Invalid {
-            service: id.clone(),
-            message: "front door not in the catalog".into(),
-        })?;
+        let fs = catalog.get_in(id, region).ok_or_else(|| missing(id, "front door"))?;
         let fb = billing::bill(
             fs,
             fu,

@@ -76,6 +76,11 @@ pub struct PlatformResult {
     #[serde(skip)]
     pub series: Series,
     pub notes: Vec<String>,
+    /// The catalog figures of this platform's bill without a source of their own for its
+    /// region and purchase option (status Unverified), as `item (service)`; filled by
+    /// `report::sources::mark_unverified` after the run, empty when every figure is sourced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified_prices: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -363,16 +368,25 @@ fn bill_for(
     ledger: &mut crate::billing::FreeLedger,
 ) -> Result<(Bill, Usage), SimError> {
     let usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
-    let (service_id, fd, free, is_fn) = match spec {
-        Spec::Function(f) => (&f.service_id, f.front_door, f.free_tier, true),
-        Spec::Fleet(f) => (&f.service_id, f.front_door, f.free_tier, false),
+    let (service_id, region, fd, free, is_fn) = match spec {
+        Spec::Function(f) => (&f.service_id, f.region.as_deref(), f.front_door, f.free_tier, true),
+        Spec::Fleet(f) => (&f.service_id, f.region.as_deref(), f.front_door, f.free_tier, false),
     };
-    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, s.workload(), mean_latency_s, catalog)?;
+    // the ALB's LCU sizes are the load balancer's of the platform's region
+    let alb = match catalog.get_in("aws-alb", region) {
+        Some(crate::pricing::Service::AwsAlb(a)) => Some(a),
+        _ => None,
+    };
+    let front = meter::front_door_usage(fd, is_fn, hourly, horizon, s.workload(), mean_latency_s, alb)?;
     // Free allowances and tiers are prorated over the whole billing period, also when
     // billing a prefix of it: the allowance is consumed first, so cost accrued to any time
     // never falls and ends at the bill's total.
     let opts = BillOptions::new(free, period_s / 86_400.0);
-    let mut bill = meter::price(catalog, service_id, &usage, front.as_ref(), &opts)?;
+    let mut bill = meter::price(catalog, service_id, region, &usage, front.as_ref(), &opts)?;
+    // a region of a price group (Google's tiers) is billed at another's prices, under its own name
+    if let Some(r) = region {
+        bill.region = r.to_string();
+    }
     for b in super::extras::extra_lines(spec, s, extras, catalog, &opts, ledger)? {
         bill.lines.extend(b.lines);
     }
@@ -565,6 +579,11 @@ pub(super) fn finish_with(
         usage,
         series,
         notes,
+        unverified_prices: s
+            .platforms
+            .get(spec.index())
+            .map(|p| crate::report::sources::unverified_figures(p, catalog))
+            .unwrap_or_default(),
     };
     result.shortfall = shortfall(spec, &Coping::of_result(&result), s);
     Ok(result)

@@ -33,6 +33,8 @@ pub struct FunctionSpec {
     pub index: usize,
     pub name: String,
     pub service_id: String,
+    /// Where the service and its front door are priced (`None`: the reference region).
+    pub region: Option<String>,
     pub arch: Arch,
     pub memory_mb: u32,
     pub per_env: u32,
@@ -73,6 +75,8 @@ pub struct FleetSpec {
     pub index: usize,
     pub name: String,
     pub service_id: String,
+    /// Where the service and its front door are priced (`None`: the reference region).
+    pub region: Option<String>,
     pub is_vm: bool,
     pub arch: Arch,
     pub vcpu: f64,
@@ -157,13 +161,21 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
         if !p.enabled() {
             continue;
         }
-        let service = catalog.get(p.service()).ok_or_else(|| {
-            format!(
-                "platform `{}`: service `{}` is not in the catalog",
-                p.name(),
-                p.service()
-            )
-        })?;
+        let service = catalog
+            .get_in(p.service(), p.region())
+            .ok_or_else(|| match p.region() {
+                Some(r) if catalog.get(p.service()).is_some() => format!(
+                    "platform `{}`: the catalog has no prices of `{}` for region `{r}` (it has: {})",
+                    p.name(),
+                    p.service(),
+                    catalog.regions(p.service()).join(", ")
+                ),
+                _ => format!(
+                    "platform `{}`: service `{}` is not in the catalog",
+                    p.name(),
+                    p.service()
+                ),
+            })?;
         match p {
             Platform::Function(f) => {
                 let lim = service
@@ -203,6 +215,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     index,
                     name: f.name.clone(),
                     service_id: f.service.clone(),
+                    region: f.region.clone(),
                     arch: f.arch,
                     memory_mb: f.memory_mb,
                     per_env: f.concurrency.max(1),
@@ -241,6 +254,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     index,
                     name: c.name.clone(),
                     service_id: c.service.clone(),
+                    region: c.region.clone(),
                     is_vm: false,
                     arch: c.arch,
                     vcpu: c.vcpu,
@@ -279,6 +293,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     index,
                     name: v.name.clone(),
                     service_id: v.service.clone(),
+                    region: v.region.clone(),
                     is_vm: true,
                     arch: inst.arch,
                     vcpu: inst.vcpu,

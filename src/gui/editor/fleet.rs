@@ -12,8 +12,9 @@ pub(super) fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, pat
     let cat = ed.cx.catalog;
     let p = |x: &str| format!("{path}.{x}");
     ed.name_and_service(ui, (&mut c.name, &mut c.service), c.arch, Kind::Container, path, i);
+    ed.region(ui, &c.service, &mut c.region, path, i);
     let view = ed.cx.view;
-    let service = cat.get(&c.service);
+    let service = cat.get_in(&c.service, c.region.as_deref()).or(cat.get(&c.service));
     let lim = service.and_then(|s| s.container_limits());
     let is_fargate = matches!(service, Some(Service::AwsFargate(_)));
     let is_run = matches!(service, Some(Service::GcpCloudRun(_)));
@@ -248,6 +249,7 @@ fn fleet_common(ui: &mut Ui, ed: &mut Ed, path: &str, f: &mut FleetFields) {
 pub(super) fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: usize) {
     let p = |x: &str| format!("{path}.{x}");
     ed.name_and_service(ui, (&mut v.name, &mut v.service), Arch::X86_64, Kind::Vm, path, i);
+    ed.region(ui, &v.service, &mut v.region, path, i);
     let view = ed.cx.view;
     ed.choice(
         ui,
@@ -256,7 +258,7 @@ pub(super) fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: us
         view.instance_tip(&v.service, &v.instance),
         &p("instance"),
         &mut v.instance,
-        view.instances(&v.service),
+        view.instances(&v.service, v.region.as_deref()),
         true,
     );
     ed.int(

@@ -11,8 +11,9 @@ pub(super) fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path:
     let cat = ed.cx.catalog;
     let p = |x: &str| format!("{path}.{x}");
     ed.name_and_service(ui, (&mut f.name, &mut f.service), f.arch, Kind::Function, path, i);
+    ed.region(ui, &f.service, &mut f.region, path, i);
     let view = ed.cx.view;
-    let service = cat.get(&f.service);
+    let service = cat.get_in(&f.service, f.region.as_deref()).or(cat.get(&f.service));
     let lim = service.and_then(|s| s.function_limits());
     let is_lambda = matches!(service, Some(Service::AwsLambda(_)));
     ed.choice(

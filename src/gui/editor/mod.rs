@@ -246,6 +246,26 @@ impl Ed<'_, '_> {
         }
     }
 
+    /// The region picker: the regions the catalog prices `service` in.
+    fn region(&mut self, ui: &mut Ui, service: &str, region: &mut Option<String>, path: &str, i: usize) {
+        let view = self.cx.view;
+        let options = view.regions(service);
+        let help = "Region the platform runs in: its compute and front door are priced there (network, logs and managed services stay at the provider's reference-region rates). Only regions the catalog has prices for are offered; a platform billed with a figure not found for its region is marked in the results.";
+        // the instance types and limits priced there may differ
+        if self.choice(
+            ui,
+            (path, "region"),
+            "Region",
+            help,
+            &format!("{path}.region"),
+            region,
+            options,
+            true,
+        ) {
+            self.cmds.push(Command::FitPlatform(i));
+        }
+    }
+
     /// A combo box over `options` (value, text, tooltip).
     #[allow(clippy::too_many_arguments)]
     fn choice<T: PartialEq + Clone>(
