@@ -904,3 +904,35 @@ fn a_closed_pipe_is_a_quiet_exit_not_an_internal_error() {
     assert!(!err.contains("internal error"), "{err}");
     assert_eq!(out.status.code(), Some(141), "{err}");
 }
+
+/// Every `breakeven quote` form of the contract (optional `[...]` parts left out) runs and
+/// prints JSON with a total.
+#[test]
+fn every_quote_form_of_the_contract_runs() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/cli.md")).unwrap();
+    let mut n = 0;
+    for l in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("breakeven quote "))
+    {
+        let mut plain = String::new();
+        let mut depth = 0;
+        for c in l.chars() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                c if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        let args: Vec<&str> = plain.split_whitespace().skip(1).collect();
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{l}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{l}: {e}: {out}"));
+        assert!(v["total_usd"].is_number(), "{l}: {out}");
+        n += 1;
+    }
+    assert!(n >= 20, "{n} forms");
+}

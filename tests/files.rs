@@ -22,12 +22,27 @@ fn ron_files(dir: &str) -> Vec<PathBuf> {
 
 #[test]
 fn every_pricing_file_loads_and_every_price_is_sourced() {
-    let files = ron_files("pricing");
+    let mut files = ron_files("pricing");
     assert!(files.len() >= 7);
+    let regional = ron_files("pricing/regions");
+    assert!(regional.len() >= 6);
+    files.extend(regional);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         let pf = parse_price_file(&text, &f.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!pf.services.is_empty() || !pf.extras.is_empty(), "{}", f.display());
+        assert!(
+            !pf.services.is_empty() || !pf.extras.is_empty() || pf.exchange_rates.is_some(),
+            "{}",
+            f.display()
+        );
+        // the exchange-rate table names its source and date once
+        if let Some(t) = &pf.exchange_rates {
+            assert!(
+                t.source.starts_with("https://") && t.per_eur.len() >= 8,
+                "{}",
+                f.display()
+            );
+        }
         // Every figure names its source URL and effective date in the text itself.
         let prices = text.matches("usd:").count() - text.matches("Tier(").count();
         let sourced = text.matches("source:").count();

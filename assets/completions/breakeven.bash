@@ -319,7 +319,7 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__quote)
-            opts="-h --requests --duration-ms --memory-mb --arch --no-free-tier --ephemeral-mb --provisioned --provisioned-hours --request-kb --response-kb --task-hours --vcpu --memory-gb --ephemeral-gb --windows --instance --region --hours --idle-hours --purchase --cpu-ms --concurrency --instance-based --lcu --always-ready --gb-out --gb --inter-az-gb --addresses --tunnels --ingest-gb --vended-gb --archive-gb --insights-gb --storage-gb --reads --writes --deletes --transitions --events --request-units --payload-kb --type --iops --throughput --ebs-gb --public-ipv4 --cpu-utilization --json --pricing --help"
+            opts="-h --requests --duration-ms --memory-mb --arch --no-free-tier --ephemeral-mb --provisioned --provisioned-hours --request-kb --response-kb --task-hours --vcpu --vcpu-seconds --gib-seconds --memory-gb --ephemeral-gb --windows --instance --currency --exchange-rate --region --hours --idle-hours --purchase --cpu-ms --concurrency --instance-based --lcu --always-ready --gb-out --gb --inter-az-gb --addresses --tunnels --ingest-gb --vended-gb --archive-gb --insights-gb --storage-gb --reads --writes --deletes --transitions --events --request-units --payload-kb --type --iops --throughput --ebs-gb --public-ipv4 --cpu-utilization --json --pricing --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,6 +369,14 @@ _breakeven() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vcpu-seconds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gib-seconds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --memory-gb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -378,6 +386,14 @@ _breakeven() {
                     return 0
                     ;;
                 --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --currency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -543,12 +559,20 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__run)
-            opts="-h --json --fast --pricing --help"
+            opts="-h --json --fast --currency --exchange-rate --pricing --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --currency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pricing)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -48,15 +48,19 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l request-kb
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l response-kb -d 'API Gateway REST: response size, KB (billed as data transfer out)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l task-hours -d 'Fargate: task-hours per month (tasks x hours each)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l vcpu -d 'vCPU per task, replica or instance' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l vcpu-seconds -d 'Cloud Run: billable vCPU-seconds a month, given directly (with --gib-seconds; instead of --duration-ms and the instance shape)' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l gib-seconds -d 'Cloud Run: billable GiB-seconds a month, given directly (with --vcpu-seconds)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l memory-gb -d 'Memory per task or replica, GB (GiB)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l ephemeral-gb -d 'Fargate ephemeral storage per task, GB (20 included)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l instance -d 'EC2 instance type, e.g. t3.medium' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l currency -d 'Show amounts in this currency (EUR, GBP, JPY, INR, AUD, CAD, CHF, BRL, ...) at the catalog\'s dated reference rate; JSON keeps every *_usd field and adds currency, exchange_rate, rate_date and total' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l exchange-rate -d 'Units of --currency per US dollar, instead of the catalog\'s reference rate' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l region -d 'Region to price in (eu-central-1, europe-west3, westeurope, ...); default: the provider\'s reference region (us-east-1, us-central1, eastus)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l hours -d 'Hours per month (EC2 instance-hours, ALB hours, Container Apps active replica-hours)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l idle-hours -d 'Container Apps: idle replica-hours per month' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l purchase -r -f -a "on-demand\t''
-savings-1y\t''
-savings-3y\t''
+savings-1y\t'The provider\'s one-year commitment: an AWS savings plan, a Google committed use discount (`cud-1y`)'
+savings-3y\t'The provider\'s three-year commitment (`cud-3y` on Google Cloud)'
 spot\t''"
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l cpu-ms -d 'Cloudflare Workers: CPU time per request, ms' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l concurrency -d 'Cloud Run: requests served at once per instance' -r
@@ -90,7 +94,7 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l no-free-ti
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l windows -d 'Fargate: Windows tasks'
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l instance-based -d 'Cloud Run: instance-based billing'
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l json -d 'Print JSON instead of a table'
-complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -s h -l help -d 'Print help'
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c breakeven -n "__fish_breakeven_using_subcommand check" -l pricing -d 'Folder of price files (*.ron) that override or add to the built-in catalog' -r -F
 complete -c breakeven -n "__fish_breakeven_using_subcommand check" -s h -l help -d 'Print help'
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l axis -d 'What to vary' -r -f -a "traffic\t''
@@ -107,6 +111,8 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand report" -l pricing -
 complete -c breakeven -n "__fish_breakeven_using_subcommand report" -l fast -d 'Use the fast aggregate mode for the main run (sweeps and the map always do)'
 complete -c breakeven -n "__fish_breakeven_using_subcommand report" -l series -d 'CSV reports: also write the time series to OUT-series.csv'
 complete -c breakeven -n "__fish_breakeven_using_subcommand report" -s h -l help -d 'Print help'
+complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l currency -d 'Show amounts in this currency (EUR, GBP, JPY, INR, AUD, CAD, CHF, BRL, ...) at the catalog\'s dated reference rate; JSON keeps every *_usd field and adds currency, exchange_rate, rate_date and total' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l exchange-rate -d 'Units of --currency per US dollar, instead of the catalog\'s reference rate' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l pricing -d 'Folder of price files (*.ron) that override or add to the built-in catalog' -r -F
 complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l json -d 'Print JSON instead of tables'
 complete -c breakeven -n "__fish_breakeven_using_subcommand run" -l fast -d 'Use the fast aggregate mode instead of simulating every request'

@@ -19,15 +19,47 @@ pub struct CloudRunUsage {
     /// Request-based only: idle time of instances kept by minimum instances.
     pub idle_min_instance_ms: u64,
     pub requests: u64,
+    /// A committed use discount covers CPU, memory and requests (not networking).
+    pub purchase: crate::model::Purchase,
+    /// vCPU-seconds and GiB-seconds were given as such (a quote): `vcpu` and `memory_gib`
+    /// are then those totals over one second, not an instance's shape.
+    pub direct: bool,
 }
 
 pub(super) fn cloud_run(p: &GcpCloudRun, u: &CloudRunUsage, opts: &BillOptions) -> Vec<BillLine> {
+    use crate::model::Purchase::*;
+    let mut out = cloud_run_on_demand(p, u, opts);
+    let cud = match (u.billing, u.purchase) {
+        (ContainerBilling::RequestBased, Savings1y) => p.cud_1y.as_ref().map(|d| (d, "1-year committed use discount")),
+        (ContainerBilling::RequestBased, Savings3y) => p.cud_3y.as_ref().map(|d| (d, "3-year committed use discount")),
+        (ContainerBilling::InstanceBased, Savings1y) => p
+            .flex_cud_1y
+            .as_ref()
+            .map(|d| (d, "1-year flexible committed use discount")),
+        (ContainerBilling::InstanceBased, Savings3y) => p
+            .flex_cud_3y
+            .as_ref()
+            .map(|d| (d, "3-year flexible committed use discount")),
+        _ => None,
+    };
+    if let Some((d, name)) = cud {
+        let label = super::discount_label(name, d);
+        super::discount_lines(&mut out, |_| true, d, &label);
+    }
+    out
+}
+
+fn cloud_run_on_demand(p: &GcpCloudRun, u: &CloudRunUsage, opts: &BillOptions) -> Vec<BillLine> {
     let s = Decimal::from(u.billable_ms) / Decimal::from(1000);
-    let shape = format!(
-        "{} vCPU, {} GiB per instance",
-        u.vcpu.normalize(),
-        u.memory_gib.normalize()
-    );
+    let shape = if u.direct {
+        "vCPU-seconds and GiB-seconds as given".to_string()
+    } else {
+        format!(
+            "{} vCPU, {} GiB per instance",
+            u.vcpu.normalize(),
+            u.memory_gib.normalize()
+        )
+    };
     match u.billing {
         ContainerBilling::RequestBased => {
             let mut out = vec![

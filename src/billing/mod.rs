@@ -334,6 +334,11 @@ pub fn cents(x: Decimal) -> Decimal {
     x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A finite f64 as the decimal it prints as (0 when it has none).
+pub fn dec_exact(x: f64) -> Decimal {
+    dec(x)
+}
+
 pub(crate) fn dec(x: f64) -> Decimal {
     crate::pricing::decimal::from_f64_exact(x).unwrap_or(Decimal::ZERO)
 }
@@ -355,6 +360,35 @@ pub(crate) fn priced(item: &str, quantity: Decimal, unit: &str, unit_price: Deci
         note: note.to_string(),
         category: Category::Compute,
     }
+}
+
+/// Applies a commitment or Spot discount to the lines `covers` selects: their rate becomes
+/// the discounted one (amounts rounded to the cent again), their note says which discount.
+pub(crate) fn discount_lines(
+    lines: &mut [BillLine],
+    covers: impl Fn(&BillLine) -> bool,
+    d: &crate::pricing::Discount,
+    label: &str,
+) {
+    let keep = Decimal::ONE - d.fraction;
+    for l in lines.iter_mut().filter(|l| covers(l)) {
+        l.unit_price_usd = (l.unit_price_usd * keep).normalize();
+        l.amount_usd = l
+            .quantity
+            .checked_mul(l.unit_price_usd)
+            .map(cents)
+            .unwrap_or(Decimal::MAX);
+        l.note = join_notes(&l.note, label);
+    }
+}
+
+/// "1-year savings plan: 12% off on-demand (Unverified, see the catalog)".
+pub(crate) fn discount_label(name: &str, d: &crate::pricing::Discount) -> String {
+    format!(
+        "{name}: {}% off on-demand ({:?}, see the catalog)",
+        (d.fraction * Decimal::from(100)).normalize(),
+        d.status
+    )
 }
 
 /// A line after subtracting a free allowance; the note says how much was free.

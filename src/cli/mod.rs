@@ -110,6 +110,8 @@ breakeven run scenarios/steady-high.ron --fast --json")]
         /// Use the fast aggregate mode instead of simulating every request.
         #[arg(long)]
         fast: bool,
+        #[command(flatten)]
+        money: CurrencyArgs,
     },
     /// Read logs of what runs today and write a scenario fitted to them.
     #[command(
@@ -192,11 +194,69 @@ pub enum AxisArg {
 pub enum PurchaseArg {
     #[value(name = "on-demand")]
     OnDemand,
-    #[value(name = "savings-1y")]
+    /// The provider's one-year commitment: an AWS savings plan, a Google committed use
+    /// discount (`cud-1y`).
+    #[value(name = "savings-1y", alias = "cud-1y")]
     Savings1y,
-    #[value(name = "savings-3y")]
+    /// The provider's three-year commitment (`cud-3y` on Google Cloud).
+    #[value(name = "savings-3y", alias = "cud-3y")]
     Savings3y,
     Spot,
+}
+
+/// Showing figures in another currency than the catalog's US dollars.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CurrencyArgs {
+    /// Show amounts in this currency (EUR, GBP, JPY, INR, AUD, CAD, CHF, BRL, ...) at the
+    /// catalog's dated reference rate; JSON keeps every *_usd field and adds currency,
+    /// exchange_rate, rate_date and total.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Units of --currency per US dollar, instead of the catalog's reference rate.
+    #[arg(long, value_name = "RATE", requires = "currency", value_parser = positive_rate)]
+    pub exchange_rate: Option<f64>,
+}
+
+fn positive_rate(s: &str) -> Result<f64, String> {
+    let x: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if x.is_finite() && x > 0.0 && x <= crate::pricing::fx::MAX_RATE as f64 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{s}: an exchange rate is above 0, up to {}",
+            crate::pricing::fx::MAX_RATE
+        ))
+    }
+}
+
+/// The currency asked for (`None`: US dollars, as priced).
+fn fx_of(cat: &crate::pricing::Catalog, a: &CurrencyArgs) -> Result<Option<crate::pricing::fx::Fx>, Failure> {
+    let Some(code) = &a.currency else { return Ok(None) };
+    let code = code.trim().to_ascii_uppercase();
+    if let Some(rate) = a.exchange_rate {
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(Failure::BadInput(format!(
+                "error: --currency: `{code}` is not a three-letter ISO 4217 code"
+            )));
+        }
+        return Ok(Some(crate::pricing::fx::Fx {
+            code,
+            per_usd: crate::billing::dec_exact(rate),
+            date: "given".into(),
+            source: "--exchange-rate".into(),
+        }));
+    }
+    cat.fx(&code)
+        .map(Some)
+        .map_err(|e| Failure::BadInput(format!("error: --currency: {e}")))
+}
+
+/// The currency fields `run --json` and `quote --json` add beside `total_usd`.
+fn add_currency(v: &mut serde_json::Value, fx: &crate::pricing::fx::Fx, total_usd: rust_decimal::Decimal) {
+    v["currency"] = json!(fx.code);
+    v["exchange_rate"] = json!(money(fx.per_usd));
+    v["rate_date"] = json!(fx.date);
+    v["total"] = json!(money(fx.amount(total_usd)));
 }
 
 #[derive(Args, Debug)]
@@ -247,6 +307,13 @@ pub struct QuoteArgs {
     /// vCPU per task, replica or instance.
     #[arg(long, value_parser = non_negative)]
     pub vcpu: Option<f64>,
+    /// Cloud Run: billable vCPU-seconds a month, given directly (with --gib-seconds;
+    /// instead of --duration-ms and the instance shape).
+    #[arg(long, value_parser = non_negative)]
+    pub vcpu_seconds: Option<f64>,
+    /// Cloud Run: billable GiB-seconds a month, given directly (with --vcpu-seconds).
+    #[arg(long, value_parser = non_negative)]
+    pub gib_seconds: Option<f64>,
     /// Memory per task or replica, GB (GiB).
     #[arg(long, value_parser = non_negative)]
     pub memory_gb: Option<f64>,
@@ -259,6 +326,8 @@ pub struct QuoteArgs {
     /// EC2 instance type, e.g. t3.medium.
     #[arg(long)]
     pub instance: Option<String>,
+    #[command(flatten)]
+    pub money: CurrencyArgs,
     /// Region to price in (eu-central-1, europe-west3, westeurope, ...); default: the
     /// provider's reference region (us-east-1, us-central1, eastus).
     #[arg(long)]
@@ -522,11 +591,22 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         }
         Command::Quote(a) => {
             let cat = catalog(cli.pricing.as_ref())?;
+            let fx = fx_of(&cat, &a.money)?;
             let bill = quote(&cat, &quote_input(&a)).map_err(|e| Failure::BadInput(format!("error: {e}")))?;
             if a.json {
-                println!("{}", bill_json(&bill));
+                let mut v = bill_json(&bill);
+                if let Some(fx) = &fx {
+                    add_currency(&mut v, fx, bill.total_usd());
+                }
+                println!("{v}");
             } else {
-                print!("{}", table::bill_table(&bill, "30-day month"));
+                match &fx {
+                    Some(fx) => {
+                        print!("{}", table::bill_table_in(&bill, "30-day month", fx));
+                        println!("{}", rate_line(fx));
+                    }
+                    None => print!("{}", table::bill_table(&bill, "30-day month")),
+                }
             }
             Ok(())
         }
@@ -583,8 +663,14 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             fast,
             series,
         } => report_command(&file, &output, fast, series, cli.pricing.as_ref()),
-        Command::Run { file, json, fast } => {
+        Command::Run {
+            file,
+            json,
+            fast,
+            money: currency,
+        } => {
             let cat = catalog(cli.pricing.as_ref())?;
+            let fx = fx_of(&cat, &currency)?;
             let scenario = load(&file, &cat)?;
             let mode = if fast { Mode::Fast } else { Mode::Exact };
             let (prepared, result) = simulate_with_progress(&scenario, &file, &cat, mode)?;
@@ -606,9 +692,25 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             if json {
                 let mut v = run::run_json(&result);
                 v["verdict"] = serde_json::to_value(&verdict).unwrap_or_default();
+                if let Some(fx) = &fx {
+                    v["currency"] = json!(fx.code);
+                    v["exchange_rate"] = json!(money(fx.per_usd));
+                    v["rate_date"] = json!(fx.date);
+                    if let Some(ps) = v["platforms"].as_array_mut() {
+                        for (p, r) in ps.iter_mut().zip(&result.platforms) {
+                            p["total"] = json!(money(fx.amount(r.bill.total_usd())));
+                        }
+                    }
+                }
                 println!("{v}");
             } else {
-                print!("{}", run::run_table(&result));
+                match &fx {
+                    Some(fx) => {
+                        print!("{}", run::run_table_in(&result, fx));
+                        println!("{}\n", rate_line(fx));
+                    }
+                    None => print!("{}", run::run_table(&result)),
+                }
                 print!("{}", run::verdict_text(&verdict));
             }
             Ok(())
@@ -683,6 +785,8 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
         response_kb: a.response_kb,
         task_hours: a.task_hours,
         vcpu: a.vcpu,
+        vcpu_seconds: a.vcpu_seconds,
+        gib_seconds: a.gib_seconds,
         memory_gb: a.memory_gb,
         ephemeral_gb: a.ephemeral_gb,
         windows: a.windows,
@@ -724,6 +828,25 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
         ebs_gb: a.ebs_gb,
         public_ipv4: a.public_ipv4,
         cpu_utilization: a.cpu_utilization,
+    }
+}
+
+/// "Amounts in EUR at 0.8908685969 per US dollar (reference rate of 2026-10-02, …)".
+fn rate_line(fx: &crate::pricing::fx::Fx) -> String {
+    if fx.date == "given" {
+        format!(
+            "Amounts in {} at {} per US dollar (given with --exchange-rate).",
+            fx.code,
+            fx.per_usd.normalize()
+        )
+    } else {
+        format!(
+            "Amounts in {} at {} per US dollar (reference rate of {}, {}); prices are set in US dollars.",
+            fx.code,
+            fx.per_usd.normalize(),
+            fx.date,
+            fx.source
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! Output of `run`: tables for people, JSON for scripts (`../shared/contract/cli.md`).
 
-use super::table::{bill_table, usd};
+use super::table::{bill_table_in, usd};
 use crate::analysis::{Sweep, Verdict};
 use crate::sim::SimResult;
 use std::fmt::Write;
@@ -9,6 +9,15 @@ use std::fmt::Write;
 pub use crate::report::json::{run_json, sweep_json};
 
 pub fn run_table(r: &SimResult) -> String {
+    run_table_in(r, &crate::pricing::fx::Fx::usd())
+}
+
+/// The same tables with totals and bills in `fx`'s currency.
+pub fn run_table_in(r: &SimResult, fx: &crate::pricing::fx::Fx) -> String {
+    let in_usd = fx.code == "USD";
+    let usd = |d: rust_decimal::Decimal| {
+        if in_usd { usd(d) } else { super::table::money_in(d, fx) }
+    };
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -29,7 +38,16 @@ pub fn run_table(r: &SimResult) -> String {
     let _ = writeln!(
         o,
         "  {:<22} {:>12} {:>10} {:>11} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8}",
-        "Platform", "Total", "$/M req", "Served", "Rejected", "Cold", "Instances", "p50 ms", "p95 ms", "p99 ms"
+        "Platform",
+        "Total",
+        format!("{}/M req", fx.symbol().trim()),
+        "Served",
+        "Rejected",
+        "Cold",
+        "Instances",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms"
     );
     for p in &r.platforms {
         let _ = writeln!(
@@ -37,7 +55,7 @@ pub fn run_table(r: &SimResult) -> String {
             "  {:<22} {:>12} {:>10} {:>11} {:>9} {:>8.3}% {:>9.2} {:>8.0} {:>8.0} {:>8.0}",
             p.name,
             usd(rust_decimal::Decimal::try_from(p.total_usd).unwrap_or_default()),
-            format!("{:.2}", p.cost_per_million_usd),
+            format!("{:.2}", p.cost_per_million_usd * super::money(fx.per_usd)),
             p.served,
             p.throttled + p.dropped + p.failed,
             p.cold_start_rate * 100.0,
@@ -53,7 +71,7 @@ pub fn run_table(r: &SimResult) -> String {
     }
     let period = format!("{} period", SimResult::period_adjective(r.horizon_s));
     for p in &r.platforms {
-        let _ = write!(o, "{}", bill_table(&p.bill, &format!("{} ({period})", p.name)));
+        let _ = write!(o, "{}", bill_table_in(&p.bill, &format!("{} ({period})", p.name), fx));
         if let Some(c) = p.bill.category_summary() {
             let _ = writeln!(o, "  by category: {c}");
         }
@@ -76,7 +94,11 @@ pub fn run_table(r: &SimResult) -> String {
             usd(rust_decimal::Decimal::try_from(r.services_usd).unwrap_or_default())
         );
         for b in &r.services {
-            let _ = write!(o, "{}", bill_table(b, &format!("called by the application ({period})")));
+            let _ = write!(
+                o,
+                "{}",
+                bill_table_in(b, &format!("called by the application ({period})"), fx)
+            );
             o.push('\n');
         }
     }

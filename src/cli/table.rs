@@ -20,8 +20,37 @@ fn qty(d: Decimal) -> String {
     group(r)
 }
 
+/// An amount in `fx`'s currency, grouped: `€1,234.50`, `¥1,514`.
+pub fn money_in(d: Decimal, fx: &crate::pricing::fx::Fx) -> String {
+    let r = fx.amount(d);
+    let places = fx.decimals() as usize;
+    let s = format!("{:.places$}", r);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let n: Decimal = int.parse().unwrap_or_default();
+    if frac.is_empty() {
+        format!("{}{}", fx.symbol(), group(n))
+    } else {
+        format!("{}{}.{frac}", fx.symbol(), group(n))
+    }
+}
+
 /// An itemised bill as an aligned table.
 pub fn bill_table(b: &Bill, period: &str) -> String {
+    bill_table_in(b, period, &crate::pricing::fx::Fx::usd())
+}
+
+/// The same, every unit price and amount in `fx`'s currency (the total converted from the
+/// bill's US-dollar total, as `total` in JSON).
+pub fn bill_table_in(b: &Bill, period: &str, fx: &crate::pricing::fx::Fx) -> String {
+    let usd_shown = fx.code == "USD";
+    let price = |d: Decimal| {
+        if usd_shown {
+            price(d)
+        } else {
+            format!("{}{}", fx.symbol(), fx.rate(d))
+        }
+    };
+    let usd = |d: Decimal| if usd_shown { usd(d) } else { money_in(d, fx) };
     let mut rows: Vec<[String; 6]> = vec![[
         "Item".into(),
         "Quantity".into(),

@@ -102,6 +102,7 @@ pub fn new_platform(
                 ephemeral_mb: 512,
                 enabled: true,
                 runs: Vec::new(),
+                purchase: Purchase::OnDemand,
                 region: None,
                 network: None,
             };
@@ -240,6 +241,9 @@ fn fit_function(f: &mut FunctionPlatform, service: &Service) {
         f.front_door = FrontDoor::None;
     }
     f.ephemeral_mb = f.ephemeral_mb.clamp(512, 10240);
+    if !Purchase::offered_by(service).contains(&f.purchase) {
+        f.purchase = Purchase::OnDemand;
+    }
 }
 
 fn fit_container(c: &mut ContainerPlatform, service: &Service) {
@@ -268,7 +272,7 @@ fn fit_container(c: &mut ContainerPlatform, service: &Service) {
     if c.billing == ContainerBilling::InstanceBased && !matches!(service, Service::GcpCloudRun(_)) {
         c.billing = ContainerBilling::RequestBased;
     }
-    if c.purchase != Purchase::OnDemand && !matches!(service, Service::AwsFargate(_)) {
+    if !Purchase::offered_by(service).contains(&c.purchase) {
         c.purchase = Purchase::OnDemand;
     }
     if c.front_door == FrontDoor::FunctionUrl {
@@ -541,6 +545,8 @@ pub struct CatalogView {
     /// EC2 instance types priced in a region other than the reference one, by (id, region).
     regional_instances: HashMap<(String, String), Choices<String>>,
     instance_tips: HashMap<(String, String), String>,
+    /// The purchase options each service offers.
+    purchases: HashMap<String, Choices<Purchase>>,
     /// The regions each service is priced in: `None` (its reference region) first.
     regions: HashMap<String, Choices<Option<String>>>,
     fn_memory: HashMap<String, Choices<u32>>,
@@ -563,6 +569,7 @@ impl CatalogView {
         let mut instances = HashMap::new();
         let mut regional_instances = HashMap::new();
         let mut regions = HashMap::new();
+        let mut purchase_services = Vec::new();
         let mut instance_tips = HashMap::new();
         for kind in Kind::ALL {
             let mut entries = Vec::new();
@@ -572,6 +579,7 @@ impl CatalogView {
                 services[kind.index()].push((id.to_string(), format!("{} ({id})", s.name()), tip.clone()));
                 let mut inst_choices = Vec::new();
                 regions.insert(id.to_string(), region_choices(cat, id));
+                purchase_services.push((id.to_string(), Purchase::offered_by(s)));
                 for r in cat.regions(id).into_iter().skip(1) {
                     if let Some(Service::AwsEc2(ec2)) = cat.get_in(id, Some(r)) {
                         let c = ec2.instances.iter().map(instance_choice).collect();
@@ -740,8 +748,33 @@ impl CatalogView {
             call_services.push((id.to_string(), format!("{} ({id})", m.name), tip));
             call_operations.insert(id.to_string(), ops);
         }
-        let assumption = "Committed-use discount (rate from the catalog; an assumption unless you load your own)";
+        let purchase: Choices<Purchase> = vec![
+            (Purchase::OnDemand, "On demand".into(), "List price".into()),
+            (
+                Purchase::Savings1y,
+                "Commitment, 1 year".into(),
+                "A 1-year savings plan (AWS) or committed use discount (Google): the catalog's discount on what the commitment covers (Lambda: duration and provisioned concurrency, not requests; Cloud Run: CPU, memory and requests)".into(),
+            ),
+            (
+                Purchase::Savings3y,
+                "Commitment, 3 years".into(),
+                "A 3-year savings plan or committed use discount, as above".into(),
+            ),
+            (
+                Purchase::Spot,
+                "Spot".into(),
+                "Spare capacity at a discount; can be interrupted (not simulated)".into(),
+            ),
+        ];
+        let purchases = purchase_services
+            .into_iter()
+            .map(|(id, offers)| {
+                let c = purchase.iter().filter(|o| offers.contains(&o.0)).cloned().collect();
+                (id, c)
+            })
+            .collect();
         CatalogView {
+            purchases,
             services,
             add_menu,
             front_doors_lambda: front(true),
@@ -754,16 +787,7 @@ impl CatalogView {
                     "AWS Graviton: cheaper per GB-second or vCPU-hour on Lambda and Fargate".into(),
                 ),
             ],
-            purchase: vec![
-                (Purchase::OnDemand, "On demand".into(), "List price".into()),
-                (Purchase::Savings1y, "Savings plan, 1 year".into(), assumption.into()),
-                (Purchase::Savings3y, "Savings plan, 3 years".into(), assumption.into()),
-                (
-                    Purchase::Spot,
-                    "Spot".into(),
-                    "Spare capacity at a discount; can be interrupted (not simulated)".into(),
-                ),
-            ],
+            purchase,
             service_tips,
             instances,
             regional_instances,
@@ -808,6 +832,11 @@ impl CatalogView {
         }
         .map(Vec::as_slice)
         .unwrap_or(&[])
+    }
+
+    /// The purchase options service `id` offers (on demand only when unknown).
+    pub fn purchases(&self, id: &str) -> &[(Purchase, String, String)] {
+        self.purchases.get(id).map(Vec::as_slice).unwrap_or(&self.purchase[..1])
     }
 
     /// The regions `id` is priced in, its reference region (`None`) first.

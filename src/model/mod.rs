@@ -286,6 +286,24 @@ pub enum FrontDoor {
     Alb,
 }
 
+impl Purchase {
+    /// The purchase options a service offers: what its bills can discount (Lambda and
+    /// Cloud Run have commitments but no Spot).
+    pub fn offered_by(service: &crate::pricing::Service) -> &'static [Purchase] {
+        use crate::pricing::Service;
+        use Purchase::*;
+        match service {
+            Service::AwsFargate(_) | Service::AwsEc2(_) => &[OnDemand, Savings1y, Savings3y, Spot],
+            Service::AwsLambda(_) | Service::GcpCloudRun(_) => &[OnDemand, Savings1y, Savings3y],
+            _ => &[OnDemand],
+        }
+    }
+}
+
+fn is_on_demand(p: &Purchase) -> bool {
+    *p == Purchase::OnDemand
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Purchase {
     #[default]
@@ -348,6 +366,10 @@ pub struct FunctionPlatform {
     /// Ephemeral storage (/tmp) configured, in MB; Lambda bills above 512 MB.
     #[serde(default = "default_ephemeral_mb")]
     pub ephemeral_mb: u32,
+    /// A commitment the function is billed under (Lambda: a Compute Savings Plan on
+    /// duration and provisioned concurrency; Cloud Run functions: a committed use discount).
+    #[serde(default, skip_serializing_if = "is_on_demand")]
+    pub purchase: Purchase,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub enabled: bool,
     /// Workloads this platform may run (empty: all).

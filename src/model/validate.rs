@@ -885,6 +885,7 @@ fn front_door(v: &mut V, base: &str, p: &Platform, catalog: &Catalog) {
 }
 
 fn function(v: &mut V, base: &str, f: &super::FunctionPlatform, service: &Service) {
+    purchase(v, base, f.purchase, service);
     let Some(lim) = service.function_limits() else { return };
     let m = f.memory_mb;
     if m < lim.memory_min_mb || m > lim.memory_max_mb {
@@ -1032,12 +1033,18 @@ fn container(v: &mut V, base: &str, c: &super::ContainerPlatform, service: &Serv
             "InstanceBased billing is a Cloud Run option (gcp-cloud-run)",
         );
     }
-    if c.purchase != super::Purchase::OnDemand && !matches!(service, Service::AwsFargate(_)) {
+    purchase(v, base, c.purchase, service);
+}
+
+fn purchase(v: &mut V, base: &str, p: super::Purchase, service: &Service) {
+    let offers = super::Purchase::offered_by(service);
+    if !offers.contains(&p) {
         v.push(
             format!("{base}.purchase"),
             format!(
-                "{} is priced on demand only; Spot and Savings apply to aws-fargate",
-                service.name()
+                "{} does not offer {p:?}; it offers: {}",
+                service.name(),
+                offers.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
             ),
         );
     }

@@ -33,6 +33,10 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
         "pricing/cloudflare-extras.ron",
         include_str!("../../pricing/cloudflare-extras.ron"),
     ),
+    (
+        "pricing/exchange-rates.ron",
+        include_str!("../../pricing/exchange-rates.ron"),
+    ),
     // other regions: after the files above, whose regions are the reference ones
     (
         "pricing/regions/aws-lambda.ron",

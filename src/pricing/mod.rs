@@ -12,6 +12,7 @@
 
 pub mod decimal;
 pub mod extra;
+pub mod fx;
 mod load;
 mod validate;
 
@@ -283,6 +284,12 @@ pub struct AwsLambda {
     pub init_billed_from: NaiveDate,
     pub init_billed_source: String,
     pub limits: FunctionLimits,
+    /// Compute Savings Plans: they discount duration and provisioned concurrency, never
+    /// requests (the Lambda FAQ).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub savings_1y: Option<Discount>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub savings_3y: Option<Discount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -396,6 +403,17 @@ pub struct GcpCloudRun {
     pub limits: ContainerLimits,
     /// Limits when deployed as a function (Cloud Run functions).
     pub function_limits: FunctionLimits,
+    /// Committed use discounts on request-based services and functions (CPU, memory and
+    /// requests; not networking), one- and three-year.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub cud_1y: Option<Discount>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub cud_3y: Option<Discount>,
+    /// Flexible committed use discounts on instance-based services, one- and three-year.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub flex_cud_1y: Option<Discount>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub flex_cud_3y: Option<Discount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -606,6 +624,11 @@ impl Service {
     }
 }
 
+/// An optional figure written without `Some(...)`: present means given.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// A pricing file: one provider family.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -621,6 +644,10 @@ pub struct PriceFile {
     /// Regions billed at another region's prices (Google's price tiers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub region_groups: Vec<RegionGroup>,
+    /// Reference exchange rates for showing figures in other currencies (the last file
+    /// that gives a table wins).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub exchange_rates: Option<fx::ExchangeRates>,
 }
 
 /// Regions a provider bills at one price level: `services` in any of `regions` cost what
@@ -663,6 +690,8 @@ pub struct Catalog {
     /// The files that priced services in regions other than their reference one, listed
     /// by reports only when a platform names a region.
     pub regional_origins: Vec<String>,
+    /// The reference exchange rates (`fx`), from the last file that gave a table.
+    pub exchange_rates: Option<fx::ExchangeRates>,
 }
 
 impl Catalog {
@@ -725,6 +754,10 @@ impl Catalog {
             self.services.remove(x.id());
             self.extras.insert(x.id().to_string(), x);
         }
+        let has_rates = file.exchange_rates.is_some();
+        if has_rates {
+            self.exchange_rates = file.exchange_rates;
+        }
         for g in file.region_groups {
             for id in &g.services {
                 for r in &g.regions {
@@ -738,11 +771,22 @@ impl Catalog {
         if has_regional {
             self.regional_origins.push(origin.to_string());
         }
-        if has_services || (!has_extras && !has_regional) {
+        if has_services || (!has_extras && !has_regional && !has_rates) {
             self.origins.push(origin.to_string());
         }
         if has_extras {
             self.extra_origins.push(origin.to_string());
+        }
+    }
+
+    /// How to show figures in `code` (`USD`: as priced), from the catalog's reference rates.
+    pub fn fx(&self, code: &str) -> Result<fx::Fx, String> {
+        if code.trim().eq_ignore_ascii_case("USD") {
+            return Ok(fx::Fx::usd());
+        }
+        match &self.exchange_rates {
+            Some(t) => t.fx(code),
+            None => Err("the loaded catalog has no exchange-rate table".into()),
         }
     }
 

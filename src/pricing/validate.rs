@@ -51,6 +51,17 @@ pub fn validate_price_file(pf: &PriceFile) -> Vec<Problem> {
             }
         }
     }
+    if let Some(t) = &pf.exchange_rates {
+        for (path, msg) in t.problems() {
+            out.push(Problem::new(path, msg));
+        }
+        if !(t.source.starts_with("https://") || t.source.starts_with("http://")) {
+            out.push(Problem::new(
+                "exchange_rates.source",
+                "source must be a URL (http:// or https://)",
+            ));
+        }
+    }
     for (i, x) in pf.extras.iter().enumerate() {
         let path = format!("extras[{i}]");
         extra_numbers(x, &path, &mut out);

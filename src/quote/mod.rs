@@ -32,6 +32,8 @@ pub struct QuoteInput {
     pub response_kb: Option<f64>,
     pub task_hours: Option<f64>,
     pub vcpu: Option<f64>,
+    pub vcpu_seconds: Option<f64>,
+    pub gib_seconds: Option<f64>,
     pub memory_gb: Option<f64>,
     pub ephemeral_gb: Option<f64>,
     pub windows: bool,
@@ -151,6 +153,7 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "ephemeral-mb",
             "provisioned",
             "provisioned-hours",
+            "purchase",
         ],
         Service::AwsApiGatewayHttp(_) => &["requests", "request-kb"],
         Service::AwsApiGatewayRest(_) => &["requests", "response-kb"],
@@ -180,6 +183,9 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "memory-gb",
             "concurrency",
             "instance-based",
+            "vcpu-seconds",
+            "gib-seconds",
+            "purchase",
         ],
         Service::GcpCloudFunctions(_) | Service::AzureFunctions(_) => &["requests", "duration-ms", "memory-mb"],
         Service::AzureFunctionsFlex(_) => &["requests", "duration-ms", "memory-mb", "always-ready"],
@@ -204,6 +210,8 @@ impl QuoteInput {
             ("response-kb", self.response_kb.is_some()),
             ("task-hours", self.task_hours.is_some()),
             ("vcpu", self.vcpu.is_some()),
+            ("vcpu-seconds", self.vcpu_seconds.is_some()),
+            ("gib-seconds", self.gib_seconds.is_some()),
             ("memory-gb", self.memory_gb.is_some()),
             ("ephemeral-gb", self.ephemeral_gb.is_some()),
             ("windows", self.windows),
@@ -378,10 +386,17 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 "ms",
             )?;
             let pc = opt_count(q.provisioned, "provisioned", 0.0, 1e6)? as u32;
+            if q.purchase == Purchase::Spot {
+                return Err(QuoteError::Invalid {
+                    option: "purchase",
+                    message: "AWS Lambda has no Spot pricing; it takes on-demand, savings-1y or savings-3y".into(),
+                });
+            }
             let mut u = LambdaUsage {
                 arch: q.arch,
                 memory_mb: mem,
                 ephemeral_mb: eph,
+                purchase: q.purchase,
                 ..Default::default()
             };
             if pc > 0 {
@@ -485,48 +500,87 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
             return Ok(bill);
         }
         Service::GcpCloudRun(p) => {
-            let requests = count(q.requests, id, "requests")?;
-            let d = check(need(q.duration_ms, id, "duration-ms")?, "duration-ms", 0.0, 3.6e6)?;
-            let vcpu = check(q.vcpu.unwrap_or(1.0), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
-            let mem = check(
-                q.memory_gb.unwrap_or(0.5),
-                "memory-gb",
-                p.limits.memory_min_gb,
-                p.limits.memory_max_gb,
-            )?;
-            let c = whole(
-                check(
-                    q.concurrency.unwrap_or(1.0),
+            if q.purchase == Purchase::Spot {
+                return Err(QuoteError::Invalid {
+                    option: "purchase",
+                    message: "Cloud Run has no Spot pricing; it takes on-demand, cud-1y or cud-3y".into(),
+                });
+            }
+            let billing = if q.instance_based {
+                ContainerBilling::InstanceBased
+            } else {
+                ContainerBilling::RequestBased
+            };
+            if q.vcpu_seconds.is_some() || q.gib_seconds.is_some() {
+                // usage given as totals: one second of an "instance" that large
+                for f in ["duration-ms", "vcpu", "memory-gb", "concurrency"] {
+                    if q.given().contains(&f) {
+                        return Err(QuoteError::Invalid {
+                            option: "vcpu-seconds",
+                            message: format!(
+                                "give the usage either as --vcpu-seconds and --gib-seconds or with --{f}, not both"
+                            ),
+                        });
+                    }
+                }
+                let vcpu_s = check(need(q.vcpu_seconds, id, "vcpu-seconds")?, "vcpu-seconds", 0.0, 1e15)?;
+                let gib_s = check(need(q.gib_seconds, id, "gib-seconds")?, "gib-seconds", 0.0, 1e15)?;
+                let requests = match billing {
+                    ContainerBilling::RequestBased => count(q.requests, id, "requests")?,
+                    ContainerBilling::InstanceBased => opt_count(q.requests, "requests", 0.0, 1e15)? as u64,
+                };
+                Usage::CloudRun(CloudRunUsage {
+                    billing,
+                    vcpu: dec(vcpu_s),
+                    memory_gib: dec(gib_s),
+                    billable_ms: 1000,
+                    idle_min_instance_ms: 0,
+                    requests,
+                    purchase: q.purchase,
+                    direct: true,
+                })
+            } else {
+                let requests = count(q.requests, id, "requests")?;
+                let d = check(need(q.duration_ms, id, "duration-ms")?, "duration-ms", 0.0, 3.6e6)?;
+                let vcpu = check(q.vcpu.unwrap_or(1.0), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
+                let mem = check(
+                    q.memory_gb.unwrap_or(0.5),
+                    "memory-gb",
+                    p.limits.memory_min_gb,
+                    p.limits.memory_max_gb,
+                )?;
+                let c = whole(
+                    check(
+                        q.concurrency.unwrap_or(1.0),
+                        "concurrency",
+                        1.0,
+                        p.limits.max_instance_concurrency as f64,
+                    )?,
                     "concurrency",
-                    1.0,
-                    p.limits.max_instance_concurrency as f64,
-                )?,
-                "concurrency",
-            )? as u64;
-            // Calculator view: requests packed `c` at a time, each period rounded to 100 ms.
-            let step = p.rounding_ms.max(1);
-            let per = (d.ceil() as u64).div_ceil(step) * step;
-            let all_ms = mul(
-                requests,
-                per,
-                &[("requests", requests as f64), ("duration-ms", d)],
-                "billable instance milliseconds",
-                "ms",
-            )?;
-            // exact integer division, rounded half up
-            let billable_ms = all_ms / c + u64::from(all_ms % c * 2 >= c);
-            Usage::CloudRun(CloudRunUsage {
-                billing: if q.instance_based {
-                    ContainerBilling::InstanceBased
-                } else {
-                    ContainerBilling::RequestBased
-                },
-                vcpu: dec(vcpu),
-                memory_gib: dec(mem),
-                billable_ms,
-                idle_min_instance_ms: 0,
-                requests,
-            })
+                )? as u64;
+                // Calculator view: requests packed `c` at a time, each period rounded to 100 ms.
+                let step = p.rounding_ms.max(1);
+                let per = (d.ceil() as u64).div_ceil(step) * step;
+                let all_ms = mul(
+                    requests,
+                    per,
+                    &[("requests", requests as f64), ("duration-ms", d)],
+                    "billable instance milliseconds",
+                    "ms",
+                )?;
+                // exact integer division, rounded half up
+                let billable_ms = all_ms / c + u64::from(all_ms % c * 2 >= c);
+                Usage::CloudRun(CloudRunUsage {
+                    billing,
+                    vcpu: dec(vcpu),
+                    memory_gib: dec(mem),
+                    billable_ms,
+                    idle_min_instance_ms: 0,
+                    requests,
+                    purchase: q.purchase,
+                    direct: false,
+                })
+            }
         }
         Service::GcpCloudFunctions(p) => {
             let requests = count(q.requests, id, "requests")?;

@@ -107,6 +107,7 @@ fn uses_of<'p>(platforms: impl Iterator<Item = &'p Platform>) -> Vec<(Key, Use)>
                 u.archs.insert(arch_key(f.arch));
                 u.as_function = true;
                 u.kept_warm |= f.provisioned > 0;
+                u.purchases.extend(purchase_key(f.purchase));
                 u.billing.insert("request_based");
             }
             Platform::Container(c) => {
@@ -147,6 +148,17 @@ fn applies(key: &str, u: &Use) -> bool {
         return false;
     }
     if matches!(key, "spot" | "savings_1y" | "savings_3y") && !u.purchases.contains(key) {
+        return false;
+    }
+    // Google's committed use discounts: the request-based one, or the flexible one for
+    // instance-based billing, of the term chosen
+    if let Some(term) = key.strip_prefix("flex_cud_") {
+        if !u.purchases.contains(format!("savings_{term}").as_str()) || !u.billing.contains("instance_based") {
+            return false;
+        }
+    } else if let Some(term) = key.strip_prefix("cud_")
+        && (!u.purchases.contains(format!("savings_{term}").as_str()) || !u.billing.contains("request_based"))
+    {
         return false;
     }
     for mode in ["request_based", "instance_based"] {

@@ -130,6 +130,7 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
             provisioned_concurrency: f.provisioned,
             provisioned_enabled_s: if f.provisioned > 0 { horizon_s.ceil() as u64 } else { 0 },
             ephemeral_mb: f.ephemeral_mb,
+            purchase: f.purchase,
         }),
         FnMetering::PerInvocation { .. } => Usage::CloudFunctions(CloudFunctionsUsage {
             memory_mb: f.memory_mb,
@@ -164,6 +165,8 @@ fn function_usage(f: &FunctionSpec, tot: &[f64; NF], horizon_s: f64, catalog: &C
                 billable_ms: c.ms(tot[ACTIVE_MS] + tot[ACTIVE_MS_PC])?,
                 idle_min_instance_ms: c.ms(tot[IDLE_MIN_MS])?,
                 requests,
+                purchase: f.purchase,
+                direct: false,
             }),
             _ => Usage::FunctionUrl { requests },
         },
@@ -204,6 +207,8 @@ fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Result<Usage, BillingError> {
                 ContainerBilling::InstanceBased => 0,
             },
             requests: c.requests(tot[REQ_OD])?,
+            purchase: f.purchase,
+            direct: false,
         }),
         FleetMetering::ContainerApps => Usage::AzureContainerApps(AzureContainerAppsUsage {
             vcpu: dec(f.vcpu),

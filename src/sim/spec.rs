@@ -31,6 +31,8 @@ pub enum FnMetering {
 #[derive(Clone, Debug)]
 pub struct FunctionSpec {
     pub index: usize,
+    /// A commitment the function is billed under (savings plan, committed use discount).
+    pub purchase: Purchase,
     pub name: String,
     pub service_id: String,
     /// Where the service and its front door are priced (`None`: the reference region).
@@ -213,6 +215,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                 };
                 out.push(Spec::Function(FunctionSpec {
                     index,
+                    purchase: f.purchase,
                     name: f.name.clone(),
                     service_id: f.service.clone(),
                     region: f.region.clone(),

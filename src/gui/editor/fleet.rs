@@ -16,7 +16,6 @@ pub(super) fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, pat
     let view = ed.cx.view;
     let service = cat.get_in(&c.service, c.region.as_deref()).or(cat.get(&c.service));
     let lim = service.and_then(|s| s.container_limits());
-    let is_fargate = matches!(service, Some(Service::AwsFargate(_)));
     let is_run = matches!(service, Some(Service::GcpCloudRun(_)));
     ed.choice(
         ui,
@@ -136,11 +135,11 @@ pub(super) fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, pat
         ui,
         ("ct_purchase", i),
         "Purchase",
-        "Purchase option; Savings plans and Spot apply to Fargate (discounts from the catalog)",
+        "Purchase option: the commitments and Spot this service offers (discounts from the catalog)",
         &p("purchase"),
         &mut c.purchase,
-        &view.purchase,
-        is_fargate,
+        view.purchases(&c.service),
+        view.purchases(&c.service).len() > 1,
     );
     ed.choice(
         ui,

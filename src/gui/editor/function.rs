@@ -144,6 +144,16 @@ pub(super) fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path:
         f.max_concurrency.max(1),
         "",
     );
+    ed.choice(
+        ui,
+        ("fn_purchase", i),
+        "Purchase",
+        "Purchase option: the commitments this service offers (Lambda: a Compute Savings Plan on duration and provisioned concurrency, never requests; Cloud Run functions: a committed use discount). Discounts from the catalog.",
+        &p("purchase"),
+        &mut f.purchase,
+        view.purchases(&f.service),
+        view.purchases(&f.service).len() > 1,
+    );
     let max_conc = lim.map(|l| l.max_instance_concurrency).unwrap_or(1);
     ed.int(
         ui,

@@ -1,0 +1,283 @@
+//! Purchase options and currencies (issue 14): the Lambda savings-plan rule (duration and
+//! provisioned concurrency discounted, requests never), Cloud Run committed use discounts
+//! (CPU, memory and requests), the purchase options each service offers, and figures shown
+//! in another currency at the catalog's dated reference rate.
+
+mod common;
+use common::breakeven;
+
+fn quote(args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["quote"];
+    a.extend_from_slice(args);
+    a.push("--json");
+    let (code, out, err) = breakeven(&a);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn line<'v>(v: &'v serde_json::Value, item: &str) -> &'v serde_json::Value {
+    v["bill"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["item"] == item)
+        .unwrap_or_else(|| panic!("no `{item}` in {v}"))
+}
+
+const LAMBDA: &[&str] = &[
+    "aws-lambda",
+    "--requests",
+    "3000000",
+    "--duration-ms",
+    "120",
+    "--memory-mb",
+    "1536",
+];
+
+#[test]
+fn a_lambda_savings_plan_discounts_duration_and_provisioned_concurrency_never_requests() {
+    let on_demand = quote(LAMBDA);
+    let mut args = LAMBDA.to_vec();
+    args.extend(["--purchase", "savings-1y"]);
+    let plan = quote(&args);
+    // requests: 2 M after the free million at $0.20 a million, discounted or not
+    assert_eq!(line(&plan, "Requests"), line(&on_demand, "Requests"));
+    assert_eq!(line(&plan, "Requests")["amount_usd"], 0.4);
+    // duration: 140,000 GB-s after the free 400,000, at $0.0000166667 x (1 - 12 %)
+    let d = line(&plan, "Duration");
+    assert_eq!(d["unit_price_usd"], 0.000014666696);
+    assert_eq!(d["amount_usd"], 2.05); // 140,000 x 0.000014666696 = 2.0533
+    assert_eq!(line(&on_demand, "Duration")["amount_usd"], 2.33);
+    assert_eq!(plan["total_usd"], 2.45);
+    // three years: the FAQ's "up to 17 %"; provisioned concurrency is discounted too
+    let mut args = LAMBDA.to_vec();
+    args.extend([
+        "--purchase",
+        "savings-3y",
+        "--provisioned",
+        "2",
+        "--provisioned-hours",
+        "730",
+        "--no-free-tier",
+    ]);
+    let plan = quote(&args);
+    // 2 x 1.5 GB x 2,628,000 s x $0.0000041667 x 0.83 = $27.27
+    assert_eq!(line(&plan, "Provisioned concurrency")["amount_usd"], 27.27);
+    assert_eq!(line(&plan, "Requests")["amount_usd"], 0.6);
+    // no Spot for functions
+    let mut args = vec!["quote"];
+    args.extend_from_slice(LAMBDA);
+    args.extend(["--purchase", "spot"]);
+    let (code, _, err) = breakeven(&args);
+    assert_eq!(code, 2);
+    assert!(err.contains("AWS Lambda has no Spot pricing"), "{err}");
+}
+
+#[test]
+fn a_cloud_run_committed_use_discount_covers_cpu_memory_and_requests() {
+    // the contract's form: usage given as vCPU-seconds and GiB-seconds
+    let base = [
+        "gcp-cloud-run",
+        "--vcpu-seconds",
+        "1000000",
+        "--gib-seconds",
+        "2000000",
+        "--requests",
+        "3000000",
+    ];
+    let od = quote(&base);
+    assert_eq!(od["total_usd"], 24.18); // 820,000 x 0.000024 + 1,640,000 x 0.0000025 + 1 M x 0.0000004
+    let mut args = base.to_vec();
+    args.extend(["--purchase", "cud-1y"]);
+    let cud = quote(&args);
+    // 17 % off each line, free tier first: 16.33 + 3.40 + 0.33
+    assert_eq!(line(&cud, "CPU (request-based)")["unit_price_usd"], 0.00001992);
+    assert_eq!(line(&cud, "Requests")["unit_price_usd"], 0.000000332);
+    assert_eq!(cud["total_usd"], 20.06);
+    // instance-based billing takes the flexible CUD: 46 % over three years
+    let v = quote(&[
+        "gcp-cloud-run",
+        "--vcpu-seconds",
+        "1000000",
+        "--gib-seconds",
+        "2000000",
+        "--instance-based",
+        "--no-free-tier",
+        "--purchase",
+        "cud-3y",
+    ]);
+    // (1,000,000 x 0.000018 + 2,000,000 x 0.000002) x 0.54 = 9.72 + 2.16
+    assert_eq!(v["total_usd"], 11.88);
+    // the usage is given one way or the other
+    let (code, _, err) = breakeven(&[
+        "quote",
+        "gcp-cloud-run",
+        "--vcpu-seconds",
+        "1",
+        "--gib-seconds",
+        "1",
+        "--requests",
+        "1",
+        "--duration-ms",
+        "100",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("either as --vcpu-seconds and --gib-seconds or with --duration-ms"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scenario_platform_asks_only_for_purchase_options_its_service_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "p", horizon_days: 1.0, seed: 1,
+    traffic: Traffic(components: [Constant(rps: 1.0)]),
+    workload: Workload(duration_ms: Fixed(100.0), cpu_fraction: 0.5, cold_start_ms: Fixed(200.0)),
+    platforms: [
+        Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, purchase: Savings1y),
+        Function(name: "Azure", service: "azure-functions", memory_mb: 512, purchase: Savings1y),
+        Container(name: "Cloud Run", service: "gcp-cloud-run", vcpu: 1.0, memory_gb: 1.0, concurrency: 10,
+            min_replicas: 0, max_replicas: 3, purchase: Spot),
+    ])"#,
+    )
+    .unwrap();
+    let (code, _, err) = breakeven(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("platforms[1].purchase")
+            && err.contains("Azure Functions (Consumption) does not offer Savings1y; it offers: OnDemand"),
+        "{err}"
+    );
+    assert!(
+        err.contains("platforms[2].purchase")
+            && err.contains("does not offer Spot; it offers: OnDemand, Savings1y, Savings3y"),
+        "{err}"
+    );
+    assert!(!err.contains("platforms[0]"), "{err}");
+}
+
+#[test]
+fn figures_are_shown_in_another_currency_at_the_dated_reference_rate() {
+    let mut args = LAMBDA.to_vec();
+    args.extend(["--currency", "EUR"]);
+    let v = quote(&args);
+    // every *_usd field stays in dollars; the total in euros beside it
+    assert_eq!(v["total_usd"], 2.73);
+    assert_eq!(v["currency"], "EUR");
+    assert_eq!(v["exchange_rate"], 0.8908685969); // 1 / 1.1225 (ECB, 2 October 2026)
+    assert_eq!(v["rate_date"], "2026-10-02");
+    assert_eq!(v["total"], 2.43);
+    assert_eq!(line(&v, "Duration")["amount_usd"], 2.33);
+    // yen have no cents: 9.60 x 157.6748 = 1513.68
+    let v = quote(&[
+        "aws-lambda",
+        "--requests",
+        "3000000",
+        "--duration-ms",
+        "120",
+        "--memory-mb",
+        "1536",
+        "--no-free-tier",
+        "--currency",
+        "jpy",
+    ]);
+    assert_eq!(v["total"], 1514.0);
+    // a rate of one's own
+    let mut args = LAMBDA.to_vec();
+    args.extend(["--currency", "CHF", "--exchange-rate", "0.8"]);
+    let v = quote(&args);
+    assert_eq!(
+        (v["exchange_rate"].clone(), v["rate_date"].clone(), v["total"].clone()),
+        (0.8.into(), "given".into(), 2.18.into())
+    );
+    // tables print the currency and say which rate
+    let mut a = vec!["quote"];
+    a.extend_from_slice(LAMBDA);
+    a.extend(["--currency", "GBP"]);
+    let (code, out, _) = breakeven(&a);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("£2.07")
+            && out.contains("Amounts in GBP at 0.757532294 per US dollar (reference rate of 2026-10-02"),
+        "{out}"
+    );
+    // run --json: each platform's total in the currency beside total_usd
+    let (code, out, err) = breakeven(&[
+        "run",
+        "scenarios/flash-sale.ron",
+        "--fast",
+        "--json",
+        "--currency",
+        "INR",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["currency"], "INR");
+    let rate = v["exchange_rate"].as_f64().unwrap();
+    assert!((rate - 108.1245 / 1.1225).abs() < 1e-6);
+    for p in v["platforms"].as_array().unwrap() {
+        let (usd, inr) = (p["total_usd"].as_f64().unwrap(), p["total"].as_f64().unwrap());
+        assert!((inr - usd * rate).abs() <= 0.006 + usd * 1e-9, "{usd} -> {inr}");
+    }
+    // unknown currency: exit 2 naming what the table has
+    let mut a = vec!["quote"];
+    a.extend_from_slice(LAMBDA);
+    a.extend(["--currency", "XYZ"]);
+    let (code, out, err) = breakeven(&a);
+    assert_eq!(code, 2);
+    assert!(
+        out.is_empty() && err.contains("no exchange rate for `XYZ`") && err.contains("BRL, CAD, CHF"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_simulated_function_under_a_savings_plan_is_discounted_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("sp.ron");
+    let platforms = |purchase: &str| {
+        format!(
+            r#"Scenario(version: 1, name: "sp", horizon_days: 30.0, seed: 3,
+    traffic: Traffic(components: [Constant(rps: 5.0)]),
+    workload: Workload(duration_ms: Fixed(200.0), cpu_fraction: 0.5, cold_start_ms: Fixed(200.0)),
+    platforms: [Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, free_tier: false, purchase: {purchase})])"#
+        )
+    };
+    let run = |purchase: &str| {
+        std::fs::write(&f, platforms(purchase)).unwrap();
+        let (code, out, err) = breakeven(&["run", f.to_str().unwrap(), "--fast", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["platforms"][0].clone()
+    };
+    let (od, sp) = (run("OnDemand"), run("Savings3y"));
+    let item = |p: &serde_json::Value, name: &str| {
+        p["bill"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["item"] == name)
+            .unwrap()
+            .clone()
+    };
+    // 12,960,000 requests at $0.20 a million either way; duration 17 % less
+    assert_eq!(item(&sp, "Requests")["amount_usd"], item(&od, "Requests")["amount_usd"]);
+    let (d_od, d_sp) = (
+        item(&od, "Duration")["amount_usd"].as_f64().unwrap(),
+        item(&sp, "Duration")["amount_usd"].as_f64().unwrap(),
+    );
+    assert!((d_sp - d_od * 0.83).abs() < 0.011, "{d_od} -> {d_sp}");
+    assert!(
+        item(&sp, "Duration")["note"]
+            .as_str()
+            .unwrap()
+            .contains("3-year Compute Savings Plan: 17% off")
+    );
+    // the discount is an assumption: the platform is marked
+    assert_eq!(sp["unverified_prices"][0], "savings 3y (AWS Lambda)");
+    assert!(od["unverified_prices"].as_array().unwrap().is_empty());
+}
