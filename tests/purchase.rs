@@ -281,3 +281,110 @@ fn a_simulated_function_under_a_savings_plan_is_discounted_and_marked() {
     assert_eq!(sp["unverified_prices"][0], "savings 3y (AWS Lambda)");
     assert!(od["unverified_prices"].as_array().unwrap().is_empty());
 }
+
+/// wholebill.md CRCUD1 (Google's blog on Cloud Run CUDs): commit $1/h at 17 %; an hour with
+/// $1.50 of on-demand usage costs 1 x 83 % + (1.5 - 1) = $1.33. A month of such hours:
+/// 720 x $1.33. A savings plan is sized at its own rates instead.
+#[test]
+fn a_commitment_in_dollars_an_hour_is_billed_as_the_providers_bill_it() {
+    let v = quote(&[
+        "gcp-cloud-run",
+        "--vcpu-seconds",
+        "45000000", // x $0.000024 = $1,080 = $1.50 in each of 720 hours
+        "--gib-seconds",
+        "0",
+        "--requests",
+        "0",
+        "--no-free-tier",
+        "--purchase",
+        "cud-1y",
+        "--commitment-per-hour",
+        "1",
+    ]);
+    assert_eq!(v["total_usd"], 957.6);
+    assert_eq!(line(&v, "Covered by the commitment")["amount_usd"], -720.0);
+    assert_eq!(
+        line(&v, "Commitment (1-year committed use discount)")["amount_usd"],
+        597.6
+    );
+    // a commitment larger than the usage is still paid in full: $2/h covers all $1.50
+    let v = quote(&[
+        "gcp-cloud-run",
+        "--vcpu-seconds",
+        "45000000",
+        "--gib-seconds",
+        "0",
+        "--requests",
+        "0",
+        "--no-free-tier",
+        "--purchase",
+        "cud-1y",
+        "--commitment-per-hour",
+        "2",
+    ]);
+    assert_eq!(v["total_usd"], 1195.2); // 720 x $2 x 0.83 > the $1,080 on demand
+    // EC2 m7g.large all month under a $0.05/h savings plan at 32 % off: it covers
+    // $0.05 / 0.68 of on-demand usage an hour, and costs $0.05 an hour
+    let v = quote(&[
+        "aws-ec2",
+        "--instance",
+        "m7g.large",
+        "--hours",
+        "720",
+        "--purchase",
+        "savings-1y",
+        "--commitment-per-hour",
+        "0.05",
+    ]);
+    let od: f64 = 58.75; // 720 x 0.0816 = 58.752
+    let covered = (0.05f64 / 0.68 * 720.0 * 100.0).round() / 100.0; // 52.94
+    assert_eq!(line(&v, "Covered by the commitment")["amount_usd"], -covered);
+    let want = ((od - covered + 36.0) * 100.0f64).round() / 100.0;
+    assert_eq!(v["total_usd"], want);
+    // a commitment needs a commitment purchase
+    let (code, _, err) = breakeven(&[
+        "quote",
+        "aws-ec2",
+        "--instance",
+        "m7g.large",
+        "--hours",
+        "720",
+        "--commitment-per-hour",
+        "0.05",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("a commitment needs --purchase"), "{err}");
+}
+
+/// A scenario platform under a commitment: a fixed EC2 instance all month is billed as the
+/// quote above (its usage is the same every hour); one without a commitment purchase is a
+/// problem at the field.
+#[test]
+fn a_simulated_commitment_is_billed_hour_by_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("c.ron");
+    let text = |purchase: &str| {
+        format!(
+            r#"Scenario(version: 1, name: "c", horizon_days: 30.0, seed: 3,
+    traffic: Traffic(components: [Constant(rps: 1.0)]),
+    workload: Workload(duration_ms: Fixed(50.0), cpu_fraction: 0.2, cold_start_ms: Fixed(200.0)),
+    platforms: [Vm(name: "EC2", service: "aws-ec2", instance: "m7g.large", concurrency: 100,
+        min_instances: 1, max_instances: 1, purchase: {purchase}, commitment_usd_per_hour: 0.05)])"#
+        )
+    };
+    std::fs::write(&f, text("Savings1y")).unwrap();
+    let (code, out, err) = breakeven(&["run", f.to_str().unwrap(), "--fast", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = &v["platforms"][0];
+    assert_eq!(line(p, "Instance hours")["amount_usd"], 58.75); // 720 x 0.0816, on demand
+    assert_eq!(line(p, "Covered by the commitment")["amount_usd"], -52.94); // 0.05 / 0.68 an hour
+    assert_eq!(line(p, "Commitment (1-year savings plan)")["amount_usd"], 36.0);
+    std::fs::write(&f, text("OnDemand")).unwrap();
+    let (code, _, err) = breakeven(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("platforms[0].commitment_usd_per_hour: a commitment needs purchase: Savings1y or Savings3y"),
+        "{err}"
+    );
+}

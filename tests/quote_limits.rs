@@ -234,7 +234,7 @@ fn flags_a_service_does_not_read_are_rejected() {
     assert_eq!(
         err.trim(),
         "error: --cpu-ms does not apply to aws-fargate; it takes: --task-hours, --vcpu, --memory-gb, \
-         --ephemeral-gb, --arch, --windows, --purchase"
+         --ephemeral-gb, --arch, --windows, --purchase, --commitment-per-hour"
     );
     let (code, _, err) = quote(&[
         "cloudflare-workers",

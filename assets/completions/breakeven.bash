@@ -319,7 +319,7 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__quote)
-            opts="-h --requests --duration-ms --memory-mb --arch --no-free-tier --ephemeral-mb --provisioned --provisioned-hours --request-kb --response-kb --task-hours --vcpu --vcpu-seconds --gib-seconds --memory-gb --ephemeral-gb --windows --instance --currency --exchange-rate --region --hours --idle-hours --purchase --cpu-ms --concurrency --instance-based --lcu --always-ready --gb-out --gb --inter-az-gb --addresses --tunnels --ingest-gb --vended-gb --archive-gb --insights-gb --storage-gb --reads --writes --deletes --transitions --events --request-units --payload-kb --type --iops --throughput --ebs-gb --public-ipv4 --cpu-utilization --json --pricing --help"
+            opts="-h --requests --duration-ms --memory-mb --arch --no-free-tier --ephemeral-mb --provisioned --provisioned-hours --request-kb --response-kb --task-hours --vcpu --commitment-per-hour --vcpu-seconds --gib-seconds --memory-gb --ephemeral-gb --windows --instance --currency --exchange-rate --region --hours --idle-hours --purchase --cpu-ms --concurrency --instance-based --lcu --always-ready --gb-out --gb --inter-az-gb --addresses --tunnels --ingest-gb --vended-gb --archive-gb --insights-gb --storage-gb --reads --writes --deletes --transitions --events --request-units --payload-kb --type --iops --throughput --ebs-gb --public-ipv4 --cpu-utilization --json --pricing --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +366,10 @@ _breakeven() {
                     return 0
                     ;;
                 --vcpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --commitment-per-hour)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -48,6 +48,7 @@ complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l request-kb
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l response-kb -d 'API Gateway REST: response size, KB (billed as data transfer out)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l task-hours -d 'Fargate: task-hours per month (tasks x hours each)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l vcpu -d 'vCPU per task, replica or instance' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l commitment-per-hour -d 'With --purchase savings-1y|savings-3y (cud-1y|cud-3y): a commitment of this many dollars an hour, paid every hour of the month and covering usage up to it (AWS: at the plan\'s rates; Google: in on-demand dollars); usage above it pays on demand' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l vcpu-seconds -d 'Cloud Run: billable vCPU-seconds a month, given directly (with --gib-seconds; instead of --duration-ms and the instance shape)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l gib-seconds -d 'Cloud Run: billable GiB-seconds a month, given directly (with --vcpu-seconds)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand quote" -l memory-gb -d 'Memory per task or replica, GB (GiB)' -r

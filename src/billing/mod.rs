@@ -10,6 +10,7 @@ mod aws;
 mod azure;
 pub mod burst;
 mod cloudflare;
+pub mod commitment;
 mod gcp;
 pub mod logs;
 pub mod metered;

@@ -307,6 +307,11 @@ pub struct QuoteArgs {
     /// vCPU per task, replica or instance.
     #[arg(long, value_parser = non_negative)]
     pub vcpu: Option<f64>,
+    /// With --purchase savings-1y|savings-3y (cud-1y|cud-3y): a commitment of this many
+    /// dollars an hour, paid every hour of the month and covering usage up to it (AWS: at
+    /// the plan's rates; Google: in on-demand dollars); usage above it pays on demand.
+    #[arg(long, value_parser = non_negative, value_name = "USD")]
+    pub commitment_per_hour: Option<f64>,
     /// Cloud Run: billable vCPU-seconds a month, given directly (with --gib-seconds;
     /// instead of --duration-ms and the instance shape).
     #[arg(long, value_parser = non_negative)]
@@ -786,6 +791,7 @@ fn quote_input(a: &QuoteArgs) -> QuoteInput {
         task_hours: a.task_hours,
         vcpu: a.vcpu,
         vcpu_seconds: a.vcpu_seconds,
+        commitment_per_hour: a.commitment_per_hour,
         gib_seconds: a.gib_seconds,
         memory_gb: a.memory_gb,
         ephemeral_gb: a.ephemeral_gb,

@@ -4,6 +4,9 @@ use crate::billing::{Bill, group};
 use rust_decimal::Decimal;
 
 pub fn usd(d: Decimal) -> String {
+    if d < Decimal::ZERO {
+        return format!("-{}", usd(-d));
+    }
     let r = crate::billing::cents(d);
     let s = format!("{:.2}", r);
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
@@ -12,6 +15,9 @@ pub fn usd(d: Decimal) -> String {
 }
 
 fn price(d: Decimal) -> String {
+    if d < Decimal::ZERO {
+        return format!("-${}", (-d).normalize());
+    }
     format!("${}", d.normalize())
 }
 
@@ -22,6 +28,9 @@ fn qty(d: Decimal) -> String {
 
 /// An amount in `fx`'s currency, grouped: `€1,234.50`, `¥1,514`.
 pub fn money_in(d: Decimal, fx: &crate::pricing::fx::Fx) -> String {
+    if d < Decimal::ZERO {
+        return format!("-{}", money_in(-d, fx));
+    }
     let r = fx.amount(d);
     let places = fx.decimals() as usize;
     let s = format!("{:.places$}", r);

@@ -104,6 +104,7 @@ pub fn new_platform(
                 runs: Vec::new(),
                 purchase: Purchase::OnDemand,
                 region: None,
+                commitment_usd_per_hour: None,
                 network: None,
             };
             fit_function(&mut f, service);
@@ -137,6 +138,7 @@ pub fn new_platform(
                 enabled: true,
                 runs: Vec::new(),
                 region: None,
+                commitment_usd_per_hour: None,
                 network: None,
             };
             fit_container(&mut c, service);
@@ -165,6 +167,7 @@ pub fn new_platform(
                 runs: Vec::new(),
                 root_volume_gb: None,
                 region: None,
+                commitment_usd_per_hour: None,
                 network: None,
             }))
         }

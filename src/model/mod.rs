@@ -375,6 +375,17 @@ pub struct FunctionPlatform {
     /// Workloads this platform may run (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<String>,
+    /// With a `Savings1y`/`Savings3y` purchase: the commitment's size in dollars an hour
+    /// (AWS: at the plan's rates; Google: in on-demand dollars), paid every hour and
+    /// covering usage up to it, usage above it on demand. Unset: the discount applies to
+    /// all the usage it covers (a commitment sized to it).
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commitment_usd_per_hour: Option<f64>,
     /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
     /// means the service's reference region in the catalog (us-east-1, us-central1,
     /// eastus). Its compute and front door are priced there.
@@ -452,6 +463,17 @@ pub struct ContainerPlatform {
     /// Workloads this fleet may host (empty: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<String>,
+    /// With a `Savings1y`/`Savings3y` purchase: the commitment's size in dollars an hour
+    /// (AWS: at the plan's rates; Google: in on-demand dollars), paid every hour and
+    /// covering usage up to it, usage above it on demand. Unset: the discount applies to
+    /// all the usage it covers (a commitment sized to it).
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commitment_usd_per_hour: Option<f64>,
     /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
     /// means the service's reference region in the catalog (us-east-1, us-central1,
     /// eastus). Its compute and front door are priced there.
@@ -526,6 +548,17 @@ pub struct VmPlatform {
         skip_serializing_if = "Option::is_none"
     )]
     pub root_volume_gb: Option<f64>,
+    /// With a `Savings1y`/`Savings3y` purchase: the commitment's size in dollars an hour
+    /// (AWS: at the plan's rates; Google: in on-demand dollars), paid every hour and
+    /// covering usage up to it, usage above it on demand. Unset: the discount applies to
+    /// all the usage it covers (a commitment sized to it).
+    #[serde(
+        default,
+        deserialize_with = "file::present",
+        serialize_with = "file::inner",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commitment_usd_per_hour: Option<f64>,
     /// Region the platform runs in (`eu-central-1`, `europe-west3`, `westeurope`); unset
     /// means the service's reference region in the catalog (us-east-1, us-central1,
     /// eastus). Its compute and front door are priced there.
@@ -595,6 +628,22 @@ impl Platform {
     pub fn may_run(&self, workload: &str) -> bool {
         let r = self.runs();
         r.is_empty() || r.iter().any(|w| w == workload)
+    }
+    /// The commitment's size in dollars an hour, when one is set.
+    pub fn commitment_usd_per_hour(&self) -> Option<f64> {
+        match self {
+            Platform::Function(p) => p.commitment_usd_per_hour,
+            Platform::Container(p) => p.commitment_usd_per_hour,
+            Platform::Vm(p) => p.commitment_usd_per_hour,
+        }
+    }
+    /// The purchase option (functions, containers and VMs alike).
+    pub fn purchase(&self) -> Purchase {
+        match self {
+            Platform::Function(p) => p.purchase,
+            Platform::Container(p) => p.purchase,
+            Platform::Vm(p) => p.purchase,
+        }
     }
     /// The region asked for; `None` means the service's reference region.
     pub fn region(&self) -> Option<&str> {

@@ -811,6 +811,20 @@ fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
             },
         };
         front_door(v, &base, p, catalog);
+        if let Some(c) = p.commitment_usd_per_hour() {
+            let billing = match p {
+                Platform::Container(c) => c.billing,
+                _ => super::ContainerBilling::RequestBased,
+            };
+            let path = format!("{base}.commitment_usd_per_hour");
+            if !(c.is_finite() && (0.0..=1e6).contains(&c)) {
+                v.push(path, format!("{c} dollars an hour: allowed 0 to 1000000"));
+            } else if !matches!(p.purchase(), super::Purchase::Savings1y | super::Purchase::Savings3y) {
+                v.push(path, "a commitment needs purchase: Savings1y or Savings3y");
+            } else if crate::billing::commitment::terms(service, p.purchase(), billing).is_none() {
+                v.push(path, format!("the catalog has no commitment terms for {}", p.service()));
+            }
+        }
         if let Some(n) = p.network() {
             if n.nat_gateways > 100 {
                 v.push(

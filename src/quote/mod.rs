@@ -32,6 +32,8 @@ pub struct QuoteInput {
     pub response_kb: Option<f64>,
     pub task_hours: Option<f64>,
     pub vcpu: Option<f64>,
+    /// A commitment of this many dollars an hour (with a savings or CUD `purchase`).
+    pub commitment_per_hour: Option<f64>,
     pub vcpu_seconds: Option<f64>,
     pub gib_seconds: Option<f64>,
     pub memory_gb: Option<f64>,
@@ -154,6 +156,7 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "provisioned",
             "provisioned-hours",
             "purchase",
+            "commitment-per-hour",
         ],
         Service::AwsApiGatewayHttp(_) => &["requests", "request-kb"],
         Service::AwsApiGatewayRest(_) => &["requests", "response-kb"],
@@ -167,11 +170,13 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "arch",
             "windows",
             "purchase",
+            "commitment-per-hour",
         ],
         Service::AwsEc2(_) => &[
             "instance",
             "hours",
             "purchase",
+            "commitment-per-hour",
             "ebs-gb",
             "public-ipv4",
             "cpu-utilization",
@@ -186,6 +191,7 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
             "vcpu-seconds",
             "gib-seconds",
             "purchase",
+            "commitment-per-hour",
         ],
         Service::GcpCloudFunctions(_) | Service::AzureFunctions(_) => &["requests", "duration-ms", "memory-mb"],
         Service::AzureFunctionsFlex(_) => &["requests", "duration-ms", "memory-mb", "always-ready"],
@@ -211,6 +217,7 @@ impl QuoteInput {
             ("task-hours", self.task_hours.is_some()),
             ("vcpu", self.vcpu.is_some()),
             ("vcpu-seconds", self.vcpu_seconds.is_some()),
+            ("commitment-per-hour", self.commitment_per_hour.is_some()),
             ("gib-seconds", self.gib_seconds.is_some()),
             ("memory-gb", self.memory_gb.is_some()),
             ("ephemeral-gb", self.ephemeral_gb.is_some()),
@@ -320,11 +327,50 @@ fn opt_real(v: Option<f64>, option: &'static str, default: f64, hi: f64) -> Resu
 
 /// Prices an average month of usage on one service.
 pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
-    let mut bill = quote_priced(catalog, q)?;
+    let mut bill = match q.commitment_per_hour {
+        None => quote_priced(catalog, q)?,
+        Some(per_hour) => committed(catalog, q, per_hour)?,
+    };
     // a region of a price group (Google's tiers) is billed at another's prices, under its own name
     if let Some(r) = &q.region {
         bill.region = r.clone();
     }
+    Ok(bill)
+}
+
+/// Hours of the month a quote prices (30 days, as the providers' examples).
+const QUOTE_HOURS: usize = 720;
+
+/// A quote under a commitment of `per_hour` dollars an hour: the usage priced on demand,
+/// spread evenly over the month's hours (a calculator's average), then the commitment
+/// billed hour by hour (`billing::commitment`).
+fn committed(catalog: &Catalog, q: &QuoteInput, per_hour: f64) -> Result<Bill, QuoteError> {
+    let per_hour = check(per_hour, "commitment-per-hour", 0.0, 1e6)?;
+    if !matches!(q.purchase, Purchase::Savings1y | Purchase::Savings3y) {
+        return Err(QuoteError::Invalid {
+            option: "commitment-per-hour",
+            message: "a commitment needs --purchase savings-1y or savings-3y (cud-1y or cud-3y on Google Cloud)".into(),
+        });
+    }
+    let on_demand = QuoteInput {
+        purchase: Purchase::OnDemand,
+        commitment_per_hour: None,
+        ..q.clone()
+    };
+    let mut bill = quote_priced(catalog, &on_demand)?;
+    let service = catalog
+        .get_in(&q.service, q.region.as_deref())
+        .ok_or_else(|| QuoteError::UnknownService(q.service.clone(), String::new()))?;
+    let billing = if q.instance_based {
+        ContainerBilling::InstanceBased
+    } else {
+        ContainerBilling::RequestBased
+    };
+    let terms = billing::commitment::terms(service, q.purchase, billing).ok_or_else(|| QuoteError::Invalid {
+        option: "commitment-per-hour",
+        message: format!("the catalog has no commitment terms for {}", q.service),
+    })?;
+    billing::commitment::apply(&mut bill.lines, &terms, dec(per_hour), &[1.0; QUOTE_HOURS]);
     Ok(bill)
 }
 

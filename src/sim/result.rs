@@ -366,8 +366,28 @@ fn bill_for(
     catalog: &Catalog,
     extras: &ExtrasUse,
     ledger: &mut crate::billing::FreeLedger,
+    hour_weights: &[f64],
 ) -> Result<(Bill, Usage), SimError> {
-    let usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
+    let mut usage = meter::platform_usage(spec, acc_tot, horizon, catalog)?;
+    let (commitment, purchase, billing) = match spec {
+        Spec::Function(f) => (
+            f.commitment_per_hour,
+            f.purchase,
+            crate::model::ContainerBilling::RequestBased,
+        ),
+        Spec::Fleet(f) => (
+            f.commitment_per_hour,
+            f.purchase,
+            match f.metering {
+                super::spec::FleetMetering::CloudRun(b) => b,
+                _ => crate::model::ContainerBilling::RequestBased,
+            },
+        ),
+    };
+    // a commitment sized in dollars an hour: price on demand, then bill it hour by hour
+    if commitment.is_some() {
+        on_demand(&mut usage);
+    }
     let (service_id, region, fd, free, is_fn) = match spec {
         Spec::Function(f) => (&f.service_id, f.region.as_deref(), f.front_door, f.free_tier, true),
         Spec::Fleet(f) => (&f.service_id, f.region.as_deref(), f.front_door, f.free_tier, false),
@@ -383,6 +403,17 @@ fn bill_for(
     // never falls and ends at the bill's total.
     let opts = BillOptions::new(free, period_s / 86_400.0);
     let mut bill = meter::price(catalog, service_id, region, &usage, front.as_ref(), &opts)?;
+    if let Some(per_hour) = commitment
+        && let Some(service) = catalog.get_in(service_id, region)
+        && let Some(terms) = crate::billing::commitment::terms(service, purchase, billing)
+    {
+        crate::billing::commitment::apply(
+            &mut bill.lines,
+            &terms,
+            crate::billing::dec_exact(per_hour),
+            hour_weights,
+        );
+    }
     // a region of a price group (Google's tiers) is billed at another's prices, under its own name
     if let Some(r) = region {
         bill.region = r.to_string();
@@ -391,6 +422,61 @@ fn bill_for(
         bill.lines.extend(b.lines);
     }
     Ok((bill, usage))
+}
+
+/// The hour weights of a platform under a commitment (empty otherwise: nothing to spread).
+fn commitment_weights(spec: &Spec, raw: &RawRun, horizon: f64) -> Vec<f64> {
+    let committed = match spec {
+        Spec::Function(f) => f.commitment_per_hour.is_some(),
+        Spec::Fleet(f) => f.commitment_per_hour.is_some(),
+    };
+    if committed {
+        hour_weights(spec, raw, horizon)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Usage billed at on-demand rates (a commitment is then billed on top, hour by hour).
+fn on_demand(u: &mut Usage) {
+    use crate::model::Purchase::OnDemand;
+    match u {
+        Usage::Lambda(l) => l.purchase = OnDemand,
+        Usage::Fargate(f) => f.purchase = OnDemand,
+        Usage::Ec2(e) => e.purchase = OnDemand,
+        Usage::CloudRun(c) => c.purchase = OnDemand,
+        _ => {}
+    }
+}
+
+/// How a platform's covered usage spreads over the hours of the run: its live replicas
+/// (fleets) or busy environments (functions) per hour, from the display buckets (a bucket
+/// longer than an hour spreads evenly over its hours).
+fn hour_weights(spec: &Spec, raw: &RawRun, horizon: f64) -> Vec<f64> {
+    let k = match spec {
+        Spec::Function(_) => super::run::BUSY,
+        Spec::Fleet(_) => super::run::LIVE,
+    };
+    let hours = (horizon / 3600.0).ceil().max(1.0) as usize;
+    let mut w = vec![0.0; hours];
+    let bs = raw.areas.bucket_s.max(1.0);
+    for (i, b) in raw.areas.buckets.iter().enumerate() {
+        let (t0, t1) = (i as f64 * bs, ((i + 1) as f64 * bs).min(horizon.max(bs)));
+        let area = b[k];
+        if !(area.is_finite() && area > 0.0) || t1 <= t0 {
+            continue;
+        }
+        let mut t = t0;
+        while t < t1 {
+            let h = (t / 3600.0) as usize;
+            let end = (((h + 1) as f64) * 3600.0).min(t1);
+            if let Some(x) = w.get_mut(h) {
+                *x += area * (end - t) / (t1 - t0);
+            }
+            t = end;
+        }
+    }
+    w
 }
 
 /// Just the total bill of a run and whether the platform copes (sweeps, the map, Monte
@@ -415,6 +501,7 @@ pub(super) fn total_only(
         catalog,
         &ExtrasUse::of_run(raw, spec, s, usize::MAX, usize::MAX),
         &mut crate::billing::FreeLedger::new(),
+        &commitment_weights(spec, raw, horizon),
     )?;
     Ok(Total {
         cost_usd: usd(bill.total_usd()),
@@ -444,6 +531,7 @@ pub(super) fn finish_with(
     ledger: &mut crate::billing::FreeLedger,
 ) -> Result<PlatformResult, SimError> {
     let before = ledger.clone();
+    let weights = commitment_weights(spec, &raw, horizon);
     let mean_latency_s = raw.hist.mean() / 1000.0;
     let tot = raw.acc.totals();
     let (bill, usage) = bill_for(
@@ -457,6 +545,7 @@ pub(super) fn finish_with(
         catalog,
         &ExtrasUse::of_run(&raw, spec, s, usize::MAX, usize::MAX),
         ledger,
+        &weights,
     )?;
     let total = usd(bill.total_usd());
 
@@ -481,6 +570,7 @@ pub(super) fn finish_with(
             catalog,
             &ExtrasUse::of_run(&raw, spec, s, k, h_upto),
             &mut before.clone(),
+            &weights[..h_upto.clamp(weights.len().min(1), weights.len())],
         )
         .map(|x| (x.0, ()))?;
         cost.push((t, usd(b.total_usd())));

@@ -37,6 +37,8 @@ pub struct FunctionSpec {
     pub service_id: String,
     /// Where the service and its front door are priced (`None`: the reference region).
     pub region: Option<String>,
+    /// A commitment in dollars an hour (with a savings or CUD purchase), billed hour by hour.
+    pub commitment_per_hour: Option<f64>,
     pub arch: Arch,
     pub memory_mb: u32,
     pub per_env: u32,
@@ -79,6 +81,8 @@ pub struct FleetSpec {
     pub service_id: String,
     /// Where the service and its front door are priced (`None`: the reference region).
     pub region: Option<String>,
+    /// A commitment in dollars an hour (with a savings or CUD purchase), billed hour by hour.
+    pub commitment_per_hour: Option<f64>,
     pub is_vm: bool,
     pub arch: Arch,
     pub vcpu: f64,
@@ -219,6 +223,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     name: f.name.clone(),
                     service_id: f.service.clone(),
                     region: f.region.clone(),
+                    commitment_per_hour: f.commitment_usd_per_hour,
                     arch: f.arch,
                     memory_mb: f.memory_mb,
                     per_env: f.concurrency.max(1),
@@ -258,6 +263,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     name: c.name.clone(),
                     service_id: c.service.clone(),
                     region: c.region.clone(),
+                    commitment_per_hour: c.commitment_usd_per_hour,
                     is_vm: false,
                     arch: c.arch,
                     vcpu: c.vcpu,
@@ -297,6 +303,7 @@ pub fn resolve_with(s: &Scenario, w: &crate::model::Workload, catalog: &Catalog)
                     name: v.name.clone(),
                     service_id: v.service.clone(),
                     region: v.region.clone(),
+                    commitment_per_hour: v.commitment_usd_per_hour,
                     is_vm: true,
                     arch: inst.arch,
                     vcpu: inst.vcpu,

@@ -141,6 +141,7 @@ pub(super) fn container(ui: &mut Ui, ed: &mut Ed, c: &mut ContainerPlatform, pat
         view.purchases(&c.service),
         view.purchases(&c.service).len() > 1,
     );
+    ed.commitment(ui, c.purchase, &mut c.commitment_usd_per_hour, path);
     ed.choice(
         ui,
         ("ct_fd", i),
@@ -310,6 +311,7 @@ pub(super) fn vm(ui: &mut Ui, ed: &mut Ed, v: &mut VmPlatform, path: &str, i: us
         &view.purchase,
         true,
     );
+    ed.commitment(ui, v.purchase, &mut v.commitment_usd_per_hour, path);
     ed.choice(
         ui,
         ("vm_fd", i),

@@ -154,6 +154,7 @@ pub(super) fn function(ui: &mut Ui, ed: &mut Ed, f: &mut FunctionPlatform, path:
         view.purchases(&f.service),
         view.purchases(&f.service).len() > 1,
     );
+    ed.commitment(ui, f.purchase, &mut f.commitment_usd_per_hour, path);
     let max_conc = lim.map(|l| l.max_instance_concurrency).unwrap_or(1);
     ed.int(
         ui,

@@ -246,6 +246,30 @@ impl Ed<'_, '_> {
         }
     }
 
+    /// The commitment's size in dollars an hour, for a savings or CUD purchase: 0 means
+    /// none (the discount applies to all the usage it covers).
+    fn commitment(&mut self, ui: &mut Ui, purchase: crate::model::Purchase, v: &mut Option<f64>, path: &str) {
+        use crate::model::Purchase::*;
+        if !matches!(purchase, Savings1y | Savings3y) {
+            return;
+        }
+        let mut x = v.unwrap_or(0.0);
+        let before = x;
+        self.num(
+            ui,
+            "Commitment",
+            "The commitment's size in dollars an hour, paid every hour and covering usage up to it; usage above it pays on demand (AWS: at the plan's rates; Google: in on-demand dollars). 0: no fixed size, the discount applies to all the usage it covers.",
+            &format!("{path}.commitment_usd_per_hour"),
+            &mut x,
+            0.0,
+            1e6,
+            "$/h",
+        );
+        if x != before {
+            *v = if x > 0.0 { Some(x) } else { None };
+        }
+    }
+
     /// The region picker: the regions the catalog prices `service` in.
     fn region(&mut self, ui: &mut Ui, service: &str, region: &mut Option<String>, path: &str, i: usize) {
         let view = self.cx.view;
