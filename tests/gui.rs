@@ -2432,3 +2432,29 @@ fn picking_a_region_reprices_the_platform_there_and_marks_carried_figures() {
     assert!(label_containing(&h, "Priced with unverified figures").contains("provisioned arm64 (AWS Lambda)"));
     assert_eq!(h.state().undo_steps(), 3);
 }
+
+#[test]
+fn a_savings_plan_and_its_hourly_commitment_are_set_in_the_editor() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = lambda_total(h.state());
+    assert!(h.query_by_label("Commitment").is_none());
+    // the first Purchase picker is the Lambda's: commitments, no Spot
+    h.query_all_by_label("Purchase")
+        .next()
+        .expect("a Purchase picker")
+        .click();
+    h.run();
+    assert!(h.query_by_label("Spot").is_none());
+    h.get_by_label("Commitment, 1 year").click();
+    h.run();
+    assert_eq!(lambda(h.state()).purchase, breakeven::model::Purchase::Savings1y);
+    let flat = lambda_total(h.state());
+    assert!(flat < before, "a savings plan lowers the duration: {before} -> {flat}");
+    // sized at $1 an hour: paid every hour of the month whatever the usage
+    h.get_by_label("Commitment").set_value_accesskit(1.0);
+    h.run();
+    assert_eq!(lambda(h.state()).commitment_usd_per_hour, Some(1.0));
+    let sized = lambda_total(h.state());
+    assert!(sized > 720.0, "720 hours at $1: {sized}");
+}
