@@ -2435,7 +2435,11 @@ fn picking_a_region_reprices_the_platform_there_and_marks_carried_figures() {
 
 #[test]
 fn a_savings_plan_and_its_hourly_commitment_are_set_in_the_editor() {
-    let mut h = harness(App::for_tests());
+    // tall enough for the Lambda's Purchase picker to be on screen
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 2400.0))
+        .with_max_steps(30)
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), App::for_tests());
     h.run();
     let before = lambda_total(h.state());
     assert!(h.query_by_label("Commitment").is_none());
@@ -2457,4 +2461,21 @@ fn a_savings_plan_and_its_hourly_commitment_are_set_in_the_editor() {
     assert_eq!(lambda(h.state()).commitment_usd_per_hour, Some(1.0));
     let sized = lambda_total(h.state());
     assert!(sized > 720.0, "720 hours at $1: {sized}");
+}
+
+#[test]
+fn a_negotiated_discount_is_set_per_provider_in_the_scenario_section() {
+    let mut h = harness(App::for_tests());
+    h.run();
+    let before = lambda_total(h.state());
+    h.get_by_label("AWS discount").set_value_accesskit(10.0);
+    h.run();
+    assert_eq!(h.state().scenario().discounts.len(), 1);
+    assert_eq!(h.state().scenario().discounts[0].provider, "aws");
+    let after = lambda_total(h.state());
+    assert!((after - before * 0.9).abs() < 0.011, "{before} -> {after}");
+    // back to 0: no discount left in the file
+    h.get_by_label("AWS discount").set_value_accesskit(0.0);
+    h.run();
+    assert!(h.state().scenario().discounts.is_empty());
 }

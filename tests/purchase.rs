@@ -388,3 +388,52 @@ fn a_simulated_commitment_is_billed_hour_by_hour() {
         "{err}"
     );
 }
+
+/// A negotiated discount takes its share off the whole bill of each platform of that
+/// provider, after the catalog's discounts; other providers' bills are untouched.
+#[test]
+fn a_negotiated_discount_comes_off_the_providers_whole_bills() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.ron");
+    let text = |discounts: &str| {
+        format!(
+            r#"Scenario(version: 1, name: "d", horizon_days: 30.0, seed: 3, {discounts}
+    traffic: Traffic(components: [Constant(rps: 5.0)]),
+    workload: Workload(duration_ms: Fixed(100.0), cpu_fraction: 0.3, cold_start_ms: Fixed(200.0), response_kb: 20.0),
+    platforms: [
+        Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, front_door: ApiGatewayHttp),
+        Container(name: "Cloud Run", service: "gcp-cloud-run", vcpu: 1.0, memory_gb: 0.5, concurrency: 20,
+            min_replicas: 0, max_replicas: 5),
+    ])"#
+        )
+    };
+    let totals = |discounts: &str| {
+        std::fs::write(&f, text(discounts)).unwrap();
+        let (code, out, err) = breakeven(&["run", f.to_str().unwrap(), "--fast", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["platforms"].as_array().unwrap().clone()
+    };
+    let list = totals("");
+    let deal = totals("discounts: [ProviderDiscount(provider: \"aws\", discount_pct: 10.0)],");
+    let before = list[0]["total_usd"].as_f64().unwrap();
+    let d = line(&deal[0], "Negotiated discount");
+    assert_eq!(d["amount_usd"].as_f64().unwrap(), -((before * 10.0).round() / 100.0));
+    assert!((deal[0]["total_usd"].as_f64().unwrap() - before * 0.9).abs() < 0.011);
+    assert_eq!(deal[1]["total_usd"], list[1]["total_usd"]);
+    // one per provider, a known provider, 0 to 100 %
+    std::fs::write(
+        &f,
+        text("discounts: [ProviderDiscount(provider: \"oracle\", discount_pct: 5.0), ProviderDiscount(provider: \"gcp\", discount_pct: 150.0)],"),
+    )
+    .unwrap();
+    let (code, _, err) = breakeven(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "discounts[0].provider: unknown provider `oracle`; a discount names one of: aws, gcp, azure, cloudflare"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("discounts[1].discount_pct"), "{err}");
+}

@@ -6,7 +6,10 @@
 //! missing field, with positions) keep working; which fields belong to which version is
 //! checked here (structural) and in `validate` (everything with a position).
 
-use super::{AppWorkload, Call, Dist, Pipeline, Platform, Scenario, Traffic, Uncertainty, WORKLOAD_V1_NAME, Workload};
+use super::{
+    AppWorkload, Call, Dist, Pipeline, Platform, ProviderDiscount, Scenario, Traffic, Uncertainty, WORKLOAD_V1_NAME,
+    Workload,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -22,6 +25,8 @@ pub struct ScenarioFile {
     seed: u64,
     #[serde(default = "one", skip_serializing_if = "is_one")]
     egress_share: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    discounts: Vec<ProviderDiscount>,
     #[serde(
         default,
         deserialize_with = "present",
@@ -130,6 +135,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             horizon_days: f.horizon_days,
             seed: f.seed,
             egress_share: f.egress_share,
+            discounts: f.discounts,
             workloads,
             pipelines: f.pipelines,
             platforms: f.platforms,
@@ -159,6 +165,7 @@ impl From<Scenario> for ScenarioFile {
             horizon_days: s.horizon_days,
             seed: s.seed,
             egress_share: s.egress_share,
+            discounts: s.discounts,
             traffic,
             workload,
             workloads,

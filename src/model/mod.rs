@@ -52,6 +52,9 @@ pub struct Scenario {
     pub seed: u64,
     /// Share of response bytes that leave the provider's network to the internet.
     pub egress_share: f64,
+    /// Negotiated discounts off a provider's list prices (enterprise agreements), at most
+    /// one per provider.
+    pub discounts: Vec<ProviderDiscount>,
     /// At least one; a version 1 file's single workload is named `WORKLOAD_V1_NAME`.
     pub workloads: Vec<AppWorkload>,
     pub pipelines: Vec<Pipeline>,
@@ -59,6 +62,25 @@ pub struct Scenario {
     /// Uncertain inputs, for Monte Carlo bands around costs and crossovers.
     pub uncertainty: Option<Uncertainty>,
 }
+
+/// A negotiated discount off everything a provider bills a platform (compute, front door
+/// and the rest of its bill), applied after the catalog's commitments and Spot, as
+/// enterprise agreements apply to the remaining spend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderDiscount {
+    /// `aws`, `gcp`, `azure` or `cloudflare`: the prefix of the provider's service ids.
+    pub provider: String,
+    pub discount_pct: f64,
+}
+
+/// The providers a negotiated discount can name: service-id prefix and display name.
+pub const PROVIDERS: [(&str, &str); 4] = [
+    ("aws", "AWS"),
+    ("gcp", "Google Cloud"),
+    ("azure", "Azure"),
+    ("cloudflare", "Cloudflare"),
+];
 
 /// The name a version 1 file's one workload goes by (placements, per-workload costs).
 pub const WORKLOAD_V1_NAME: &str = "workload";

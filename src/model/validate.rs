@@ -194,6 +194,26 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days");
 
     v.range("egress_share", s.egress_share, 0.0, 1.0, "(share of responses)");
+    let mut seen = HashSet::new();
+    for (i, d) in s.discounts.iter().enumerate() {
+        let path = format!("discounts[{i}]");
+        if !super::PROVIDERS.iter().any(|(id, _)| *id == d.provider) {
+            v.push(
+                format!("{path}.provider"),
+                format!(
+                    "unknown provider `{}`; a discount names one of: {}",
+                    d.provider,
+                    super::PROVIDERS.map(|p| p.0).join(", ")
+                ),
+            );
+        } else if !seen.insert(d.provider.clone()) {
+            v.push(
+                format!("{path}.provider"),
+                format!("`{}` has a discount already", d.provider),
+            );
+        }
+        v.range(&format!("{path}.discount_pct"), d.discount_pct, 0.0, 100.0, "%");
+    }
     let peaks = application(&mut v, s);
     let mut total_peak = 0.0;
     for (i, w) in s.workloads.iter().enumerate() {

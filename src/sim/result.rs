@@ -421,7 +421,35 @@ fn bill_for(
     for b in super::extras::extra_lines(spec, s, extras, catalog, &opts, ledger)? {
         bill.lines.extend(b.lines);
     }
+    negotiated(&mut bill, service_id, s);
     Ok((bill, usage))
+}
+
+/// A negotiated discount of the platform's provider, off its whole bill (after the
+/// catalog's commitments and Spot): one negative line.
+fn negotiated(bill: &mut Bill, service_id: &str, s: &Scenario) {
+    let provider = service_id.split('-').next().unwrap_or("");
+    let Some(d) = s.discounts.iter().find(|d| d.provider == provider) else {
+        return;
+    };
+    if !(d.discount_pct.is_finite() && d.discount_pct > 0.0) {
+        return;
+    }
+    let total = bill.total_usd();
+    let pct = crate::billing::dec_exact(d.discount_pct.min(100.0));
+    let rate = pct / Decimal::from(100);
+    bill.lines.push(crate::billing::BillLine {
+        item: "Negotiated discount".into(),
+        quantity: total,
+        unit: "USD".into(),
+        unit_price_usd: -rate,
+        amount_usd: -crate::billing::cents(total * rate),
+        note: format!(
+            "{}% off this bill (a negotiated discount on {provider}), after commitments and Spot",
+            pct.normalize()
+        ),
+        category: crate::billing::Category::Compute,
+    });
 }
 
 /// The hour weights of a platform under a commitment (empty otherwise: nothing to spread).

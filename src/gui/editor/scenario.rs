@@ -1,8 +1,8 @@
-//! The Scenario section: name, description, horizon, seed and the share of responses
-//! leaving for the internet.
+//! The Scenario section: name, description, horizon, seed, the share of responses
+//! leaving for the internet and negotiated discounts per provider.
 
 use super::{Ed, grid};
-use crate::model::{Limits, Scenario};
+use crate::model::{Limits, PROVIDERS, ProviderDiscount, Scenario};
 use egui::Ui;
 
 pub(super) fn scenario_fields(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
@@ -42,5 +42,35 @@ pub(super) fn scenario_fields(ui: &mut Ui, ed: &mut Ed, s: &mut Scenario) {
             0.0,
             1.0,
         );
+        for (id, name) in PROVIDERS {
+            let at = s.discounts.iter().position(|d| d.provider == id);
+            let mut pct = at.map(|i| s.discounts[i].discount_pct).unwrap_or(0.0);
+            let before = pct;
+            ed.num(
+                ui,
+                &format!("{name} discount"),
+                &format!(
+                    "A negotiated discount off everything {name} bills (an enterprise agreement), in percent, applied to each {name} platform's whole bill after commitments and Spot; 0 for list prices"
+                ),
+                &format!("discounts[{}].discount_pct", at.unwrap_or(s.discounts.len())),
+                &mut pct,
+                0.0,
+                100.0,
+                "%",
+            );
+            if pct != before {
+                match at {
+                    Some(i) if pct <= 0.0 => {
+                        s.discounts.remove(i);
+                    }
+                    Some(i) => s.discounts[i].discount_pct = pct,
+                    None if pct > 0.0 => s.discounts.push(ProviderDiscount {
+                        provider: id.to_string(),
+                        discount_pct: pct,
+                    }),
+                    None => {}
+                }
+            }
+        }
     });
 }
