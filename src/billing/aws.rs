@@ -108,21 +108,6 @@ pub(super) fn lambda(p: &AwsLambda, u: &LambdaUsage, opts: &BillOptions) -> Vec<
             &format!("{extra_mb} MB above the {} MB included", p.ephemeral_included_mb),
         ));
     }
-    use crate::model::Purchase::*;
-    let plan = match u.purchase {
-        Savings1y => p.savings_1y.as_ref().map(|d| (d, "1-year Compute Savings Plan")),
-        Savings3y => p.savings_3y.as_ref().map(|d| (d, "3-year Compute Savings Plan")),
-        OnDemand | Spot => None,
-    };
-    if let Some((d, name)) = plan {
-        let label = super::discount_label(name, d);
-        super::discount_lines(
-            &mut out,
-            |l| l.item.starts_with("Duration") || l.item == "Provisioned concurrency",
-            d,
-            &label,
-        );
-    }
     out
 }
 

@@ -26,30 +26,8 @@ pub struct CloudRunUsage {
     pub direct: bool,
 }
 
+/// On-demand lines; a committed use discount is applied by `billing::bill` (`commitment::terms`).
 pub(super) fn cloud_run(p: &GcpCloudRun, u: &CloudRunUsage, opts: &BillOptions) -> Vec<BillLine> {
-    use crate::model::Purchase::*;
-    let mut out = cloud_run_on_demand(p, u, opts);
-    let cud = match (u.billing, u.purchase) {
-        (ContainerBilling::RequestBased, Savings1y) => p.cud_1y.as_ref().map(|d| (d, "1-year committed use discount")),
-        (ContainerBilling::RequestBased, Savings3y) => p.cud_3y.as_ref().map(|d| (d, "3-year committed use discount")),
-        (ContainerBilling::InstanceBased, Savings1y) => p
-            .flex_cud_1y
-            .as_ref()
-            .map(|d| (d, "1-year flexible committed use discount")),
-        (ContainerBilling::InstanceBased, Savings3y) => p
-            .flex_cud_3y
-            .as_ref()
-            .map(|d| (d, "3-year flexible committed use discount")),
-        _ => None,
-    };
-    if let Some((d, name)) = cud {
-        let label = super::discount_label(name, d);
-        super::discount_lines(&mut out, |_| true, d, &label);
-    }
-    out
-}
-
-fn cloud_run_on_demand(p: &GcpCloudRun, u: &CloudRunUsage, opts: &BillOptions) -> Vec<BillLine> {
     let s = Decimal::from(u.billable_ms) / Decimal::from(1000);
     let shape = if u.direct {
         "vCPU-seconds and GiB-seconds as given".to_string()

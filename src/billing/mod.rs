@@ -296,6 +296,20 @@ pub fn bill(service: &Service, usage: &Usage, opts: &BillOptions) -> Result<Bill
             });
         }
     };
+    let mut lines = lines;
+    // a savings plan or CUD without a size: the commitment's discount on all it covers
+    // (Fargate and EC2 price their own purchase options, Spot included)
+    let committed = match usage {
+        Usage::Lambda(u) => Some((u.purchase, crate::model::ContainerBilling::RequestBased)),
+        Usage::CloudRun(u) => Some((u.purchase, u.billing)),
+        _ => None,
+    };
+    if let Some((purchase, billing)) = committed
+        && let Some(t) = commitment::terms(service, purchase, billing)
+    {
+        let label = discount_label(t.name, t.discount);
+        discount_lines(&mut lines, t.covers, t.discount, &label);
+    }
     finish(service.id(), service.name(), service.region(), lines)
 }
 
@@ -333,11 +347,6 @@ pub(crate) fn priced_exact(item: &str, quantity: Decimal, unit: &str, unit_price
 /// Half-up to the cent, as the providers' examples round each line.
 pub fn cents(x: Decimal) -> Decimal {
     x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// A finite f64 as the decimal it prints as (0 when it has none).
-pub fn dec_exact(x: f64) -> Decimal {
-    dec(x)
 }
 
 pub(crate) fn dec(x: f64) -> Decimal {

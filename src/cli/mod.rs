@@ -241,7 +241,7 @@ fn fx_of(cat: &crate::pricing::Catalog, a: &CurrencyArgs) -> Result<Option<crate
         }
         return Ok(Some(crate::pricing::fx::Fx {
             code,
-            per_usd: crate::billing::dec_exact(rate),
+            per_usd: crate::billing::dec(rate),
             date: "given".into(),
             source: "--exchange-rate".into(),
         }));

@@ -583,7 +583,8 @@ impl CatalogView {
                 let mut inst_choices = Vec::new();
                 regions.insert(id.to_string(), region_choices(cat, id));
                 purchase_services.push((id.to_string(), Purchase::offered_by(s)));
-                for r in cat.regions(id).into_iter().skip(1) {
+                // by region name, the reference region's too (a file may name it)
+                for r in cat.regions(id) {
                     if let Some(Service::AwsEc2(ec2)) = cat.get_in(id, Some(r)) {
                         let c = ec2.instances.iter().map(instance_choice).collect();
                         regional_instances.insert((id.to_string(), r.to_string()), c);
@@ -591,24 +592,7 @@ impl CatalogView {
                 }
                 if let Service::AwsEc2(ec2) = s {
                     for inst in &ec2.instances {
-                        inst_choices.push((
-                            inst.name.clone(),
-                            format!(
-                                "{} — {} vCPU, {} GiB, ${}/h",
-                                inst.name,
-                                fmt::num(inst.vcpu),
-                                fmt::num(inst.memory_gib),
-                                inst.hourly.usd.normalize()
-                            ),
-                            format!(
-                                "{}, on demand, {}; effective {}; {} ({:?})",
-                                inst.arch.label(),
-                                inst.hourly.region,
-                                inst.hourly.effective,
-                                inst.hourly.source,
-                                inst.hourly.status
-                            ),
-                        ));
+                        inst_choices.push(instance_choice(inst));
                         instance_tips.insert(
                             (id.to_string(), inst.name.clone()),
                             format!(
@@ -824,14 +808,7 @@ impl CatalogView {
     pub fn instances(&self, id: &str, region: Option<&str>) -> &[(String, String, String)] {
         match region {
             None => self.instances.get(id),
-            Some(r) => self
-                .regional_instances
-                .get(&(id.to_string(), r.to_string()))
-                .or_else(|| {
-                    self.instances
-                        .get(id)
-                        .filter(|_| self.regions(id).first().is_some_and(|f| f.1.starts_with(r)))
-                }),
+            Some(r) => self.regional_instances.get(&(id.to_string(), r.to_string())),
         }
         .map(Vec::as_slice)
         .unwrap_or(&[])

@@ -407,12 +407,7 @@ fn bill_for(
         && let Some(service) = catalog.get_in(service_id, region)
         && let Some(terms) = crate::billing::commitment::terms(service, purchase, billing)
     {
-        crate::billing::commitment::apply(
-            &mut bill.lines,
-            &terms,
-            crate::billing::dec_exact(per_hour),
-            hour_weights,
-        );
+        crate::billing::commitment::apply(&mut bill.lines, &terms, crate::billing::dec(per_hour), hour_weights);
     }
     // a region of a price group (Google's tiers) is billed at another's prices, under its own name
     if let Some(r) = region {
@@ -436,7 +431,7 @@ fn negotiated(bill: &mut Bill, service_id: &str, s: &Scenario) {
         return;
     }
     let total = bill.total_usd();
-    let pct = crate::billing::dec_exact(d.discount_pct.min(100.0));
+    let pct = crate::billing::dec(d.discount_pct.min(100.0));
     let rate = pct / Decimal::from(100);
     bill.lines.push(crate::billing::BillLine {
         item: "Negotiated discount".into(),
