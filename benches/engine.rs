@@ -84,6 +84,20 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
+/// Where and how to buy: every platform in nine places and under four purchase options
+/// (simulated once, billed again per variant), and each commitment sized.
+fn buying(c: &mut Criterion) {
+    let mut g = c.benchmark_group("buying");
+    g.sample_size(20);
+    for name in ["startup-launch.ron", "steady-high.ron", "saas-backend.ron"] {
+        let (p, cat) = shipped(name);
+        g.bench_function(format!("places, purchase options and commitments: {name}"), |b| {
+            b.iter(|| black_box(analysis::buying(&p, &cat).expect("buying")))
+        });
+    }
+    g.finish();
+}
+
 fn fixture(name: &str) -> (Prepared, Catalog) {
     let cat = Catalog::builtin().expect("catalog");
     let f = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -218,5 +232,5 @@ fn import(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, exact, fast, sweep, application, import);
+criterion_group!(benches, exact, fast, sweep, buying, application, import);
 criterion_main!(benches);

@@ -2479,3 +2479,74 @@ fn a_negotiated_discount_is_set_per_provider_in_the_scenario_section() {
     h.run();
     assert!(h.state().scenario().discounts.is_empty());
 }
+
+/// Where to buy: every platform priced in each place and under each purchase option,
+/// with the commitment that pays, from the verdict's analysis.
+#[test]
+fn where_to_buy_lists_places_purchase_options_and_commitments() {
+    let mut h = harness(App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    h.get_by_label("Where to buy").click();
+    h.run();
+    for text in [
+        "Places",
+        "Purchase options",
+        "Commitments",
+        "Frankfurt",
+        "Tokyo",
+        "1-year commitments",
+        "Spot",
+    ] {
+        assert!(h.query_all_by_label(text).count() >= 1, "{text}");
+    }
+    // the regions under the amounts, and what a place lacks
+    assert!(h.query_all_by_label("eu-central-1").count() >= 1);
+    assert!(h.query_all_by_label("not offered").count() >= 1);
+    let v = h.state().analysis().verdict.as_ref().unwrap().value.as_ref().unwrap();
+    let b = v
+        .buying
+        .as_ref()
+        .expect("the verdict prices places and purchase options");
+    assert_eq!(b.places.len(), 1 + breakeven::pricing::location::LOCATIONS.len());
+    assert!(
+        b.commitments
+            .iter()
+            .any(|c| c.cells[1] == "1-year Compute Savings Plan")
+    );
+}
+
+/// View > Currency: every amount in euros at the catalog's rate, bills and verdict
+/// included; back to dollars the same way.
+#[test]
+fn amounts_follow_the_chosen_currency() {
+    let mut h = harness(App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    let usd = lambda_total(h.state());
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Currency").click();
+    h.run();
+    h.get_by_label("EUR").click();
+    h.run();
+    assert_eq!(h.state().settings().currency, "EUR");
+    let rate = breakeven::pricing::Catalog::builtin()
+        .unwrap()
+        .fx("EUR")
+        .unwrap()
+        .per_usd;
+    let rate: f64 = rate.to_string().parse().unwrap();
+    let eur = format!("€{:.2}", usd * rate);
+    assert!(h.query_all_by_label_contains(&eur).count() >= 1, "{eur} on screen");
+    let v = h.state().analysis().verdict.as_ref().unwrap().value.as_ref().unwrap();
+    assert!(v.headline.contains('€') && !v.headline.contains('$'), "{}", v.headline);
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Currency").click();
+    h.run();
+    h.get_by_label("USD").click();
+    h.run();
+    assert_eq!(h.state().settings().currency, "");
+    let v = h.state().analysis().verdict.as_ref().unwrap().value.as_ref().unwrap();
+    assert!(v.headline.contains('$'), "{}", v.headline);
+    breakeven::gui::fmt::set_currency(None);
+}

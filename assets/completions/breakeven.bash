@@ -537,7 +537,7 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__report)
-            opts="-o -h --output --fast --series --pricing --help"
+            opts="-o -h --output --fast --series --currency --exchange-rate --pricing --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +548,14 @@ _breakeven() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --currency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -596,7 +604,7 @@ _breakeven() {
             fi
             case "${prev}" in
                 --axis)
-                    COMPREPLY=($(compgen -W "traffic memory duration burstiness" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "traffic memory duration burstiness region purchase" -- "${cur}"))
                     return 0
                     ;;
                 --points)

@@ -4,12 +4,14 @@
 //! Every point is a fast-mode simulation (`sim::fast_totals`); points run in parallel.
 //! Break-even points are found by root finding on the engine, not read off the grid.
 
+pub mod buying;
 pub mod map;
 pub mod shape;
 pub mod sweep;
 pub mod uncertainty;
 pub mod verdict;
 
+pub use buying::{Buying, PurchaseLevel, buying};
 pub use map::{CheapestMap, MapAxes, cheapest_map};
 pub use sweep::{Axis, Crossover, Sweep, SweepOptions, SweepPoint, sweep, traffic_sweep};
 pub use uncertainty::{MonteCarlo, monte_carlo};

@@ -64,6 +64,10 @@ pub struct Verdict {
     pub headline: String,
     pub reasons: Vec<Reason>,
     pub hybrid: Option<HybridEstimate>,
+    /// The same traffic in other places and under other purchase options, behind the
+    /// reasons that say when either would change the answer (reports show its tables).
+    #[serde(skip)]
+    pub buying: Option<Box<super::buying::Buying>>,
 }
 
 fn possessive(name: &str) -> String {
@@ -74,7 +78,7 @@ fn possessive(name: &str) -> String {
     }
 }
 
-fn money(x: f64) -> String {
+pub(super) fn money(x: f64) -> String {
     if x >= 100.0 {
         format!("${x:.0}")
     } else {
@@ -84,7 +88,7 @@ fn money(x: f64) -> String {
 
 /// How to say "for the simulated period": costs are totals over the horizon, which is a
 /// month only for month-long scenarios.
-fn period_phrase(horizon_s: f64) -> String {
+pub(super) fn period_phrase(horizon_s: f64) -> String {
     let days = horizon_s / 86_400.0;
     if (days - 30.0).abs() < 0.5 || (days - 30.4375).abs() < 0.5 || (days - 31.0).abs() < 0.5 {
         "a month".into()
@@ -269,6 +273,15 @@ fn shortfall_reason(name: &str, sf: &Shortfall) -> Reason {
 
 /// The verdict for `result` (a run of `p`), using the traffic sweep for the outlook.
 pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Sweep) -> Result<Verdict, SimError> {
+    let mut v = verdict_here(p, catalog, result, sweep)?;
+    let b = super::buying::buying(p, catalog)?;
+    v.reasons.extend(super::buying::reasons(&b));
+    v.buying = Some(Box::new(b));
+    Ok(v)
+}
+
+/// The verdict in the scenario's own regions and purchase options.
+fn verdict_here(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Sweep) -> Result<Verdict, SimError> {
     if let Some(ap) = &p.app {
         return app_verdict(ap, catalog, result);
     }
@@ -540,6 +553,7 @@ pub fn verdict(p: &Prepared, catalog: &Catalog, result: &SimResult, sweep: &Swee
         headline,
         reasons,
         hybrid,
+        buying: None,
     })
 }
 
@@ -612,6 +626,7 @@ fn app_verdict(ap: &crate::sim::app::AppPrepared, catalog: &Catalog, result: &Si
             headline,
             reasons,
             hybrid: None,
+            buying: None,
         });
     };
     let kinds: Vec<&str> = best
@@ -734,6 +749,7 @@ fn app_verdict(ap: &crate::sim::app::AppPrepared, catalog: &Catalog, result: &Si
         headline,
         reasons,
         hybrid: None,
+        buying: None,
     })
 }
 

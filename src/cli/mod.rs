@@ -2,6 +2,7 @@
 //! prints tables or JSON, and maps errors to exit codes: 0 success, 2 bad input, 1
 //! internal error. See `../shared/contract/cli.md` for the stable forms.
 
+mod buying;
 mod run;
 mod table;
 
@@ -97,6 +98,8 @@ breakeven report scenarios/flash-sale.ron -o flash-sale.csv --series --fast")]
         /// CSV reports: also write the time series to OUT-series.csv.
         #[arg(long)]
         series: bool,
+        #[command(flatten)]
+        money: CurrencyArgs,
     },
     /// Simulate a scenario and print the comparison per platform.
     #[command(after_help = "Examples:\n  \
@@ -188,6 +191,23 @@ pub enum AxisArg {
     Memory,
     Duration,
     Burstiness,
+    /// Every platform moved to its provider's region in each place (N. Virginia,
+    /// Frankfurt, Tokyo, ...).
+    Region,
+    /// On demand, 1- and 3-year commitments sized to the traffic, Spot; and the
+    /// commitment that pays on each platform.
+    Purchase,
+}
+
+/// The sweep's axis when it is a number (regions and purchase options are not).
+fn numeric_axis(a: AxisArg) -> Option<analysis::Axis> {
+    match a {
+        AxisArg::Traffic => Some(analysis::Axis::TrafficScale),
+        AxisArg::Memory => Some(analysis::Axis::MemoryMb),
+        AxisArg::Duration => Some(analysis::Axis::DurationScale),
+        AxisArg::Burstiness => Some(analysis::Axis::Burstiness),
+        AxisArg::Region | AxisArg::Purchase => None,
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -627,6 +647,25 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let scenario = load(&file, &cat)?;
             let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
             let mut prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+            let Some(numeric) = numeric_axis(axis) else {
+                if points.is_some() || workload.is_some() {
+                    return Err(Failure::BadInput(
+                        "error: --axis region and --axis purchase price the scenario as it is: they take neither \
+                         --points nor --workload"
+                            .into(),
+                    ));
+                }
+                let b = analysis::buying(&prepared, &cat).map_err(sim_failure)?;
+                let period = sim::SimResult::period_adjective(prepared.profile.horizon_s);
+                let period = format!("{period} totals");
+                match (axis, json) {
+                    (AxisArg::Region, true) => println!("{}", buying::region_json(&b)),
+                    (AxisArg::Region, false) => print!("{}", buying::region_table(&b, &period)),
+                    (_, true) => println!("{}", buying::purchase_json(&b)),
+                    (_, false) => print!("{}", buying::purchase_table(&b, &period)),
+                }
+                return Ok(());
+            };
             if let Some(name) = &workload {
                 if !matches!(axis, AxisArg::Traffic) {
                     return Err(Failure::BadInput(
@@ -635,12 +674,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 }
                 prepared = focus_workload(&prepared, &scenario, &file, name)?;
             }
-            let axis = match axis {
-                AxisArg::Traffic => analysis::Axis::TrafficScale,
-                AxisArg::Memory => analysis::Axis::MemoryMb,
-                AxisArg::Duration => analysis::Axis::DurationScale,
-                AxisArg::Burstiness => analysis::Axis::Burstiness,
-            };
+            let axis = numeric;
             let mut opts = analysis::SweepOptions::for_axis(axis);
             if let Some(n) = points {
                 if !(2..=2000).contains(&n) {
@@ -667,7 +701,8 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             output,
             fast,
             series,
-        } => report_command(&file, &output, fast, series, cli.pricing.as_ref()),
+            money: currency,
+        } => report_command(&file, &output, fast, series, &currency, cli.pricing.as_ref()),
         Command::Run {
             file,
             json,
@@ -716,7 +751,10 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                     }
                     None => print!("{}", run::run_table(&result)),
                 }
-                print!("{}", run::verdict_text(&verdict));
+                match &fx {
+                    Some(fx) => print!("{}", crate::report::fmt::dollars_in(&run::verdict_text(&verdict), fx)),
+                    None => print!("{}", run::verdict_text(&verdict)),
+                }
             }
             Ok(())
         }
@@ -1251,6 +1289,7 @@ fn report_command(
     output: &std::path::Path,
     fast: bool,
     series: bool,
+    currency: &CurrencyArgs,
     pricing_dir: Option<&PathBuf>,
 ) -> Result<(), Failure> {
     use crate::report::{self, Format};
@@ -1281,6 +1320,7 @@ fn report_command(
         }
     }
     let cat = catalog(pricing_dir)?;
+    let fx = fx_of(&cat, currency)?;
     let scenario = load(file, &cat)?;
     let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
@@ -1310,7 +1350,8 @@ fn report_command(
         eprint!("\r\x1b[K");
     }
     let built = built.ok_or_else(|| Failure::Internal("the report thread stopped unexpectedly".into()))?;
-    let rep = built.map_err(sim_failure)?;
+    let mut rep = built.map_err(sim_failure)?;
+    rep.currency = fx;
     let written = report::write(&rep, output, chrono::Utc::now(), &report::WriteOptions { series })
         .map_err(|e| Failure::BadInput(format!("error: {e}")))?;
     for w in &written.warnings {

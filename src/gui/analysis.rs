@@ -223,7 +223,8 @@ pub fn scale_tick(lv: f64) -> String {
 
 /// Tick label of the log cost axis at log10 value `lv`: "$0.01", "$1", "$100", "$1k", "$2M".
 pub fn money_tick(lv: f64) -> String {
-    let v = 10f64.powf(lv);
+    // the axis plots US dollars; its labels read in the shown currency
+    let v = fmt::money_value(10f64.powf(lv));
     if !v.is_finite() || v <= 0.0 {
         return String::new();
     }
@@ -234,7 +235,7 @@ pub fn money_tick(lv: f64) -> String {
     } else {
         (v, "")
     };
-    format!("${}{unit}", round_number(n))
+    format!("{}{}{unit}", fmt::symbol(), round_number(n))
 }
 
 /// What a cost is for: "/month" over a 30-day horizon, else " for 7 days".
@@ -788,6 +789,8 @@ pub struct VerdictView {
     pub reasons: Vec<ReasonView>,
     /// The simulation judged: the fast estimate or the exact run.
     pub mode: Mode,
+    /// Every platform in each place and under each purchase option (Where to buy).
+    pub buying: Option<super::buying::BuyingView>,
 }
 
 /// The number of a verdict reason, as it reads next to the reason.
@@ -795,7 +798,13 @@ pub fn metric_value(metric: &str, value: f64) -> String {
     match metric {
         "failed_share" | "rejected_share" | "over_slo_share" | "cold_start_rate" | "hybrid_saving"
         | "placement_saving" => fmt::pct(value),
-        "workload_cost_usd" | "alone_on_fleet_usd" => fmt::money(value),
+        "workload_cost_usd"
+        | "alone_on_fleet_usd"
+        | "cheapest_place_saving_usd"
+        | "commitment_saving_usd"
+        | "purchase_changes_answer" => fmt::money(value),
+        "place_changes_answer" => fmt::pct(value),
+        "places_changing_answer" => fmt::num(value),
         "pipeline_p99_ms" => fmt::ms(value),
         "peak_to_mean" | "cost_ratio_today" | "cost_ratio_10x" => fmt::times(value),
         "nearest_crossover_scale" if !value.is_finite() => "none".into(),
@@ -808,7 +817,7 @@ pub fn metric_value(metric: &str, value: f64) -> String {
 impl VerdictView {
     pub fn new(v: &Verdict, mode: Mode) -> VerdictView {
         VerdictView {
-            headline: v.headline.clone(),
+            headline: fmt::text(&v.headline),
             recommendation: v.recommendation.label(),
             platform: v.platform.clone(),
             reasons: v
@@ -817,10 +826,11 @@ impl VerdictView {
                 .map(|r| ReasonView {
                     value: metric_value(&r.metric, r.value),
                     metric: r.metric.clone(),
-                    text: r.text.clone(),
+                    text: fmt::text(&r.text),
                 })
                 .collect(),
             mode,
+            buying: v.buying.as_deref().map(super::buying::BuyingView::new),
         }
     }
 }

@@ -313,7 +313,7 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
         ])
         .custom_y_axes(vec![
             AxisHints::new_y()
-                .label(format!("USD{period} (log scale)"))
+                .label(format!("{}{period} (log scale)", fmt::currency_code()))
                 .formatter(|m, r| log_tick(m, r, money_tick)),
         ])
         .label_formatter(|pos: &HoverPosition<'_>| match pos {
@@ -400,6 +400,29 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
                 );
             }
         });
+}
+
+/// The Where to buy tab: the verdict's places, purchase options and commitments.
+pub fn buying(ui: &mut egui::Ui, a: &AnalysisState, st: &Status) {
+    let Some((v, stale)) = header(
+        ui,
+        "Where and how to buy",
+        "Pricing every place and purchase option…",
+        &a.verdict,
+        st,
+        |_| None,
+    ) else {
+        return;
+    };
+    if stale {
+        ui.multiply_opacity(STALE_OPACITY);
+    }
+    match &v.buying {
+        Some(b) => super::buying::show(ui, b),
+        None => {
+            ui.label(RichText::new("No prices of other places or purchase options for this verdict.").weak());
+        }
+    }
 }
 
 /// The Cheapest map tab.

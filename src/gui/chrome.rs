@@ -181,6 +181,20 @@ pub fn menu_bar(ui: &mut Ui, m: MenuInfo, cmds: &mut Vec<Command>) {
                 ui.close();
             }
             ui.separator();
+            ui.menu_button("Currency", |ui| {
+                let now = if m.settings.currency.is_empty() { "USD" } else { m.settings.currency.as_str() };
+                for code in super::CURRENCIES {
+                    if ui
+                        .radio(now == code, code)
+                        .on_hover_text("Show every amount in this currency, at the catalog's dated reference rate")
+                        .clicked()
+                    {
+                        cmds.push(Command::SetCurrency(code.to_string()));
+                        ui.close();
+                    }
+                }
+            });
+            ui.separator();
             ui.checkbox(m.editor_open, "Scenario editor");
             let mut ft = m.settings.show_frame_time;
             if ui.checkbox(&mut ft, "Frame time").on_hover_text("Show how long the last frames took to build").changed() {

@@ -106,6 +106,8 @@ pub enum Command {
     CancelExport,
     // view
     SetTheme(ThemeChoice),
+    /// Show amounts in this currency ("USD", "EUR"): every view is derived again.
+    SetCurrency(String),
     ToggleFrameTime,
     Dismiss(u64),
     ClearNotifications,
@@ -323,6 +325,27 @@ impl App {
                 }
             }
             Command::SetTheme(t) => self.settings.theme = t,
+            Command::SetCurrency(code) => {
+                let fx = super::currency_of(&self.catalog, &code);
+                if code != "USD" && fx.is_none() {
+                    self.notes
+                        .warn(format!("No exchange rate for {code} in the catalog"), Vec::new());
+                    return;
+                }
+                if let Some(fx) = &fx {
+                    self.notes.info(format!(
+                        "Amounts in {} at {} per US dollar (reference rate of {})",
+                        fx.code,
+                        fx.per_usd.round_dp(4).normalize(),
+                        fx.date
+                    ));
+                }
+                super::fmt::set_currency(fx);
+                self.settings.currency = if code == "USD" { String::new() } else { code };
+                // the views hold their text: derive them again, in the new currency
+                self.doc.revision += 1;
+                self.revalidate_and_simulate();
+            }
             Command::ToggleFrameTime => self.settings.show_frame_time = !self.settings.show_frame_time,
             Command::Dismiss(id) => self.notes.dismiss(id),
             Command::ClearNotifications => self.notes.clear(),

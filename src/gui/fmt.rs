@@ -3,21 +3,77 @@
 //! Owns: how money, shares, counts and durations read on screen. Must not: compute
 //! anything but text.
 
-/// Dollars: cents below $1,000, whole dollars with thousands separators above.
+use crate::pricing::fx::Fx;
+use std::cell::RefCell;
+
+thread_local! {
+    /// The currency amounts are shown in (View > Currency); None: US dollars. Set on the
+    /// UI thread, where every view is derived and drawn.
+    static CURRENCY: RefCell<Option<Fx>> = const { RefCell::new(None) };
+}
+
+/// Shows amounts in `fx`'s currency from now on (None: US dollars).
+pub fn set_currency(fx: Option<Fx>) {
+    CURRENCY.with(|c| *c.borrow_mut() = fx.filter(|f| f.code != "USD"));
+}
+
+/// The code amounts are shown in ("USD", "EUR").
+pub fn currency_code() -> String {
+    CURRENCY.with(|c| {
+        c.borrow()
+            .as_ref()
+            .map(|f| f.code.clone())
+            .unwrap_or_else(|| "USD".into())
+    })
+}
+
+/// (symbol, units per US dollar, decimals) of the shown currency.
+fn shown() -> (String, f64, usize) {
+    CURRENCY.with(|c| match c.borrow().as_ref() {
+        Some(f) => {
+            use rust_decimal::prelude::ToPrimitive;
+            (f.symbol(), f.per_usd.to_f64().unwrap_or(1.0), f.decimals() as usize)
+        }
+        None => ("$".into(), 1.0, 2),
+    })
+}
+
+/// The dollar amounts of a text from the core (verdict reasons) in the shown currency.
+pub fn text(s: &str) -> String {
+    CURRENCY.with(|c| match c.borrow().as_ref() {
+        Some(f) => crate::report::fmt::dollars_in(s, f),
+        None => s.to_string(),
+    })
+}
+
+/// An amount in US dollars as a number in the shown currency.
+pub fn money_value(usd: f64) -> f64 {
+    usd * shown().1
+}
+
+/// The currency symbol amounts are shown with ("$", "€", "CHF ").
+pub fn symbol() -> String {
+    shown().0
+}
+
+/// An amount in US dollars, shown in the chosen currency: cents below 1,000, whole units
+/// with thousands separators above (whole yen always).
 pub fn money(usd: f64) -> String {
     if !usd.is_finite() {
         return "–".into();
     }
-    let neg = usd < 0.0;
-    let a = usd.abs();
-    let body = if a >= 1000.0 {
+    let (sym, rate, places) = shown();
+    let x = usd * rate;
+    let neg = x < 0.0;
+    let a = x.abs();
+    let body = if a >= 1000.0 || (places == 0 && a >= 0.5) {
         group_thousands(a.round() as u64)
     } else if a >= 0.01 || a == 0.0 {
         format!("{a:.2}")
     } else {
         format!("{a:.4}")
     };
-    format!("{}${body}", if neg { "-" } else { "" })
+    format!("{}{sym}{body}", if neg { "-" } else { "" })
 }
 
 /// A share in 0..1 as a percentage with sensible precision ("0.42 %", "<0.01 %").

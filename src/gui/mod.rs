@@ -18,6 +18,7 @@
 
 pub mod analysis;
 pub mod analysis_tabs;
+pub mod buying;
 pub mod chrome;
 pub mod commands;
 pub mod defaults;
@@ -46,6 +47,18 @@ use std::time::{Duration, Instant};
 use undo::History;
 pub use worker::AnalysisPlan;
 use worker::{Delivery, Job, Reply, Worker};
+
+/// The currencies View > Currency offers (the catalog's table has more; these are the
+/// ones planners ask for).
+pub const CURRENCIES: [&str; 9] = ["USD", "EUR", "GBP", "JPY", "INR", "AUD", "CAD", "CHF", "BRL"];
+
+/// `code`'s rate from the catalog's table (None: US dollars, or a code it lacks).
+pub fn currency_of(catalog: &Catalog, code: &str) -> Option<crate::pricing::fx::Fx> {
+    if code.is_empty() || code == "USD" {
+        return None;
+    }
+    catalog.fx(code).ok()
+}
 
 /// Key of the settings in eframe's storage.
 pub const SETTINGS_KEY: &str = "breakeven-settings";
@@ -274,6 +287,8 @@ impl App {
             other => (other, None),
         };
         let (scenario, path) = initial_document(&catalog, &mut settings, &mut notes, open.as_deref());
+        // amounts in the currency chosen last time (US dollars when the table lacks it)
+        fmt::set_currency(currency_of(&catalog, &settings.currency));
         let recovery = opts
             .recovery_dir
             .as_deref()

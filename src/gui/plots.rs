@@ -64,7 +64,11 @@ pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView, bands: Option<&BandsView
         .include_y(if max > 0.0 { max * 1.18 } else { 1.0 })
         .include_x(-0.6)
         .include_x(ps.len() as f64 - 0.4)
-        .y_axis_label(format!("USD for {}", fmt::period(view.horizon_days)))
+        .y_axis_label(format!(
+            "{} for {}",
+            fmt::currency_code(),
+            fmt::period(view.horizon_days)
+        ))
         .y_axis_formatter(|m: GridMark, _r: &std::ops::RangeInclusive<f64>| {
             if m.value < 0.0 {
                 String::new()
@@ -310,7 +314,7 @@ pub fn cumulative_cost(ui: &mut egui::Ui, view: &ResultsView) {
         .include_y(0.0)
         .include_x(0.0)
         .x_axis_label(DAY_AXIS)
-        .y_axis_label("USD, cumulative")
+        .y_axis_label(format!("{}, cumulative", fmt::currency_code()))
         .y_axis_formatter(|m: GridMark, _r: &std::ops::RangeInclusive<f64>| {
             if m.value < 0.0 {
                 String::new()

@@ -170,6 +170,14 @@ fn qty(d: Decimal) -> String {
 }
 
 fn usd_exact(d: Decimal) -> String {
+    if fmt::currency_code() != "USD" {
+        // converted from the exact amount, rounded to the currency's unit
+        return fmt::text(&usd_exact_dollars(d));
+    }
+    usd_exact_dollars(d)
+}
+
+fn usd_exact_dollars(d: Decimal) -> String {
     let r = cents(d);
     let s = format!("{r:.2}");
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
@@ -194,7 +202,7 @@ fn bill_view(b: &Bill, horizon_days: f64) -> BillView {
                     l.item.clone(),
                     qty(l.quantity),
                     l.unit.clone(),
-                    format!("${}", l.unit_price_usd.normalize()),
+                    fmt::text(&format!("${}", l.unit_price_usd.normalize())),
                     usd_exact(l.amount_usd),
                     l.note.clone(),
                 ]
@@ -564,6 +572,7 @@ pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState,
             return analysis_tabs::breakeven(ui, &sim.analysis, st, &focus, &mut state.label_all_crossovers, cmds);
         }
         Tab::Map => return analysis_tabs::map(ui, &sim.analysis, st),
+        Tab::Buying => return analysis_tabs::buying(ui, &sim.analysis, st),
         _ => {}
     }
     if stale {
@@ -581,7 +590,7 @@ pub fn show(ui: &mut egui::Ui, sim: &SimState, st: &Status, state: &mut UiState,
         Tab::Instances => plots::instances(ui, view, &mut state.instances_platform),
         Tab::Cost => plots::cumulative_cost(ui, view),
         Tab::Latency => plots::latency(ui, view),
-        Tab::Breakeven | Tab::Map => {}
+        Tab::Breakeven | Tab::Map | Tab::Buying => {}
     }
 }
 

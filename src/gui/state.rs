@@ -79,6 +79,8 @@ pub struct Settings {
     pub show_frame_time: bool,
     /// The choices of the last report export.
     pub export: ExportChoice,
+    /// The currency amounts are shown in (empty: US dollars), at the catalog's dated rate.
+    pub currency: String,
 }
 
 pub const MAX_RECENT: usize = 10;
@@ -291,14 +293,17 @@ pub enum Tab {
     Latency,
     Breakeven,
     Map,
+    /// Every platform in each place and under each purchase option.
+    Buying,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Placements,
         Tab::Breakeven,
         Tab::Map,
+        Tab::Buying,
         Tab::Traffic,
         Tab::Instances,
         Tab::Cost,
@@ -314,6 +319,7 @@ impl Tab {
             Tab::Latency => "Latency",
             Tab::Breakeven => "Break-even",
             Tab::Map => "Cheapest map",
+            Tab::Buying => "Where to buy",
         }
     }
     pub fn help(self) -> &'static str {
@@ -330,6 +336,9 @@ impl Tab {
                 "Cost per platform as the traffic grows or shrinks (log scales), and the points where two platforms cost the same"
             }
             Tab::Map => "The cheapest platform for each monthly volume and burstiness (peak-to-mean ratio)",
+            Tab::Buying => {
+                "Every platform priced in each place (N. Virginia, Frankfurt, Tokyo, ...) and under each purchase option, and the commitment that pays"
+            }
         }
     }
 }

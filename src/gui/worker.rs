@@ -676,7 +676,8 @@ impl Analyst {
         match &self.last {
             Some((g, prepared, sweep, catalog)) if *g == generation => {
                 let start = Instant::now();
-                let outcome = guarded(|| analysis::verdict(prepared, catalog, &result, sweep));
+                let maps = self.plan.map.is_some();
+                let outcome = guarded(|| verdict_with_maps(prepared, catalog, &result, sweep, maps));
                 send(Delivery::Analysis(AnalysisReply {
                     generation,
                     elapsed: start.elapsed(),
@@ -740,7 +741,8 @@ impl Analyst {
                 _ => (Mode::Fast, job.result.clone()),
             };
             let start = Instant::now();
-            let outcome = guarded(|| analysis::verdict(&job.prepared, &job.catalog, &result, &sweep));
+            let maps = self.plan.map.is_some();
+            let outcome = guarded(|| verdict_with_maps(&job.prepared, &job.catalog, &result, &sweep, maps));
             send(Delivery::Analysis(AnalysisReply {
                 generation: g,
                 elapsed: start.elapsed(),
@@ -770,6 +772,22 @@ impl Analyst {
             today_monthly_requests: job.result.traffic.monthly_requests,
         })
     }
+}
+
+/// The verdict, with the places and purchase options over traffic scale when the plan
+/// draws maps (the Where to buy tab's maps; a fifth of a second on a shipped scenario).
+fn verdict_with_maps(
+    p: &crate::sim::Prepared,
+    catalog: &crate::pricing::Catalog,
+    result: &SimResult,
+    sweep: &Sweep,
+    maps: bool,
+) -> Result<Verdict, SimError> {
+    let mut v = analysis::verdict(p, catalog, result, sweep)?;
+    if maps && let Some(b) = v.buying.as_mut() {
+        b.maps = analysis::buying::buying_maps(p, catalog, &analysis::buying::map_scales())?;
+    }
+    Ok(v)
 }
 
 /// The map, then Monte Carlo; each is skipped once a newer edit exists.

@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod extra;
 pub mod fx;
 mod load;
+pub mod location;
 mod validate;
 
 pub use extra::{

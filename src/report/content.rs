@@ -112,14 +112,36 @@ pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
         sections.push(services(r));
     }
     sections.extend([performance(r), crossovers(r), map(r)]);
+    if let Some(b) = buying(r) {
+        sections.push(b);
+    }
     if r.monte_carlo.is_some() {
         sections.push(uncertainty(r));
     }
+    if let Some(fx) = r.currency.as_ref().filter(|fx| fx.code != "USD") {
+        for s in &mut sections {
+            in_currency(s, fx);
+        }
+    }
     sections.push(sources(r));
+    let currency = match r.currency.as_ref().filter(|fx| fx.code != "USD") {
+        Some(fx) => format!(
+            " · amounts in {} at {} per US dollar ({}{}; price sources in US dollars)",
+            fx.code,
+            fx.per_usd.round_dp(6).normalize(),
+            if fx.date == "given" {
+                "rate given"
+            } else {
+                "reference rate of "
+            },
+            if fx.date == "given" { "" } else { fx.date.as_str() }
+        ),
+        None => String::new(),
+    };
     Document {
         title: format!("Breakeven report: {}", r.scenario.name),
         meta: format!(
-            "Generated {} · {} simulated · {} · seed {}",
+            "Generated {} · {} simulated · {} · seed {}{currency}",
             date_label(generated),
             r.run.period(),
             mode_label(r.run.mode),
@@ -132,6 +154,36 @@ pub fn document(r: &Report, generated: DateTime<Utc>) -> Document {
             env!("CARGO_PKG_VERSION"),
             date_label(generated)
         ),
+    }
+}
+
+/// A section's dollar amounts in `fx`'s currency: its text, table cells and charts' labels.
+fn in_currency(s: &mut Section, fx: &crate::pricing::fx::Fx) {
+    let conv = |t: &mut String| *t = fmt::dollars_in(t, fx);
+    let cell = |c: &mut Cell| match c {
+        Cell::Text(t) | Cell::Strong(t) => *t = fmt::dollars_in(t, fx),
+        Cell::Link { text, .. } => *text = fmt::dollars_in(text, fx),
+    };
+    conv(&mut s.title);
+    for b in &mut s.blocks {
+        match b {
+            Block::Heading(t) | Block::Para(t) | Block::Callout(t) | Block::Note(t) => conv(t),
+            Block::List(items) => items.iter_mut().for_each(conv),
+            Block::Table(tb) => {
+                tb.head.iter_mut().for_each(conv);
+                tb.rows.iter_mut().flatten().for_each(cell);
+                if let Some(f) = &mut tb.foot {
+                    f.iter_mut().for_each(cell);
+                }
+            }
+            Block::Chart(c) => {
+                conv(&mut c.title);
+                if let Ok(svg) = &mut c.svg {
+                    conv(svg);
+                    *svg = svg.replace(", USD", &format!(", {}", fx.code));
+                }
+            }
+        }
     }
 }
 
@@ -1682,6 +1734,209 @@ fn map(r: &Report) -> Section {
         title: "Cheapest-platform map".into(),
         new_page: true,
         blocks: b,
+    }
+}
+
+/// Where and how to buy: the verdict's places, purchase options and commitments.
+fn buying(r: &Report) -> Option<Section> {
+    use crate::analysis::buying::cheapest;
+    let b = r.verdict.buying.as_ref()?;
+    let cell = |usd: Option<f64>, good: bool, best: bool, under: Option<&str>| -> Cell {
+        let mut text = match usd {
+            Some(c) => format!("{}{}", fmt::usd(c), if good { "" } else { " *" }),
+            None => "not offered".into(),
+        };
+        if let Some(u) = under {
+            text.push_str(&format!(" ({u})"));
+        }
+        if best { Cell::Strong(text) } else { t(text) }
+    };
+    let mut head: Vec<&str> = vec!["Place"];
+    head.extend(b.platforms.iter().map(String::as_str));
+    let mut numeric = vec![false];
+    numeric.extend(b.platforms.iter().map(|_| true));
+    let mut places = Table::new(&head, &numeric);
+    let configured: Vec<Option<f64>> = b.configured_usd.iter().map(|c| Some(*c)).collect();
+    let w = cheapest(&configured, &b.configured_good_enough);
+    let mut row = vec![t("As configured")];
+    for (i, (c, good)) in configured.iter().zip(&b.configured_good_enough).enumerate() {
+        row.push(cell(*c, *good, w == Some(i), None));
+    }
+    places.rows.push(row);
+    for p in &b.places {
+        let w = p.cheapest();
+        let mut row = vec![t(&p.location)];
+        for i in 0..b.platforms.len() {
+            row.push(cell(
+                p.costs_usd[i],
+                p.good_enough[i],
+                w == Some(i),
+                p.regions[i].as_deref(),
+            ));
+        }
+        places.rows.push(row);
+    }
+    let mut head: Vec<&str> = vec!["Purchase"];
+    head.extend(b.platforms.iter().map(String::as_str));
+    let mut purchases = Table::new(&head, &numeric);
+    for p in &b.purchases {
+        let w = p.cheapest();
+        let mut row = vec![t(&p.label)];
+        for i in 0..b.platforms.len() {
+            let how = match (p.options[i], p.commitment_usd_per_hour[i]) {
+                (o, Some(c)) => format!("{}, ${c:.4}/h", purchase_label(o)),
+                (o, None) => purchase_label(o).to_string(),
+            };
+            row.push(cell(Some(p.costs_usd[i]), p.good_enough[i], w == Some(i), Some(&how)));
+        }
+        purchases.rows.push(row);
+    }
+    let mut blocks = vec![
+        Block::Para(format!(
+            "The same traffic priced with every platform moved to its provider's region in each place, and bought \
+             each way its service offers (fast mode, totals for the {}). Usage does not change with the region or \
+             the purchase option, only prices do. Bold: the cheapest platform that copes in the row; * not good \
+             enough there.",
+            period(r)
+        )),
+        Block::Heading("Places".into()),
+        Block::Table(places),
+    ];
+    let mut missing: Vec<String> = Vec::new();
+    for p in &b.places {
+        for (i, m) in p.missing.iter().enumerate() {
+            if let Some(m) = m {
+                let line = format!("{} in {}: {m}", b.platforms[i], p.location);
+                if !missing.contains(&line) {
+                    missing.push(line);
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        blocks.push(Block::Note(format!("Not offered: {}.", missing.join("; "))));
+    }
+    blocks.push(Block::Heading("Purchase options".into()));
+    blocks.push(Block::Table(purchases));
+    blocks.push(Block::Note(
+        "A platform takes a purchase option where its service offers it and stays on demand otherwise. \
+         Commitments are sized to this traffic (the table below) and billed hour by hour: each hour pays the \
+         commitment, usage above it pays on demand. Spot uses the catalog's Spot discount, the provider's \
+         \"up to\" figure, and Spot capacity can be reclaimed with two minutes' notice."
+            .into(),
+    ));
+    if let Some(m) = &b.maps {
+        blocks.push(Block::Heading("As the traffic changes".into()));
+        blocks.push(Block::Para(format!(
+            "The cheapest platform that copes in each place and under each purchase option, from {} to {} \
+             today's traffic (commitments sized to each traffic).",
+            fmt::times(m.places.scales.first().copied().unwrap_or(0.0)),
+            fmt::times(m.places.scales.last().copied().unwrap_or(0.0))
+        )));
+        for (first, map) in [("Place", &m.places), ("Purchase", &m.purchases)] {
+            let mut tb = Table::new(
+                &[first, "Cheapest that copes, from low to high traffic"],
+                &[false, false],
+            );
+            for (row, cells) in map.rows.iter().zip(&map.cheapest) {
+                tb.rows
+                    .push(vec![t(row), t(cheapest_runs(cells, &map.scales, &m.platforms))]);
+            }
+            blocks.push(Block::Table(tb));
+        }
+    }
+    if !b.commitments.is_empty() {
+        let mut tb = Table::new(
+            &[
+                "Platform",
+                "Commitment",
+                "Discount",
+                "Break-even use",
+                "Best size",
+                "Used",
+                "Saves",
+                "Sized to the mean",
+            ],
+            &[false, false, true, true, true, true, true, true],
+        );
+        for c in &b.commitments {
+            tb.rows.push(vec![
+                t(&c.platform),
+                t(&c.name),
+                t(format!(
+                    "{:.0} %{}",
+                    c.discount_pct,
+                    if c.unverified { " (unverified)" } else { "" }
+                )),
+                t(format!("{:.0} %", c.break_even_utilization * 100.0)),
+                t(format!(
+                    "${:.4}/h{}",
+                    c.best_usd_per_hour,
+                    if c.basis == "plan_rate" {
+                        ""
+                    } else {
+                        " of on-demand usage"
+                    }
+                )),
+                t(format!("{:.0} %", c.utilization * 100.0)),
+                t(fmt::usd(c.saving_usd)),
+                t(fmt::usd(c.saving_at_mean_usd)),
+            ]);
+        }
+        blocks.push(Block::Heading("Commitments".into()));
+        blocks.push(Block::Table(tb));
+        blocks.push(Block::Note(
+            "Break-even use: the share of a commitment that must be used for it to cost no more than on demand \
+             (one minus the discount). Best size: the commitment that costs least for this traffic's hour-by-hour \
+             usage (AWS sizes savings plans in dollars an hour at the plan's rates, Google in on-demand dollars); \
+             Used: how much of it this traffic uses. Sized to the mean: what a commitment of the mean hourly usage \
+             would save (negative: it costs more than on demand)."
+                .into(),
+        ));
+    }
+    Some(Section {
+        id: "buying",
+        title: "Where and how to buy".into(),
+        new_page: true,
+        blocks,
+    })
+}
+
+/// A row of cheapest platforms as runs: "Lambda (0.01x to 1x) → EC2 (1.8x to 100x)".
+fn cheapest_runs(cells: &[Option<usize>], scales: &[f64], platforms: &[String]) -> String {
+    let mut runs: Vec<(Option<usize>, usize, usize)> = Vec::new();
+    for (ix, c) in cells.iter().enumerate() {
+        match runs.last_mut() {
+            Some(last) if last.0 == *c => last.2 = ix,
+            _ => runs.push((*c, ix, ix)),
+        }
+    }
+    runs.iter()
+        .map(|(p, a, z)| {
+            let name = match p {
+                Some(p) => platforms.get(*p).map(String::as_str).unwrap_or("?"),
+                None => "none copes",
+            };
+            let (xa, xz) = (
+                scales.get(*a).copied().unwrap_or(0.0),
+                scales.get(*z).copied().unwrap_or(0.0),
+            );
+            if a == z {
+                format!("{name} ({})", fmt::times(xa))
+            } else {
+                format!("{name} ({} to {})", fmt::times(xa), fmt::times(xz))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" \u{2192} ")
+}
+
+fn purchase_label(p: Purchase) -> &'static str {
+    match p {
+        Purchase::OnDemand => "on demand",
+        Purchase::Savings1y => "1-year",
+        Purchase::Savings3y => "3-year",
+        Purchase::Spot => "Spot",
     }
 }
 

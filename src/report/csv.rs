@@ -61,6 +61,14 @@ pub fn to_csv(r: &Report) -> String {
     if categories {
         head.push(CATEGORY_COLUMN);
     }
+    // in another currency: the converted monthly and annual amounts close each row
+    let fx = r.currency.as_ref().filter(|fx| fx.code != "USD");
+    let code = fx.map(|fx| fx.code.to_ascii_lowercase()).unwrap_or_default();
+    let (monthly_col, annual_col) = (format!("monthly_cost_{code}"), format!("annual_cost_{code}"));
+    if fx.is_some() {
+        head.push(&monthly_col);
+        head.push(&annual_col);
+    }
     // writing to memory cannot fail; an error would only truncate the text
     let _ = w.write_record(&head);
     let days = from_f64_exact(r.horizon_days()).unwrap_or(Decimal::from(30));
@@ -103,20 +111,36 @@ pub fn to_csv(r: &Report) -> String {
             if categories {
                 row.push(l.category.label().to_string());
             }
+            push_converted(&mut row, fx, monthly, annual);
             let _ = w.write_record(&row);
         }
     }
     if super::content::is_application(r) {
-        workload_rows(r, &mut w, to_month, categories);
+        workload_rows(r, &mut w, to_month, categories, fx);
     }
     finish(w)
+}
+
+/// The converted amounts at the end of a row, in `fx`'s unit (cents, or yen).
+fn push_converted(row: &mut Vec<String>, fx: Option<&crate::pricing::fx::Fx>, monthly: Decimal, annual: Decimal) {
+    if let Some(fx) = fx {
+        let places = fx.decimals() as usize;
+        row.push(format!("{:.places$}", fx.amount(monthly)));
+        row.push(format!("{:.places$}", fx.amount(annual)));
+    }
 }
 
 /// An application's per-workload costs under the same columns as the bill lines, one
 /// row per workload of each placement (the best first, then every all-on placement):
 /// `estimate` is the placement, `item` the workload, `quantity` its requests. The rows
 /// of one placement add up to its total (a shared fleet's cost split by CPU time).
-fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Decimal>, categories: bool) {
+fn workload_rows(
+    r: &Report,
+    w: &mut csv::Writer<Vec<u8>>,
+    to_month: Option<Decimal>,
+    categories: bool,
+    fx: Option<&crate::pricing::fx::Fx>,
+) {
     for p in super::content::compared_placements(r) {
         for wr in &p.workloads {
             let (service, region) = r
@@ -149,6 +173,7 @@ fn workload_rows(r: &Report, w: &mut csv::Writer<Vec<u8>>, to_month: Option<Deci
                 // a workload's share of its platform's bill, every category together
                 row.push(String::new());
             }
+            push_converted(&mut row, fx, monthly, annual);
             let _ = w.write_record(&row);
         }
     }

@@ -33,6 +33,56 @@ fn nz(x: f64) -> f64 {
     if x == 0.0 { 0.0 } else { x }
 }
 
+/// Every dollar amount in `text` (`$` then digits, thousands commas and decimals) in
+/// `fx`'s currency: reports are composed in US dollars, as the catalog prices, and shown
+/// in another currency by converting what they say. An amount keeps its decimals when it
+/// has more than two (unit prices, `$0.0014/h`), and takes the currency's otherwise
+/// (none for the yen).
+pub fn dollars_in(text: &str, fx: &crate::pricing::fx::Fx) -> String {
+    if fx.code == "USD" || !text.contains('$') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(k) = rest.find('$') {
+        out.push_str(&rest[..k]);
+        let after = &rest[k + 1..];
+        let len = after
+            .char_indices()
+            .take_while(|(i, c)| c.is_ascii_digit() || ((*c == ',' || *c == '.') && *i > 0))
+            .map(|(i, c)| i + c.len_utf8())
+            .last()
+            .unwrap_or(0);
+        // a trailing comma or full stop ends the sentence, not the number
+        let num = after[..len].trim_end_matches([',', '.']);
+        let parsed: Option<Decimal> = num.replace(',', "").parse().ok();
+        match parsed {
+            Some(d) if !num.is_empty() => {
+                let places = num.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0);
+                let v = if places > 2 {
+                    (d * fx.per_usd).round_dp(places)
+                } else {
+                    fx.amount(d)
+                };
+                let shown = if places > 2 {
+                    format!("{:.*}", places as usize, v)
+                } else {
+                    format!("{:.*}", fx.decimals() as usize, v)
+                };
+                out.push_str(&fx.symbol());
+                out.push_str(&group_str(&shown));
+                rest = &after[num.len()..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `$1,234.56`; non-finite values read as `n/a`.
 pub fn usd(x: f64) -> String {
     if !x.is_finite() {
@@ -235,5 +285,27 @@ mod tests {
         assert_eq!(clock(15.5), "15:30");
         assert_eq!(times(70.2), "70x");
         assert_eq!(trim(-0.0001, 2), "0");
+    }
+
+    #[test]
+    fn dollar_amounts_convert_in_text() {
+        let eur = crate::pricing::fx::Fx {
+            code: "EUR".into(),
+            per_usd: Decimal::new(85, 2),
+            date: "2026-10-02".into(),
+            source: String::new(),
+        };
+        assert_eq!(
+            dollars_in("Lambda costs $1,234.50 a month, $0.0014/h, $request_time, $.", &eur),
+            "Lambda costs €1,049.33 a month, €0.0012/h, $request_time, $."
+        );
+        let jpy = crate::pricing::fx::Fx {
+            code: "JPY".into(),
+            per_usd: Decimal::new(150, 0),
+            date: String::new(),
+            source: String::new(),
+        };
+        assert_eq!(dollars_in("at $11.44 and $3.", &jpy), "at ¥1,716 and ¥450.");
+        assert_eq!(dollars_in("-$2.00", &jpy), "-¥300");
     }
 }

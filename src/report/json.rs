@@ -132,6 +132,15 @@ pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
             serde_json::to_value(&r.verdict).unwrap_or(Value::Null),
         );
         o.insert("map".into(), serde_json::to_value(&r.map).unwrap_or(Value::Null));
+        // every platform in each place and under each purchase option, and the commitments
+        o.insert(
+            "buying".into(),
+            r.verdict
+                .buying
+                .as_ref()
+                .and_then(|b| serde_json::to_value(b).ok())
+                .unwrap_or(Value::Null),
+        );
         o.insert(
             "monte_carlo".into(),
             r.monte_carlo
@@ -144,6 +153,17 @@ pub fn to_json_value(r: &Report, generated: DateTime<Utc>) -> Value {
             serde_json::to_value(&r.sources).unwrap_or(Value::Null),
         );
         o.insert("pricing_files".into(), json!(r.pricing_files));
+        // as run --currency: every *_usd field stays, the currency's amounts beside them
+        if let Some(fx) = &r.currency {
+            o.insert("currency".into(), json!(fx.code));
+            o.insert("exchange_rate".into(), json!(dec_f64(fx.per_usd)));
+            o.insert("rate_date".into(), json!(fx.date));
+            if let Some(Value::Array(ps)) = o.get_mut("platforms") {
+                for (p, pr) in ps.iter_mut().zip(&r.run.platforms) {
+                    p["total"] = json!(dec_f64(fx.amount(pr.bill.total_usd())));
+                }
+            }
+        }
         // the managed services (`services`, `services_usd` above) service by service, and
         // what each platform's whole bill comes to with them (they are in no platform's total)
         o.insert(

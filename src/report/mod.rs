@@ -80,6 +80,9 @@ pub struct Report {
     pub sources: Vec<PriceSource>,
     /// The price files the catalog was assembled from.
     pub pricing_files: Vec<String>,
+    /// Show amounts in this currency (None: US dollars, as the catalog prices). JSON and
+    /// CSV keep every US-dollar field and add the converted ones.
+    pub currency: Option<crate::pricing::fx::Fx>,
 }
 
 impl Report {
@@ -137,7 +140,11 @@ pub fn build_with_run(
         _ => None,
     };
     check()?;
-    let verdict = analysis::verdict(p, catalog, &run, &sweep)?;
+    let mut verdict = analysis::verdict(p, catalog, &run, &sweep)?;
+    check()?;
+    if let Some(b) = verdict.buying.as_mut() {
+        b.maps = analysis::buying::buying_maps(p, catalog, &analysis::buying::map_scales())?;
+    }
     Ok(Report {
         scenario: p.scenario.clone(),
         sources: price_sources(&p.scenario, catalog),
@@ -158,6 +165,7 @@ pub fn build_with_run(
         map,
         monte_carlo,
         verdict,
+        currency: None,
     })
 }
 

@@ -412,6 +412,134 @@ pub fn fast_totals(p: &Prepared, profile: &RateProfile, catalog: &Catalog) -> Re
         .collect()
 }
 
+/// Fast-mode runs of every platform, kept to be billed again: the usage of a scenario does
+/// not depend on its platforms' regions or purchase options, only its bills do, so the
+/// analyses over places and purchase options simulate once and bill each variant.
+pub struct Billable {
+    runs: BillableRuns,
+    horizon_s: f64,
+}
+
+enum BillableRuns {
+    Single(Vec<run::RawRun>),
+    App(Vec<Option<app::search::HostRaw>>),
+}
+
+impl Prepared {
+    /// Runs every platform in the fast mode (as `fast_totals`) and keeps the runs.
+    pub fn fast_billable(&self) -> Result<Billable, SimError> {
+        let profile = &self.profile;
+        let horizon = profile.horizon_s;
+        let cfg = run::RunCfg::of(&self.scenario, bucket_s(horizon));
+        if let Some(ap) = &self.app {
+            return Ok(Billable {
+                runs: BillableRuns::App(app::search::platform_runs(ap, cfg)),
+                horizon_s: horizon,
+            });
+        }
+        let exact = profile.expected_requests() < FAST_EXACT_BELOW;
+        let ctl = Control::default();
+        let coarse = fast::fast_profile(profile);
+        let raws = self
+            .specs
+            .iter()
+            .map(|sp| {
+                Ok(match (exact, sp) {
+                    (true, Spec::Function(f)) if exact_pool::applies(f) => {
+                        exact_pool::run(f, profile, cfg, &ctl, (0.0, 0.0))?
+                    }
+                    (true, Spec::Function(f)) => exact_fn::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
+                    (true, Spec::Fleet(f)) => exact_fleet::run(f, profile, cfg, &ctl, (0.0, 0.0))?,
+                    (false, Spec::Function(f)) => fast::run_function(f, &coarse, cfg),
+                    (false, Spec::Fleet(f)) => fast::run_fleet(f, &coarse, cfg),
+                })
+            })
+            .collect::<Result<_, SimError>>()?;
+        Ok(Billable {
+            runs: BillableRuns::Single(raws),
+            horizon_s: horizon,
+        })
+    }
+}
+
+impl Billable {
+    fn mismatch() -> SimError {
+        SimError::Spec("a variant to bill has other platforms than the runs".into())
+    }
+
+    /// Each platform's total and whether it copes, billed with the platforms of `s`: the
+    /// runs' own scenario, or the same one with its platforms in other regions or bought
+    /// another way (its traffic, workloads and the platforms' sizes must be the runs').
+    pub fn totals(&self, s: &Scenario, catalog: &Catalog) -> Result<Vec<Total>, SimError> {
+        match &self.runs {
+            BillableRuns::App(runs) => runs
+                .iter()
+                .map(|r| match r {
+                    None => Ok(Total {
+                        cost_usd: 0.0,
+                        compute_usd: 0.0,
+                        shortfall: None,
+                    }),
+                    Some(r) => app::search::total_host_in(r, s, catalog),
+                })
+                .collect(),
+            BillableRuns::Single(raws) => {
+                let specs = spec::resolve(s, catalog).map_err(SimError::Spec)?;
+                if specs.len() != raws.len() {
+                    return Err(Self::mismatch());
+                }
+                specs
+                    .iter()
+                    .zip(raws)
+                    .map(|(sp, raw)| result::total_only(sp, raw, s, self.horizon_s, catalog))
+                    .collect()
+            }
+        }
+    }
+
+    /// As `totals`, the itemised bills (None for a platform that runs no workload).
+    pub fn bills(&self, s: &Scenario, catalog: &Catalog) -> Result<Vec<Option<crate::billing::Bill>>, SimError> {
+        match &self.runs {
+            BillableRuns::App(runs) => runs
+                .iter()
+                .map(|r| match r {
+                    None => Ok(None),
+                    Some(r) => app::search::bill_host_in(r, s, catalog).map(Some),
+                })
+                .collect(),
+            BillableRuns::Single(raws) => {
+                let specs = spec::resolve(s, catalog).map_err(SimError::Spec)?;
+                if specs.len() != raws.len() {
+                    return Err(Self::mismatch());
+                }
+                specs
+                    .iter()
+                    .zip(raws)
+                    .map(|(sp, raw)| result::bill_only(sp, raw, s, self.horizon_s, catalog).map(Some))
+                    .collect()
+            }
+        }
+    }
+
+    /// How platform `i`'s usage spreads over the hours (live replicas of a fleet, busy
+    /// environments of a function), as a commitment on it is billed; empty when it runs
+    /// nothing.
+    pub fn hour_weights(&self, owner: &Prepared, i: usize) -> Vec<f64> {
+        match (&self.runs, &owner.app) {
+            (BillableRuns::App(runs), Some(ap)) => runs
+                .get(i)
+                .and_then(|r| r.as_ref())
+                .map(|r| app::search::host_hour_weights(ap, r))
+                .unwrap_or_default(),
+            (BillableRuns::Single(raws), _) => match (owner.specs.get(i), raws.get(i)) {
+                (Some(sp), Some(raw)) => result::hour_weights(sp, raw, self.horizon_s),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Fast-mode plans for every platform of a prepared scenario: what does not change when
 /// only the traffic volume does (sweeps along traffic scale compute them once).
 pub struct FastPlans {

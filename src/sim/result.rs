@@ -475,7 +475,7 @@ fn on_demand(u: &mut Usage) {
 /// How a platform's covered usage spreads over the hours of the run: its live replicas
 /// (fleets) or busy environments (functions) per hour, from the display buckets (a bucket
 /// longer than an hour spreads evenly over its hours).
-fn hour_weights(spec: &Spec, raw: &RawRun, horizon: f64) -> Vec<f64> {
+pub(crate) fn hour_weights(spec: &Spec, raw: &RawRun, horizon: f64) -> Vec<f64> {
     let k = match spec {
         Spec::Function(_) => super::run::BUSY,
         Spec::Fleet(_) => super::run::LIVE,
@@ -512,6 +512,22 @@ pub(super) fn total_only(
     horizon: f64,
     catalog: &Catalog,
 ) -> Result<Total, SimError> {
+    let bill = bill_only(spec, raw, s, horizon, catalog)?;
+    Ok(Total {
+        cost_usd: usd(bill.total_usd()),
+        compute_usd: usd(bill.category_usd(crate::billing::Category::Compute)),
+        shortfall: shortfall(spec, &Coping::of_raw(raw, s), s),
+    })
+}
+
+/// The bill of a run over the whole horizon (no cost series).
+pub(super) fn bill_only(
+    spec: &Spec,
+    raw: &RawRun,
+    s: &Scenario,
+    horizon: f64,
+    catalog: &Catalog,
+) -> Result<Bill, SimError> {
     let tot = raw.acc.totals();
     let (bill, _) = bill_for(
         spec,
@@ -526,11 +542,7 @@ pub(super) fn total_only(
         &mut crate::billing::FreeLedger::new(),
         &commitment_weights(spec, raw, horizon),
     )?;
-    Ok(Total {
-        cost_usd: usd(bill.total_usd()),
-        compute_usd: usd(bill.category_usd(crate::billing::Category::Compute)),
-        shortfall: shortfall(spec, &Coping::of_raw(raw, s), s),
-    })
+    Ok(bill)
 }
 
 pub(super) fn finish(

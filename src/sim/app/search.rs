@@ -169,10 +169,48 @@ fn evaluate_cached(
     cache: &FnCache,
     stop_when_rejected: bool,
 ) -> Result<HostEval, SimError> {
+    match host_run(ap, k, mask, cfg, cache, stop_when_rejected) {
+        HostRun::Stopped(e) => Ok(e),
+        HostRun::Ran(r) => bill_host(ap, &r, catalog),
+    }
+}
+
+/// A platform's fast run of a set of workloads, before billing: billed again under other
+/// prices (regions, purchase options) without simulating again.
+pub struct HostRaw {
+    k: usize,
+    on: Vec<usize>,
+    /// The request profile the platform is billed and judged with (`host_view`).
+    view: crate::model::Scenario,
+    raw: RawRun,
+    first_short: Option<crate::sim::Shortfall>,
+    hists: Vec<(usize, Histogram)>,
+}
+
+enum HostRun {
+    /// A fleet run stopped early by its drops: not good enough, cost unknown.
+    Stopped(HostEval),
+    Ran(Box<HostRaw>),
+}
+
+/// Bills a host's run with `ap`'s platforms (the run's own, or the same platforms in
+/// another region or bought another way).
+fn bill_host(ap: &AppPrepared, r: &HostRaw, catalog: &Catalog) -> Result<HostEval, SimError> {
+    let spec = ap.host_spec(r.k, &r.on);
+    let total = result::total_only(spec, &r.raw, &r.view, ap.scenario.horizon_s(), catalog)?;
+    Ok(HostEval {
+        cost_usd: total.cost_usd,
+        compute_usd: total.compute_usd,
+        ok: r.first_short.is_none(),
+        shortfall: r.first_short,
+        hists: r.hists.clone(),
+    })
+}
+
+fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache, stop_when_rejected: bool) -> HostRun {
     let s = &ap.scenario;
     let on = members(mask, s.workloads.len());
     let horizon = s.horizon_s();
-    let view = ap.host_view(&on);
     let spec = ap.host_spec(k, &on);
     let mut hists = Vec::with_capacity(on.len());
     let mut first_short: Option<crate::sim::Shortfall> = None;
@@ -210,7 +248,7 @@ fn evaluate_cached(
             let (raw, per) = match fleet_raw_until(ap, k, &on, cfg, stop_when_rejected) {
                 Ok(r) => r,
                 Err(share) => {
-                    return Ok(HostEval {
+                    return HostRun::Stopped(HostEval {
                         cost_usd: f64::INFINITY,
                         compute_usd: f64::INFINITY,
                         ok: false,
@@ -232,14 +270,79 @@ fn evaluate_cached(
     // the front door carries outside requests only
     let hourly = ap.outside_hourly(&on);
     host.hourly_arrivals = hourly;
-    let total = result::total_only(spec, &host, &view, horizon, catalog)?;
-    Ok(HostEval {
-        cost_usd: total.cost_usd,
-        compute_usd: total.compute_usd,
-        ok: first_short.is_none(),
-        shortfall: first_short,
+    HostRun::Ran(Box::new(HostRaw {
+        k,
+        view: ap.host_view(&on),
+        on,
+        raw: host,
+        first_short,
         hists,
+    }))
+}
+
+/// Every enabled platform's run of all the workloads it may run (as `platform_totals`),
+/// kept to be billed again (None where it runs none).
+pub fn platform_runs(ap: &AppPrepared, cfg: RunCfg) -> Vec<Option<HostRaw>> {
+    let n = ap.scenario.workloads.len();
+    (0..ap.hosts.len())
+        .map(|k| {
+            let on: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
+            if on.is_empty() {
+                return None;
+            }
+            match host_run(ap, k, mask_of(&on), cfg, &FnCache::default(), false) {
+                HostRun::Ran(r) => Some(*r),
+                HostRun::Stopped(_) => None,
+            }
+        })
+        .collect()
+}
+
+/// Host `r`'s bill with the platforms of `s`: the application of the runs with its
+/// platforms in other regions or bought another way (its workloads must be the runs').
+pub fn bill_host_in(
+    r: &HostRaw,
+    s: &crate::model::Scenario,
+    catalog: &Catalog,
+) -> Result<crate::billing::Bill, SimError> {
+    let mut view = r.view.clone();
+    view.platforms = s.platforms.clone();
+    view.discounts = s.discounts.clone();
+    let w = r.on.first().copied().unwrap_or(0);
+    let req = &s
+        .workloads
+        .get(w)
+        .ok_or_else(|| SimError::Spec("a variant to bill has other workloads than the runs".into()))?
+        .request;
+    let specs = crate::sim::spec::resolve_with(s, req, catalog).map_err(SimError::Spec)?;
+    let spec = specs
+        .get(r.k)
+        .ok_or_else(|| SimError::Spec("a variant to bill has other platforms than the runs".into()))?;
+    result::bill_only(spec, &r.raw, &view, s.horizon_s(), catalog)
+}
+
+/// Host `r`'s total in the variant `s` (as `bill_host_in`), and whether it copes (usage,
+/// hence coping, is the run's).
+pub fn total_host_in(
+    r: &HostRaw,
+    s: &crate::model::Scenario,
+    catalog: &Catalog,
+) -> Result<crate::sim::Total, SimError> {
+    use rust_decimal::prelude::ToPrimitive;
+    let bill = bill_host_in(r, s, catalog)?;
+    Ok(crate::sim::Total {
+        cost_usd: bill.total_usd().to_f64().unwrap_or(0.0),
+        compute_usd: bill
+            .category_usd(crate::billing::Category::Compute)
+            .to_f64()
+            .unwrap_or(0.0),
+        shortfall: r.first_short,
     })
+}
+
+/// The hour weights a commitment on host `r` is spread by.
+pub fn host_hour_weights(ap: &AppPrepared, r: &HostRaw) -> Vec<f64> {
+    result::hour_weights(ap.host_spec(r.k, &r.on), &r.raw, ap.scenario.horizon_s())
 }
 
 /// Every enabled platform running all the workloads it may run (the rest elsewhere), in
