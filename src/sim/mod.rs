@@ -442,7 +442,7 @@ impl Prepared {
         let coarse = fast::fast_profile(profile);
         let raws = self
             .specs
-            .iter()
+            .par_iter()
             .map(|sp| {
                 Ok(match (exact, sp) {
                     (true, Spec::Function(f)) if exact_pool::applies(f) => {

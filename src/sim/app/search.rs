@@ -285,6 +285,7 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
 pub fn platform_runs(ap: &AppPrepared, cfg: RunCfg) -> Vec<Option<HostRaw>> {
     let n = ap.scenario.workloads.len();
     (0..ap.hosts.len())
+        .into_par_iter()
         .map(|k| {
             let on: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
             if on.is_empty() {
