@@ -437,3 +437,21 @@ fn a_negotiated_discount_comes_off_the_providers_whole_bills() {
     );
     assert!(err.contains("discounts[1].discount_pct"), "{err}");
 }
+
+/// Fargate Spot at its typical observed discount (67 %: $0.01334053 against $0.04048 per
+/// vCPU-hour), not AWS's "up to 70 %", on vCPU and memory alike.
+#[test]
+fn fargate_spot_is_priced_at_the_typical_observed_discount() {
+    let args = ["aws-fargate", "--task-hours", "720", "--vcpu", "1", "--memory-gb", "2"];
+    let od = quote(&args);
+    let mut spot_args = args.to_vec();
+    spot_args.extend(["--purchase", "spot"]);
+    let spot = quote(&spot_args);
+    // 720 h x 1 vCPU x $0.04048 = $29.15; 720 h x 2 GB x $0.004445 = $6.40
+    assert_eq!(od["total_usd"].as_f64().unwrap(), 35.54);
+    assert_eq!(line(&spot, "vCPU")["amount_usd"].as_f64().unwrap(), 9.62);
+    assert_eq!(line(&spot, "Memory")["amount_usd"].as_f64().unwrap(), 2.11);
+    assert_eq!(spot["total_usd"].as_f64().unwrap(), 11.73);
+    let note = line(&spot, "vCPU")["note"].as_str().unwrap();
+    assert!(note.contains("67% off") && note.contains("typical observed rate"), "{note}");
+}

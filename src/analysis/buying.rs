@@ -646,8 +646,8 @@ pub fn reasons(b: &Buying) -> Vec<Reason> {
         }
         let how = match row.level {
             PurchaseLevel::Spot => format!(
-                "On Spot capacity where offered (interruptible, with two minutes' notice; the catalog's Spot \
-                 discount is the provider's \"up to\" figure), {}",
+                "On Spot capacity where offered (interruptible, with two minutes' notice; at the catalog's typical \
+                 Spot discount, which varies by hour and capacity pool), {}",
                 name(w)
             ),
             _ => format!(

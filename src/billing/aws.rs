@@ -232,8 +232,13 @@ fn purchase_label(purchase: crate::model::Purchase, d: Option<&Discount>) -> Str
     };
     match d {
         Some(d) => format!(
-            "{name}: {}% off on-demand (assumption, see catalog)",
-            (d.fraction * Decimal::from(100)).normalize()
+            "{name}: {}% off on-demand ({}, see catalog)",
+            (d.fraction * Decimal::from(100)).normalize(),
+            match d.status {
+                crate::pricing::Status::Unverified => "assumption",
+                _ if purchase == Spot => "typical observed rate; Spot varies and can be interrupted",
+                _ => "sourced",
+            }
         ),
         None => name.to_string(),
     }

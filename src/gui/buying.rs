@@ -310,7 +310,7 @@ pub fn show(ui: &mut egui::Ui, v: &BuyingView) {
         ui.label(
             RichText::new(
                 "Each platform takes the option where its service offers it; commitments are sized to this traffic \
-                 and billed hour by hour; Spot at the catalog's \"up to\" discount, reclaimable with two minutes' notice.",
+                 and billed hour by hour; Spot at the catalog's typical discount, reclaimable with two minutes' notice.",
             )
             .weak(),
         );

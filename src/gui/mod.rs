@@ -655,6 +655,10 @@ impl App {
             Some(d) => format!("prices: built-in + {}", d.display()),
             None => "prices: built-in catalog".to_string(),
         };
+        let pricing = match fmt::currency_code().as_str() {
+            "USD" => pricing,
+            code => format!("{pricing} · amounts in {code} (View > Currency)"),
+        };
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             chrome::status_bar(
                 ui,

@@ -63,13 +63,26 @@ impl Fx {
 
     /// An amount in US dollars converted and rounded half-up to the currency's unit.
     pub fn amount(&self, usd: Decimal) -> Decimal {
-        (usd * self.per_usd)
+        // checked: an amount near Decimal's limit saturates rather than panics
+        usd.checked_mul(self.per_usd)
+            .unwrap_or(if usd.is_sign_negative() {
+                Decimal::MIN
+            } else {
+                Decimal::MAX
+            })
             .round_dp_with_strategy(self.decimals(), rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 
     /// A rate in US dollars per unit converted, unrounded (unit prices keep their digits).
     pub fn rate(&self, usd: Decimal) -> Decimal {
-        (usd * self.per_usd).round_dp(12).normalize()
+        usd.checked_mul(self.per_usd)
+            .unwrap_or(if usd.is_sign_negative() {
+                Decimal::MIN
+            } else {
+                Decimal::MAX
+            })
+            .round_dp(12)
+            .normalize()
     }
 
     /// "€", "£", "¥" or the code and a space.

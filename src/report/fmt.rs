@@ -55,10 +55,16 @@ pub fn dollars_in(text: &str, fx: &crate::pricing::fx::Fx) -> String {
             .unwrap_or(0);
         // a trailing comma or full stop ends the sentence, not the number
         let num = after[..len].trim_end_matches([',', '.']);
-        let parsed: Option<Decimal> = num.replace(',', "").parse().ok();
+        // a number too long for a decimal, or whose conversion would overflow one (a
+        // scenario's own text can say anything), stays as it is
+        let parsed: Option<Decimal> = num
+            .replace(',', "")
+            .parse::<Decimal>()
+            .ok()
+            .filter(|d| d.checked_mul(fx.per_usd).is_some());
         match parsed {
             Some(d) if !num.is_empty() => {
-                let places = num.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0);
+                let places = num.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0).min(12);
                 let v = if places > 2 {
                     (d * fx.per_usd).round_dp(places)
                 } else {
@@ -307,5 +313,9 @@ mod tests {
         };
         assert_eq!(dollars_in("at $11.44 and $3.", &jpy), "at ¥1,716 and ¥450.");
         assert_eq!(dollars_in("-$2.00", &jpy), "-¥300");
+        // hostile text: too long to be a decimal, or too large to convert, stays
+        let huge = "$99999999999999999999999999999999 and $9999999999999999999999999999";
+        assert_eq!(dollars_in(huge, &jpy), huge);
+        assert_eq!(dollars_in("$1.0000000000000000000001", &jpy), "¥150.000000000000");
     }
 }
