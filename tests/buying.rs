@@ -346,3 +346,39 @@ fn the_maps_over_traffic_agree_with_todays_column() {
     let (_, app) = shipped("saas-backend.ron");
     assert!(analysis::buying::buying_maps(&app, &cat, &scales).unwrap().is_none());
 }
+
+/// `sweep --currency`: tables in the currency with the rate stated; JSON keeps every
+/// `*_usd` field and adds its converted twin (`costs` beside `costs_usd`).
+#[test]
+fn sweeps_in_another_currency() {
+    let file = format!("{}/scenarios/startup-launch.ron", env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = breakeven(&["sweep", &file, "--currency", "EUR", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["currency"], "EUR");
+    let rate = v["exchange_rate"].as_f64().unwrap();
+    let p = &v["points"][50];
+    let (usd, eur) = (
+        p["costs_usd"]["Lambda"].as_f64().unwrap(),
+        p["costs"]["Lambda"].as_f64().unwrap(),
+    );
+    assert!((usd * rate - eur).abs() < 0.006, "{usd} x {rate} = {eur}");
+    let c = &v["crossovers"][0];
+    assert!((c["cost_usd"].as_f64().unwrap() * rate - c["cost"].as_f64().unwrap()).abs() < 0.006);
+
+    let (code, out, err) = breakeven(&["sweep", &file, "--axis", "purchase", "--currency", "JPY"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains('¥') && out.contains("Amounts in JPY at"), "{out}");
+    assert!(!out.contains("$1") && !out.contains("$0."), "dollars left: {out}");
+    let (code, out, err) = breakeven(&["sweep", &file, "--axis", "region", "--currency", "GBP", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let fra = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["location"] == "Frankfurt")
+        .unwrap();
+    assert!(fra["costs"]["Lambda"].as_f64().unwrap() < fra["costs_usd"]["Lambda"].as_f64().unwrap());
+    assert!(fra["costs"]["Lambda"].as_f64().is_some() && v["configured"]["costs"].is_object());
+}

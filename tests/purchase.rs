@@ -453,5 +453,8 @@ fn fargate_spot_is_priced_at_the_typical_observed_discount() {
     assert_eq!(line(&spot, "Memory")["amount_usd"].as_f64().unwrap(), 2.11);
     assert_eq!(spot["total_usd"].as_f64().unwrap(), 11.73);
     let note = line(&spot, "vCPU")["note"].as_str().unwrap();
-    assert!(note.contains("67% off") && note.contains("typical observed rate"), "{note}");
+    assert!(
+        note.contains("67% off") && note.contains("typical observed rate"),
+        "{note}"
+    );
 }

@@ -597,7 +597,7 @@ _breakeven() {
             return 0
             ;;
         breakeven__subcmd__sweep)
-            opts="-h --json --axis --points --workload --pricing --help"
+            opts="-h --json --axis --points --workload --currency --exchange-rate --pricing --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,6 +612,14 @@ _breakeven() {
                     return 0
                     ;;
                 --workload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --currency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exchange-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

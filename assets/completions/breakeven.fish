@@ -106,6 +106,8 @@ region\t'Every platform moved to its provider\'s region in each place (N. Virgin
 purchase\t'On demand, 1- and 3-year commitments sized to the traffic, Spot; and the commitment that pays on each platform'"
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l points -d 'Grid points (crossovers are refined between them)' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l workload -d 'Applications (several workloads): scale only this workload\'s traffic (and what it triggers); without it the whole application\'s traffic is scaled' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l currency -d 'Show amounts in this currency (EUR, GBP, JPY, INR, AUD, CAD, CHF, BRL, ...) at the catalog\'s dated reference rate; JSON keeps every *_usd field and adds currency, exchange_rate, rate_date and total' -r
+complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l exchange-rate -d 'Units of --currency per US dollar, instead of the catalog\'s reference rate' -r
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l pricing -d 'Folder of price files (*.ron) that override or add to the built-in catalog' -r -F
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -l json -d 'Print JSON instead of a table'
 complete -c breakeven -n "__fish_breakeven_using_subcommand sweep" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -3,6 +3,7 @@
 
 use crate::analysis::buying::{Buying, PlaceRow, PurchaseRow};
 use crate::model::Purchase;
+use crate::pricing::fx::Fx;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
@@ -100,6 +101,56 @@ pub fn purchase_json(b: &Buying) -> Value {
     })
 }
 
+/// The table's dollar amounts in `fx`'s currency (before the columns are measured).
+fn converted(rows: Vec<Vec<String>>, fx: Option<&Fx>) -> Vec<Vec<String>> {
+    match fx {
+        Some(fx) => rows
+            .into_iter()
+            .map(|r| r.iter().map(|c| crate::report::fmt::dollars_in(c, fx)).collect())
+            .collect(),
+        None => rows,
+    }
+}
+
+/// Every `*_usd` field of a JSON value (a number, or an object of numbers keyed by
+/// platform) gets a twin without the suffix in `fx`'s currency: `costs_usd` -> `costs`,
+/// as `run --currency` adds `total` beside `total_usd`.
+pub fn add_converted(v: &mut Value, fx: &Fx) {
+    use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+    let conv = |x: f64| {
+        rust_decimal::Decimal::from_f64(x)
+            .map(|d| fx.amount(d).to_f64().unwrap_or(f64::NAN))
+            .map(Value::from)
+            .unwrap_or(Value::Null)
+    };
+    match v {
+        Value::Object(m) => {
+            let mut add = Vec::new();
+            for (k, x) in m.iter() {
+                let Some(base) = k.strip_suffix("_usd") else { continue };
+                let twin = match x {
+                    Value::Number(n) => n.as_f64().map(conv).unwrap_or(Value::Null),
+                    Value::Object(o) => Value::Object(
+                        o.iter()
+                            .map(|(name, c)| (name.clone(), c.as_f64().map(conv).unwrap_or(Value::Null)))
+                            .collect(),
+                    ),
+                    _ => continue,
+                };
+                add.push((base.to_string(), twin));
+            }
+            for (k, x) in add {
+                m.entry(k).or_insert(x);
+            }
+            for x in m.values_mut() {
+                add_converted(x, fx);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| add_converted(x, fx)),
+        _ => {}
+    }
+}
+
 /// Columns of `cells` under a header, the first column left-aligned.
 fn grid(rows: &[Vec<String>]) -> String {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -146,7 +197,7 @@ fn signed_usd(x: f64) -> String {
 
 const FOOT: &str = "  < the cheapest that copes in the row; * not good enough there (the verdict's rule)\n";
 
-pub fn region_table(b: &Buying, period: &str) -> String {
+pub fn region_table(b: &Buying, period: &str, fx: Option<&Fx>) -> String {
     let mut o = format!(
         "Cost per platform in each place, every platform moved to its provider's region there \
          (purchase options as configured; fast mode, {period})\n\n"
@@ -177,7 +228,7 @@ pub fn region_table(b: &Buying, period: &str) -> String {
         regions.extend((0..b.platforms.len()).map(|i| p.regions[i].clone().unwrap_or_else(|| "not offered".into())));
         rows.push(regions);
     }
-    o.push_str(&grid(&rows));
+    o.push_str(&grid(&converted(rows, fx)));
     o.push('\n');
     o.push_str(FOOT);
     let mut why: Vec<String> = Vec::new();
@@ -198,7 +249,7 @@ pub fn region_table(b: &Buying, period: &str) -> String {
     o
 }
 
-pub fn purchase_table(b: &Buying, period: &str) -> String {
+pub fn purchase_table(b: &Buying, period: &str, fx: Option<&Fx>) -> String {
     let mut o = format!(
         "Cost per platform under each purchase option, taken where the platform's service offers it \
          (commitments sized to this traffic, billed hour by hour; fast mode, {period})\n\n"
@@ -224,7 +275,7 @@ pub fn purchase_table(b: &Buying, period: &str) -> String {
         );
         rows.push(how);
     }
-    o.push_str(&grid(&rows));
+    o.push_str(&grid(&converted(rows, fx)));
     o.push('\n');
     o.push_str(FOOT);
     if !b.commitments.is_empty() {
@@ -259,7 +310,7 @@ pub fn purchase_table(b: &Buying, period: &str) -> String {
                 signed_usd(c.saving_at_mean_usd),
             ]);
         }
-        o.push_str(&grid(&rows));
+        o.push_str(&grid(&converted(rows, fx)));
         o.push_str(
             "\n  Break-even use: the share of the commitment that must be used for it to cost no more than on \
              demand.\n  At the mean: what a commitment sized to the mean hourly usage would save (negative: it \

@@ -82,6 +82,8 @@ breakeven sweep scenarios/saas-backend.ron --workload api --json")]
         /// it triggers); without it the whole application's traffic is scaled.
         #[arg(long, value_name = "NAME")]
         workload: Option<String>,
+        #[command(flatten)]
+        money: CurrencyArgs,
     },
     /// Write a report to share: HTML with charts, Markdown, CSV or JSON, by OUT's extension.
     #[command(after_help = "Examples:\n  \
@@ -642,8 +644,20 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             axis,
             points,
             workload,
+            money: currency,
         } => {
             let cat = catalog(cli.pricing.as_ref())?;
+            let fx = fx_of(&cat, &currency)?;
+            // JSON in another currency: every *_usd field keeps its dollars and gains a twin
+            let with_currency = |mut v: serde_json::Value| {
+                if let Some(fx) = &fx {
+                    buying::add_converted(&mut v, fx);
+                    v["currency"] = json!(fx.code);
+                    v["exchange_rate"] = json!(money(fx.per_usd));
+                    v["rate_date"] = json!(fx.date);
+                }
+                v
+            };
             let scenario = load(&file, &cat)?;
             let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
             let mut prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
@@ -659,10 +673,13 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 let period = sim::SimResult::period_adjective(prepared.profile.horizon_s);
                 let period = format!("{period} totals");
                 match (axis, json) {
-                    (AxisArg::Region, true) => println!("{}", buying::region_json(&b)),
-                    (AxisArg::Region, false) => print!("{}", buying::region_table(&b, &period)),
-                    (_, true) => println!("{}", buying::purchase_json(&b)),
-                    (_, false) => print!("{}", buying::purchase_table(&b, &period)),
+                    (AxisArg::Region, true) => println!("{}", with_currency(buying::region_json(&b))),
+                    (AxisArg::Region, false) => print!("{}", buying::region_table(&b, &period, fx.as_ref())),
+                    (_, true) => println!("{}", with_currency(buying::purchase_json(&b))),
+                    (_, false) => print!("{}", buying::purchase_table(&b, &period, fx.as_ref())),
+                }
+                if let (Some(fx), false) = (&fx, json) {
+                    println!("\n{}", rate_line(fx));
                 }
                 return Ok(());
             };
@@ -690,9 +707,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 if let Some(name) = &workload {
                     v["workload"] = json!(name);
                 }
-                println!("{v}");
+                println!("{}", with_currency(v));
             } else {
-                print!("{}", run::sweep_table(&sw, workload.as_deref()));
+                print!("{}", run::sweep_table_in(&sw, workload.as_deref(), fx.as_ref()));
+                if let Some(fx) = &fx {
+                    println!("\n{}", rate_line(fx));
+                }
             }
             Ok(())
         }

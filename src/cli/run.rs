@@ -236,8 +236,12 @@ fn usd_f64(x: f64) -> String {
 }
 
 /// The sweep as a table; `workload` names the one workload whose traffic was scaled
-/// (`sweep --workload`), the rest of the application staying as it is.
-pub fn sweep_table(sw: &Sweep, workload: Option<&str>) -> String {
+/// (`sweep --workload`), the rest of the application staying as it is; costs in `fx`'s
+/// currency (None: US dollars).
+pub fn sweep_table_in(sw: &Sweep, workload: Option<&str>, fx: Option<&crate::pricing::fx::Fx>) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let rate = fx.and_then(|f| f.per_usd.to_f64()).unwrap_or(1.0);
+    let symbol = fx.map(|f| f.symbol()).unwrap_or_else(|| "$".into());
     let mut o = String::new();
     match workload {
         Some(w) => {
@@ -270,6 +274,7 @@ pub fn sweep_table(sw: &Sweep, workload: Option<&str>) -> String {
         }
         let _ = write!(o, "  {:>12.4} {:>14.4} {:>16.0}", p.x, p.mean_rps, p.monthly_requests);
         for (k, c) in p.costs_usd.iter().enumerate() {
+            let c = c * rate;
             if p.good_enough.get(k).copied().unwrap_or(true) {
                 let _ = write!(o, " {:>14.2}", c);
             } else {
@@ -293,13 +298,13 @@ pub fn sweep_table(sw: &Sweep, workload: Option<&str>) -> String {
     for c in &sw.crossovers {
         let _ = writeln!(
             o,
-            "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), ${:.2}; {} is cheaper below{}",
+            "  {} / {}: at x = {:.4} ({:.3} req/s, {:.0} requests/month), {symbol}{:.2}; {} is cheaper below{}",
             c.between[0],
             c.between[1],
             c.x,
             c.mean_rps,
             c.monthly_requests,
-            c.cost_usd,
+            c.cost_usd * rate,
             c.cheaper_below,
             c.caveat()
                 .map(|w| format!(" (not a real break-even: {w})"))
