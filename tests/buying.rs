@@ -137,13 +137,23 @@ fn a_fleet_kept_up_all_month_commits_all_its_hours() {
     );
 }
 
+/// Runs `breakeven ARGS` (exit 0 expected) and reads what it prints as JSON.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = breakeven(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+/// `shipped`'s file name as a path the binary can read.
+fn scenario_file(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn quote(args: &[&str]) -> (f64, serde_json::Value) {
     let mut a = vec!["quote"];
     a.extend_from_slice(args);
     a.push("--json");
-    let (code, out, err) = breakeven(&a);
-    assert_eq!(code, 0, "{args:?}: {err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(&a);
     (v["total_usd"].as_f64().unwrap(), v)
 }
 
@@ -191,14 +201,7 @@ fn an_uneven_week_commits_below_its_mean() {
 /// its savings plan wins steady-high, Fargate on Spot would be cheaper still.
 #[test]
 fn the_verdict_names_a_purchase_option_that_changes_the_answer() {
-    let (code, out, err) = breakeven(&[
-        "run",
-        &format!("{}/scenarios/steady-high.ron", env!("CARGO_MANIFEST_DIR")),
-        "--fast",
-        "--json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(&["run", &scenario_file("steady-high.ron"), "--fast", "--json"]);
     let reasons = v["verdict"]["reasons"].as_array().unwrap();
     let by = |m: &str| {
         reasons
@@ -221,10 +224,8 @@ fn the_verdict_names_a_purchase_option_that_changes_the_answer() {
 
 #[test]
 fn sweep_by_region_and_by_purchase() {
-    let file = format!("{}/scenarios/startup-launch.ron", env!("CARGO_MANIFEST_DIR"));
-    let (code, out, err) = breakeven(&["sweep", &file, "--axis", "region", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let file = scenario_file("startup-launch.ron");
+    let v = json_of(&["sweep", &file, "--axis", "region", "--json"]);
     assert_eq!(v["axis"], "region");
     let points = v["points"].as_array().unwrap();
     assert_eq!(points.len(), LOCATIONS.len());
@@ -238,9 +239,7 @@ fn sweep_by_region_and_by_purchase() {
     assert!(iowa["costs_usd"]["Lambda"].is_null());
     assert!(iowa["missing"]["Lambda"].as_str().unwrap().contains("no region"));
 
-    let (code, out, err) = breakeven(&["sweep", &file, "--axis", "purchase", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(&["sweep", &file, "--axis", "purchase", "--json"]);
     assert_eq!(v["axis"], "purchase");
     let points = v["points"].as_array().unwrap();
     let labels: Vec<&str> = points.iter().map(|p| p["purchase"].as_str().unwrap()).collect();
@@ -282,7 +281,7 @@ fn sweep_by_region_and_by_purchase() {
 fn a_report_in_euros_states_its_rate() {
     let dir = std::env::temp_dir().join(format!("breakeven-report-eur-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = format!("{}/scenarios/startup-launch.ron", env!("CARGO_MANIFEST_DIR"));
+    let file = scenario_file("startup-launch.ron");
     let out = |ext: &str| dir.join(format!("r.{ext}")).display().to_string();
     for ext in ["md", "json", "csv"] {
         let (code, _, err) = breakeven(&["report", &file, "-o", &out(ext), "--fast", "--currency", "EUR"]);
@@ -351,10 +350,8 @@ fn the_maps_over_traffic_agree_with_todays_column() {
 /// `*_usd` field and adds its converted twin (`costs` beside `costs_usd`).
 #[test]
 fn sweeps_in_another_currency() {
-    let file = format!("{}/scenarios/startup-launch.ron", env!("CARGO_MANIFEST_DIR"));
-    let (code, out, err) = breakeven(&["sweep", &file, "--currency", "EUR", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let file = scenario_file("startup-launch.ron");
+    let v = json_of(&["sweep", &file, "--currency", "EUR", "--json"]);
     assert_eq!(v["currency"], "EUR");
     let rate = v["exchange_rate"].as_f64().unwrap();
     let p = &v["points"][50];
@@ -370,9 +367,7 @@ fn sweeps_in_another_currency() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains('¥') && out.contains("Amounts in JPY at"), "{out}");
     assert!(!out.contains("$1") && !out.contains("$0."), "dollars left: {out}");
-    let (code, out, err) = breakeven(&["sweep", &file, "--axis", "region", "--currency", "GBP", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json_of(&["sweep", &file, "--axis", "region", "--currency", "GBP", "--json"]);
     let fra = v["points"]
         .as_array()
         .unwrap()
