@@ -156,6 +156,23 @@ impl PurchaseRow {
 }
 
 impl Buying {
+    /// Why platforms have no cost in some places, once each: "EC2 in Iowa: AWS has no
+    /// region in Iowa".
+    pub fn missing_lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.places {
+            for (i, m) in p.missing.iter().enumerate() {
+                if let Some(m) = m {
+                    let line = format!("{} in {}: {m}", self.platforms[i], p.location);
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     pub fn configured_cheapest(&self) -> Option<usize> {
         let c: Vec<Option<f64>> = self.configured_usd.iter().map(|c| Some(*c)).collect();
         cheapest(&c, &self.configured_good_enough)

@@ -231,20 +231,8 @@ pub fn region_table(b: &Buying, period: &str, fx: Option<&Fx>) -> String {
     o.push_str(&grid(&converted(rows, fx)));
     o.push('\n');
     o.push_str(FOOT);
-    let mut why: Vec<String> = Vec::new();
-    for p in &b.places {
-        for (i, m) in p.missing.iter().enumerate() {
-            if let Some(m) = m {
-                let line = format!("  — {} in {}: {m}", b.platforms[i], p.location);
-                if !why.contains(&line) {
-                    why.push(line);
-                }
-            }
-        }
-    }
-    for l in why {
-        o.push_str(&l);
-        o.push('\n');
+    for l in b.missing_lines() {
+        o.push_str(&format!("  — {l}\n"));
     }
     o
 }

@@ -8,7 +8,7 @@
 use super::analysis::NONE_COPES_FILL;
 use super::fmt;
 use super::results::PALETTE;
-use crate::analysis::buying::{Buying, cheapest};
+use crate::analysis::buying::{Buying, PurchaseLevel, cheapest};
 use crate::model::Purchase;
 use egui::{Color32, RichText};
 
@@ -87,15 +87,6 @@ fn map_rows(m: &crate::analysis::buying::BuyingMap, platforms: &[String]) -> Vec
         .collect()
 }
 
-fn purchase_label(p: Purchase) -> &'static str {
-    match p {
-        Purchase::OnDemand => "on demand",
-        Purchase::Savings1y => "1-year",
-        Purchase::Savings3y => "3-year",
-        Purchase::Spot => "Spot",
-    }
-}
-
 fn cell(usd: Option<f64>, good: bool, best: bool, under: String, tip: String) -> BuyCell {
     BuyCell {
         text: match usd {
@@ -171,10 +162,10 @@ impl BuyingView {
                     cells: (0..n)
                         .map(|i| {
                             let under = match (p.options[i], p.commitment_usd_per_hour[i]) {
-                                (o, Some(c)) => format!("{}, {}/h", purchase_label(o), fmt::money(c)),
-                                (o, None) => purchase_label(o).to_string(),
+                                (o, Some(c)) => format!("{}, {}/h", o.short_label(), fmt::money(c)),
+                                (o, None) => o.short_label().to_string(),
                             };
-                            let tip = if p.options[i] == Purchase::OnDemand && p.level.label() != "On demand" {
+                            let tip = if p.options[i] == Purchase::OnDemand && p.level != PurchaseLevel::OnDemand {
                                 format!(
                                     "{} stays on demand: its service does not offer this, or no commitment pays",
                                     b.platforms[i]

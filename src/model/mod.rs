@@ -309,6 +309,16 @@ pub enum FrontDoor {
 }
 
 impl Purchase {
+    /// How a purchase reads in a table cell beside its amount ("1-year", "Spot").
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Purchase::OnDemand => "on demand",
+            Purchase::Savings1y => "1-year",
+            Purchase::Savings3y => "3-year",
+            Purchase::Spot => "Spot",
+        }
+    }
+
     /// The purchase options a service offers: what its bills can discount (Lambda and
     /// Cloud Run have commitments but no Spot).
     pub fn offered_by(service: &crate::pricing::Service) -> &'static [Purchase] {

@@ -1784,8 +1784,8 @@ fn buying(r: &Report) -> Option<Section> {
         let mut row = vec![t(&p.label)];
         for i in 0..b.platforms.len() {
             let how = match (p.options[i], p.commitment_usd_per_hour[i]) {
-                (o, Some(c)) => format!("{}, ${c:.4}/h", purchase_label(o)),
-                (o, None) => purchase_label(o).to_string(),
+                (o, Some(c)) => format!("{}, ${c:.4}/h", o.short_label()),
+                (o, None) => o.short_label().to_string(),
             };
             row.push(cell(Some(p.costs_usd[i]), p.good_enough[i], w == Some(i), Some(&how)));
         }
@@ -1802,17 +1802,7 @@ fn buying(r: &Report) -> Option<Section> {
         Block::Heading("Places".into()),
         Block::Table(places),
     ];
-    let mut missing: Vec<String> = Vec::new();
-    for p in &b.places {
-        for (i, m) in p.missing.iter().enumerate() {
-            if let Some(m) = m {
-                let line = format!("{} in {}: {m}", b.platforms[i], p.location);
-                if !missing.contains(&line) {
-                    missing.push(line);
-                }
-            }
-        }
-    }
+    let missing = b.missing_lines();
     if !missing.is_empty() {
         blocks.push(Block::Note(format!("Not offered: {}.", missing.join("; "))));
     }
@@ -1930,15 +1920,6 @@ fn cheapest_runs(cells: &[Option<usize>], scales: &[f64], platforms: &[String]) 
         })
         .collect::<Vec<_>>()
         .join(" \u{2192} ")
-}
-
-fn purchase_label(p: Purchase) -> &'static str {
-    match p {
-        Purchase::OnDemand => "on demand",
-        Purchase::Savings1y => "1-year",
-        Purchase::Savings3y => "3-year",
-        Purchase::Spot => "Spot",
-    }
 }
 
 fn uncertainty(r: &Report) -> Section {
