@@ -121,6 +121,99 @@ fn cost_curves_are_monotone_and_close_to_independent_runs() {
 }
 
 #[test]
+fn filled_sweep_points_are_within_one_and_a_half_percent_of_a_simulation() {
+    // the traffic sweep simulates a coarse grid and fills only where the curves are straight
+    // in log-log (within 0.5 %): every filled point against a fresh fast run of its own,
+    // which wiggles by up to about 1 % from one point to the next (the autoscaler's sampled
+    // readings, the pool's stretches), so the bound is the fill's and the wiggle's
+    let cat = catalog();
+    for name in ["startup-launch.ron", "steady-high.ron", "chatbot-webhook.ron"] {
+        let p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name));
+        let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+        let filled: Vec<_> = sw.points.iter().filter(|q| !q.simulated).collect();
+        assert!(
+            filled.len() >= 20 && filled.len() <= 60,
+            "{name}: {} of {} points filled",
+            filled.len(),
+            sw.points.len()
+        );
+        for pt in filled {
+            let fresh = fast_totals(&p, &p.profile.scaled(pt.x), &cat).unwrap();
+            for (i, name_i) in sw.platforms.iter().enumerate() {
+                let (a, b) = (pt.costs_usd[i], fresh[i].cost_usd);
+                assert!(
+                    (a - b).abs() <= 0.015 * b.max(a) + 0.02,
+                    "{name}: {name_i} at {}x: filled {a} vs run {b}",
+                    pt.x
+                );
+                assert_eq!(
+                    pt.good_enough[i],
+                    fresh[i].good_enough(),
+                    "{name}: {name_i} at {}x",
+                    pt.x
+                );
+            }
+        }
+    }
+}
+
+/// Where the exact engine (every request simulated) puts the break-even of platforms `i`
+/// and `j`, by bisection within [lo, hi] to 0.5 %.
+fn exact_crossover(p: &Prepared, i: usize, j: usize, mut lo: f64, mut hi: f64) -> f64 {
+    let cat = catalog();
+    let d = |x: f64| {
+        let sub = Prepared {
+            scenario: p.scenario.clone(),
+            profile: p.profile.scaled(x),
+            specs: vec![p.specs[i].clone(), p.specs[j].clone()],
+            app: None,
+        };
+        let r = run(&sub, &cat, Mode::Exact, &Control::default()).unwrap();
+        r.platforms[0].total_usd - r.platforms[1].total_usd
+    };
+    let below = d(lo).signum();
+    assert_ne!(below, d(hi).signum(), "no change of order in [{lo}, {hi}]");
+    while hi / lo > 1.005 {
+        let mid = (lo * hi).sqrt();
+        if d(mid).signum() == below {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo * hi).sqrt()
+}
+
+#[test]
+fn fast_sweep_crossovers_agree_with_exact_bisection_within_one_percent() {
+    let cat = catalog();
+    for (name, pairs) in [
+        (
+            "chatbot-webhook.ron",
+            &[["Lambda", "EC2"], ["Cloud Run functions", "EC2"]][..],
+        ),
+        ("image-processing.ron", &[["Lambda", "EC2"]][..]),
+    ] {
+        let p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name));
+        let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+        for pair in pairs {
+            let c = sw
+                .crossovers
+                .iter()
+                .find(|c| c.between == [pair[0].to_string(), pair[1].to_string()])
+                .unwrap_or_else(|| panic!("{name}: no crossover {pair:?} in {:#?}", sw.crossovers));
+            let at = |n: &str| sw.platforms.iter().position(|q| q == n).unwrap();
+            let exact = exact_crossover(&p, at(pair[0]), at(pair[1]), c.x / 1.3, c.x * 1.3);
+            assert!(
+                (c.x / exact - 1.0).abs() < 0.01,
+                "{name}: {pair:?} at {}x in the fast sweep, {exact}x by exact bisection",
+                c.x
+            );
+        }
+    }
+}
+
+#[test]
 fn every_shipped_scenario_gets_the_expected_verdict_with_reasons() {
     let cat = catalog();
     let expected = [

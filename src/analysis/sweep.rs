@@ -46,6 +46,11 @@ pub struct SweepPoint {
     pub good_enough: Vec<bool>,
     /// Why each platform is not good enough here (None where it is).
     pub shortfalls: Vec<Option<Shortfall>>,
+    /// Whether this point was simulated. A traffic sweep simulates a coarse grid and
+    /// fills the points between two simulated ones by interpolation only where no curve
+    /// bends there (within `FILL_REL_TOL`), no platform changes whether it copes and the
+    /// cheapest stays the same; everywhere else every point is simulated.
+    pub simulated: bool,
 }
 
 impl SweepPoint {
@@ -339,11 +344,14 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         }
         min = min.min(max / 10.0);
     }
-    let mut xs = log_grid(min, max, opts.points);
-    let mut totals: Vec<Vec<Total>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
-    if axis == Axis::TrafficScale {
-        extend_range(&ev, &mut xs, &mut totals, max)?;
-    }
+    let xs = log_grid(min, max, opts.points);
+    let (xs, totals, simulated) = if axis == Axis::TrafficScale {
+        adaptive_grid(&ev, xs, max)?
+    } else {
+        let totals: Vec<Vec<Total>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
+        let n = xs.len();
+        (xs, totals, vec![true; n])
+    };
     let mut costs: Vec<Vec<f64>> = totals
         .iter()
         .map(|row| row.iter().map(|t| t.cost_usd).collect())
@@ -360,7 +368,8 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
     let points: Vec<SweepPoint> = xs
         .iter()
         .zip(costs.into_iter().zip(&totals).zip(compute))
-        .map(|(x, ((c, t), cu))| {
+        .zip(simulated)
+        .map(|((x, ((c, t), cu)), simulated)| {
             let mean = ev.mean_rps(*x);
             SweepPoint {
                 x: *x,
@@ -370,6 +379,7 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
                 compute_usd: cu,
                 good_enough: t.iter().map(Total::good_enough).collect(),
                 shortfalls: t.iter().map(|t| t.shortfall).collect(),
+                simulated,
             }
         })
         .collect();
@@ -417,45 +427,263 @@ fn monotone(costs: &mut [Vec<f64>]) {
     }
 }
 
-/// Adds decades above the range while some pair's order could still flip: the cheaper
-/// platform at the top is growing faster than a dearer one.
-fn extend_range(ev: &Evaluator, xs: &mut Vec<f64>, costs: &mut Vec<Vec<Total>>, cap: f64) -> Result<(), SimError> {
+/// Every `COARSE_STRIDE`-th point of a traffic sweep is simulated first; the points
+/// between are simulated only where `needs_points` says the coarse ones do not tell.
+const COARSE_STRIDE: usize = 4;
+/// A filled point may differ from the curve through its simulated neighbours by this
+/// share of its cost (or `FILL_ABS_USD`), judged by how far a cubic through four
+/// simulated points departs from the straight line in log-log that fills it.
+const FILL_REL_TOL: f64 = 0.005;
+const FILL_ABS_USD: f64 = 0.01;
+
+/// The traffic axis' grid: `xs` simulated at every `COARSE_STRIDE`-th point (and the
+/// last), extended by decades while some pair's order could still flip above the range,
+/// then filled: simulated between two coarse points where a curve bends, a cost leaves
+/// zero, a platform starts or stops coping or the cheapest changes, interpolated
+/// elsewhere. Returns the grid, every point's totals and which were simulated.
+#[allow(clippy::type_complexity)]
+fn adaptive_grid(
+    ev: &Evaluator,
+    mut xs: Vec<f64>,
+    cap: f64,
+) -> Result<(Vec<f64>, Vec<Vec<Total>>, Vec<bool>), SimError> {
+    let mut tot: Vec<Option<Vec<Total>>> = vec![None; xs.len()];
+    let first = coarse_indices(0, xs.len());
+    simulate_at(ev, &xs, &mut tot, &first)?;
     for _ in 0..3 {
-        let n = xs.len();
-        if n < 2 || xs[n - 1] >= cap * 0.999 {
-            return Ok(());
-        }
-        let (a, b) = (&costs[n - 2], &costs[n - 1]);
-        let k = b.len();
-        let mut flip_ahead = false;
-        for i in 0..k {
-            for j in 0..k {
-                let (gi, gj) = (b[i].cost_usd - a[i].cost_usd, b[j].cost_usd - a[j].cost_usd);
-                if b[i].cost_usd < b[j].cost_usd && gi > gj * 1.001 && gi > 0.0 {
-                    flip_ahead = true;
+        let Some(more) = more_range(&xs, &tot, cap) else { break };
+        let from = xs.len() - 1;
+        xs.extend(more);
+        tot.resize(xs.len(), None);
+        let idx: Vec<usize> = coarse_indices(from, xs.len())
+            .into_iter()
+            .filter(|&i| i > from)
+            .collect();
+        simulate_at(ev, &xs, &mut tot, &idx)?;
+    }
+    // halve every interval whose ends do not tell what lies between, until none is left
+    loop {
+        let done: Vec<usize> = (0..xs.len()).filter(|&i| tot[i].is_some()).collect();
+        let mut mids = Vec::new();
+        for (w, pair) in done.windows(2).enumerate() {
+            let (a, b) = (pair[0], pair[1]);
+            if b - a >= 2 {
+                let prev = w.checked_sub(1).map(|k| done[k]);
+                let next = done.get(w + 2).copied();
+                if needs_points(&xs, &tot, a, b, prev, next) {
+                    mids.push(a + (b - a) / 2);
                 }
             }
         }
-        if !flip_ahead {
-            return Ok(());
+        if mids.is_empty() {
+            break;
         }
-        let top = xs[n - 1];
-        let new_max = (top * 10.0).min(cap);
-        let step = (xs[n - 1] / xs[n - 2]).ln();
-        let mut more = Vec::new();
-        let mut x = top;
-        while x * step.exp() <= new_max * 1.0001 {
-            x *= step.exp();
-            more.push(x);
+        simulate_at(ev, &xs, &mut tot, &mids)?;
+    }
+    let simulated: Vec<bool> = tot.iter().map(Option::is_some).collect();
+    let done: Vec<usize> = (0..xs.len()).filter(|&i| simulated[i]).collect();
+    let mut out: Vec<Vec<Total>> = Vec::with_capacity(xs.len());
+    for i in 0..xs.len() {
+        match &tot[i] {
+            Some(t) => out.push(t.clone()),
+            None => {
+                let k = done.partition_point(|&d| d < i);
+                let (a, b) = (done[k - 1], done[k]);
+                let at = |j: usize| tot[j].as_deref().unwrap_or(&[]);
+                let f = (xs[i].ln() - xs[a].ln()) / (xs[b].ln() - xs[a].ln());
+                // (a straight line in log-log keeps two curves' order: no crossing appears
+                // between points where none was simulated)
+                let fill =
+                    |p: usize, value: fn(&Total) -> f64| -> f64 { fill_value(value(&at(a)[p]), value(&at(b)[p]), f) };
+                let (ta, tb) = (at(a), at(b));
+                out.push(
+                    (0..ta.len().min(tb.len()))
+                        .map(|p| Total {
+                            cost_usd: fill(p, |t| t.cost_usd),
+                            compute_usd: fill(p, |t| t.compute_usd),
+                            shortfall: match (ta[p].shortfall, tb[p].shortfall) {
+                                (Some(x), Some(y)) => blend(x, y, f).or(if f < 0.5 { Some(x) } else { Some(y) }),
+                                _ => None,
+                            },
+                        })
+                        .collect(),
+                );
+            }
         }
-        if more.is_empty() {
-            return Ok(());
-        }
-        let extra: Vec<Vec<Total>> = more.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
-        xs.extend(more);
-        costs.extend(extra);
+    }
+    Ok((xs, out, simulated))
+}
+
+/// Indices from..n in steps of the stride, the last one included.
+fn coarse_indices(from: usize, n: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (from..n).step_by(COARSE_STRIDE).collect();
+    if n > 0 && v.last() != Some(&(n - 1)) {
+        v.push(n - 1);
+    }
+    v
+}
+
+fn simulate_at(ev: &Evaluator, xs: &[f64], tot: &mut [Option<Vec<Total>>], idx: &[usize]) -> Result<(), SimError> {
+    let got: Vec<Vec<Total>> = idx
+        .par_iter()
+        .map(|&i| ev.costs(xs[i], None))
+        .collect::<Result<_, _>>()?;
+    for (&i, t) in idx.iter().zip(got) {
+        tot[i] = Some(t);
     }
     Ok(())
+}
+
+/// The decade above the range (at the grid's step), while some pair's order could still
+/// flip: the cheaper platform at the top is growing faster than a dearer one (judged on
+/// the last two simulated points).
+fn more_range(xs: &[f64], tot: &[Option<Vec<Total>>], cap: f64) -> Option<Vec<f64>> {
+    let n = xs.len();
+    if n < 2 || xs[n - 1] >= cap * 0.999 {
+        return None;
+    }
+    let mut done = (0..n).rev().filter_map(|i| tot[i].as_ref());
+    let (b, a) = (done.next()?, done.next()?);
+    let k = b.len();
+    let mut flip_ahead = false;
+    for i in 0..k {
+        for j in 0..k {
+            let (gi, gj) = (b[i].cost_usd - a[i].cost_usd, b[j].cost_usd - a[j].cost_usd);
+            if b[i].cost_usd < b[j].cost_usd && gi > gj * 1.001 && gi > 0.0 {
+                flip_ahead = true;
+            }
+        }
+    }
+    if !flip_ahead {
+        return None;
+    }
+    let top = xs[n - 1];
+    let new_max = (top * 10.0).min(cap);
+    let step = (xs[n - 1] / xs[n - 2]).ln().exp();
+    let mut more = Vec::new();
+    let mut x = top;
+    while x * step <= new_max * 1.0001 {
+        x *= step;
+        more.push(x);
+    }
+    (!more.is_empty()).then_some(more)
+}
+
+/// Whether the points strictly between simulated points `a` and `b` must be simulated
+/// (`prev` and `next`: the simulated points either side, for the curvature).
+fn needs_points(
+    xs: &[f64],
+    tot: &[Option<Vec<Total>>],
+    a: usize,
+    b: usize,
+    prev: Option<usize>,
+    next: Option<usize>,
+) -> bool {
+    let at = |i: usize| tot[i].as_deref().unwrap_or(&[]);
+    let (ta, tb) = (at(a), at(b));
+    if ta.len() != tb.len() || ta.iter().zip(tb).any(|(p, q)| p.good_enough() != q.good_enough()) {
+        return true;
+    }
+    let cheapest = |t: &[Total], only_good: bool| {
+        (0..t.len())
+            .filter(|&i| !only_good || t[i].good_enough())
+            .min_by(|&i, &j| t[i].cost_usd.total_cmp(&t[j].cost_usd))
+    };
+    if cheapest(ta, true) != cheapest(tb, true) || cheapest(ta, false) != cheapest(tb, false) {
+        return true;
+    }
+    // the curvature needs a simulated point on each side
+    let (Some(prev), Some(next)) = (prev, next) else {
+        return true;
+    };
+    let around = [prev, a, b, next];
+    let lx: Vec<f64> = around.iter().map(|&i| xs[i].ln()).collect();
+    for p in 0..ta.len() {
+        for value in [|t: &Total| t.cost_usd, |t: &Total| t.compute_usd] {
+            let ys: Vec<f64> = around.iter().map(|&i| value(&at(i)[p])).collect();
+            // a cost leaving zero (a free tier used up) is a kink no neighbour shows
+            if (ys[1] <= TIE_USD) != (ys[2] <= TIE_USD) || !ys.iter().all(|y| y.is_finite()) {
+                return true;
+            }
+            // the straight line fills; the cubic through all four says how far off it is
+            let curve = Curve::new(&lx, &ys);
+            for x in &xs[a + 1..b] {
+                let u = x.ln();
+                let line = fill_value(ys[1], ys[2], (u - lx[1]) / (lx[2] - lx[1]));
+                let c = curve.at(u);
+                if !c.is_finite() || (c - line).abs() > (FILL_REL_TOL * line.abs()).max(FILL_ABS_USD) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The polynomial through points (log x, cost): in log-log where every cost is positive,
+/// in log x where one is free.
+struct Curve<'a> {
+    lx: &'a [f64],
+    ys: Vec<f64>,
+    logs: bool,
+}
+
+impl<'a> Curve<'a> {
+    fn new(lx: &'a [f64], ys: &[f64]) -> Curve<'a> {
+        let logs = ys.iter().all(|&y| y > 0.0);
+        Curve {
+            lx,
+            ys: ys.iter().map(|&y| if logs { y.ln() } else { y }).collect(),
+            logs,
+        }
+    }
+
+    fn at(&self, u: f64) -> f64 {
+        let v = lagrange(self.lx, &self.ys, u);
+        if self.logs { v.exp() } else { v }
+    }
+}
+
+/// The polynomial through (xs, ys) at `x`.
+fn lagrange(xs: &[f64], ys: &[f64], x: f64) -> f64 {
+    let mut sum = 0.0;
+    for (i, (xi, yi)) in xs.iter().zip(ys).enumerate() {
+        let mut l = 1.0;
+        for (j, xj) in xs.iter().enumerate() {
+            if i != j {
+                l *= (x - xj) / (xi - xj);
+            }
+        }
+        sum += yi * l;
+    }
+    sum
+}
+
+/// A filled value `f` of the way (in log x) from `p` to `q`: a straight line in log-log
+/// where both are costs, in log x where one is free.
+fn fill_value(p: f64, q: f64, f: f64) -> f64 {
+    if p > 0.0 && q > 0.0 {
+        (p.ln() + f * (q.ln() - p.ln())).exp()
+    } else {
+        p + f * (q - p)
+    }
+}
+
+/// A shortfall between two of the same kind (None when their kinds differ).
+fn blend(x: Shortfall, y: Shortfall, f: f64) -> Option<Shortfall> {
+    let mix = |a: f64, b: f64| a + f * (b - a);
+    Some(match (x, y) {
+        (Shortfall::Failed { share: a }, Shortfall::Failed { share: b }) => Shortfall::Failed { share: mix(a, b) },
+        (Shortfall::Payload { kb }, Shortfall::Payload { .. }) => Shortfall::Payload { kb },
+        (Shortfall::Rejected { share: a }, Shortfall::Rejected { share: b }) => {
+            Shortfall::Rejected { share: mix(a, b) }
+        }
+        (Shortfall::OverSlo { share: a, slo_ms }, Shortfall::OverSlo { share: b, .. }) => Shortfall::OverSlo {
+            share: mix(a, b),
+            slo_ms,
+        },
+        _ => return None,
+    })
 }
 
 const TIE_USD: f64 = 0.005;
@@ -491,33 +719,52 @@ fn find_crossovers(
     brackets
         .par_iter()
         .map(|&(i, j, m, n, sign_below)| {
-            let (mut lo, mut hi) = (points[m].x, points[n].x);
-            let (mut d_lo, mut d_hi) = (
-                points[m].costs_usd[i] - points[m].costs_usd[j],
-                points[n].costs_usd[i] - points[n].costs_usd[j],
-            );
+            // refine from simulated points: a filled point's costs are the line between two
+            // simulated ones, which bracket the same crossing
+            let (m, n) = if refine {
+                snap(points, i, j, m, n, sign_below)
+            } else {
+                (m, n)
+            };
+            let d_at = |k: usize| points[k].costs_usd[i] - points[k].costs_usd[j];
+            let mut lo = End {
+                x: points[m].x,
+                d: d_at(m),
+                total: None,
+            };
+            let mut hi = End {
+                x: points[n].x,
+                d: d_at(n),
+                total: None,
+            };
             if refine {
-                while hi / lo - 1.0 > tol {
-                    let mid = (lo * hi).sqrt();
-                    let c = ev.costs(mid, Some(&[i, j]))?;
-                    let d = c[0].cost_usd - c[1].cost_usd;
-                    if d.abs() <= TIE_USD || d.signum() != sign_below {
-                        hi = mid;
-                        d_hi = d;
-                    } else {
-                        lo = mid;
-                        d_lo = d;
-                    }
-                }
+                refine_bracket(ev, i, j, sign_below, tol, &mut lo, &mut hi)?;
             }
             // interpolate the zero in log x within the final bracket
-            let f = if (d_lo - d_hi).abs() > 0.0 {
-                (d_lo / (d_lo - d_hi)).clamp(0.0, 1.0)
+            let f = if (lo.d - hi.d).abs() > 0.0 {
+                (lo.d / (lo.d - hi.d)).clamp(0.0, 1.0)
             } else {
                 0.5
             };
-            let x = (lo.ln() + f * (hi.ln() - lo.ln())).exp();
-            let c = ev.costs(x, Some(&[i, j]))?;
+            let x = (lo.x.ln() + f * (hi.x.ln() - lo.x.ln())).exp();
+            // judged where it was simulated within the tolerance, else simulated at x
+            let c = match (lo.total, hi.total) {
+                (Some(a), Some(b)) => {
+                    let near = if f < 0.5 { a } else { b };
+                    let cost = |k: usize| fill_value(a[k].cost_usd, b[k].cost_usd, f);
+                    vec![
+                        Total {
+                            cost_usd: cost(0),
+                            ..near[0]
+                        },
+                        Total {
+                            cost_usd: cost(1),
+                            ..near[1]
+                        },
+                    ]
+                }
+                _ => ev.costs(x, Some(&[i, j]))?,
+            };
             let mean = ev.mean_rps(x);
             let cheaper_below = if sign_below < 0.0 { &names[i] } else { &names[j] };
             let shortfalls = [c[0].shortfall, c[1].shortfall];
@@ -537,6 +784,99 @@ fn find_crossovers(
             v.sort_by(|a, b| a.x.total_cmp(&b.x));
             v
         })
+}
+
+/// One end of a crossover's bracket: where, the difference of the two costs there, and
+/// the two platforms' totals when simulated during the refinement.
+#[derive(Clone, Copy)]
+struct End {
+    x: f64,
+    d: f64,
+    total: Option<[Total; 2]>,
+}
+
+/// Widens a bracket to the nearest simulated points when they bracket the same change.
+fn snap(points: &[SweepPoint], i: usize, j: usize, m: usize, n: usize, sign_below: f64) -> (usize, usize) {
+    let m2 = (0..=m).rev().find(|&k| points[k].simulated).unwrap_or(m);
+    let n2 = (n..points.len()).find(|&k| points[k].simulated).unwrap_or(n);
+    let d = |k: usize| points[k].costs_usd[i] - points[k].costs_usd[j];
+    let sign = |k: usize| (d(k).abs() > TIE_USD).then(|| d(k).signum());
+    if sign(m2) == Some(sign_below) && sign(n2) == Some(-sign_below) {
+        (m2, n2)
+    } else {
+        (m, n)
+    }
+}
+
+/// Narrows [lo, hi] around the crossing of platforms i and j until hi / lo - 1 <= tol.
+/// Each round probes just either side of the false-position estimate in log x (the
+/// curves are nearly straight in log-log there), so a good estimate closes the bracket
+/// in two simulations where bisection takes five; a round that does not halve the
+/// bracket is followed by a bisection step, so it never takes more than bisection's
+/// rounds plus a few.
+fn refine_bracket(
+    ev: &Evaluator,
+    i: usize,
+    j: usize,
+    sign_below: f64,
+    tol: f64,
+    lo: &mut End,
+    hi: &mut End,
+) -> Result<(), SimError> {
+    let half = 0.45 * tol.ln_1p();
+    let probe = |u: f64| -> Result<End, SimError> {
+        let x = u.exp();
+        let c = ev.costs(x, Some(&[i, j]))?;
+        let (a, b) = (c.first().copied(), c.get(1).copied());
+        let (Some(a), Some(b)) = (a, b) else {
+            return Err(SimError::Spec("a crossover's platforms were not priced".into()));
+        };
+        Ok(End {
+            x,
+            d: a.cost_usd - b.cost_usd,
+            total: Some([a, b]),
+        })
+    };
+    // below the crossing: the sign it had below, not a tie
+    let below = |e: &End| e.d.abs() > TIE_USD && e.d.signum() == sign_below;
+    let mut bisect = false;
+    for _ in 0..60 {
+        let width = (hi.x / lo.x).ln();
+        if width <= tol.ln_1p() {
+            break;
+        }
+        let (ul, uh) = (lo.x.ln(), hi.x.ln());
+        if bisect || width < 4.0 * half {
+            let e = probe(0.5 * (ul + uh))?;
+            if below(&e) {
+                *lo = e;
+            } else {
+                *hi = e;
+            }
+            bisect = false;
+            continue;
+        }
+        let f = if (lo.d - hi.d).abs() > 0.0 {
+            (lo.d / (lo.d - hi.d)).clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let u = (ul + f * (uh - ul)).clamp(ul + half, uh - half);
+        let e1 = probe(u - half)?;
+        if !below(&e1) {
+            *hi = e1;
+        } else {
+            *lo = e1;
+            let e2 = probe(u + half)?;
+            if below(&e2) {
+                *lo = e2;
+            } else {
+                *hi = e2;
+            }
+        }
+        bisect = (hi.x / lo.x).ln() > 0.5 * width;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1259,6 +1259,7 @@ mod tests {
                 compute_usd: vec![10.0 * x, 20.0, 100.0 * x],
                 good_enough: vec![true; 3],
                 shortfalls: vec![None; 3],
+                simulated: true,
             })
             .collect();
         Sweep {

@@ -90,7 +90,7 @@ pub fn sweep_json(sw: &Sweep) -> serde_json::Value {
                 }
             }
             json!({ xkey: p.x, "mean_rps": p.mean_rps, "monthly_requests": p.monthly_requests, "costs_usd": costs,
-                    "good_enough": good, "shortfalls": why })
+                    "good_enough": good, "shortfalls": why, "simulated": p.simulated })
         }).collect::<Vec<_>>(),
         "crossovers": sw.crossovers.iter().map(|c| json!({
             "between": c.between,

@@ -752,8 +752,9 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
     let ka_mean = kas.iter().sum::<f64>() / kas.len() as f64;
     let init_s = mean_init_ms / 1000.0;
     let mut scratch = Scratch::default();
-    let mut memo: Option<(f64, f64, PoolStats)> = None;
-    let mut memo2: Option<(f64, f64, PoolStats)> = None;
+    // (a day's shape repeats over a month: each stretch's pool is computed once per
+    // distinct rate and load, keyed by their bits, so results are the same as without)
+    let mut memo: std::collections::HashMap<(u64, u64), PoolStats> = std::collections::HashMap::new();
     let mut carry = Carry::default();
     let mut growth: Option<Growth> = None;
     let mut busy_before = 0.0;
@@ -855,22 +856,19 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
             // end: a stretch shorter than the service time has not built lam * mean_s
             let a_own = lam * in_flight_after(len);
             // (steady traffic repeats a stretch's rate: the last pool is reused)
-            let mut st = match memo {
-                Some((l, x, st)) if l == lam && x == a_own => st,
-                _ => pool_stats(lam, a_own, c, prov, m, &kas, &mut scratch),
+            let mut pool = |a_in: f64| {
+                *memo
+                    .entry((lam.to_bits(), a_in.to_bits()))
+                    .or_insert_with(|| pool_stats(lam, a_in, c, prov, m, &kas, &mut scratch))
             };
-            memo = Some((lam, a_own, st));
+            let mut st = pool(a_own);
             // a cold request holds its environment for INIT + service: refine once
             let extra = lam * st.p_cold * init_s;
             // (requests in flight for their service alone, as a volume over the stretch:
             // INIT is added as `starting`)
             let mut service_part = a / a_own.max(1e-300);
             if extra > 0.002 * a_own {
-                st = match memo2 {
-                    Some((l, x, st)) if l == lam && x == a_own + extra => st,
-                    _ => pool_stats(lam, a_own + extra, c, prov, m, &kas, &mut scratch),
-                };
-                memo2 = Some((lam, a_own + extra, st));
+                st = pool(a_own + extra);
                 service_part = a / (a_own + extra);
             }
             let mut thr = st.thr;
