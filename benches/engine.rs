@@ -3,7 +3,7 @@
 //! cargo bench --bench engine
 
 use breakeven::analysis;
-use breakeven::model::{load_scenario_file, parse_scenario};
+use breakeven::model::{Dist, Uncertainty, load_scenario_file, parse_scenario};
 use breakeven::pricing::Catalog;
 use breakeven::sim::{Control, Mode, Prepared, TraceStore, prepare, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -79,6 +79,63 @@ fn sweep(c: &mut Criterion) {
         let (p, cat) = shipped(name);
         g.bench_function(format!("100-point traffic sweep with crossovers: {name}"), |b| {
             b.iter(|| black_box(analysis::traffic_sweep(&p, &cat).expect("sweep")))
+        });
+    }
+    g.finish();
+}
+
+/// The Cheapest map at the app's resolution (16 traffic scales by 10 peak-to-mean ratios,
+/// every cell a fast run of every platform).
+fn map(c: &mut Criterion) {
+    let mut g = c.benchmark_group("map");
+    g.sample_size(10);
+    for name in ["startup-launch.ron", "steady-high.ron"] {
+        let (p, cat) = shipped(name);
+        g.bench_function(format!("cheapest map, 16 x 10 cells: {name}"), |b| {
+            b.iter(|| {
+                black_box(analysis::cheapest_map(&p, &cat, analysis::MapAxes::VolumeByBurstiness, 16, 10).expect("map"))
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Monte Carlo: 1,000 samples of traffic and duration, and every crossover re-found
+/// under 100 of them.
+fn monte_carlo(c: &mut Criterion) {
+    let mut g = c.benchmark_group("monte_carlo");
+    g.sample_size(10);
+    for name in ["startup-launch.ron", "steady-high.ron"] {
+        let (mut p, cat) = shipped(name);
+        let u = Uncertainty {
+            traffic: Some(Dist::LogNormal { median: 1.0, p99: 2.0 }),
+            duration: Some(Dist::LogNormal { median: 1.0, p99: 1.5 }),
+            cold_start: None,
+            keep_alive: None,
+            samples: 1000,
+        };
+        p.scenario.uncertainty = Some(u.clone());
+        let sweep = analysis::traffic_sweep(&p, &cat).expect("sweep");
+        g.bench_function(format!("1,000 samples with crossovers: {name}"), |b| {
+            b.iter(|| black_box(analysis::monte_carlo(&p, &cat, &u, Some(&sweep)).expect("monte carlo")))
+        });
+    }
+    g.finish();
+}
+
+/// A report's analyses around the fast main run (what `report --fast` computes before
+/// it writes: sweeps, verdict, map, where to buy).
+fn report(c: &mut Criterion) {
+    let mut g = c.benchmark_group("report");
+    g.sample_size(10);
+    for name in ["startup-launch.ron", "saas-backend.ron"] {
+        let (p, cat) = shipped(name);
+        let opts = breakeven::report::Options {
+            run_mode: Mode::Fast,
+            ..Default::default()
+        };
+        g.bench_function(format!("report with the fast main run: {name}"), |b| {
+            b.iter(|| black_box(breakeven::report::build(&p, &cat, &opts, &Control::default()).expect("report")))
         });
     }
     g.finish();
@@ -232,5 +289,16 @@ fn import(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, exact, fast, sweep, buying, application, import);
+criterion_group!(
+    benches,
+    exact,
+    fast,
+    sweep,
+    map,
+    monte_carlo,
+    report,
+    buying,
+    application,
+    import
+);
 criterion_main!(benches);

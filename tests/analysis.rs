@@ -157,6 +157,41 @@ fn filled_sweep_points_are_within_one_and_a_half_percent_of_a_simulation() {
     }
 }
 
+#[test]
+fn a_progressive_sweep_hands_over_a_coarse_one_first() {
+    let cat = catalog();
+    let p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/startup-launch.ron"));
+    let mut coarse = None;
+    let done = analysis::traffic_sweep_progressive(&p, &cat, &mut |s| coarse = Some(s)).unwrap();
+    let coarse = coarse.expect("a coarse sweep first");
+    // the same grid, a third of it simulated, the rest refined later
+    let xs = |s: &analysis::Sweep| s.points.iter().map(|q| q.x).collect::<Vec<_>>();
+    assert_eq!(xs(&coarse), xs(&done));
+    let simulated = |s: &analysis::Sweep| s.points.iter().filter(|q| q.simulated).count();
+    assert!(simulated(&coarse) <= 30, "{}", simulated(&coarse));
+    assert!(simulated(&done) > simulated(&coarse) + 20, "{}", simulated(&done));
+    // the same break-evens, found within the coarse brackets, narrowed in the finished one
+    let pairs = |s: &analysis::Sweep| s.crossovers.iter().map(|c| c.between.clone()).collect::<Vec<_>>();
+    assert_eq!(pairs(&coarse), pairs(&done));
+    // (four grid steps of 1e6^(1/99): the coarse grid's)
+    let coarse_step = 4.0 * 1e6f64.ln() / 99.0;
+    for (a, b) in coarse.crossovers.iter().zip(&done.crossovers) {
+        assert!(
+            (a.x / b.x).ln().abs() < coarse_step,
+            "{:?}: {} then {}",
+            a.between,
+            a.x,
+            b.x
+        );
+    }
+    // and the finished sweep is the one a plain sweep gives
+    let plain = analysis::traffic_sweep(&p, &cat).unwrap();
+    assert_eq!(
+        plain.crossovers.iter().map(|c| c.x).collect::<Vec<_>>(),
+        done.crossovers.iter().map(|c| c.x).collect::<Vec<_>>()
+    );
+}
+
 /// Where the exact engine (every request simulated) puts the break-even of platforms `i`
 /// and `j`, by bisection within [lo, hi] to 0.5 %.
 fn exact_crossover(p: &Prepared, i: usize, j: usize, mut lo: f64, mut hi: f64) -> f64 {

@@ -106,13 +106,17 @@ pub fn cheapest_map(
             "duration scale",
         ),
     };
+    // the traffic reshaped at every cell from the fast mode's coarse profile (as the
+    // burstiness sweep does): several times quicker than from the one-minute profile,
+    // for the same cells
+    let base = crate::sim::fast::fast_profile(&p.profile);
     let cells_flat: Vec<Vec<Total>> = (0..y.len() * x.len())
         .into_par_iter()
         .map(|k| {
             let (iy, ix) = (k / x.len(), k % x.len());
             match axes {
                 MapAxes::VolumeByBurstiness => {
-                    let prof = shape::with_peak_to_mean(&p.profile, y[iy]).scaled(x[ix]);
+                    let prof = shape::with_peak_to_mean(&base, y[iy]).scaled(x[ix]);
                     fast_totals(p, &prof, catalog)
                 }
                 MapAxes::MemoryByDuration => {

@@ -6,6 +6,7 @@
 
 pub mod buying;
 pub mod map;
+pub(crate) mod root;
 pub mod shape;
 pub mod sweep;
 pub mod uncertainty;
@@ -13,6 +14,6 @@ pub mod verdict;
 
 pub use buying::{Buying, PurchaseLevel, buying};
 pub use map::{CheapestMap, MapAxes, cheapest_map};
-pub use sweep::{Axis, Crossover, Sweep, SweepOptions, SweepPoint, sweep, traffic_sweep};
+pub use sweep::{Axis, Crossover, Sweep, SweepOptions, SweepPoint, sweep, traffic_sweep, traffic_sweep_progressive};
 pub use uncertainty::{MonteCarlo, monte_carlo};
 pub use verdict::{Reason, Recommendation, Verdict, verdict};

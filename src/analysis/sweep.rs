@@ -1,5 +1,6 @@
 //! Cost curves along one axis and the points where two platforms' curves cross.
 
+use super::root::{self, End};
 use super::shape;
 use crate::model::{Limits, Platform, SECONDS_PER_MONTH, Scenario};
 use crate::pricing::{Catalog, Service};
@@ -329,6 +330,28 @@ pub fn traffic_sweep(p: &Prepared, catalog: &Catalog) -> Result<Sweep, SimError>
 
 /// Sweeps `axis` and finds every crossover between two platforms' cost curves.
 pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -> Result<Sweep, SimError> {
+    sweep_with(p, catalog, axis, opts, &mut |_| {})
+}
+
+/// As `traffic_sweep`, handing `first` a provisional sweep as soon as the coarse grid is
+/// simulated (about a third of the work): every other point filled by lines, crossovers
+/// interpolated within their coarse brackets. The app draws it at once and replaces it
+/// with the finished sweep.
+pub fn traffic_sweep_progressive(
+    p: &Prepared,
+    catalog: &Catalog,
+    first: &mut dyn FnMut(Sweep),
+) -> Result<Sweep, SimError> {
+    sweep_with(p, catalog, Axis::TrafficScale, &SweepOptions::default(), first)
+}
+
+fn sweep_with(
+    p: &Prepared,
+    catalog: &Catalog,
+    axis: Axis,
+    opts: &SweepOptions,
+    first: &mut dyn FnMut(Sweep),
+) -> Result<Sweep, SimError> {
     let ev = Evaluator {
         axis,
         base: p,
@@ -345,13 +368,54 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         min = min.min(max / 10.0);
     }
     let xs = log_grid(min, max, opts.points);
-    let (xs, totals, simulated) = if axis == Axis::TrafficScale {
-        adaptive_grid(&ev, xs, max)?
-    } else {
+    if axis != Axis::TrafficScale {
         let totals: Vec<Vec<Total>> = xs.par_iter().map(|x| ev.costs(*x, None)).collect::<Result<_, _>>()?;
         let n = xs.len();
-        (xs, totals, vec![true; n])
-    };
+        let roots = if axis == Axis::MemoryMb {
+            Roots::AtGridZero
+        } else {
+            Roots::Narrowed
+        };
+        return assemble(&ev, &xs, &totals, vec![true; n], roots, opts.tolerance);
+    }
+    let (xs, mut tot) = coarse_grid(&ev, xs, max)?;
+    let (totals, simulated) = filled(&xs, &tot);
+    first(assemble(
+        &ev,
+        &xs,
+        &totals,
+        simulated,
+        Roots::Interpolated,
+        opts.tolerance,
+    )?);
+    refine_grid(&ev, &xs, &mut tot)?;
+    let (totals, simulated) = filled(&xs, &tot);
+    assemble(&ev, &xs, &totals, simulated, Roots::Narrowed, opts.tolerance)
+}
+
+/// How a sweep's crossovers are placed within their grid brackets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Roots {
+    /// Narrowed by simulations to the tolerance.
+    Narrowed,
+    /// Where the line between the grid points crosses zero, simulated there (the memory
+    /// axis: sizes are discrete, so there is nothing to narrow).
+    AtGridZero,
+    /// Where the line between the grid points crosses zero, nothing simulated (a
+    /// provisional sweep).
+    Interpolated,
+}
+
+/// The sweep from every point's totals: curves made non-decreasing along traffic, then
+/// the crossovers.
+fn assemble(
+    ev: &Evaluator,
+    xs: &[f64],
+    totals: &[Vec<Total>],
+    simulated: Vec<bool>,
+    roots: Roots,
+    tol: f64,
+) -> Result<Sweep, SimError> {
     let mut costs: Vec<Vec<f64>> = totals
         .iter()
         .map(|row| row.iter().map(|t| t.cost_usd).collect())
@@ -360,14 +424,14 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
         .iter()
         .map(|row| row.iter().map(|t| t.compute_usd).collect())
         .collect();
-    if axis == Axis::TrafficScale {
+    if ev.axis == Axis::TrafficScale {
         monotone(&mut costs);
         monotone(&mut compute);
     }
-    let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
+    let names: Vec<String> = ev.base.specs.iter().map(|s| s.name().to_string()).collect();
     let points: Vec<SweepPoint> = xs
         .iter()
-        .zip(costs.into_iter().zip(&totals).zip(compute))
+        .zip(costs.into_iter().zip(totals).zip(compute))
         .zip(simulated)
         .map(|((x, ((c, t), cu)), simulated)| {
             let mean = ev.mean_rps(*x);
@@ -383,10 +447,9 @@ pub fn sweep(p: &Prepared, catalog: &Catalog, axis: Axis, opts: &SweepOptions) -
             }
         })
         .collect();
-    let refine = axis != Axis::MemoryMb;
-    let crossovers = find_crossovers(&ev, &names, &points, refine, opts.tolerance)?;
+    let crossovers = find_crossovers(ev, &names, &points, roots, tol)?;
     Ok(Sweep {
-        axis,
+        axis: ev.axis,
         platforms: names,
         points,
         crossovers,
@@ -436,17 +499,11 @@ const COARSE_STRIDE: usize = 4;
 const FILL_REL_TOL: f64 = 0.005;
 const FILL_ABS_USD: f64 = 0.01;
 
-/// The traffic axis' grid: `xs` simulated at every `COARSE_STRIDE`-th point (and the
-/// last), extended by decades while some pair's order could still flip above the range,
-/// then filled: simulated between two coarse points where a curve bends, a cost leaves
-/// zero, a platform starts or stops coping or the cheapest changes, interpolated
-/// elsewhere. Returns the grid, every point's totals and which were simulated.
+/// The traffic axis' coarse grid: `xs` simulated at every `COARSE_STRIDE`-th point (and
+/// the last), extended by decades while some pair's order could still flip above the
+/// range. Returns the grid and the totals of the points simulated.
 #[allow(clippy::type_complexity)]
-fn adaptive_grid(
-    ev: &Evaluator,
-    mut xs: Vec<f64>,
-    cap: f64,
-) -> Result<(Vec<f64>, Vec<Vec<Total>>, Vec<bool>), SimError> {
+fn coarse_grid(ev: &Evaluator, mut xs: Vec<f64>, cap: f64) -> Result<(Vec<f64>, Vec<Option<Vec<Total>>>), SimError> {
     let mut tot: Vec<Option<Vec<Total>>> = vec![None; xs.len()];
     let first = coarse_indices(0, xs.len());
     simulate_at(ev, &xs, &mut tot, &first)?;
@@ -461,6 +518,13 @@ fn adaptive_grid(
             .collect();
         simulate_at(ev, &xs, &mut tot, &idx)?;
     }
+    Ok((xs, tot))
+}
+
+/// Simulates the points between two simulated ones where a curve bends, a cost leaves
+/// zero, a platform starts or stops coping or the cheapest changes (halving such
+/// intervals until none is left).
+fn refine_grid(ev: &Evaluator, xs: &[f64], tot: &mut [Option<Vec<Total>>]) -> Result<(), SimError> {
     // halve every interval whose ends do not tell what lies between, until none is left
     loop {
         let done: Vec<usize> = (0..xs.len()).filter(|&i| tot[i].is_some()).collect();
@@ -470,7 +534,7 @@ fn adaptive_grid(
             if b - a >= 2 {
                 let prev = w.checked_sub(1).map(|k| done[k]);
                 let next = done.get(w + 2).copied();
-                if needs_points(&xs, &tot, a, b, prev, next) {
+                if needs_points(xs, tot, a, b, prev, next) {
                     mids.push(a + (b - a) / 2);
                 }
             }
@@ -478,8 +542,14 @@ fn adaptive_grid(
         if mids.is_empty() {
             break;
         }
-        simulate_at(ev, &xs, &mut tot, &mids)?;
+        simulate_at(ev, xs, tot, &mids)?;
     }
+    Ok(())
+}
+
+/// Every point's totals, the points not simulated filled by a straight line in log-log
+/// between the simulated ones either side, and which were simulated.
+fn filled(xs: &[f64], tot: &[Option<Vec<Total>>]) -> (Vec<Vec<Total>>, Vec<bool>) {
     let simulated: Vec<bool> = tot.iter().map(Option::is_some).collect();
     let done: Vec<usize> = (0..xs.len()).filter(|&i| simulated[i]).collect();
     let mut out: Vec<Vec<Total>> = Vec::with_capacity(xs.len());
@@ -511,7 +581,7 @@ fn adaptive_grid(
             }
         }
     }
-    Ok((xs, out, simulated))
+    (out, simulated)
 }
 
 /// Indices from..n in steps of the stride, the last one included.
@@ -692,7 +762,7 @@ fn find_crossovers(
     ev: &Evaluator,
     names: &[String],
     points: &[SweepPoint],
-    refine: bool,
+    roots: Roots,
     tol: f64,
 ) -> Result<Vec<Crossover>, SimError> {
     let k = names.len();
@@ -721,35 +791,36 @@ fn find_crossovers(
         .map(|&(i, j, m, n, sign_below)| {
             // refine from simulated points: a filled point's costs are the line between two
             // simulated ones, which bracket the same crossing
-            let (m, n) = if refine {
+            let (m, n) = if roots == Roots::Narrowed {
                 snap(points, i, j, m, n, sign_below)
             } else {
                 (m, n)
             };
-            let d_at = |k: usize| points[k].costs_usd[i] - points[k].costs_usd[j];
+            let d_at = |k: usize| gap(points[k].costs_usd[i], points[k].costs_usd[j]);
             let mut lo = End {
                 x: points[m].x,
                 d: d_at(m),
-                total: None,
+                at: None,
             };
             let mut hi = End {
                 x: points[n].x,
                 d: d_at(n),
-                total: None,
+                at: None,
             };
-            if refine {
-                refine_bracket(ev, i, j, sign_below, tol, &mut lo, &mut hi)?;
+            if roots == Roots::Narrowed {
+                let probe = |x: f64| -> Result<(f64, [Total; 2]), SimError> {
+                    match ev.costs(x, Some(&[i, j]))?.as_slice() {
+                        [a, b] => Ok((gap(a.cost_usd, b.cost_usd), [*a, *b])),
+                        _ => Err(SimError::Spec("a crossover's platforms were not priced".into())),
+                    }
+                };
+                root::narrow(probe, sign_below, 0.0, tol, &mut lo, &mut hi)?;
             }
-            // interpolate the zero in log x within the final bracket
-            let f = if (lo.d - hi.d).abs() > 0.0 {
-                (lo.d / (lo.d - hi.d)).clamp(0.0, 1.0)
-            } else {
-                0.5
-            };
-            let x = (lo.x.ln() + f * (hi.x.ln() - lo.x.ln())).exp();
+            let x = root::zero_in(&lo, &hi);
             // judged where it was simulated within the tolerance, else simulated at x
-            let c = match (lo.total, hi.total) {
+            let c = match (lo.at, hi.at) {
                 (Some(a), Some(b)) => {
+                    let f = (x.ln() - lo.x.ln()) / (hi.x.ln() - lo.x.ln());
                     let near = if f < 0.5 { a } else { b };
                     let cost = |k: usize| fill_value(a[k].cost_usd, b[k].cost_usd, f);
                     vec![
@@ -763,7 +834,22 @@ fn find_crossovers(
                         },
                     ]
                 }
-                _ => ev.costs(x, Some(&[i, j]))?,
+                _ if roots == Roots::AtGridZero => ev.costs(x, Some(&[i, j]))?,
+                _ => {
+                    // provisional: the costs on the lines between the grid points, judged
+                    // at the nearer one
+                    let f = (x.ln() - lo.x.ln()) / (hi.x.ln() - lo.x.ln());
+                    let (pm, pn) = (&points[m], &points[n]);
+                    let near = if f < 0.5 { pm } else { pn };
+                    [i, j]
+                        .iter()
+                        .map(|&k| Total {
+                            cost_usd: fill_value(pm.costs_usd[k], pn.costs_usd[k], f),
+                            compute_usd: fill_value(pm.compute_usd[k], pn.compute_usd[k], f),
+                            shortfall: near.shortfalls[k],
+                        })
+                        .collect()
+                }
             };
             let mean = ev.mean_rps(x);
             let cheaper_below = if sign_below < 0.0 { &names[i] } else { &names[j] };
@@ -786,13 +872,17 @@ fn find_crossovers(
         })
 }
 
-/// One end of a crossover's bracket: where, the difference of the two costs there, and
-/// the two platforms' totals when simulated during the refinement.
-#[derive(Clone, Copy)]
-struct End {
-    x: f64,
-    d: f64,
-    total: Option<[Total; 2]>,
+/// How far apart two costs are, for root finding: the log of their ratio (nearly straight
+/// in log x near a crossing), 0 for a tie to the cent, the plain difference when one is
+/// free. Its sign is that of a - b.
+fn gap(a: f64, b: f64) -> f64 {
+    if (a - b).abs() <= TIE_USD {
+        0.0
+    } else if a > 0.0 && b > 0.0 {
+        (a / b).ln()
+    } else {
+        a - b
+    }
 }
 
 /// Widens a bracket to the nearest simulated points when they bracket the same change.
@@ -806,77 +896,6 @@ fn snap(points: &[SweepPoint], i: usize, j: usize, m: usize, n: usize, sign_belo
     } else {
         (m, n)
     }
-}
-
-/// Narrows [lo, hi] around the crossing of platforms i and j until hi / lo - 1 <= tol.
-/// Each round probes just either side of the false-position estimate in log x (the
-/// curves are nearly straight in log-log there), so a good estimate closes the bracket
-/// in two simulations where bisection takes five; a round that does not halve the
-/// bracket is followed by a bisection step, so it never takes more than bisection's
-/// rounds plus a few.
-fn refine_bracket(
-    ev: &Evaluator,
-    i: usize,
-    j: usize,
-    sign_below: f64,
-    tol: f64,
-    lo: &mut End,
-    hi: &mut End,
-) -> Result<(), SimError> {
-    let half = 0.45 * tol.ln_1p();
-    let probe = |u: f64| -> Result<End, SimError> {
-        let x = u.exp();
-        let c = ev.costs(x, Some(&[i, j]))?;
-        let (a, b) = (c.first().copied(), c.get(1).copied());
-        let (Some(a), Some(b)) = (a, b) else {
-            return Err(SimError::Spec("a crossover's platforms were not priced".into()));
-        };
-        Ok(End {
-            x,
-            d: a.cost_usd - b.cost_usd,
-            total: Some([a, b]),
-        })
-    };
-    // below the crossing: the sign it had below, not a tie
-    let below = |e: &End| e.d.abs() > TIE_USD && e.d.signum() == sign_below;
-    let mut bisect = false;
-    for _ in 0..60 {
-        let width = (hi.x / lo.x).ln();
-        if width <= tol.ln_1p() {
-            break;
-        }
-        let (ul, uh) = (lo.x.ln(), hi.x.ln());
-        if bisect || width < 4.0 * half {
-            let e = probe(0.5 * (ul + uh))?;
-            if below(&e) {
-                *lo = e;
-            } else {
-                *hi = e;
-            }
-            bisect = false;
-            continue;
-        }
-        let f = if (lo.d - hi.d).abs() > 0.0 {
-            (lo.d / (lo.d - hi.d)).clamp(0.0, 1.0)
-        } else {
-            0.5
-        };
-        let u = (ul + f * (uh - ul)).clamp(ul + half, uh - half);
-        let e1 = probe(u - half)?;
-        if !below(&e1) {
-            *hi = e1;
-        } else {
-            *lo = e1;
-            let e2 = probe(u + half)?;
-            if below(&e2) {
-                *lo = e2;
-            } else {
-                *hi = e2;
-            }
-        }
-        bisect = (hi.x / lo.x).ln() > 0.5 * width;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Monte Carlo over uncertain inputs: cost bands per platform, the probability that each
 //! is cheapest, and bands around the break-even points. Seeded and reproducible.
 
+use super::root::{self, End};
 use super::sweep::Sweep;
 use crate::model::{Dist, Platform, Uncertainty};
 use crate::pricing::Catalog;
@@ -79,6 +80,12 @@ fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared,
     p.with_scenario(s, catalog)
 }
 
+/// The sign of a - b, as the log of their ratio where both cost something (nearly
+/// straight in log x near a crossing, so the root finder's estimates are close).
+fn log_ratio(a: f64, b: f64) -> f64 {
+    if a > 0.0 && b > 0.0 { (a / b).ln() } else { a - b }
+}
+
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -151,6 +158,8 @@ pub fn monte_carlo(
             ) else {
                 continue;
             };
+            // the sign of (i's cost - j's) below the base crossing
+            let sign_below = if c.cheaper_below == c.between[0] { -1.0 } else { 1.0 };
             let xs: Vec<Option<f64>> = (0..m)
                 .into_par_iter()
                 .map(|s| {
@@ -167,26 +176,55 @@ pub fn monte_carlo(
                         if app {
                             // an application's platforms are priced together
                             let t = fast_totals(&q, &q.profile.scaled(x), catalog)?;
-                            return Ok(t[i].cost_usd - t[j].cost_usd);
+                            return Ok(log_ratio(t[i].cost_usd, t[j].cost_usd));
                         }
                         let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
-                        Ok(t[0].cost_usd - t[1].cost_usd)
+                        Ok(log_ratio(t[0].cost_usd, t[1].cost_usd))
                     };
-                    // bracket within a factor of 8 either side, then bisect to 1 %
-                    let (mut lo, mut hi) = (c.x / 8.0, c.x * 8.0);
-                    let (dl, dh) = (diff(lo)?, diff(hi)?);
-                    if dl.signum() == dh.signum() {
-                        return Ok(None);
-                    }
-                    while hi / lo > 1.01 {
-                        let mid = (lo * hi).sqrt();
-                        if diff(mid)?.signum() == dl.signum() {
-                            lo = mid;
-                        } else {
-                            hi = mid;
+                    // from the base crossing, step a quarter at a time towards where this
+                    // sample's curves cross (at most a factor of 8 either way), then narrow
+                    // the bracket to 1 %
+                    let below = |d: f64| d != 0.0 && d.signum() == sign_below;
+                    let d0 = diff(c.x)?;
+                    let start = End {
+                        x: c.x,
+                        d: d0,
+                        at: None,
+                    };
+                    let (mut lo, mut hi) = (start, start);
+                    let up = below(d0);
+                    loop {
+                        let x = if up { hi.x * 1.25 } else { lo.x / 1.25 };
+                        if x > c.x * 8.0 || x < c.x / 8.0 {
+                            return Ok(None);
+                        }
+                        let e = End {
+                            x,
+                            d: diff(x)?,
+                            at: None,
+                        };
+                        match (up, below(e.d)) {
+                            (true, true) => {
+                                lo = e;
+                                hi = e;
+                            }
+                            (true, false) => {
+                                hi = e;
+                                break;
+                            }
+                            (false, true) => {
+                                lo = e;
+                                break;
+                            }
+                            (false, false) => {
+                                lo = e;
+                                hi = e;
+                            }
                         }
                     }
-                    Ok(Some((lo * hi).sqrt()))
+                    let probe = |x: f64| diff(x).map(|d| (d, ()));
+                    root::narrow(probe, sign_below, 0.0, 0.01, &mut lo, &mut hi)?;
+                    Ok(Some(root::zero_in(&lo, &hi)))
                 })
                 .collect::<Result<_, SimError>>()?;
             let mut v: Vec<f64> = xs.into_iter().flatten().collect();

@@ -703,12 +703,24 @@ impl Analyst {
             .as_ref()
             .and_then(|(w, _)| job.prepared.scenario.workloads.get(*w))
             .map(|w| w.name.clone());
+        let horizon_days = job.prepared.profile.horizon_s / 86_400.0;
+        // the coarse sweep is drawn at once, then refined in place by the finished one
+        let mut first = |coarse: analysis::Sweep| {
+            send(Delivery::Analysis(AnalysisReply {
+                generation: g,
+                elapsed: start.elapsed(),
+                part: Part::Sweep {
+                    horizon_days,
+                    focus: focus.clone(),
+                    outcome: Ok(Arc::new(coarse)),
+                },
+            }))
+        };
         let outcome = guarded(|| match &focused {
-            Some((_, p)) => analysis::traffic_sweep(p, &job.catalog),
-            None => analysis::traffic_sweep(&job.prepared, &job.catalog),
+            Some((_, p)) => analysis::traffic_sweep_progressive(p, &job.catalog, &mut first),
+            None => analysis::traffic_sweep_progressive(&job.prepared, &job.catalog, &mut first),
         })
         .map(Arc::new);
-        let horizon_days = job.prepared.profile.horizon_s / 86_400.0;
         let sweep = outcome.as_ref().ok().cloned();
         let failed = outcome.as_ref().err().cloned();
         send(Delivery::Analysis(AnalysisReply {
@@ -956,12 +968,26 @@ mod tests {
         let slow = analyst
             .sweep_and_verdict(job(None), &mut |d| out.push(d))
             .expect("the map follows");
-        assert_eq!(parts(&out), ["sweep all", "verdict", "bands"]);
+        // the coarse sweep first, then the finished one with the points refined
+        assert_eq!(parts(&out), ["sweep all", "sweep all", "verdict", "bands"]);
+        let simulated = |d: &Delivery| match d {
+            Delivery::Analysis(AnalysisReply {
+                part: Part::Sweep { outcome: Ok(s), .. },
+                ..
+            }) => s.points.iter().filter(|p| p.simulated).count(),
+            _ => 0,
+        };
+        assert!(
+            simulated(&out[0]) < simulated(&out[1]),
+            "{} then {} points simulated",
+            simulated(&out[0]),
+            simulated(&out[1])
+        );
         assert!(slow.map && slow.sweep.is_some());
         // the same scenario, api's traffic alone: a new sweep, nothing else to redo
         out.clear();
         let slow = analyst.sweep_and_verdict(job(Some(0)), &mut |d| out.push(d));
-        assert_eq!(parts(&out), ["sweep api", "bands"]);
+        assert_eq!(parts(&out), ["sweep api", "sweep api", "bands"]);
         assert!(
             slow.is_none(),
             "the map of this generation is done, and there is no uncertainty"
@@ -969,6 +995,6 @@ mod tests {
         // an index past the workloads (never sent by the app) sweeps the whole traffic
         out.clear();
         analyst.sweep_and_verdict(job(Some(7)), &mut |d| out.push(d));
-        assert_eq!(parts(&out), ["sweep all", "bands"]);
+        assert_eq!(parts(&out), ["sweep all", "sweep all", "bands"]);
     }
 }

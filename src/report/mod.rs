@@ -121,14 +121,8 @@ pub fn build_with_run(
     };
     let sweep = analysis::sweep(p, catalog, Axis::TrafficScale, &sweep_opts)?;
     check()?;
-    // The map reshapes the traffic at every cell; on the fast mode's coarse profile (as
-    // the burstiness sweep does) that is several times quicker, for the same cells.
-    let coarse = Prepared {
-        profile: sim::fast::fast_profile(&p.profile).into_owned(),
-        ..p.clone()
-    };
     let map = analysis::cheapest_map(
-        &coarse,
+        p,
         catalog,
         MapAxes::VolumeByBurstiness,
         opts.map_nx.clamp(2, 200),
