@@ -39,7 +39,8 @@ pub(crate) fn narrow<T: Copy, E>(
     let mut bisect = false;
     for _ in 0..60 {
         let width = (hi.x / lo.x).ln();
-        if !(width > tol.ln_1p()) {
+        // (a NaN width, from a hostile bound, stops too)
+        if width.is_nan() || width <= tol.ln_1p() {
             break;
         }
         let (ul, uh) = (lo.x.ln(), hi.x.ln());
