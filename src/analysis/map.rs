@@ -110,13 +110,18 @@ pub fn cheapest_map(
     // burstiness sweep does): several times quicker than from the one-minute profile,
     // for the same cells
     let base = crate::sim::fast::fast_profile(&p.profile);
+    // each row's shape once (a row shares its peak-to-mean ratio)
+    let shaped: Vec<crate::sim::RateProfile> = match axes {
+        MapAxes::VolumeByBurstiness => y.par_iter().map(|r| shape::with_peak_to_mean(&base, *r)).collect(),
+        MapAxes::MemoryByDuration => Vec::new(),
+    };
     let cells_flat: Vec<Vec<Total>> = (0..y.len() * x.len())
         .into_par_iter()
         .map(|k| {
             let (iy, ix) = (k / x.len(), k % x.len());
             match axes {
                 MapAxes::VolumeByBurstiness => {
-                    let prof = shape::with_peak_to_mean(&base, y[iy]).scaled(x[ix]);
+                    let prof = shaped[iy].scaled(x[ix]);
                     fast_totals(p, &prof, catalog)
                 }
                 MapAxes::MemoryByDuration => {
