@@ -636,8 +636,10 @@ fn frame_time_while_dragging_a_slider() {
             ..Default::default()
         },
     );
+    // (tall enough that the editor's CPU share slider is on screen: the editor has grown
+    // below a 960-pixel window, where the drag hit nothing)
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1560.0, 960.0))
+        .with_size(egui::vec2(1560.0, 1500.0))
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app);
     // the analyses run in the background as in the app (sweep, verdict, map)
     // wait for the first results
