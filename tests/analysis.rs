@@ -4,7 +4,9 @@
 use breakeven::analysis::{self, Axis, MapAxes, Recommendation, SweepOptions};
 use breakeven::model::{Dist, Uncertainty, load_scenario_file, parse_scenario};
 use breakeven::pricing::Catalog;
-use breakeven::sim::{Control, Coping, Mode, Prepared, Shortfall, TraceStore, fast_totals, prepare, run, shortfall};
+use breakeven::sim::{
+    Control, Coping, Mode, Prepared, Shortfall, Total, TraceStore, fast_totals, prepare, run, shortfall,
+};
 use std::path::Path;
 
 fn catalog() -> Catalog {
@@ -107,16 +109,20 @@ fn cost_curves_are_monotone_and_close_to_independent_runs() {
         for k in [10, 50, 70] {
             let pt = &sw.points[k];
             let fresh = fast_totals(&p, &p.profile.scaled(pt.x), &cat).unwrap();
-            for (i, name) in sw.platforms.iter().enumerate() {
-                let (a, b) = (pt.costs_usd[i], fresh[i].cost_usd);
-                assert!(
-                    (a - b).abs() <= 0.01 * b.max(a) + 0.02,
-                    "{}: {name} at {}x: sweep {a} vs run {b}",
-                    f.display(),
-                    pt.x
-                );
-            }
+            assert_costs_near(&f.display().to_string(), &sw.platforms, pt, &fresh, 0.01);
         }
+    }
+}
+
+/// A sweep point's costs within `rel` (or 2 cents) of a fresh run at its scale.
+fn assert_costs_near(label: &str, platforms: &[String], pt: &analysis::SweepPoint, fresh: &[Total], rel: f64) {
+    for (i, name) in platforms.iter().enumerate() {
+        let (a, b) = (pt.costs_usd[i], fresh[i].cost_usd);
+        assert!(
+            (a - b).abs() <= rel * b.max(a) + 0.02,
+            "{label}: {name} at {}x: sweep {a} vs run {b}",
+            pt.x
+        );
     }
 }
 
@@ -139,13 +145,8 @@ fn filled_sweep_points_are_within_one_and_a_half_percent_of_a_simulation() {
         );
         for pt in filled {
             let fresh = fast_totals(&p, &p.profile.scaled(pt.x), &cat).unwrap();
+            assert_costs_near(name, &sw.platforms, pt, &fresh, 0.015);
             for (i, name_i) in sw.platforms.iter().enumerate() {
-                let (a, b) = (pt.costs_usd[i], fresh[i].cost_usd);
-                assert!(
-                    (a - b).abs() <= 0.015 * b.max(a) + 0.02,
-                    "{name}: {name_i} at {}x: filled {a} vs run {b}",
-                    pt.x
-                );
                 assert_eq!(
                     pt.good_enough[i],
                     fresh[i].good_enough(),

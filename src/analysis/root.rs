@@ -79,6 +79,13 @@ pub(crate) fn narrow<T: Copy, E>(
     Ok(())
 }
 
+/// How two costs compare, for `narrow`: the log of their ratio where both cost something
+/// (nearly straight in log x near a crossing, so the estimates are close), else their
+/// difference. Its sign is that of a - b.
+pub(crate) fn log_ratio(a: f64, b: f64) -> f64 {
+    if a > 0.0 && b > 0.0 { (a / b).ln() } else { a - b }
+}
+
 /// The zero of the line through the bracket's ends, in log x.
 pub(crate) fn zero_in<T>(lo: &End<T>, hi: &End<T>) -> f64 {
     let f = if (lo.d - hi.d).abs() > 0.0 {

@@ -872,16 +872,13 @@ fn find_crossovers(
         })
 }
 
-/// How far apart two costs are, for root finding: the log of their ratio (nearly straight
-/// in log x near a crossing), 0 for a tie to the cent, the plain difference when one is
-/// free. Its sign is that of a - b.
+/// How far apart two costs are, for root finding: `root::log_ratio`, with a tie to the
+/// cent counted as 0.
 fn gap(a: f64, b: f64) -> f64 {
     if (a - b).abs() <= TIE_USD {
         0.0
-    } else if a > 0.0 && b > 0.0 {
-        (a / b).ln()
     } else {
-        a - b
+        root::log_ratio(a, b)
     }
 }
 

@@ -80,12 +80,6 @@ fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared,
     p.with_scenario(s, catalog)
 }
 
-/// The sign of a - b, as the log of their ratio where both cost something (nearly
-/// straight in log x near a crossing, so the root finder's estimates are close).
-fn log_ratio(a: f64, b: f64) -> f64 {
-    if a > 0.0 && b > 0.0 { (a / b).ln() } else { a - b }
-}
-
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -176,10 +170,10 @@ pub fn monte_carlo(
                         if app {
                             // an application's platforms are priced together
                             let t = fast_totals(&q, &q.profile.scaled(x), catalog)?;
-                            return Ok(log_ratio(t[i].cost_usd, t[j].cost_usd));
+                            return Ok(root::log_ratio(t[i].cost_usd, t[j].cost_usd));
                         }
                         let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
-                        Ok(log_ratio(t[0].cost_usd, t[1].cost_usd))
+                        Ok(root::log_ratio(t[0].cost_usd, t[1].cost_usd))
                     };
                     // from the base crossing, step a quarter at a time towards where this
                     // sample's curves cross (at most a factor of 8 either way), then narrow
@@ -203,24 +197,17 @@ pub fn monte_carlo(
                             d: diff(x)?,
                             at: None,
                         };
-                        match (up, below(e.d)) {
-                            (true, true) => {
-                                lo = e;
-                                hi = e;
-                            }
-                            (true, false) => {
-                                hi = e;
-                                break;
-                            }
-                            (false, true) => {
-                                lo = e;
-                                break;
-                            }
-                            (false, false) => {
-                                lo = e;
-                                hi = e;
-                            }
+                        if below(e.d) == up {
+                            // still on the base crossing's side
+                            (lo, hi) = (e, e);
+                            continue;
                         }
+                        if up {
+                            hi = e;
+                        } else {
+                            lo = e;
+                        }
+                        break;
                     }
                     let probe = |x: f64| diff(x).map(|d| (d, ()));
                     root::narrow(probe, sign_below, 0.0, 0.01, &mut lo, &mut hi)?;

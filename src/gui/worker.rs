@@ -705,17 +705,18 @@ impl Analyst {
             .map(|w| w.name.clone());
         let horizon_days = job.prepared.profile.horizon_s / 86_400.0;
         // the coarse sweep is drawn at once, then refined in place by the finished one
-        let mut first = |coarse: analysis::Sweep| {
-            send(Delivery::Analysis(AnalysisReply {
+        let sweep_part = |outcome| {
+            Delivery::Analysis(AnalysisReply {
                 generation: g,
                 elapsed: start.elapsed(),
                 part: Part::Sweep {
                     horizon_days,
                     focus: focus.clone(),
-                    outcome: Ok(Arc::new(coarse)),
+                    outcome,
                 },
-            }))
+            })
         };
+        let mut first = |coarse: analysis::Sweep| send(sweep_part(Ok(Arc::new(coarse))));
         let outcome = guarded(|| match &focused {
             Some((_, p)) => analysis::traffic_sweep_progressive(p, &job.catalog, &mut first),
             None => analysis::traffic_sweep_progressive(&job.prepared, &job.catalog, &mut first),
@@ -723,15 +724,7 @@ impl Analyst {
         .map(Arc::new);
         let sweep = outcome.as_ref().ok().cloned();
         let failed = outcome.as_ref().err().cloned();
-        send(Delivery::Analysis(AnalysisReply {
-            generation: g,
-            elapsed: start.elapsed(),
-            part: Part::Sweep {
-                horizon_days,
-                focus: focus.clone(),
-                outcome,
-            },
-        }));
+        send(sweep_part(outcome));
         let judged = self.last.as_ref().is_some_and(|l| l.0 == g);
         let Some(sweep) = sweep else {
             if !judged {

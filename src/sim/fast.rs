@@ -855,7 +855,6 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
             // the pool and the cap are judged on the requests in flight at the stretch's
             // end: a stretch shorter than the service time has not built lam * mean_s
             let a_own = lam * in_flight_after(len);
-            // (steady traffic repeats a stretch's rate: the last pool is reused)
             let mut pool = |a_in: f64| {
                 *memo
                     .entry((lam.to_bits(), a_in.to_bits()))
