@@ -1246,6 +1246,69 @@ fn busy_and_idle(r: f64, a: f64) -> (f64, f64) {
     (e, below.min(1.0))
 }
 
+/// What the fast fleet model derives from the fleet's size alone while a stretch's load
+/// holds: the autoscaler flaps between a few sizes, so each is computed once per stretch
+/// and looked up after (the same functions of the same inputs: the same bits).
+#[derive(Clone, Copy)]
+struct AtSize {
+    ready: f64,
+    /// `mmc_wait` below capacity.
+    wait: Option<(f64, f64, f64)>,
+    /// `busy_and_idle` with the stretch's own busy count.
+    busy: Option<(f64, f64)>,
+    /// The normal CDF at the scale-out and scale-in thresholds (`first_action`).
+    phis: [Option<f64>; 2],
+}
+
+/// The sizes seen in the current stretch (a handful: a linear search beats hashing).
+#[derive(Default)]
+struct Sizes(Vec<AtSize>);
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn the fleet walk's shortcuts off (the idle skip and `Sizes`) to check
+    /// that they change nothing.
+    static PLAIN_WALK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Stretches the idle skip walked (so the test knows it ran on real traffic).
+    static IDLE_SKIPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the fleet walk takes its shortcuts (always, but in tests that compare).
+fn shortcuts() -> bool {
+    #[cfg(test)]
+    {
+        !PLAIN_WALK.with(|p| p.get())
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
+impl Sizes {
+    fn at(&mut self, ready: f64) -> &mut AtSize {
+        if !shortcuts() {
+            self.0.clear();
+        }
+        let i = match self.0.iter().position(|s| s.ready.to_bits() == ready.to_bits()) {
+            Some(i) => i,
+            None => {
+                if self.0.len() >= 8 {
+                    self.0.clear();
+                }
+                self.0.push(AtSize {
+                    ready,
+                    wait: None,
+                    busy: None,
+                    phis: [None; 2],
+                });
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i]
+    }
+}
+
 /// Replica bookkeeping shared by the calm and the general paths of `run_fleet`.
 struct Fleet<'a> {
     spec: &'a FleetSpec,
@@ -1353,30 +1416,34 @@ fn first_action(
     sd: f64,
     p_empty: f64,
     per: f64,
+    phis: &mut [Option<f64>; 2],
 ) -> Option<(f64, f64)> {
     let spec = fl.spec;
     let (min, max) = (spec.min as f64, spec.max as f64);
     let ready = fl.ready;
     let m = if p_empty < 1.0 { mean / (1.0 - p_empty) } else { mean };
+    let out_thr = ready * per;
+    let in_thr = (ready - 1.0) * per;
+    // the normal CDF at the scale-out and scale-in thresholds, computed once per state
+    // (`phis`: the caller keeps them while the fleet's size and the stretch's load hold)
+    let mut phi_at = |i: usize| -> f64 { *phis[i].get_or_insert_with(|| phi(([out_thr, in_thr][i] - m) / sd)) };
     // P(reading > x) for x >= 0, on the normal branch (clamped to a tiny positive value)
-    let tail_above = |x: f64| -> f64 {
+    let mut tail_above = |i: usize| -> f64 {
         if sd <= 0.0 {
-            if m > x { 1.0 } else { 0.0 }
+            if m > [out_thr, in_thr][i] { 1.0 } else { 0.0 }
         } else {
-            1.0 - phi((x - m) / sd)
+            1.0 - phi_at(i)
         }
     };
-    let out_thr = ready * per;
     let p_out = if ready < max - 0.5 {
-        (1.0 - p_empty) * tail_above(out_thr)
+        (1.0 - p_empty) * tail_above(0)
     } else {
         0.0
     };
-    let in_thr = (ready - 1.0) * per;
     let p_in = if ready > min + 0.5 {
         p_empty
             + if in_thr > 0.0 {
-                (1.0 - p_empty) * (1.0 - tail_above(in_thr))
+                (1.0 - p_empty) * (1.0 - tail_above(1))
             } else if m <= 0.0 {
                 // nothing in flight or waiting (as after a timer's burst): the reading is
                 // zero, which asks for the minimum
@@ -1427,13 +1494,13 @@ fn first_action(
             if sd <= 0.0 {
                 m
             } else {
-                let lo = phi((out_thr - m) / sd);
+                let lo = *phis[0].get_or_insert_with(|| phi((out_thr - m) / sd));
                 m + sd * super::super::model::normal_quantile(lo + noise.u01() * (1.0 - lo))
             }
         } else if noise.u01() * pi < p_empty || sd <= 0.0 {
             0.0
         } else {
-            let hi = phi((in_thr - m) / sd);
+            let hi = *phis[1].get_or_insert_with(|| phi((in_thr - m) / sd));
             (m + sd * super::super::model::normal_quantile(noise.u01() * hi)).max(1e-9)
         };
         let d = (x / per).ceil().clamp(min, max);
@@ -1541,7 +1608,9 @@ pub fn run_fleet_until(
 
     let plan_mean_s = mean_s;
     let mut complete = 0;
+    let mut sizes = Sizes::default();
     for pc in &pieces {
+        sizes.0.clear();
         let done = ((pc.t0 / bucket_s) as usize).min(raw.counts.len());
         if done > complete {
             complete = done;
@@ -1562,6 +1631,45 @@ pub fn run_fleet_until(
                 fl.last_out = t;
                 continue;
             }
+            // scaled to zero with nothing arriving, in flight, queued or starting: every
+            // tick reads an empty window and keeps the fleet at zero. The general path
+            // below would walk it segment by segment adding zeros; this walks the same
+            // segments and ticks with only what they leave behind (a zero-weight wait
+            // entry per segment, the autoscaler's draw per tick), so the run is the same
+            // bit for bit, at a fraction of the cost (an idle month is 43,200 ticks)
+            if lam <= 0.0
+                && shortcuts()
+                && a <= 0.0
+                && queue <= 0.0
+                && fl.ready <= 0.0
+                && fl.starting.is_empty()
+                && spec.min == 0
+                && !fixed
+            {
+                #[cfg(test)]
+                IDLE_SKIPS.with(|n| n.set(n.get() + 1));
+                let timeout_ms = spec.queue_timeout_s * 1000.0;
+                let lam_w = lam * (w + mean_s);
+                let p_empty = if arrivals == Arrivals::Deterministic || lam_w > 30.0 {
+                    0.0
+                } else {
+                    fast_exp(-lam_w)
+                };
+                while t < end - 1e-9 {
+                    let seg_end = end.min(next_tick).max(t + 1e-6);
+                    if timeout_ms > 0.0 {
+                        wait_bins.push((timeout_ms, 0.0));
+                    }
+                    t = seg_end;
+                    if t >= next_tick - 1e-9 {
+                        let demand = reading(&mut noise, 0.0, 0.0, p_empty);
+                        let desired = (demand / per).ceil().clamp(spec.min as f64, spec.max as f64);
+                        fl.decide(&mut raw, next_tick, desired);
+                        next_tick += w;
+                    }
+                }
+                continue;
+            }
             // calm: nothing starting, no backlog, capacity to spare, and the next tick's
             // window lies inside this state; the state holds until a tick changes it, so
             // walk the ticks cheaply and account for the whole stretch at once
@@ -1574,7 +1682,10 @@ pub fn run_fleet_until(
                 let ready = fl.ready;
                 let cap = ready * k;
                 let mu_total = cap / mean_s.max(1e-12);
-                let (pw, lq, wait_ms) = mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s);
+                let at = sizes.at(ready);
+                let (pw, lq, wait_ms) = *at
+                    .wait
+                    .get_or_insert_with(|| mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s));
                 let mean_read = a + lq;
                 let sd = var_now.sqrt();
                 let p_empty = if arrivals == Arrivals::Deterministic || lam * (w + mean_s) > 30.0 {
@@ -1598,9 +1709,18 @@ pub fn run_fleet_until(
                         while next_tick <= end + 1e-9 {
                             next_tick += w;
                         }
-                    } else if let Some((tk, d)) =
-                        first_action(&mut noise, &fl, next_tick, end, w, mean_read, sd, p_empty, per)
-                    {
+                    } else if let Some((tk, d)) = first_action(
+                        &mut noise,
+                        &fl,
+                        next_tick,
+                        end,
+                        w,
+                        mean_read,
+                        sd,
+                        p_empty,
+                        per,
+                        &mut at.phis,
+                    ) {
                         decision = Some((tk, d));
                         t_stop = tk;
                         next_tick = tk;
@@ -1617,7 +1737,7 @@ pub fn run_fleet_until(
                     raw.served += n_arr;
                     raw.acc.add(t, REQ_OD, n_arr);
                     add_spread(&mut raw, t, dt, n_arr, n_arr, 0.0, 0.0);
-                    let (busy_inst, p_idle) = busy_and_idle(ready, a);
+                    let (busy_inst, p_idle) = *at.busy.get_or_insert_with(|| busy_and_idle(ready, a));
                     let idle_min = (ready.min(spec.min as f64) - busy_inst).max(0.0);
                     let active_rate = if ready <= spec.min as f64 { busy_inst } else { ready };
                     spread(raw.areas.bucket_s, raw.areas.buckets.len(), t, dt, |b, f| {
@@ -1676,7 +1796,10 @@ pub fn run_fleet_until(
                 in_service = a;
                 served = n_arr;
                 dropped = 0.0;
-                (p_wait, lq, wait_ms) = mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s);
+                (p_wait, lq, wait_ms) = *sizes
+                    .at(ready)
+                    .wait
+                    .get_or_insert_with(|| mmc_wait(cap, a, lam, mu_total, spec.queue_timeout_s));
             } else {
                 // overload or backlog: a fluid queue drained at full capacity
                 in_service = cap.min(a.max(if queue > 0.0 { cap } else { 0.0 }));
@@ -1719,7 +1842,11 @@ pub fn run_fleet_until(
             raw.served += served;
             raw.acc.add(t, REQ_OD, n_arr);
             add_spread(&mut raw, t, dt, n_arr, served, dropped, 0.0);
-            let (busy_inst, p_idle) = busy_and_idle(ready, in_service);
+            let (busy_inst, p_idle) = if in_service.to_bits() == a.to_bits() {
+                *sizes.at(ready).busy.get_or_insert_with(|| busy_and_idle(ready, a))
+            } else {
+                busy_and_idle(ready, in_service)
+            };
             let idle_min = (ready.min(spec.min as f64) - busy_inst).max(0.0);
             let active_rate = if ready <= spec.min as f64 {
                 busy_inst + starting_now
@@ -1957,6 +2084,59 @@ mod tests {
         let st = pool_stats(50.0, 100.0, 1, 0, 100, &[60.0], &mut w);
         assert!((st.thr - 0.0757).abs() < 1e-4, "{}", st.thr);
         assert!(st.live <= 100.0);
+    }
+
+    /// The fleet walk's shortcuts (a stretch scaled to zero walked without the fluid
+    /// model, each fleet size's waits and tails computed once per stretch) give the same
+    /// run bit for bit as the plain walk, on every shipped scenario's fleets and an idle
+    /// month of each that scales to zero.
+    #[test]
+    fn the_fleet_walks_shortcuts_change_no_bit() {
+        use crate::sim::{TraceStore, bucket_s, prepare, run::RunCfg, spec::Spec};
+        let cat = crate::pricing::Catalog::builtin().expect("catalog");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("scenarios")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
+        files.sort();
+        let walk = |plain: bool, f: &dyn Fn() -> RawRun| -> String {
+            PLAIN_WALK.with(|p| p.set(plain));
+            let r = format!("{:?}", f());
+            PLAIN_WALK.with(|p| p.set(false));
+            r
+        };
+        let (mut fleets, mut idle_at_zero, mut busy_skips) = (0, 0, 0);
+        for path in &files {
+            let s = crate::model::load_scenario_file(path, &cat).expect("scenario");
+            let p = prepare(&s, &dir, &cat, &mut TraceStore::default()).expect("prepare");
+            let cfg = RunCfg::of(&p.scenario, bucket_s(p.profile.horizon_s));
+            for spec in &p.specs {
+                let Spec::Fleet(f) = spec else { continue };
+                let run = || run_fleet(f, &p.profile, cfg);
+                let skips = IDLE_SKIPS.with(|n| n.get());
+                assert_eq!(walk(true, &run), walk(false, &run), "{}: {}", path.display(), f.name);
+                fleets += 1;
+                busy_skips += usize::from(IDLE_SKIPS.with(|n| n.get()) > skips);
+                if f.min == 0 && f.min < f.max {
+                    let idle = || run_fleet_idle(f, p.profile.horizon_s, cfg);
+                    assert_eq!(
+                        walk(true, &idle),
+                        walk(false, &idle),
+                        "{}: {} idle",
+                        path.display(),
+                        f.name
+                    );
+                    idle_at_zero += 1;
+                }
+            }
+        }
+        assert!(
+            fleets >= 20 && idle_at_zero >= 2,
+            "{fleets} fleets, {idle_at_zero} scaling to zero"
+        );
+        assert!(busy_skips >= 1, "the idle skip ran on no scenario's traffic");
     }
 
     #[test]

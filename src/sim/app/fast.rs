@@ -15,6 +15,8 @@ use super::super::run::{C_ARRIVALS, C_REJECTED, RawRun, RunCfg};
 use super::super::spec::Spec;
 use super::exact::shared_fleet_spec;
 use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw, add_to_host};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Samples drawn to add up a pipeline's steps.
 const PIPELINE_SAMPLES: usize = 4000;
@@ -62,7 +64,30 @@ pub(super) fn cap_shares(ap: &AppPrepared, ws: &[(usize, usize)], raws: &[RawRun
     )
 }
 
-pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw {
+/// A fleet's fast run of a set of workloads, and each workload's share of it.
+pub(super) type FleetRun = (RawRun, Vec<(WorkloadRaw, Histogram)>);
+
+/// Fast runs a placement search already made, for the placements it then simulates: the
+/// fast mode is deterministic, so a (platform, set of workloads) pair run again gives the
+/// same numbers bit for bit, and the search has usually run the pairs its pick uses.
+#[derive(Clone, Default)]
+pub struct Reuse {
+    /// Fleets run to the end, by platform and set of workloads (a bit per workload).
+    pub(super) fleets: HashMap<(usize, u64), Arc<FleetRun>>,
+    /// Each workload's function alone on a function platform, at the full cap.
+    pub(super) functions: Arc<HashMap<(usize, usize), RawRun>>,
+}
+
+impl std::fmt::Debug for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reuse")
+            .field("fleets", &self.fleets.len())
+            .field("functions", &self.functions.len())
+            .finish()
+    }
+}
+
+pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg, reuse: &Reuse) -> PlacementRaw {
     let s = &ap.scenario;
     let n = s.workloads.len();
     let nk = ap.hosts.len();
@@ -89,7 +114,13 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
             .copied()
             .filter(|&(_, k)| s.platforms[ap.hosts[k]].service() == svc)
             .collect();
-        let mut raws: Vec<RawRun> = group.iter().map(|&(w, k)| function_raw(ap, w, k, None, cfg)).collect();
+        let mut raws: Vec<RawRun> = group
+            .iter()
+            .map(|&(w, k)| match reuse.functions.get(&(w, k)) {
+                Some(r) => r.clone(),
+                None => function_raw(ap, w, k, None, cfg),
+            })
+            .collect();
         if let Some(caps) = cap_shares(ap, &group, &raws) {
             raws = group
                 .iter()
@@ -110,7 +141,11 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
         if on.is_empty() || !matches!(ap.specs[on[0]][k], Spec::Fleet(_)) {
             continue;
         }
-        let (raw, per) = fleet_raw(ap, k, &on, cfg);
+        let mask = on.iter().fold(0u64, |m, &w| m | (1 << w));
+        let (raw, per) = match reuse.fleets.get(&(k, mask)) {
+            Some(r) => (**r).clone(),
+            None => fleet_raw(ap, k, &on, cfg),
+        };
         for (&w, (st, h)) in on.iter().zip(per) {
             hists[w] = h;
             stats[w] = st;
@@ -154,12 +189,7 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg) -> PlacementRaw
 
 /// One fleet hosting the workloads `on` (fast mode): the fleet's run and each workload's
 /// share of it.
-pub(super) fn fleet_raw(
-    ap: &AppPrepared,
-    k: usize,
-    on: &[usize],
-    cfg: RunCfg,
-) -> (RawRun, Vec<(WorkloadRaw, Histogram)>) {
+pub(super) fn fleet_raw(ap: &AppPrepared, k: usize, on: &[usize], cfg: RunCfg) -> FleetRun {
     fleet_raw_until(ap, k, on, cfg, false)
         .unwrap_or_else(|_| (RawRun::new(ap.scenario.horizon_s(), cfg.bucket_s), Vec::new()))
 }
@@ -174,7 +204,7 @@ pub(super) fn fleet_raw_until(
     on: &[usize],
     cfg: RunCfg,
     stop_when_rejected: bool,
-) -> Result<(RawRun, Vec<(WorkloadRaw, Histogram)>), f64> {
+) -> Result<FleetRun, f64> {
     let s = &ap.scenario;
     let spec = shared_fleet_spec(ap, k, on);
     let classes: Vec<(&super::super::spec::FleetSpec, &super::super::traffic::RateProfile)> = on

@@ -13,6 +13,8 @@ mod exact;
 mod fast;
 pub mod search;
 
+pub use fast::Reuse;
+
 use super::histogram::Histogram;
 use super::result::{self, Coping, LatencySummary, PlatformResult, Shortfall};
 use super::run::{RawRun, RunCfg};
@@ -582,9 +584,22 @@ impl AppPrepared {
         ctl: &super::Control,
         progress: (f64, f64),
     ) -> Result<PlacementRaw, SimError> {
+        self.simulate_reusing(a, mode, cfg, ctl, progress, &Reuse::default())
+    }
+
+    /// As `simulate`; the fast mode takes the runs a search already made from `reuse`.
+    pub fn simulate_reusing(
+        &self,
+        a: &Assignment,
+        mode: Mode,
+        cfg: RunCfg,
+        ctl: &super::Control,
+        progress: (f64, f64),
+        reuse: &Reuse,
+    ) -> Result<PlacementRaw, SimError> {
         match mode {
             Mode::Exact => exact::run(self, a, cfg, ctl, progress),
-            Mode::Fast => Ok(fast::run(self, a, cfg)),
+            Mode::Fast => Ok(fast::run(self, a, cfg, reuse)),
         }
     }
 

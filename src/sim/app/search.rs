@@ -17,7 +17,7 @@
 //! every start, not necessarily the optimum (the result says which).
 
 use super::super::fast::{fleet_floor, run_fleet_idle};
-use super::fast::{cap_shares, fleet_raw_until, function_raw, pipelines_by_sampling};
+use super::fast::{FleetRun, Reuse, cap_shares, fleet_raw_until, function_raw, pipelines_by_sampling};
 use super::{AppPrepared, Assignment, WorkloadRaw};
 use crate::pricing::Catalog;
 use crate::sim::SimError;
@@ -27,6 +27,7 @@ use crate::sim::run::{RawRun, RunCfg};
 use crate::sim::spec::Spec;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Most assignments priced one by one (6 workloads on 4 platforms is 4,096).
 pub const EXHAUSTIVE_MAX: u64 = 100_000;
@@ -47,6 +48,8 @@ struct HostEval {
     shortfall: Option<crate::sim::Shortfall>,
     /// Latency of each workload of the set, in workload order.
     hists: Vec<(usize, Histogram)>,
+    /// A fleet's run, when it ran to the end (for the placements simulated afterwards).
+    fleet: Option<Arc<FleetRun>>,
 }
 
 /// What the search found.
@@ -65,6 +68,8 @@ pub struct Found {
     /// Fleet (platform, set of workloads) pairs an exhaustive search simulated, of all
     /// it could have: the rest were ruled out by their lower bound.
     pub fleet_pairs: (usize, usize),
+    /// The fast runs the search made, for simulating its pick without running them again.
+    pub reuse: Reuse,
 }
 
 struct Search<'a> {
@@ -140,7 +145,7 @@ fn evaluate(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, catalog: &Catalo
 /// platform hosting a set of workloads is these runs merged, unless they would exceed the
 /// shared concurrency cap together.
 #[derive(Default)]
-struct FnCache(HashMap<(usize, usize), RawRun>);
+struct FnCache(Arc<HashMap<(usize, usize), RawRun>>);
 
 impl FnCache {
     fn build(ap: &AppPrepared, cfg: RunCfg) -> FnCache {
@@ -149,11 +154,11 @@ impl FnCache {
             .flat_map(|w| (0..ap.hosts.len()).map(move |k| (w, k)))
             .filter(|&(w, k)| ap.may[w][k] && matches!(ap.specs[w][k], Spec::Function(_)))
             .collect();
-        FnCache(
+        FnCache(Arc::new(
             jobs.par_iter()
                 .map(|&(w, k)| ((w, k), function_raw(ap, w, k, None, cfg)))
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -185,6 +190,8 @@ pub struct HostRaw {
     raw: RawRun,
     first_short: Option<crate::sim::Shortfall>,
     hists: Vec<(usize, Histogram)>,
+    /// A fleet's run and its workloads' shares, as `fast::fleet_raw` gives them.
+    fleet: Option<Arc<FleetRun>>,
 }
 
 enum HostRun {
@@ -204,6 +211,7 @@ fn bill_host(ap: &AppPrepared, r: &HostRaw, catalog: &Catalog) -> Result<HostEva
         ok: r.first_short.is_none(),
         shortfall: r.first_short,
         hists: r.hists.clone(),
+        fleet: r.fleet.clone(),
     })
 }
 
@@ -214,6 +222,7 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
     let spec = ap.host_spec(k, &on);
     let mut hists = Vec::with_capacity(on.len());
     let mut first_short: Option<crate::sim::Shortfall> = None;
+    let mut fleet = None;
     let host: RawRun = match spec {
         Spec::Function(_) => {
             let group: Vec<(usize, usize)> = on.iter().map(|&w| (w, k)).collect();
@@ -254,15 +263,18 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
                         ok: false,
                         shortfall: Some(crate::sim::Shortfall::Rejected { share }),
                         hists: Vec::new(),
+                        fleet: None,
                     });
                 }
             };
+            let per_kept = per.clone();
             for (&w, (st, h)) in on.iter().zip(per) {
                 let req = &s.workloads[w].request;
                 let c = st.coping(req.latency_slo_ms);
                 first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
                 hists.push((w, h));
             }
+            fleet = Some(Arc::new((raw.clone(), per_kept)));
             raw
         }
     };
@@ -277,6 +289,7 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
         raw: host,
         first_short,
         hists,
+        fleet,
     }))
 }
 
@@ -501,7 +514,16 @@ fn best_placement_with(
     }
     tops.sort_by(|a, b| a.1.total_cmp(&b.1));
     tops.truncate(keep);
-    Ok(found(tops, false, count))
+    let mut f = found(tops, false, count);
+    f.reuse = Reuse {
+        fleets: search
+            .memo
+            .iter()
+            .filter_map(|(&key, e)| e.fleet.clone().map(|r| (key, r)))
+            .collect(),
+        functions: search.cache.0.clone(),
+    };
+    Ok(f)
 }
 
 /// Every assignment priced, best first: each (platform, set of workloads) pair starts
@@ -585,17 +607,14 @@ fn exhaustive_search(
             })
             .collect()
     };
-    // first, in parallel: every function pair (cheap: cached runs merged); fleets only
-    // as assignments need them, cheapest bound first, a few at a time (one per core and
-    // one to spare: the bound tightens as they come in)
+    // first, in parallel: every function pair (cheap: cached runs merged); then fleets
+    // only as assignments need them
     let first: Vec<u32> = (0..keys.len() as u32)
         .filter(|&id| !prune || !is_fleet(keys[id as usize]))
         .collect();
     for (id, e) in simulate(search, &first)? {
         evals[id as usize] = Some(e);
     }
-    let batch = 2 * rayon::current_num_threads().max(1);
-    let mut pipelines: Vec<Option<bool>> = vec![None; assignments.len()];
     let hists_of = |a: usize, evals: &[Option<HostEval>]| -> Vec<Histogram> {
         let mut hists = vec![Histogram::default(); n];
         for &id in &uses[starts[a]..starts[a + 1]] {
@@ -608,14 +627,17 @@ fn exhaustive_search(
         hists
     };
     let has_pipelines = !ap.scenario.pipelines.is_empty();
-    loop {
+    // What to do next, from what is known: the cheapest good-enough assignments once no
+    // other could still beat them, else the most promising pair nobody is running yet
+    // (None: every pair that could still matter is running; wait for one).
+    let plan = |st: &mut Progress| -> Result<Ranked, Option<u32>> {
         // each assignment's cost so far (exact pairs, bounds for the rest)
         let mut known: Vec<(f64, usize)> = Vec::new();
         let mut open: Vec<(f64, usize)> = Vec::new();
         for a in 0..assignments.len() {
             let (mut total, mut unknown, mut bad) = (0.0, false, false);
             for &id in &uses[starts[a]..starts[a + 1]] {
-                match &evals[id as usize] {
+                match &st.evals[id as usize] {
                     Some(e) => {
                         total += e.cost_usd;
                         bad |= !e.ok;
@@ -641,8 +663,9 @@ fn exhaustive_search(
             if top.len() >= keep {
                 break;
             }
-            let ok =
-                *pipelines[a].get_or_insert_with(|| !has_pipelines || pipelines_ok(ap, &hists_of(a, &evals), cfg.seed));
+            let evals = &st.evals;
+            let ok = *st.pipelines[a]
+                .get_or_insert_with(|| !has_pipelines || pipelines_ok(ap, &hists_of(a, evals), cfg.seed));
             if ok {
                 top.push((assignments[a].clone(), cost));
             }
@@ -651,31 +674,93 @@ fn exhaustive_search(
         // what could still be among them, most promising first
         open.retain(|x| x.0 <= threshold);
         if open.is_empty() {
-            let simulated = evals
-                .iter()
-                .zip(&keys)
-                .filter(|(e, key)| e.is_some() && is_fleet(**key))
-                .count();
-            let mut f = found(top, true, count);
-            f.fleet_pairs = (simulated, keys.iter().filter(|key| is_fleet(**key)).count());
-            return Ok(f);
+            return Ok(top);
         }
         open.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        let mut next: Vec<u32> = Vec::new();
         for &(_, a) in &open {
             for &id in &uses[starts[a]..starts[a + 1]] {
-                if evals[id as usize].is_none() && !next.contains(&id) {
-                    next.push(id);
+                if st.evals[id as usize].is_none() && !st.running[id as usize] {
+                    return Err(Some(id));
                 }
             }
-            if next.len() >= batch {
-                break;
-            }
         }
-        for (id, e) in simulate(search, &next)? {
-            evals[id as usize] = Some(e);
+        Err(None)
+    };
+    // One worker per thread, each taking the next pair as soon as it is free: the bound
+    // tightens as pairs come in, and no worker waits for a batch's slowest run. The
+    // result does not depend on the order pairs finish in (pairs are pruned only by
+    // bounds that hold, and ties are broken in enumeration order), only how many ran.
+    let state = std::sync::Mutex::new(Progress {
+        pipelines: vec![None; assignments.len()],
+        running: vec![false; keys.len()],
+        evals,
+        outcome: None,
+    });
+    let wake = std::sync::Condvar::new();
+    let workers = rayon::current_num_threads().max(1);
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|sc| {
+        for _ in 0..workers {
+            sc.spawn(|| {
+                let mut st = lock();
+                while st.outcome.is_none() {
+                    match plan(&mut st) {
+                        Ok(top) => {
+                            st.outcome = Some(Ok(top));
+                            wake.notify_all();
+                        }
+                        Err(None) => st = wake.wait(st).unwrap_or_else(|e| e.into_inner()),
+                        Err(Some(id)) => {
+                            st.running[id as usize] = true;
+                            drop(st);
+                            let (k, m) = keys[id as usize];
+                            let e = evaluate_cached(ap, k, m, cfg, catalog, &search.cache, prune);
+                            st = lock();
+                            st.running[id as usize] = false;
+                            match e {
+                                Ok(e) => st.evals[id as usize] = Some(e),
+                                Err(e) => st.outcome = Some(Err(e)),
+                            }
+                            wake.notify_all();
+                        }
+                    }
+                }
+            });
         }
-    }
+    });
+    let Progress { evals, outcome, .. } = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    let top = outcome.expect("the workers stop only with an outcome")?;
+    let simulated = evals
+        .iter()
+        .zip(&keys)
+        .filter(|(e, key)| e.is_some() && is_fleet(**key))
+        .count();
+    let mut f = found(top, true, count);
+    f.fleet_pairs = (simulated, keys.iter().filter(|key| is_fleet(**key)).count());
+    f.reuse = Reuse {
+        fleets: evals
+            .iter()
+            .zip(&keys)
+            .filter_map(|(e, &key)| e.as_ref().and_then(|e| e.fleet.clone()).map(|r| (key, r)))
+            .collect(),
+        functions: search.cache.0.clone(),
+    };
+    Ok(f)
+}
+
+/// Assignments (a platform per workload) with their totals, cheapest first.
+type Ranked = Vec<(Vec<usize>, f64)>;
+
+/// What an exhaustive search's workers share.
+struct Progress {
+    /// Each pair's evaluation, once simulated.
+    evals: Vec<Option<HostEval>>,
+    /// Pairs a worker is simulating now.
+    running: Vec<bool>,
+    /// Whether each assignment's pipelines meet their objectives, once checked.
+    pipelines: Vec<Option<bool>>,
+    /// The cheapest good-enough assignments, or the first error.
+    outcome: Option<Result<Ranked, SimError>>,
 }
 
 /// A lower bound on fleet `k`'s cost hosting the workloads in `mask` when they are good
@@ -757,6 +842,7 @@ fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Fou
             exhaustive,
             assignments,
             fleet_pairs: (0, 0),
+            reuse: Reuse::default(),
         },
         None => Found {
             best: None,
@@ -765,6 +851,7 @@ fn found(top: Vec<(Vec<usize>, f64)>, exhaustive: bool, assignments: u64) -> Fou
             exhaustive,
             assignments,
             fleet_pairs: (0, 0),
+            reuse: Reuse::default(),
         },
     }
 }
@@ -817,6 +904,74 @@ mod tests {
         let f = best_placement(&ap, cfg, &cat, 0).expect("search");
         assert_eq!(f.fleet_pairs.1, 189);
         assert!(f.fleet_pairs.0 <= 60, "simulated {} of 189", f.fleet_pairs.0);
+    }
+
+    /// The search's workers take pairs as they come free, so which pairs ran depends on
+    /// timing; what it finds does not: the same on one, two and three threads.
+    #[test]
+    fn the_search_finds_the_same_on_any_number_of_threads() {
+        for path in APPS {
+            let (ap, cat, cfg) = app(path);
+            let found: Vec<Found> = [1, 2, 3]
+                .iter()
+                .map(|&n| {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("pool");
+                    pool.install(|| best_placement(&ap, cfg, &cat, RUNNERS_UP).expect("search"))
+                })
+                .collect();
+            for f in &found[1..] {
+                assert_eq!(f.best, found[0].best, "{path}");
+                assert_eq!(f.runners_up, found[0].runners_up, "{path}");
+                assert_eq!(f.best_usd.to_bits(), found[0].best_usd.to_bits(), "{path}");
+            }
+        }
+    }
+
+    /// A placement simulated with the runs the search made is the placement simulated
+    /// afresh, bit for bit; on the benchmark application the search hands over fleet
+    /// runs and every function run.
+    #[test]
+    fn simulating_with_the_searchs_runs_changes_no_bit() {
+        use crate::sim::{Control, Mode};
+        for path in APPS {
+            let (ap, cat, cfg) = app(path);
+            let f = best_placement(&ap, cfg, &cat, 0).expect("search");
+            let mut placements: Vec<Assignment> = (0..ap.hosts.len()).map(|k| ap.own_entry(k)).collect();
+            placements.extend(f.best.clone());
+            let horizon = ap.scenario.horizon_s();
+            for a in &placements {
+                let sim = |reuse: &Reuse| {
+                    let raw = ap
+                        .simulate_reusing(a, Mode::Fast, cfg, &Control::default(), (0.0, 1.0), reuse)
+                        .expect("simulate");
+                    let r = ap.finish(a, raw, &cat, horizon).expect("finish");
+                    serde_json::to_string(&r).expect("json")
+                };
+                assert_eq!(sim(&f.reuse), sim(&Reuse::default()), "{path}: {a:?}");
+            }
+            if path == APPS[0] {
+                assert!(f.reuse.fleets.len() >= 10, "{:?}", f.reuse);
+                assert_eq!(f.reuse.functions.len(), 6, "{:?}", f.reuse);
+                let best = f.best.as_ref().expect("a best placement");
+                let on_fleets = (0..ap.hosts.len())
+                    .filter(|&k| matches!(ap.specs[0][k], Spec::Fleet(_)))
+                    .map(|k| {
+                        (
+                            k,
+                            (0..best.len())
+                                .filter(|&w| best[w] == Some(k))
+                                .fold(0u64, |m, w| m | (1 << w)),
+                        )
+                    })
+                    .filter(|&(_, m)| m != 0);
+                for key in on_fleets {
+                    assert!(
+                        f.reuse.fleets.contains_key(&key),
+                        "the best placement's fleet {key:?} was run"
+                    );
+                }
+            }
+        }
     }
 
     /// Every fleet pair that copes costs at least its bound (the bound need not hold where
