@@ -180,6 +180,35 @@ struct PoolStats {
     on_pc: f64,
 }
 
+/// Hashing for maps keyed by the bits of a few floats (the pool memo): the keys are not
+/// chosen by anyone hostile, so a multiply-and-rotate per word (as rustc's FxHash) does,
+/// and costs a fraction of the default SipHash in the fast mode's inner loop.
+#[derive(Clone, Copy, Default)]
+struct BitsHash;
+
+impl std::hash::BuildHasher for BitsHash {
+    type Hasher = BitsHasher;
+    fn build_hasher(&self) -> BitsHasher {
+        BitsHasher(0)
+    }
+}
+
+struct BitsHasher(u64);
+
+impl std::hash::Hasher for BitsHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The pool in steady state. With one request per environment, most-recently-used routing
 /// and a fixed keep-alive T, the live environments are exactly the maximum of the busy
 /// count over the last T seconds, and an arrival is cold exactly when the busy count is at
@@ -754,7 +783,8 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
     let mut scratch = Scratch::default();
     // (a day's shape repeats over a month: each stretch's pool is computed once per
     // distinct rate and load, keyed by their bits, so results are the same as without)
-    let mut memo: std::collections::HashMap<(u64, u64), PoolStats> = std::collections::HashMap::new();
+    let mut memo: std::collections::HashMap<(u64, u64), PoolStats, BitsHash> =
+        std::collections::HashMap::with_capacity_and_hasher(pieces.len(), BitsHash);
     let mut carry = Carry::default();
     let mut growth: Option<Growth> = None;
     let mut busy_before = 0.0;
