@@ -67,6 +67,72 @@ pub struct AppPrepared {
     pub class_plans: Vec<Vec<Option<super::fast::ClassPlan>>>,
     /// Each workload's expected requests per display bucket (`sim::bucket_s`).
     rates_bucket: Vec<Vec<f64>>,
+    /// Which pieces of the grid fall in each hour and each display bucket.
+    spans: std::sync::Arc<Spans>,
+}
+
+/// The pieces of a grid that fall in each hour and in each display bucket, found once
+/// per application: a sweep scales the application at every point, and its sums per hour
+/// and per bucket then add contiguous pieces in the order they always did (the same bits)
+/// without working out every piece's hour again.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Spans {
+    step_s: f64,
+    horizon_s: f64,
+    pieces: usize,
+    bucket_s: f64,
+    hours: Vec<(usize, usize)>,
+    buckets: Vec<(usize, usize)>,
+}
+
+impl Spans {
+    fn of(p: &RateProfile, bucket_s: f64) -> Spans {
+        let cut = |width: f64| -> Vec<(usize, usize)> {
+            let n = (p.horizon_s / width).ceil().max(1.0) as usize;
+            let mut out = vec![(0, 0); n];
+            for i in 0..p.rates.len() {
+                let at = ((p.start(i) / width) as usize).min(n - 1);
+                if out[at] == (0, 0) {
+                    out[at].0 = i;
+                }
+                out[at].1 = i + 1;
+            }
+            out
+        };
+        Spans {
+            step_s: p.step_s,
+            horizon_s: p.horizon_s,
+            pieces: p.rates.len(),
+            bucket_s,
+            hours: cut(3600.0),
+            buckets: cut(bucket_s),
+        }
+    }
+
+    fn fits(&self, p: &RateProfile) -> bool {
+        self.step_s == p.step_s && self.horizon_s == p.horizon_s && self.pieces == p.rates.len()
+    }
+
+    /// Expected requests of `p` in each span (the piece sums in time order). Every piece
+    /// but the last is a whole step long (`piece_len` gives `step_s` itself), so only the
+    /// last one's length is worked out.
+    fn sums(p: &RateProfile, spans: &[(usize, usize)]) -> Vec<f64> {
+        let last = p.rates.len().saturating_sub(1);
+        spans
+            .iter()
+            .map(|&(a, b)| {
+                let whole = b.min(last).max(a);
+                let mut sum = 0.0;
+                for r in &p.rates[a..whole] {
+                    sum += r * p.step_s;
+                }
+                for i in whole..b {
+                    sum += p.rates[i] * p.piece_len(i);
+                }
+                sum
+            })
+            .collect()
+    }
 }
 
 /// Reads traces, resolves every workload on every enabled platform and the triggers.
@@ -142,6 +208,7 @@ pub fn prepare(
         rates_n: Vec::new(),
         class_plans: Vec::new(),
         rates_bucket: Vec::new(),
+        spans: Default::default(),
     }
     .counted())
 }
@@ -376,11 +443,35 @@ impl PlacementResult {
 
 impl AppPrepared {
     fn counted(mut self) -> AppPrepared {
-        self.own_hourly = self.own.iter().map(hourly_of).collect();
+        let bs = super::bucket_s(self.scenario.horizon_s());
+        if let Some(p) = self.own.first().or(self.rates.first())
+            && !(self.spans.fits(p) && self.spans.bucket_s == bs)
+        {
+            self.spans = std::sync::Arc::new(Spans::of(p, bs));
+        }
+        let spans = self.spans.clone();
+        self.own_hourly = self
+            .own
+            .iter()
+            .map(|p| {
+                if spans.fits(p) {
+                    Spans::sums(p, &spans.hours)
+                } else {
+                    hourly_of(p)
+                }
+            })
+            .collect();
         self.own_n = self.own.iter().map(|p| p.expected_requests()).collect();
         self.rates_n = self.rates.iter().map(|p| p.expected_requests()).collect();
-        let bs = super::bucket_s(self.scenario.horizon_s());
-        self.rates_bucket = (0..self.rates.len()).map(|w| self.bucketed(w, bs)).collect();
+        self.rates_bucket = (0..self.rates.len())
+            .map(|w| {
+                if spans.fits(&self.rates[w]) {
+                    Spans::sums(&self.rates[w], &spans.buckets)
+                } else {
+                    self.bucketed(w, bs)
+                }
+            })
+            .collect();
         self.class_plans = self
             .specs
             .iter()
@@ -748,5 +839,51 @@ fn summary(h: &Histogram, slo_ms: Option<f64>) -> LatencySummary {
         p99: h.quantile(0.99),
         mean: h.mean(),
         over_slo: slo_ms.map(|slo| if h.total() > 0.0 { h.share_above(slo) } else { 0.0 }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sums over spans are the per-piece sums they replace, bit for bit: on whole
+    /// hours, on a horizon that ends inside a piece and an hour, on buckets that do not
+    /// divide the hour, and on a scaled copy (the spans are found once, on the first).
+    #[test]
+    fn sums_over_spans_are_the_per_piece_sums_bit_for_bit() {
+        let wavy = |n: usize, step_s: f64, horizon_s: f64| RateProfile {
+            step_s,
+            horizon_s,
+            rates: (0..n)
+                .map(|i| 1.0 + (i as f64 * 0.37).sin().abs() * 13.7 / 3.0)
+                .collect(),
+        };
+        for p in [
+            wavy(43_200, 60.0, 2_592_000.0),
+            wavy(1_000, 60.0, 59_950.5),
+            wavy(700, 7.0, 4_899.9),
+        ] {
+            for bucket_s in [3600.0, 900.0, 1234.5] {
+                let spans = Spans::of(&p, bucket_s);
+                for q in [p.clone(), p.scaled(3.3)] {
+                    assert!(spans.fits(&q));
+                    let hourly = Spans::sums(&q, &spans.hours);
+                    assert_eq!(hourly.len(), hourly_of(&q).len());
+                    for (a, b) in hourly.iter().zip(hourly_of(&q)) {
+                        assert_eq!(a.to_bits(), b.to_bits());
+                    }
+                    let n = (q.horizon_s / bucket_s).ceil().max(1.0) as usize;
+                    let mut per_piece = vec![0.0; n];
+                    for (i, r) in q.rates.iter().enumerate() {
+                        per_piece[((q.start(i) / bucket_s) as usize).min(n - 1)] += r * q.piece_len(i);
+                    }
+                    let buckets = Spans::sums(&q, &spans.buckets);
+                    assert_eq!(buckets.len(), n);
+                    for (a, b) in buckets.iter().zip(&per_piece) {
+                        assert_eq!(a.to_bits(), b.to_bits(), "{bucket_s}");
+                    }
+                }
+            }
+        }
     }
 }
