@@ -5,6 +5,7 @@
 use breakeven::analysis;
 use breakeven::model::{Dist, Uncertainty, load_scenario_file, parse_scenario};
 use breakeven::pricing::Catalog;
+use breakeven::sim::app::Reuse;
 use breakeven::sim::{Control, Mode, Prepared, TraceStore, prepare, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -188,6 +189,7 @@ fn application(c: &mut Criterion) {
                     cfg,
                     &Control::default(),
                     (0.0, 1.0),
+                    &Reuse::default(),
                 )
                 .expect("run"),
             )

@@ -161,6 +161,7 @@ fn both_shapes_at_once_or_neither_are_parse_errors() {
 
 // --- engines over an application -------------------------------------------------------
 
+use breakeven::sim::app::Reuse;
 use breakeven::sim::{self, Control, Mode};
 
 fn simulate(path: &str, mode: Mode) -> sim::SimResult {
@@ -257,6 +258,7 @@ fn triggered_requests_follow_completed_upstream_requests_only() {
             cfg,
             &Control::default(),
             (0.0, 1.0),
+            &Reuse::default(),
         )
         .unwrap();
     let (up, down) = (&raw.workloads[0], &raw.workloads[1]);
@@ -276,7 +278,14 @@ fn triggered_requests_follow_completed_upstream_requests_only() {
     );
     // placed elsewhere, the upstream is never throttled: every request triggers
     let r = ap
-        .simulate(&vec![None, Some(1)], Mode::Exact, cfg, &Control::default(), (0.0, 1.0))
+        .simulate(
+            &vec![None, Some(1)],
+            Mode::Exact,
+            cfg,
+            &Control::default(),
+            (0.0, 1.0),
+            &Reuse::default(),
+        )
         .unwrap();
     let (up2, down2) = (&r.workloads[0], &r.workloads[1]);
     assert_eq!(up2.served, up2.requests);

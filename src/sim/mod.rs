@@ -302,7 +302,7 @@ fn run_app(
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
-            let raw = ap.simulate_reusing(a, mode_used, cfg, ctl, (i as f64 / n, 1.0 / n), &found.reuse)?;
+            let raw = ap.simulate(a, mode_used, cfg, ctl, (i as f64 / n, 1.0 / n), &found.reuse)?;
             ap.finish(a, raw, catalog, horizon)
         })
         .collect();

@@ -684,20 +684,9 @@ impl AppPrepared {
         &self.specs[on.first().copied().unwrap_or(0)][k]
     }
 
-    /// Simulates a placement in the given mode (exact: request by request).
+    /// Simulates a placement in the given mode (exact: request by request); the fast mode
+    /// takes the runs a search already made from `reuse` (`Reuse::default()`: none).
     pub fn simulate(
-        &self,
-        a: &Assignment,
-        mode: Mode,
-        cfg: RunCfg,
-        ctl: &super::Control,
-        progress: (f64, f64),
-    ) -> Result<PlacementRaw, SimError> {
-        self.simulate_reusing(a, mode, cfg, ctl, progress, &Reuse::default())
-    }
-
-    /// As `simulate`; the fast mode takes the runs a search already made from `reuse`.
-    pub fn simulate_reusing(
         &self,
         a: &Assignment,
         mode: Mode,

@@ -89,6 +89,15 @@ fn members(mask: u64, n: usize) -> Vec<usize> {
 }
 
 impl Search<'_> {
+    /// What the search ran, for the placements simulated after it: the function runs
+    /// and the fleet runs among `evaluated` that ran to the end.
+    fn reuse<'e>(&self, evaluated: impl Iterator<Item = ((usize, u64), &'e HostEval)>) -> Reuse {
+        Reuse {
+            fleets: evaluated.filter_map(|(key, e)| Some((key, e.fleet.clone()?))).collect(),
+            functions: self.cache.0.clone(),
+        }
+    }
+
     fn eval(&mut self, k: usize, mask: u64) -> Result<HostEval, SimError> {
         if let Some(e) = self.memo.get(&(k, mask)) {
             return Ok(e.clone());
@@ -267,14 +276,13 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
                     });
                 }
             };
-            let per_kept = per.clone();
-            for (&w, (st, h)) in on.iter().zip(per) {
+            for (&w, (st, h)) in on.iter().zip(&per) {
                 let req = &s.workloads[w].request;
                 let c = st.coping(req.latency_slo_ms);
                 first_short = first_short.or(result::shortfall_for(&ap.specs[w][k], &c, req));
-                hists.push((w, h));
+                hists.push((w, h.clone()));
             }
-            fleet = Some(Arc::new((raw.clone(), per_kept)));
+            fleet = Some(Arc::new((raw.clone(), per)));
             raw
         }
     };
@@ -515,14 +523,7 @@ fn best_placement_with(
     tops.sort_by(|a, b| a.1.total_cmp(&b.1));
     tops.truncate(keep);
     let mut f = found(tops, false, count);
-    f.reuse = Reuse {
-        fleets: search
-            .memo
-            .iter()
-            .filter_map(|(&key, e)| e.fleet.clone().map(|r| (key, r)))
-            .collect(),
-        functions: search.cache.0.clone(),
-    };
+    f.reuse = search.reuse(search.memo.iter().map(|(&key, e)| (key, e)));
     Ok(f)
 }
 
@@ -737,14 +738,7 @@ fn exhaustive_search(
         .count();
     let mut f = found(top, true, count);
     f.fleet_pairs = (simulated, keys.iter().filter(|key| is_fleet(**key)).count());
-    f.reuse = Reuse {
-        fleets: evals
-            .iter()
-            .zip(&keys)
-            .filter_map(|(e, &key)| e.as_ref().and_then(|e| e.fleet.clone()).map(|r| (key, r)))
-            .collect(),
-        functions: search.cache.0.clone(),
-    };
+    f.reuse = search.reuse(keys.iter().zip(&evals).filter_map(|(&key, e)| Some((key, e.as_ref()?))));
     Ok(f)
 }
 
@@ -942,7 +936,7 @@ mod tests {
             for a in &placements {
                 let sim = |reuse: &Reuse| {
                     let raw = ap
-                        .simulate_reusing(a, Mode::Fast, cfg, &Control::default(), (0.0, 1.0), reuse)
+                        .simulate(a, Mode::Fast, cfg, &Control::default(), (0.0, 1.0), reuse)
                         .expect("simulate");
                     let r = ap.finish(a, raw, &cat, horizon).expect("finish");
                     serde_json::to_string(&r).expect("json")
