@@ -128,6 +128,94 @@ fn a_cloud_run_committed_use_discount_covers_cpu_memory_and_requests() {
     );
 }
 
+/// wholebill.md (Azure savings plan for compute): Container Apps is covered; the catalog's
+/// 15 % / 17 % are a user's figures (Unverified). The plan discounts the vCPU and memory
+/// meters, never requests, and is sized in dollars an hour at the plan's rates.
+#[test]
+fn an_azure_container_apps_savings_plan_discounts_vcpu_and_memory_never_requests() {
+    let base = [
+        "azure-container-apps",
+        "--hours",
+        "730",
+        "--vcpu",
+        "1",
+        "--memory-gb",
+        "2",
+        "--requests",
+        "3000000",
+    ];
+    let od = quote(&base);
+    // 2,628,000 - 180,000 free vCPU-s x $0.000024 + 4,896,000 GiB-s x $0.000003 + 1 M x $0.0000004
+    assert_eq!(line(&od, "vCPU (active)")["amount_usd"], 58.75);
+    assert_eq!(od["total_usd"], 73.84);
+    let mut args = base.to_vec();
+    args.extend(["--purchase", "savings-1y"]);
+    let plan = quote(&args);
+    assert_eq!(line(&plan, "vCPU (active)")["unit_price_usd"], 0.0000204);
+    assert_eq!(line(&plan, "vCPU (active)")["amount_usd"], 49.94); // 2,448,000 x 0.0000204
+    assert_eq!(line(&plan, "Memory")["amount_usd"], 12.48); // 4,896,000 x 0.00000255
+    assert_eq!(line(&plan, "Requests"), line(&od, "Requests"));
+    assert_eq!(plan["total_usd"], 62.82);
+    // sized: $0.05/h at 15 % off covers $0.05 / 0.85 of on-demand usage an hour
+    args.extend(["--commitment-per-hour", "0.05"]);
+    let c = quote(&args);
+    assert_eq!(line(&c, "Covered by the commitment")["amount_usd"], -42.35); // 720 x 0.0588235
+    assert_eq!(
+        line(&c, "Commitment (1-year savings plan for compute)")["amount_usd"],
+        36.0
+    );
+    assert_eq!(c["total_usd"], 67.49); // 73.84 - 42.35 + 36
+    // West Europe's dearer rates under the 3-year plan's 17 %
+    let mut args = base.to_vec();
+    args.extend(["--purchase", "savings-3y", "--region", "westeurope"]);
+    let we = quote(&args);
+    assert_eq!(line(&we, "vCPU (active)")["unit_price_usd"], 0.00002822); // 0.000034 x 0.83
+    assert_eq!(line(&we, "vCPU (active)")["amount_usd"], 69.08);
+    // no Spot on Container Apps
+    let mut args = vec!["quote"];
+    args.extend_from_slice(&base);
+    args.extend(["--purchase", "spot"]);
+    let (code, _, err) = breakeven(&args);
+    assert_eq!(code, 2);
+    assert!(err.contains("Azure Container Apps has no Spot pricing"), "{err}");
+}
+
+/// A simulated Container Apps platform under a savings plan: its compute lines discounted,
+/// the platform marked as priced with an assumption.
+#[test]
+fn a_simulated_container_app_under_a_savings_plan_is_discounted_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("aca.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "aca", horizon_days: 30.0, seed: 3,
+    traffic: Traffic(components: [Constant(rps: 20.0)]),
+    workload: Workload(duration_ms: Fixed(200.0), cpu_fraction: 0.5, cold_start_ms: Fixed(200.0)),
+    platforms: [
+        Container(name: "On demand", service: "azure-container-apps", vcpu: 1.0, memory_gb: 2.0,
+            concurrency: 10, min_replicas: 1, max_replicas: 10),
+        Container(name: "Plan", service: "azure-container-apps", vcpu: 1.0, memory_gb: 2.0,
+            concurrency: 10, min_replicas: 1, max_replicas: 10, purchase: Savings3y),
+    ])"#,
+    )
+    .unwrap();
+    let (code, out, err) = breakeven(&["run", f.to_str().unwrap(), "--fast", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (od, sp) = (&v["platforms"][0], &v["platforms"][1]);
+    let amount = |p: &serde_json::Value, item: &str| line(p, item)["amount_usd"].as_f64().unwrap();
+    for item in ["vCPU (active)", "Memory"] {
+        let (a, b) = (amount(od, item), amount(sp, item));
+        assert!(a > 50.0 && (b - a * 0.83).abs() < 0.02, "{item}: {a} -> {b}");
+    }
+    assert_eq!(amount(sp, "Requests"), amount(od, "Requests"));
+    assert_eq!(
+        sp["unverified_prices"][0],
+        "savings 3y (Azure Container Apps (Consumption))"
+    );
+    assert!(od["unverified_prices"].as_array().unwrap().is_empty());
+}
+
 #[test]
 fn a_scenario_platform_asks_only_for_purchase_options_its_service_offers() {
     let dir = tempfile::tempdir().unwrap();

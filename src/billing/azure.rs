@@ -96,6 +96,9 @@ pub struct AzureContainerAppsUsage {
     /// Replica time at the idle rate (minimum replicas not serving).
     pub idle_ms: u64,
     pub requests: u64,
+    /// A savings plan without a size discounts the vCPU and memory lines (applied by
+    /// `billing::bill` through `commitment::terms`).
+    pub purchase: crate::model::Purchase,
 }
 
 pub(super) fn container_apps(p: &AzureContainerApps, u: &AzureContainerAppsUsage, opts: &BillOptions) -> Vec<BillLine> {

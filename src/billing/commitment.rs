@@ -40,6 +40,9 @@ fn fargate_items(l: &BillLine) -> bool {
 fn ec2_items(l: &BillLine) -> bool {
     l.item == "Instance hours"
 }
+fn container_apps_items(l: &BillLine) -> bool {
+    l.item.starts_with("vCPU") || l.item == "Memory"
+}
 fn cloud_run_items(l: &BillLine) -> bool {
     l.item.starts_with("CPU") || l.item.starts_with("Memory") || l.item == "Requests"
 }
@@ -102,6 +105,16 @@ pub fn terms(service: &Service, purchase: Purchase, billing: ContainerBilling) -
                 covers: cloud_run_items,
             })
         }
+        Service::AzureContainerApps(p) => Some(Terms {
+            discount: if three {
+                p.savings_3y.as_ref()?
+            } else {
+                p.savings_1y.as_ref()?
+            },
+            name: pick("1-year savings plan for compute", "3-year savings plan for compute"),
+            basis: Basis::PlanRate,
+            covers: container_apps_items,
+        }),
         _ => None,
     }
 }

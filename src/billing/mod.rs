@@ -302,6 +302,7 @@ pub fn bill(service: &Service, usage: &Usage, opts: &BillOptions) -> Result<Bill
     let committed = match usage {
         Usage::Lambda(u) => Some((u.purchase, crate::model::ContainerBilling::RequestBased)),
         Usage::CloudRun(u) => Some((u.purchase, u.billing)),
+        Usage::AzureContainerApps(u) => Some((u.purchase, crate::model::ContainerBilling::RequestBased)),
         _ => None,
     };
     if let Some((purchase, billing)) = committed

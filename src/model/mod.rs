@@ -326,7 +326,9 @@ impl Purchase {
         use Purchase::*;
         match service {
             Service::AwsFargate(_) | Service::AwsEc2(_) => &[OnDemand, Savings1y, Savings3y, Spot],
-            Service::AwsLambda(_) | Service::GcpCloudRun(_) => &[OnDemand, Savings1y, Savings3y],
+            Service::AwsLambda(_) | Service::GcpCloudRun(_) | Service::AzureContainerApps(_) => {
+                &[OnDemand, Savings1y, Savings3y]
+            }
             _ => &[OnDemand],
         }
     }

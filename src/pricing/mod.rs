@@ -484,6 +484,12 @@ pub struct AzureContainerApps {
     pub free_memory: Allowance,
     pub free_requests: Allowance,
     pub limits: ContainerLimits,
+    /// Azure savings plan for compute: it discounts the vCPU and memory meters, not
+    /// requests (a meter of the front end, not compute).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub savings_1y: Option<Discount>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub savings_3y: Option<Discount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -195,7 +195,15 @@ pub fn flags_of(service: &Service) -> &'static [&'static str] {
         ],
         Service::GcpCloudFunctions(_) | Service::AzureFunctions(_) => &["requests", "duration-ms", "memory-mb"],
         Service::AzureFunctionsFlex(_) => &["requests", "duration-ms", "memory-mb", "always-ready"],
-        Service::AzureContainerApps(_) => &["hours", "idle-hours", "vcpu", "memory-gb", "requests"],
+        Service::AzureContainerApps(_) => &[
+            "hours",
+            "idle-hours",
+            "vcpu",
+            "memory-gb",
+            "requests",
+            "purchase",
+            "commitment-per-hour",
+        ],
         Service::CloudflareWorkers(_) => &["requests", "cpu-ms"],
     }
 }
@@ -718,6 +726,13 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
             Usage::AzureFlex(u)
         }
         Service::AzureContainerApps(p) => {
+            if q.purchase == Purchase::Spot {
+                return Err(QuoteError::Invalid {
+                    option: "purchase",
+                    message: "Azure Container Apps has no Spot pricing; it takes on-demand, savings-1y or savings-3y"
+                        .into(),
+                });
+            }
             let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e9)?;
             let idle = check(q.idle_hours.unwrap_or(0.0), "idle-hours", 0.0, 1e9)?;
             let vcpu = check(q.vcpu.unwrap_or(0.5), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
@@ -736,6 +751,7 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                     Some(_) => count(q.requests, id, "requests")?,
                     None => 0,
                 },
+                purchase: q.purchase,
             })
         }
         Service::CloudflareWorkers(p) => {

@@ -1812,7 +1812,7 @@ fn buying(r: &Report) -> Option<Section> {
         "A platform takes a purchase option where its service offers it and stays on demand otherwise. \
          Commitments are sized to this traffic (the table below) and billed hour by hour: each hour pays the \
          commitment, usage above it pays on demand. Spot uses the catalog's typical Spot discount (Fargate's \
-         observed 67 %, EC2's 60 % planning assumption; both vary by hour and capacity pool), and Spot capacity can be \
+         observed 67 %, EC2's 60 %, the low end of the typical range; both vary by hour and capacity pool), and Spot capacity can be \
          reclaimed with two minutes' notice."
             .into(),
     ));

@@ -216,6 +216,7 @@ fn fleet_usage(f: &FleetSpec, tot: &[f64; NF]) -> Result<Usage, BillingError> {
             active_ms: c.ms(tot[ACTIVE_MS])?,
             idle_ms: c.ms(tot[IDLE_MIN_MS])?,
             requests: c.requests(tot[REQ_OD])?,
+            purchase: f.purchase,
         }),
     })
 }

@@ -468,6 +468,7 @@ fn on_demand(u: &mut Usage) {
         Usage::Fargate(f) => f.purchase = OnDemand,
         Usage::Ec2(e) => e.purchase = OnDemand,
         Usage::CloudRun(c) => c.purchase = OnDemand,
+        Usage::AzureContainerApps(a) => a.purchase = OnDemand,
         _ => {}
     }
 }
