@@ -332,6 +332,35 @@ fn monte_carlo_with_zero_width_inputs_equals_the_deterministic_run() {
     }
 }
 
+/// Under fixed inputs every sample's curves are today's, so each crossover re-found from
+/// the base one (a first step where the sweep's slope points, then narrowing to 1 %) lands
+/// on the sweep's crossover, for every crossover of two shipped scenarios.
+#[test]
+fn monte_carlo_re_finds_every_crossover_where_the_sweep_found_it() {
+    let cat = catalog();
+    for name in ["startup-launch.ron", "steady-high.ron"] {
+        let p = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name));
+        let sw = analysis::traffic_sweep(&p, &cat).unwrap();
+        assert!(sw.crossovers.len() >= 5, "{name}");
+        let fixed = Uncertainty {
+            traffic: Some(Dist::Fixed(1.0)),
+            duration: Some(Dist::Fixed(1.0)),
+            cold_start: None,
+            keep_alive: None,
+            samples: 3,
+        };
+        let mc = analysis::monte_carlo(&p, &cat, &fixed, Some(&sw)).unwrap();
+        assert_eq!(mc.crossovers.len(), sw.crossovers.len(), "{name}");
+        for (band, c) in mc.crossovers.iter().zip(&sw.crossovers) {
+            assert_eq!(band.between, c.between);
+            for x in [band.p10_scale, band.p50_scale, band.p90_scale] {
+                // both found to within their tolerances (1 % and 0.5 %)
+                assert!((x / c.x - 1.0).abs() < 0.016, "{name} {:?}: {x} vs {}", c.between, c.x);
+            }
+        }
+    }
+}
+
 #[test]
 fn monte_carlo_bands_widen_with_uncertain_traffic_and_are_reproducible() {
     let cat = catalog();

@@ -6,7 +6,7 @@ use super::sweep::Sweep;
 use crate::model::{Dist, Platform, Uncertainty};
 use crate::pricing::Catalog;
 use crate::sim::rng::{Rng, Sampler};
-use crate::sim::{Prepared, SimError, Total, fast_totals};
+use crate::sim::{FastPlans, Prepared, SimError, Total, fast_totals, fast_totals_scaled};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -80,6 +80,90 @@ fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared,
     p.with_scenario(s, catalog)
 }
 
+/// A base crossover to re-find under each sample: its platforms, where it is, which side
+/// is which, and how fast the log of their cost ratio changes along log traffic there.
+struct Pair {
+    i: usize,
+    j: usize,
+    x: f64,
+    sign_below: f64,
+    slope: Option<f64>,
+}
+
+/// The slope of log(cost i / cost j) against log traffic across the sweep's bracket around
+/// `x` (None where the sweep does not say).
+fn slope_at(sw: &Sweep, i: usize, j: usize, x: f64) -> Option<f64> {
+    let k = sw.points.partition_point(|pt| pt.x <= x);
+    let (a, b) = (sw.points.get(k.checked_sub(1)?)?, sw.points.get(k)?);
+    let g = |pt: &super::sweep::SweepPoint| -> Option<f64> {
+        Some(root::log_ratio(*pt.costs_usd.get(i)?, *pt.costs_usd.get(j)?))
+    };
+    let slope = (g(b)? - g(a)?) / (b.x / a.x).ln();
+    (slope.is_finite() && slope != 0.0).then_some(slope)
+}
+
+/// Where a sample's curves of `pair` cross (None: not within a factor of 8 of the base
+/// crossing). The first step goes where the base slope says the sample's crossing is (a
+/// little past it, to bracket it), the next ones a quarter at a time; the bracket is then
+/// narrowed to 1 %.
+fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalog) -> Result<Option<f64>, SimError> {
+    let (i, j) = (pair.i, pair.j);
+    let diff = |x: f64| -> Result<f64, SimError> {
+        let t = match plans {
+            Some(plans) => fast_totals_scaled(q, plans, x, Some(&[i, j]), catalog)?,
+            // an application's platforms are priced together
+            None => {
+                let t = fast_totals(q, &q.profile.scaled(x), catalog)?;
+                vec![t[i], t[j]]
+            }
+        };
+        Ok(root::log_ratio(t[0].cost_usd, t[1].cost_usd))
+    };
+    let below = |d: f64| d != 0.0 && d.signum() == pair.sign_below;
+    let d0 = diff(pair.x)?;
+    let start = End {
+        x: pair.x,
+        d: d0,
+        at: None,
+    };
+    let (mut lo, mut hi) = (start, start);
+    let up = below(d0);
+    // the linear guess in log-log and a little beyond (5 % of the way and 1 %), as a factor
+    // in the walking direction
+    let first = pair
+        .slope
+        .map(|k| -d0 / k)
+        .filter(|u| u.is_finite() && (*u > 0.0) == up)
+        .map(|u| (u.abs() * 1.05 + 0.01).exp().min(8.0));
+    let mut step = first.unwrap_or(1.25);
+    loop {
+        let x = if up { hi.x * step } else { lo.x / step };
+        step = 1.25;
+        if x > pair.x * 8.0 || x < pair.x / 8.0 {
+            return Ok(None);
+        }
+        let e = End {
+            x,
+            d: diff(x)?,
+            at: None,
+        };
+        if below(e.d) == up {
+            // still on the base crossing's side
+            (lo, hi) = (e, e);
+            continue;
+        }
+        if up {
+            hi = e;
+        } else {
+            lo = e;
+        }
+        break;
+    }
+    let probe = |x: f64| diff(x).map(|d| (d, ()));
+    root::narrow(probe, pair.sign_below, 0.0, 0.01, &mut lo, &mut hi)?;
+    Ok(Some(root::zero_in(&lo, &hi)))
+}
+
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -145,76 +229,45 @@ pub fn monte_carlo(
     let mut crossovers = Vec::new();
     if let Some(sw) = sweep {
         let m = n.min(100);
-        for c in &sw.crossovers {
-            let (Some(i), Some(j)) = (
-                names.iter().position(|x| *x == c.between[0]),
-                names.iter().position(|x| *x == c.between[1]),
-            ) else {
-                continue;
-            };
-            // the sign of (i's cost - j's) below the base crossing
-            let sign_below = if c.cheaper_below == c.between[0] { -1.0 } else { 1.0 };
-            let xs: Vec<Option<f64>> = (0..m)
-                .into_par_iter()
-                .map(|s| {
-                    let d = draw(u, seed, s);
-                    let q = sample_prepared(p, d, catalog)?;
-                    let app = q.app.is_some();
-                    let sub = Prepared {
-                        scenario: q.scenario.clone(),
-                        profile: q.profile.clone(),
-                        specs: vec![q.specs[i].clone(), q.specs[j].clone()],
-                        app: None,
-                    };
-                    let diff = |x: f64| -> Result<f64, SimError> {
-                        if app {
-                            // an application's platforms are priced together
-                            let t = fast_totals(&q, &q.profile.scaled(x), catalog)?;
-                            return Ok(root::log_ratio(t[i].cost_usd, t[j].cost_usd));
-                        }
-                        let t = fast_totals(&sub, &sub.profile.scaled(x), catalog)?;
-                        Ok(root::log_ratio(t[0].cost_usd, t[1].cost_usd))
-                    };
-                    // from the base crossing, step a quarter at a time towards where this
-                    // sample's curves cross (at most a factor of 8 either way), then narrow
-                    // the bracket to 1 %
-                    let below = |d: f64| d != 0.0 && d.signum() == sign_below;
-                    let d0 = diff(c.x)?;
-                    let start = End {
-                        x: c.x,
-                        d: d0,
-                        at: None,
-                    };
-                    let (mut lo, mut hi) = (start, start);
-                    let up = below(d0);
-                    loop {
-                        let x = if up { hi.x * 1.25 } else { lo.x / 1.25 };
-                        if x > c.x * 8.0 || x < c.x / 8.0 {
-                            return Ok(None);
-                        }
-                        let e = End {
-                            x,
-                            d: diff(x)?,
-                            at: None,
-                        };
-                        if below(e.d) == up {
-                            // still on the base crossing's side
-                            (lo, hi) = (e, e);
-                            continue;
-                        }
-                        if up {
-                            hi = e;
-                        } else {
-                            lo = e;
-                        }
-                        break;
-                    }
-                    let probe = |x: f64| diff(x).map(|d| (d, ()));
-                    root::narrow(probe, sign_below, 0.0, 0.01, &mut lo, &mut hi)?;
-                    Ok(Some(root::zero_in(&lo, &hi)))
+        let pairs: Vec<Pair> = sw
+            .crossovers
+            .iter()
+            .filter_map(|c| {
+                let i = names.iter().position(|x| *x == c.between[0])?;
+                let j = names.iter().position(|x| *x == c.between[1])?;
+                Some(Pair {
+                    i,
+                    j,
+                    x: c.x,
+                    // the sign of (i's cost - j's) below the base crossing
+                    sign_below: if c.cheaper_below == c.between[0] { -1.0 } else { 1.0 },
+                    slope: slope_at(sw, i, j, c.x),
                 })
-                .collect::<Result<_, SimError>>()?;
-            let mut v: Vec<f64> = xs.into_iter().flatten().collect();
+            })
+            .collect();
+        // each sample's workload and fast-mode plans are made once and shared by every
+        // crossover re-found under it
+        let found: Vec<Vec<Option<f64>>> = (0..m)
+            .into_par_iter()
+            .map(|s| {
+                let d = draw(u, seed, s);
+                let q = sample_prepared(p, d, catalog)?;
+                let plans = q.app.is_none().then(|| q.fast_plans());
+                pairs
+                    .iter()
+                    .map(|pair| refind(&q, plans.as_ref(), pair, catalog))
+                    .collect::<Result<Vec<_>, SimError>>()
+            })
+            .collect::<Result<_, SimError>>()?;
+        for (k, (c, pair)) in sw
+            .crossovers
+            .iter()
+            .filter(|c| names.contains(&c.between[0]) && names.contains(&c.between[1]))
+            .zip(&pairs)
+            .enumerate()
+        {
+            debug_assert_eq!(c.x, pair.x);
+            let mut v: Vec<f64> = found.iter().filter_map(|row| row[k]).collect();
             if v.is_empty() {
                 continue;
             }
