@@ -222,6 +222,48 @@ fn the_verdict_names_a_purchase_option_that_changes_the_answer() {
     assert!(commit["text"].as_str().unwrap().contains("savings plan"), "{commit}");
 }
 
+/// Two platforms a cent apart under a purchase option are a tie within the fast mode's
+/// noise, not a different answer: the same Container Apps service three times (one on a
+/// sized plan, one on demand, one on a 3-year plan) gave three "would be the cheapest"
+/// lines of a cent each before; the commitment that pays is still named.
+#[test]
+fn a_purchase_option_that_only_ties_does_not_change_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ties.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "ties", horizon_days: 30.0, seed: 3,
+    traffic: Traffic(components: [Constant(rps: 20.0)]),
+    workload: Workload(duration_ms: Fixed(200.0), cpu_fraction: 0.5, cold_start_ms: Fixed(200.0)),
+    platforms: [
+        Container(name: "ACA", service: "azure-container-apps", vcpu: 1.0, memory_gb: 2.0, concurrency: 10,
+            min_replicas: 1, max_replicas: 10, purchase: Savings1y, commitment_usd_per_hour: 0.05),
+        Container(name: "ACA od", service: "azure-container-apps", vcpu: 1.0, memory_gb: 2.0, concurrency: 10,
+            min_replicas: 1, max_replicas: 10),
+        Container(name: "ACA sp", service: "azure-container-apps", vcpu: 1.0, memory_gb: 2.0, concurrency: 10,
+            min_replicas: 1, max_replicas: 10, purchase: Savings3y),
+    ])"#,
+    )
+    .unwrap();
+    let v = json_of(&["run", f.to_str().unwrap(), "--fast", "--json"]);
+    let reasons = v["verdict"]["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().all(|r| r["metric"] != "purchase_changes_answer"),
+        "{reasons:#?}"
+    );
+    let commit = reasons
+        .iter()
+        .find(|r| r["metric"] == "commitment_saving_usd")
+        .expect("the plan that pays");
+    assert!(
+        commit["text"]
+            .as_str()
+            .unwrap()
+            .contains("3-year savings plan for compute"),
+        "{commit}"
+    );
+}
+
 #[test]
 fn sweep_by_region_and_by_purchase() {
     let file = scenario_file("startup-launch.ron");

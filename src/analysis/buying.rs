@@ -655,10 +655,16 @@ pub fn reasons(b: &Buying) -> Vec<Reason> {
             value: base_usd - usd,
         });
     }
-    // purchase options that change the answer
+    // purchase options that change the answer (by more than the fast mode's noise: two
+    // platforms within 1 % of each other are a tie, not a different answer)
     for row in &b.purchases {
         let Some(w) = row.cheapest() else { continue };
         if w == base || row.level == PurchaseLevel::OnDemand {
+            continue;
+        }
+        if let (Some(&w_usd), Some(&b_usd)) = (row.costs_usd.get(w), row.costs_usd.get(base))
+            && b_usd - w_usd < 0.01 * b_usd.abs().max(1.0)
+        {
             continue;
         }
         let how = match row.level {
