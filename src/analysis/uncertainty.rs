@@ -2,7 +2,7 @@
 //! is cheapest, and bands around the break-even points. Seeded and reproducible.
 
 use super::root::{self, End};
-use super::sweep::Sweep;
+use super::sweep::{Crossover, Sweep};
 use crate::model::{Dist, Platform, Uncertainty};
 use crate::pricing::Catalog;
 use crate::sim::rng::{Rng, Sampler};
@@ -82,11 +82,10 @@ fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared,
 
 /// A base crossover to re-find under each sample: its platforms, where it is, which side
 /// is which, and how fast the log of their cost ratio changes along log traffic there.
-struct Pair {
+struct Pair<'s> {
+    c: &'s Crossover,
     i: usize,
     j: usize,
-    x: f64,
-    sign_below: f64,
     slope: Option<f64>,
 }
 
@@ -107,7 +106,13 @@ fn slope_at(sw: &Sweep, i: usize, j: usize, x: f64) -> Option<f64> {
 /// little past it, to bracket it), the next ones a quarter at a time; the bracket is then
 /// narrowed to 1 %.
 fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalog) -> Result<Option<f64>, SimError> {
-    let (i, j) = (pair.i, pair.j);
+    let (i, j, base_x) = (pair.i, pair.j, pair.c.x);
+    // the sign of (i's cost - j's) below the base crossing
+    let sign_below = if pair.c.cheaper_below == pair.c.between[0] {
+        -1.0
+    } else {
+        1.0
+    };
     let diff = |x: f64| -> Result<f64, SimError> {
         let t = match plans {
             Some(plans) => fast_totals_scaled(q, plans, x, Some(&[i, j]), catalog)?,
@@ -119,10 +124,10 @@ fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalo
         };
         Ok(root::log_ratio(t[0].cost_usd, t[1].cost_usd))
     };
-    let below = |d: f64| d != 0.0 && d.signum() == pair.sign_below;
-    let d0 = diff(pair.x)?;
+    let below = |d: f64| d != 0.0 && d.signum() == sign_below;
+    let d0 = diff(base_x)?;
     let start = End {
-        x: pair.x,
+        x: base_x,
         d: d0,
         at: None,
     };
@@ -139,7 +144,7 @@ fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalo
     loop {
         let x = if up { hi.x * step } else { lo.x / step };
         step = 1.25;
-        if x > pair.x * 8.0 || x < pair.x / 8.0 {
+        if x > base_x * 8.0 || x < base_x / 8.0 {
             return Ok(None);
         }
         let e = End {
@@ -160,7 +165,7 @@ fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalo
         break;
     }
     let probe = |x: f64| diff(x).map(|d| (d, ()));
-    root::narrow(probe, pair.sign_below, 0.0, 0.01, &mut lo, &mut hi)?;
+    root::narrow(probe, sign_below, 0.0, 0.01, &mut lo, &mut hi)?;
     Ok(Some(root::zero_in(&lo, &hi)))
 }
 
@@ -236,11 +241,9 @@ pub fn monte_carlo(
                 let i = names.iter().position(|x| *x == c.between[0])?;
                 let j = names.iter().position(|x| *x == c.between[1])?;
                 Some(Pair {
+                    c,
                     i,
                     j,
-                    x: c.x,
-                    // the sign of (i's cost - j's) below the base crossing
-                    sign_below: if c.cheaper_below == c.between[0] { -1.0 } else { 1.0 },
                     slope: slope_at(sw, i, j, c.x),
                 })
             })
@@ -259,14 +262,7 @@ pub fn monte_carlo(
                     .collect::<Result<Vec<_>, SimError>>()
             })
             .collect::<Result<_, SimError>>()?;
-        for (k, (c, pair)) in sw
-            .crossovers
-            .iter()
-            .filter(|c| names.contains(&c.between[0]) && names.contains(&c.between[1]))
-            .zip(&pairs)
-            .enumerate()
-        {
-            debug_assert_eq!(c.x, pair.x);
+        for (k, Pair { c, .. }) in pairs.iter().enumerate() {
             let mut v: Vec<f64> = found.iter().filter_map(|row| row[k]).collect();
             if v.is_empty() {
                 continue;

@@ -47,6 +47,11 @@ fn cloud_run_items(l: &BillLine) -> bool {
     l.item.starts_with("CPU") || l.item.starts_with("Memory") || l.item == "Requests"
 }
 
+/// The one- or three-year discount of a pair the catalog may leave out.
+fn of_term<'a>(three: bool, one_year: &'a Option<Discount>, three_years: &'a Option<Discount>) -> Option<&'a Discount> {
+    if three { three_years.as_ref() } else { one_year.as_ref() }
+}
+
 /// The commitment `purchase` buys on `service` (None: on demand, Spot, or a service
 /// without commitments in the catalog).
 pub fn terms(service: &Service, purchase: Purchase, billing: ContainerBilling) -> Option<Terms<'_>> {
@@ -59,11 +64,7 @@ pub fn terms(service: &Service, purchase: Purchase, billing: ContainerBilling) -
     let pick = |one: &'static str, three_name: &'static str| if three { three_name } else { one };
     match service {
         Service::AwsLambda(p) => Some(Terms {
-            discount: if three {
-                p.savings_3y.as_ref()?
-            } else {
-                p.savings_1y.as_ref()?
-            },
+            discount: of_term(three, &p.savings_1y, &p.savings_3y)?,
             name: pick("1-year Compute Savings Plan", "3-year Compute Savings Plan"),
             basis: Basis::PlanRate,
             covers: lambda_items,
@@ -83,15 +84,11 @@ pub fn terms(service: &Service, purchase: Purchase, billing: ContainerBilling) -
         Service::GcpCloudRun(p) => {
             let (d, name) = match billing {
                 ContainerBilling::RequestBased => (
-                    if three { p.cud_3y.as_ref()? } else { p.cud_1y.as_ref()? },
+                    of_term(three, &p.cud_1y, &p.cud_3y)?,
                     pick("1-year committed use discount", "3-year committed use discount"),
                 ),
                 ContainerBilling::InstanceBased => (
-                    if three {
-                        p.flex_cud_3y.as_ref()?
-                    } else {
-                        p.flex_cud_1y.as_ref()?
-                    },
+                    of_term(three, &p.flex_cud_1y, &p.flex_cud_3y)?,
                     pick(
                         "1-year flexible committed use discount",
                         "3-year flexible committed use discount",
@@ -106,11 +103,7 @@ pub fn terms(service: &Service, purchase: Purchase, billing: ContainerBilling) -
             })
         }
         Service::AzureContainerApps(p) => Some(Terms {
-            discount: if three {
-                p.savings_3y.as_ref()?
-            } else {
-                p.savings_1y.as_ref()?
-            },
+            discount: of_term(three, &p.savings_1y, &p.savings_3y)?,
             name: pick("1-year savings plan for compute", "3-year savings plan for compute"),
             basis: Basis::PlanRate,
             covers: container_apps_items,

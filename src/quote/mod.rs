@@ -346,6 +346,40 @@ pub fn quote(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
     Ok(bill)
 }
 
+/// A purchase option the service does not offer (Spot on Lambda, Cloud Run or Container
+/// Apps) is an error naming, as flags, the ones it does (`Purchase::offered_by`).
+fn offered(service: &Service, purchase: Purchase) -> Result<(), QuoteError> {
+    let offers = Purchase::offered_by(service);
+    if offers.contains(&purchase) {
+        return Ok(());
+    }
+    let google = matches!(service, Service::GcpCloudRun(_));
+    let flag = |p: &Purchase| match p {
+        Purchase::OnDemand => "on-demand",
+        Purchase::Savings1y if google => "cud-1y",
+        Purchase::Savings3y if google => "cud-3y",
+        Purchase::Savings1y => "savings-1y",
+        Purchase::Savings3y => "savings-3y",
+        Purchase::Spot => "spot",
+    };
+    let flags: Vec<&str> = offers.iter().map(flag).collect();
+    let takes = match flags.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => flags.join(""),
+    };
+    let what = if purchase == Purchase::Spot {
+        "Spot"
+    } else {
+        "commitment"
+    };
+    // (without the plan in brackets: "Azure Container Apps (Consumption)")
+    let name = service.name().split(" (").next().unwrap_or_default();
+    Err(QuoteError::Invalid {
+        option: "purchase",
+        message: format!("{name} has no {what} pricing; it takes {takes}"),
+    })
+}
+
 /// Hours of the month a quote prices (30 days, as the providers' examples).
 const QUOTE_HOURS: usize = 720;
 
@@ -420,6 +454,7 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
             takes: takes.iter().map(|f| format!("--{f}")).collect::<Vec<_>>().join(", "),
         });
     }
+    offered(service, q.purchase)?;
     let opts = BillOptions {
         free_tier: !q.no_free_tier,
         ..BillOptions::default()
@@ -440,12 +475,6 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 "ms",
             )?;
             let pc = opt_count(q.provisioned, "provisioned", 0.0, 1e6)? as u32;
-            if q.purchase == Purchase::Spot {
-                return Err(QuoteError::Invalid {
-                    option: "purchase",
-                    message: "AWS Lambda has no Spot pricing; it takes on-demand, savings-1y or savings-3y".into(),
-                });
-            }
             let mut u = LambdaUsage {
                 arch: q.arch,
                 memory_mb: mem,
@@ -554,12 +583,6 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
             return Ok(bill);
         }
         Service::GcpCloudRun(p) => {
-            if q.purchase == Purchase::Spot {
-                return Err(QuoteError::Invalid {
-                    option: "purchase",
-                    message: "Cloud Run has no Spot pricing; it takes on-demand, cud-1y or cud-3y".into(),
-                });
-            }
             let billing = if q.instance_based {
                 ContainerBilling::InstanceBased
             } else {
@@ -726,13 +749,6 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
             Usage::AzureFlex(u)
         }
         Service::AzureContainerApps(p) => {
-            if q.purchase == Purchase::Spot {
-                return Err(QuoteError::Invalid {
-                    option: "purchase",
-                    message: "Azure Container Apps has no Spot pricing; it takes on-demand, savings-1y or savings-3y"
-                        .into(),
-                });
-            }
             let hours = check(need(q.hours, id, "hours")?, "hours", 0.0, 1e9)?;
             let idle = check(q.idle_hours.unwrap_or(0.0), "idle-hours", 0.0, 1e9)?;
             let vcpu = check(q.vcpu.unwrap_or(0.5), "vcpu", p.limits.vcpu_min, p.limits.vcpu_max)?;
