@@ -872,6 +872,40 @@ fn the_verdict_headline_and_its_reasons_are_on_the_overview() {
 }
 
 #[test]
+fn long_reasons_wrap_within_a_narrow_window() {
+    // a reason longer than the page wraps in the width left beside its number instead of
+    // widening the page (which pushed the chart and the tables past the window's edge)
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 1200.0))
+        .with_max_steps(30)
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), App::for_tests_with(SWEEP_ONLY));
+    h.run();
+    let v = h.state().analysis().verdict.as_ref().expect("a verdict");
+    let v = v.value.as_ref().expect("the verdict succeeded");
+    let texts: Vec<String> = v.reasons.iter().map(|r| r.text.clone()).collect();
+    let long = texts
+        .iter()
+        .find(|t| t.starts_with("Break-even with Cloud Run if traffic shrinks"))
+        .expect("the nearest break-even is a reason");
+    assert!(long.len() > 150, "long enough to need two lines: {long}");
+    for t in &texts {
+        let r = h.get_by_label(t.as_str()).rect();
+        assert!(r.right() <= 1000.0, "{t}: right edge at {}", r.right());
+    }
+    let r = h.get_by_label(long.as_str()).rect();
+    assert!(r.height() > 25.0, "wrapped onto two lines or more: {r:?}");
+    // the compute-only break-even reads as a scale, like the nearest one
+    assert!(
+        v.reasons
+            .iter()
+            .filter(|r| r.metric == "compute_only_crossover_scale")
+            .all(|r| r.value.ends_with('x') || r.value == "none"),
+        "{:?}",
+        v.reasons.iter().map(|r| (&r.metric, &r.value)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn the_analyses_follow_the_fast_result_and_edits_supersede_them() {
     let app = App::for_tests_with(SWEEP_ONLY);
     assert!(

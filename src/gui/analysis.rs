@@ -807,8 +807,8 @@ pub fn metric_value(metric: &str, value: f64) -> String {
         "places_changing_answer" => fmt::num(value),
         "pipeline_p99_ms" => fmt::ms(value),
         "peak_to_mean" | "cost_ratio_today" | "cost_ratio_10x" => fmt::times(value),
-        "nearest_crossover_scale" if !value.is_finite() => "none".into(),
-        "nearest_crossover_scale" => scale(value),
+        "nearest_crossover_scale" | "compute_only_crossover_scale" if !value.is_finite() => "none".into(),
+        "nearest_crossover_scale" | "compute_only_crossover_scale" => scale(value),
         "payload_kb" => format!("{} KB", fmt::num(value.round())),
         _ => fmt::num(value),
     }
@@ -1230,6 +1230,9 @@ mod tests {
         assert_eq!(metric_value("cost_ratio_today", 1.2028), "1.2×");
         assert_eq!(metric_value("nearest_crossover_scale", 2.101), "2.1x");
         assert_eq!(metric_value("nearest_crossover_scale", f64::INFINITY), "none");
+        // (the break-even on compute alone: a scale as well, not a bare number)
+        assert_eq!(metric_value("compute_only_crossover_scale", 0.3378), "0.34x");
+        assert_eq!(metric_value("compute_only_crossover_scale", f64::INFINITY), "none");
         assert_eq!(metric_value("cold_start_rate", 0.00027), "0.03 %");
         assert_eq!(metric_value("payload_kb", 8192.4), "8192 KB");
         assert_eq!(metric_value("something_new", 0.5), "0.5");

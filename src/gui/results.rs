@@ -705,19 +705,38 @@ fn reasons(ui: &mut egui::Ui, analysis: &AnalysisState, st: &Status, results_sta
         };
         ui.label(RichText::new(why).strong())
             .on_hover_text(format!("Recommended: {}", verdict.platform));
-        egui::Grid::new("verdict_reasons")
-            .num_columns(2)
-            .spacing([12.0, 3.0])
-            .show(ui, |ui| {
-                for r in &verdict.reasons {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        // the numbers in a right-aligned column as wide as the widest; each reason wraps
+        // in the width left (a long reason in a grid cell would widen the whole page and
+        // push the chart and tables past the window's edge)
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let value_w = verdict
+            .reasons
+            .iter()
+            .map(|r| {
+                ui.painter()
+                    .layout_no_wrap(r.value.clone(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max)
+            + 6.0;
+        for r in &verdict.reasons {
+            ui.horizontal_top(|ui| {
+                ui.allocate_ui_with_layout(
+                    egui::vec2(value_w, 0.0),
+                    egui::Layout::right_to_left(egui::Align::Min),
+                    |ui| {
+                        ui.set_min_width(value_w);
                         ui.label(RichText::new(&r.value).strong().monospace())
                             .on_hover_text(format!("{} = {}", r.metric, r.value));
-                    });
-                    ui.label(&r.text);
-                    ui.end_row();
-                }
+                    },
+                );
+                ui.add_space(6.0);
+                ui.vertical(|ui| {
+                    ui.add(egui::Label::new(&r.text).wrap());
+                });
             });
+        }
     });
 }
 
