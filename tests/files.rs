@@ -607,3 +607,99 @@ fn empirical_durations_come_from_their_quantile_file() {
         .to_string();
     assert!(e.contains("the file's values run from 10 to"), "{e}");
 }
+
+/// A one-workload scenario around `traffic` and `workload` (one Lambda, or `platforms`).
+fn scenario_text(traffic: &str, workload: &str, platforms: usize) -> String {
+    let ps: Vec<String> = (0..platforms)
+        .map(|i| format!("Function(name: \"L{i}\", service: \"aws-lambda\", memory_mb: 1024)"))
+        .collect();
+    format!(
+        "Scenario(version: 1, name: \"h\", horizon_days: 366.0, traffic: Traffic(components: [{traffic}]), \
+         workload: Workload({workload}, cpu_fraction: 0.5), platforms: [{}])",
+        ps.join(", ")
+    )
+}
+
+const PLAIN: &str = "duration_ms: Fixed(100.0), cold_start_ms: Fixed(200.0)";
+
+/// Problems found by a hostile-input campaign: each a positioned error naming its field.
+#[test]
+fn hostile_inputs_past_the_limits_are_positioned_errors() {
+    let field_msg = |text: &str| -> Vec<(String, String)> {
+        parse(text)
+            .unwrap_err()
+            .problems()
+            .iter()
+            .map(|p| (p.field.clone(), p.message.clone()))
+            .collect()
+    };
+    // a log-normal with a zero median (infinite spread: billed milliseconds overflowed)
+    let p = field_msg(&scenario_text(
+        "Constant(rps: 1.0)",
+        "duration_ms: Fixed(100.0), cold_start_ms: LogNormal(median: 0.0, p99: 1.0)",
+        1,
+    ));
+    assert_eq!(p[0].0, "workload.cold_start_ms.median", "{p:?}");
+    assert!(p[0].1.contains("Fixed(0.0)"), "{p:?}");
+    // a spread no request time has (flat, made-up costs): the ratio in short form
+    let p = field_msg(&scenario_text(
+        "Constant(rps: 1.0)",
+        "duration_ms: LogNormal(median: 1e-100, p99: 1.0), cold_start_ms: Fixed(200.0)",
+        1,
+    ));
+    assert_eq!(p[0].0, "workload.duration_ms.p99", "{p:?}");
+    assert!(
+        p[0].1
+            .contains("is 1e100 times the median (1e-100): at most 10000 times"),
+        "{p:?}"
+    );
+    // (10,000 times is allowed)
+    assert!(
+        parse(&scenario_text(
+            "Constant(rps: 1.0)",
+            "duration_ms: LogNormal(median: 1.0, p99: 10000.0), cold_start_ms: Fixed(200.0)",
+            1
+        ))
+        .is_ok()
+    );
+    // a hundred platforms ran out of memory in an application's fast mode
+    let p = field_msg(&scenario_text("Constant(rps: 1.0)", PLAIN, 17));
+    assert_eq!(p[0].0, "platforms", "{p:?}");
+    assert!(p[0].1.starts_with("17 platforms: at most 16"), "{p:?}");
+    assert!(parse(&scenario_text("Constant(rps: 1.0)", PLAIN, 16)).is_ok());
+    // a horizon of microseconds simulated nothing and said "over 0 seconds"
+    let p = field_msg(&scenario_text("Constant(rps: 1.0)", PLAIN, 1).replace("366.0", "1e-9"));
+    assert_eq!(p[0].0, "horizon_days", "{p:?}");
+    assert!(p[0].1.contains("simulate at least one second"), "{p:?}");
+    // thousands of Scheduled jobs took `check` 20 s and more
+    let jobs = vec!["Scheduled(every_hours: 0.0167, at_hour: 0.0, duration_min: 1.0, rps: 0.001)"; 2000].join(", ");
+    let p = field_msg(&scenario_text(&jobs, PLAIN, 1));
+    assert_eq!(p[0].0, "traffic.components", "{p:?}");
+    assert!(p[0].1.starts_with("2000 traffic components: at most 64"), "{p:?}");
+}
+
+#[test]
+fn a_trace_with_growth_is_held_to_the_rate_limit_as_a_whole() {
+    // each part within the limit, the whole 5e12 req/s: it simulated, with nonsense costs
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.csv"), "0,60\n").unwrap();
+    let text = scenario_text(
+        "Trace(path: \"t.csv\", format: Csv), Growth(monthly_pct: 1000.0)",
+        PLAIN,
+        1,
+    );
+    let s = parse_scenario(&text, "s.ron", Some(dir.path()), &catalog()).unwrap();
+    let e = breakeven::sim::prepare(&s, dir.path(), &catalog(), &mut breakeven::sim::TraceStore::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("t.csv:1:3: count: this trace peaks at 1 req/s at scale 1")
+            && e.contains("the traffic peaks at 5.07e12 req/s, above the 1e7 req/s limit")
+            && e.contains("lower traffic.components[0].scale"),
+        "{e}"
+    );
+    // the same trace without the growth is fine
+    let text = scenario_text("Trace(path: \"t.csv\", format: Csv)", PLAIN, 1);
+    let s = parse_scenario(&text, "s.ron", Some(dir.path()), &catalog()).unwrap();
+    assert!(breakeven::sim::prepare(&s, dir.path(), &catalog(), &mut breakeven::sim::TraceStore::default()).is_ok());
+}

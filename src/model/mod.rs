@@ -30,6 +30,13 @@ pub const SCENARIO_VERSION: u32 = 2;
 /// Most workloads one application may hold (the placement search and the GUI's matrix
 /// stay readable; real applications modelled here have a handful).
 pub const MAX_WORKLOADS: usize = 32;
+/// Most platforms one scenario may compare: the analyses look at every pair (a sweep
+/// root-finds each pair's crossings) and an application keeps a result per workload and
+/// platform, so this bounds their time and memory; comparisons people make have a few.
+pub const MAX_PLATFORMS: usize = 16;
+/// Most traffic components one workload may add up (each is evaluated over the whole
+/// horizon; a Scheduled job every minute for a year is half a million windows).
+pub const MAX_COMPONENTS: usize = 64;
 
 /// Seconds in the 30-day month used for "monthly" figures, as in the providers' worked
 /// examples (AWS: "× 30 days").

@@ -16,8 +16,16 @@ impl Limits {
     /// workload these services publish).
     pub const MAX_RPS: f64 = 1.0e7;
     pub const MAX_HORIZON_DAYS: f64 = 366.0;
+    /// Shortest period simulated (one second): shorter reads "over 0 seconds", all zeros.
+    pub const MIN_HORIZON_DAYS: f64 = 1.0 / 86_400.0;
     /// Longest request duration or cold start accepted (one day, in ms).
     pub const MAX_DURATION_MS: f64 = 86_400_000.0;
+    /// Longest cold start accepted (ten minutes, in ms).
+    pub const MAX_COLD_START_MS: f64 = 600_000.0;
+    /// Widest log-normal accepted: p99 at most this many times the median (a spread of
+    /// sigma 3.96, a mean 2,600 times the median; wider is no request-time distribution
+    /// seen in practice, and its tail would swamp every figure).
+    pub const MAX_LOGNORMAL_SPREAD: f64 = 10_000.0;
     pub const MAX_KEEP_ALIVE_S: f64 = 86_400.0;
     pub const MAX_PAYLOAD_KB: f64 = 10_485_760.0; // 10 GB
     pub const MAX_REPLICAS: u32 = 100_000;
@@ -133,10 +141,29 @@ impl V<'_> {
                     );
                 }
             }
+            // (a log-normal has no zero median: `Fixed(0.0)` is none at all)
+            Dist::LogNormal { median, .. } if allow_zero && median == 0.0 => self.push(
+                format!("{path}.median"),
+                "a log-normal's median must be above 0 (for none at all, write Fixed(0.0))",
+            ),
             Dist::LogNormal { median, p99 } if p99 < median => self.push(
                 format!("{path}.p99"),
                 format!("p99 ({}) must be at least the median ({})", fmt(p99), fmt(median)),
             ),
+            Dist::LogNormal { median, p99 }
+                if median > 0.0 && p99.is_finite() && p99 > median * Limits::MAX_LOGNORMAL_SPREAD =>
+            {
+                self.push(
+                    format!("{path}.p99"),
+                    format!(
+                        "p99 ({}) is {} times the median ({}): at most {} times (a log-normal that wide has a mean thousands of times its median)",
+                        fmt(p99),
+                        fmt(p99 / median),
+                        fmt(median),
+                        fmt(Limits::MAX_LOGNORMAL_SPREAD)
+                    ),
+                )
+            }
             Dist::Uniform { min, max } if max < min => self.push(
                 format!("{path}.max"),
                 format!("max ({}) must be at least min ({})", fmt(max), fmt(min)),
@@ -155,10 +182,10 @@ fn unit_sfx(unit: &str) -> String {
 }
 
 /// Short human form of a number for messages.
-/// A number as messages show it: large ones in scientific notation (`1e300`, not three
-/// hundred digits).
+/// A number as messages show it: large and tiny ones in scientific notation (`1e300`,
+/// `1e-100`, not a hundred digits).
 pub fn fmt(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e6 {
+    if x.is_finite() && (x.abs() >= 1e6 || (x != 0.0 && x.abs() < 1e-4)) {
         // four significant digits: `1.833e7`, `1e300`
         let s = format!("{x:.3e}");
         match s.split_once('e') {
@@ -191,7 +218,19 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     if s.name.trim().is_empty() {
         v.push("name", "the scenario needs a name");
     }
-    v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days");
+    if v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days")
+        && s.horizon_days < Limits::MIN_HORIZON_DAYS
+    {
+        v.push(
+            "horizon_days",
+            format!(
+                "{} days is {} s: simulate at least one second ({} days)",
+                fmt(s.horizon_days),
+                fmt(s.horizon_days * 86_400.0),
+                fmt(Limits::MIN_HORIZON_DAYS)
+            ),
+        );
+    }
 
     v.range("egress_share", s.egress_share, 0.0, 1.0, "(share of responses)");
     let mut seen = HashSet::new();
@@ -481,6 +520,18 @@ fn traffic(v: &mut V, s: &Scenario, wi: usize, base_dir: Option<&Path>) -> f64 {
             "add at least one traffic component (e.g. Constant(rps: 1.0))",
         );
     }
+    if t.components.len() > super::MAX_COMPONENTS {
+        v.push(
+            format!("{tp}.components"),
+            format!(
+                "{} traffic components: at most {} (merge Constant rates into one, or use a trace)",
+                t.components.len(),
+                super::MAX_COMPONENTS
+            ),
+        );
+        // (each component is walked over the horizon: do not check thousands of them)
+        return 0.0;
+    }
     let max = Limits::MAX_RPS;
     let mut peak_sum = 0.0;
     let mut growth = 1.0f64;
@@ -672,7 +723,7 @@ fn workload(v: &mut V, base: &str, w: &super::Workload) {
         &format!("{base}.cold_start_ms"),
         &w.cold_start_ms,
         true,
-        600_000.0,
+        Limits::MAX_COLD_START_MS,
         "ms",
     );
     v.range(
@@ -768,6 +819,16 @@ fn calls_priced(v: &mut V, base: &str, w: &super::Workload, catalog: &Catalog) {
 fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
     if s.platforms.is_empty() {
         v.push("platforms", "add at least one platform to compare");
+    }
+    if s.platforms.len() > super::MAX_PLATFORMS {
+        v.push(
+            "platforms",
+            format!(
+                "{} platforms: at most {} are compared at once (remove some, or compare them in two scenarios)",
+                s.platforms.len(),
+                super::MAX_PLATFORMS
+            ),
+        );
     }
     let mut names = HashSet::new();
     for (i, p) in s.platforms.iter().enumerate() {

@@ -66,7 +66,7 @@ pub enum PricingError {
     /// The file or folder could not be read; `message` says why (`no such file`).
     #[error("{file}: {message}")]
     Io { file: String, message: String },
-    #[error("{file}:{line}:{col}: {field}: {message}")]
+    #[error("{file}:{line}:{col}: {}", field_and(.field, .message))]
     Parse {
         file: String,
         line: usize,
@@ -74,6 +74,15 @@ pub enum PricingError {
         field: String,
         message: String,
     },
+}
+
+/// `field: message`, or the message alone where no field is at fault (the whole file).
+fn field_and(field: &str, message: &str) -> String {
+    if field.is_empty() {
+        message.to_string()
+    } else {
+        format!("{field}: {message}")
+    }
 }
 
 pub fn parse_price_file(text: &str, file: &str) -> Result<PriceFile, PricingError> {
@@ -192,5 +201,27 @@ pub(super) fn duplicate_id(text: &str, file: &str, list: &str, index: usize, id:
         col: pos.col,
         field,
         message: format!("service id `{id}` is also defined in {first}; one folder may define an id only once"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_text_is_named_without_an_empty_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.ron");
+        std::fs::write(&f, b"Service(\xff)").unwrap();
+        let e = read_price_text(&f).unwrap_err().to_string();
+        assert!(e.ends_with("a.ron:1:9: the file is not UTF-8 text"), "{e}");
+        let e = PricingError::Parse {
+            file: "b.ron".into(),
+            line: 3,
+            col: 4,
+            field: "services[0].id".into(),
+            message: "bad".into(),
+        };
+        assert_eq!(e.to_string(), "b.ron:3:4: services[0].id: bad");
     }
 }

@@ -5,6 +5,7 @@
 //! piecewise-constant rate — exact for a non-homogeneous Poisson process with that rate.
 
 use super::trace::{Trace, TraceStore};
+use crate::model::validate::fmt;
 use crate::model::{Component, Located, Scenario, Traffic};
 use std::f64::consts::PI;
 use std::path::Path;
@@ -211,7 +212,9 @@ fn sum4(xs: &[f64]) -> f64 {
 pub fn build_profile(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) -> Result<RateProfile, Located> {
     let loaded = load_traces(s, 0, base_dir, traces)?;
     let step = common_step(s.horizon_s(), [&loaded]);
-    Ok(profile_with(s.traffic(), s.horizon_s(), step, &loaded))
+    let prof = profile_with(s.traffic(), s.horizon_s(), step, &loaded);
+    check_peak(s, 0, base_dir, &loaded, &prof)?;
+    Ok(prof)
 }
 
 /// The profile of every workload's own traffic (Triggered components are left to the
@@ -223,11 +226,51 @@ pub fn build_profiles(s: &Scenario, base_dir: &Path, traces: &mut TraceStore) ->
         all.push(load_traces(s, i, base_dir, traces)?);
     }
     let step = common_step(s.horizon_s(), all.iter());
-    Ok(s.workloads
+    let mut out = Vec::with_capacity(all.len());
+    for (wi, (w, loaded)) in s.workloads.iter().zip(&all).enumerate() {
+        let prof = profile_with(&w.traffic, s.horizon_s(), step, loaded);
+        check_peak(s, wi, base_dir, loaded, &prof)?;
+        out.push(prof);
+    }
+    Ok(out)
+}
+
+/// The rate limit on a workload's traffic as a whole once its traces are read: each trace
+/// is checked on its own as it loads, and the other components without the traces by
+/// validation, but a trace plus Growth (or two traces, or a trace and a Constant) can
+/// still add up past it. Named at the row of the trace that contributes the most.
+fn check_peak(s: &Scenario, wi: usize, base_dir: &Path, loaded: &Loaded, prof: &RateProfile) -> Result<(), Located> {
+    let max = crate::model::Limits::MAX_RPS;
+    let peak = prof.peak_rps();
+    if loaded.is_empty() || peak <= max * (1.0 + 1e-9) {
+        return Ok(());
+    }
+    let Some((i, tr, scale)) = loaded
         .iter()
-        .zip(&all)
-        .map(|(w, loaded)| profile_with(&w.traffic, s.horizon_s(), step, loaded))
-        .collect())
+        .max_by(|a, b| (a.1.peak_rps() * a.2).total_cmp(&(b.1.peak_rps() * b.2)))
+    else {
+        return Ok(());
+    };
+    let tp = s.traffic_path(wi);
+    let path = match s.workloads.get(wi).and_then(|w| w.traffic.components.get(*i)) {
+        Some(Component::Trace { path, .. }) => base_dir.join(path).display().to_string(),
+        _ => tp.clone(),
+    };
+    let (line, col) = tr.peak_position();
+    Err(Located {
+        file: path,
+        line,
+        col,
+        field: "count".into(),
+        message: format!(
+            "this trace peaks at {} req/s at scale {scale}, and with the other components of {tp} \
+             (growth, other traces, constant traffic) the traffic peaks at {} req/s, above the {} req/s \
+             limit: lower {tp}.components[{i}].scale, the growth or the other components",
+            fmt(tr.peak_rps() * scale),
+            fmt(peak),
+            fmt(max)
+        ),
+    })
 }
 
 type Loaded = Vec<(usize, Arc<Trace>, f64)>;
