@@ -763,3 +763,60 @@ fn unusable_logs_of_every_format_are_exit_2() {
     assert!(err.contains("the files are empty"), "{err}");
     assert!(!out.exists());
 }
+
+/// Lines inside the import's old limits but outside the scenario's (a cold start over ten
+/// minutes, a 1 TB response, a time before 1970) are bad lines, named, not an internal
+/// error about a fitted scenario that does not load.
+#[test]
+fn values_a_scenario_cannot_hold_are_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.ron");
+    let good = |t: &str| {
+        format!(
+            "{t} REPORT RequestId: a\tDuration: 12 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n"
+        )
+    };
+    let mut log = String::new();
+    for m in 0..30 {
+        log.push_str(&good(&format!("2026-11-30T00:{m:02}:00Z")));
+    }
+    log.push_str("2026-11-30T00:31:00Z REPORT RequestId: b\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB\tInit Duration: 600001 ms\n");
+    log.push_str(&good("0000-01-01T00:00:00Z"));
+    let f = dir.path().join("l.log");
+    std::fs::write(&f, &log).unwrap();
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["requests"].as_u64(), Some(30), "{stdout}");
+    assert_eq!(v["bad_lines"].as_u64(), Some(2), "{stdout}");
+    assert!(
+        err.contains("l.log:31: Init Duration 600001 ms is outside 0 to 600000 ms"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "the fitted scenario loads: {err}");
+
+    // nginx: a response past 10 GiB, and a year-0 time
+    let line = |t: &str, bytes: &str| {
+        format!("203.0.113.9 - - [{t}] \"GET /a HTTP/1.1\" 200 {bytes} \"-\" \"curl/8\" 0.100\n")
+    };
+    let mut log = String::new();
+    for s in 0..30 {
+        log.push_str(&line(&format!("30/Nov/2026:10:00:{s:02} +0000"), "512"));
+    }
+    log.push_str(&line("30/Nov/2026:10:01:00 +0000", "999999999999"));
+    log.push_str(&line("01/Jan/0000:00:00:00 +0000", "512"));
+    let f = dir.path().join("access.log");
+    std::fs::write(&f, &log).unwrap();
+    let out = dir.path().join("n.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["bad_lines"].as_u64(), Some(2), "{stdout} {err}");
+    assert!(
+        err.contains("access.log:31: size `999999999999` is not a byte count"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "the fitted scenario and its trace load: {err}");
+}

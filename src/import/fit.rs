@@ -87,9 +87,14 @@ pub fn lognormal(s: &super::LogSketch) -> Option<LogNormalFit> {
     let (mu, sigma) = s.lognormal_mle()?;
     let z99 = normal_quantile(0.99);
     let ks = s.ks_lognormal(mu, sigma);
+    // within what a scenario holds: a median of at least 1 µs (as written, to three
+    // decimals) and a p99 at most `MAX_LOGNORMAL_SPREAD` times it (times that spread so
+    // widely fit the log-normal poorly: `ks` says so)
+    let median_ms = round3(mu.exp()).max(0.001);
+    let p99_ms = round3((mu + z99 * sigma).exp()).min(median_ms * crate::model::Limits::MAX_LOGNORMAL_SPREAD);
     Some(LogNormalFit {
-        median_ms: round3(mu.exp()),
-        p99_ms: round3((mu + z99 * sigma).exp()),
+        median_ms,
+        p99_ms,
         ks: (ks * 1e4).round() / 1e4,
         good: ks <= KS_POOR_FIT,
     })

@@ -70,10 +70,14 @@ impl Format {
     }
 }
 
-/// Longest request time accepted from any log, ms (a day).
-pub const MAX_MS: f64 = 86_400_000.0;
-/// Largest response accepted, bytes (1 TB).
-pub const MAX_BYTES: f64 = 1e12;
+/// Longest request time accepted from any log, ms (a day: the scenario's limit).
+pub const MAX_MS: f64 = crate::model::Limits::MAX_DURATION_MS;
+/// Largest response accepted, bytes (10 GiB: the scenario's payload limit, so that the
+/// fitted scenario always loads).
+pub const MAX_BYTES: f64 = crate::model::Limits::MAX_PAYLOAD_KB * 1024.0;
+/// Latest time accepted, Unix seconds (year 5138; earliest: 1970, the epoch): the
+/// traces the import writes must read back.
+pub const MAX_UNIX_S: f64 = 1e11;
 
 /// What one line of a log is, whatever the format.
 #[derive(Clone, Debug, PartialEq)]
@@ -216,6 +220,17 @@ impl Observed {
 
     /// Counts a metric export's row (the requests are counted once all are read).
     fn add_period(&mut self, file: (usize, &Path), line: u64, p: Period) {
+        if !(p.start_s.is_finite() && (0.0..=MAX_UNIX_S).contains(&p.start_s)) {
+            self.bad_line(
+                file.1,
+                line,
+                format!(
+                    "the period starts {} s from 1970: only times from 1970 to year 5138 are read",
+                    p.start_s
+                ),
+            );
+            return;
+        }
         if self.periods.len() >= crate::model::Limits::MAX_TRACE_ROWS {
             let n = crate::model::Limits::MAX_TRACE_ROWS;
             self.bad_line(
@@ -317,6 +332,18 @@ impl Observed {
     }
 
     fn add(&mut self, file: &Path, line: u64, r: Record) {
+        // (an arrival before 1970, a time less a long duration, has no trace row)
+        if !(r.arrival_s.is_finite() && (0.0..=MAX_UNIX_S).contains(&r.arrival_s)) {
+            self.bad_line(
+                file,
+                line,
+                format!(
+                    "the request arrives at {} s from 1970: only times from 1970 to year 5138 are read",
+                    r.arrival_s
+                ),
+            );
+            return;
+        }
         if let Err(e) = self.arrivals.add(r.arrival_s) {
             self.bad_line(file, line, e);
             return;
@@ -677,6 +704,12 @@ pub(crate) fn plain_decimal(s: &str) -> Option<f64> {
 /// RFC 3339 (with any offset), `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), or Unix seconds or
 /// milliseconds as a number.
 pub fn parse_time(s: &str) -> Option<f64> {
+    let t = parse_time_any(s)?;
+    // (from 1970 to year 5138, whatever the form)
+    (t.is_finite() && (0.0..=MAX_UNIX_S).contains(&t)).then_some(t)
+}
+
+fn parse_time_any(s: &str) -> Option<f64> {
     if let Some(t) = utc_fast(s) {
         return Some(t);
     }
@@ -690,8 +723,7 @@ pub fn parse_time(s: &str) -> Option<f64> {
     }
     let x: f64 = s.parse().ok()?;
     // 10^11 s is year 5138: a larger number is milliseconds
-    let secs = if x.abs() >= 1e11 { x / 1000.0 } else { x };
-    (secs.is_finite() && (0.0..=1e11).contains(&secs)).then_some(secs)
+    Some(if x.abs() >= MAX_UNIX_S { x / 1000.0 } else { x })
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f…]Z`, the form CloudWatch and Lambda write, without a general
