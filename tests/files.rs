@@ -703,3 +703,35 @@ fn a_trace_with_growth_is_held_to_the_rate_limit_as_a_whole() {
     let s = parse_scenario(&text, "s.ron", Some(dir.path()), &catalog()).unwrap();
     assert!(breakeven::sim::prepare(&s, dir.path(), &catalog(), &mut breakeven::sim::TraceStore::default()).is_ok());
 }
+
+#[test]
+fn a_missing_or_doubled_version_field_is_named_itself() {
+    let first = |text: &str| -> (String, usize, String) {
+        let e = parse(text).unwrap_err();
+        let p = &e.problems()[0];
+        (p.field.clone(), p.line, p.message.clone())
+    };
+    // (ron places these at the end of the file and the last field was named instead)
+    let text = "Scenario(\n  version: 1,\n  name: \"x\",\n  traffic: Traffic(components: [Constant(rps: 1.0)]),\n  \
+                platforms: [Function(name: \"L\", service: \"aws-lambda\", memory_mb: 1024)],\n)\n";
+    let (field, _, msg) = first(text);
+    assert_eq!(field, "workload");
+    assert!(
+        msg.contains("a version 1 scenario describes its requests in `workload: Workload("),
+        "{msg}"
+    );
+    let (field, line, msg) = first(&text.replace("  traffic:", "  workloads: [],\n  traffic:"));
+    assert_eq!((field.as_str(), line), ("workloads", 4), "{msg}");
+    assert!(msg.contains("either `workloads` (version 2) or `traffic`"), "{msg}");
+    let (field, _, _) = first("Scenario(version: 1, name: \"x\", platforms: [])");
+    assert_eq!(field, "traffic");
+    // an optional field given without Some(...)
+    let text = contract_text().replace(
+        "keep_alive_s: 600.0,",
+        "keep_alive_s: 600.0, keep_alive_dist_s: Fixed(60.0),",
+    );
+    let e = parse(&text).unwrap_err();
+    let p = &e.problems()[0];
+    assert!(p.field.ends_with("keep_alive_dist_s"), "{p}");
+    assert!(p.message.contains("write its value inside `Some(...)`"), "{p}");
+}

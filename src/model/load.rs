@@ -90,6 +90,30 @@ pub fn ron_options() -> ron::Options {
 }
 
 /// A readable message and the field it concerns, for a RON parse error.
+/// The field at fault when a scenario's fields do not make a version 1 or a version 2
+/// scenario (the messages of `TryFrom<ScenarioFile>`), with the message to show.
+fn whole_scenario_problem(code: &ron::error::Error) -> Option<(&'static str, String)> {
+    let ron::error::Error::Message(m) = code else {
+        return None;
+    };
+    let field = if m.starts_with("missing field `workload`") {
+        return Some((
+            "workload",
+            format!(
+                "{m}: a version 1 scenario describes its requests in `workload: Workload(duration_ms: ..., \
+                 cpu_fraction: ..., cold_start_ms: ...)` (version 2: `workloads: [...]`)"
+            ),
+        ));
+    } else if m.starts_with("missing field `traffic`") {
+        "traffic"
+    } else if m.starts_with("a scenario has either") || m.starts_with("`workloads` is empty") {
+        "workloads"
+    } else {
+        return None;
+    };
+    Some((field, m.clone()))
+}
+
 pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (String, String) {
     use ron::error::Error as E;
     let pos = super::locate::Pos {
@@ -128,6 +152,10 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
                 outer.as_ref().map(|o| format!(" for {o}")).unwrap_or_default(),
                 expected.join(", ")
             ),
+        ),
+        E::ExpectedOption => (
+            here,
+            "this field is optional: write its value inside `Some(...)` (as `Some(600.0)`), or `None`".to_string(),
         ),
         E::IntegerOutOfBounds => (
             here,
@@ -192,7 +220,20 @@ pub fn parse_scenario(
         Ok(s) => s,
         Err(e) => {
             let loc = Locator::new(text);
-            let (field, message) = describe_ron_error(&e, &loc);
+            let (mut line, mut col) = (e.span.start.line, e.span.start.col);
+            let (field, message) = match whole_scenario_problem(&e.code) {
+                // which of the version's fields is missing or doubled: named as such, at
+                // that field where it is written (ron puts it at the file's end, after the
+                // last field, which it would name instead)
+                Some((field, message)) => {
+                    if text.contains(&format!("{field}:")) {
+                        let p = loc.position(field);
+                        (line, col) = (p.line, p.col);
+                    }
+                    (field.to_string(), message)
+                }
+                None => describe_ron_error(&e, &loc),
+            };
             let message = if text.trim().is_empty() {
                 "the file is empty; a scenario starts with `Scenario(` (see scenarios/ for examples)".to_string()
             } else {
@@ -200,8 +241,8 @@ pub fn parse_scenario(
             };
             return Err(LoadError::Parse(Located {
                 file: file.to_string(),
-                line: e.span.start.line,
-                col: e.span.start.col,
+                line,
+                col,
                 field,
                 message,
             }));
