@@ -250,6 +250,12 @@ fn bad_price(file: &str, from: &str, to: &str) -> String {
 
 #[test]
 fn price_file_numbers_are_checked_with_file_line_and_field() {
+    // (a number no decimal holds, in short form: it was three hundred digits)
+    let e = bad_price("pricing/aws-lambda.ron", "usd: 0.0000002,", "usd: 1e300,");
+    assert!(
+        e.contains("`1e300` is not a finite decimal number of at most 28 digits"),
+        "{e}"
+    );
     let e = bad_price("pricing/aws-lambda.ron", "memory_max_mb: 10240", "memory_max_mb: 64");
     assert!(
         e.contains(": services[0].limits.memory_max_mb: 64 is below memory_min_mb (128)"),

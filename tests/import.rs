@@ -820,3 +820,24 @@ fn values_a_scenario_cannot_hold_are_bad_lines() {
     let (code, _, err) = run(&["check", out.to_str().unwrap()]);
     assert_eq!(code, 0, "the fitted scenario and its trace load: {err}");
 }
+
+/// One request is no calibration: it compared zero cold starts with zero and billed
+/// "-100.0 %" of the logs' time.
+#[test]
+fn a_handful_of_requests_is_not_calibrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("one.log");
+    std::fs::write(
+        &f,
+        "2026-11-30T00:00:00Z REPORT RequestId: a\tDuration: 12 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n",
+    )
+    .unwrap();
+    let out = dir.path().join("one.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !stdout.contains("calibration:") && !stdout.contains("-100.0 %"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("read 1 requests"), "{stdout}");
+}

@@ -59,9 +59,14 @@ struct Replay {
     bucket_s: f64,
 }
 
+/// Fewest requests a calibration is made from: with fewer, the replay's cold starts and
+/// billed time are a handful of events (one request replayed over one second billed
+/// "-100 %" and compared zero cold starts with zero).
+pub const MIN_REQUESTS: u64 = 100;
+
 /// Replays `o`'s traffic through `scenario` (as `import` wrote it, its trace beside it in
-/// `base_dir`). `None` when the logs do not say enough (not Lambda's, or no billed
-/// durations) or the scenario has no Lambda function.
+/// `base_dir`). `None` when the logs do not say enough (not Lambda's, no billed
+/// durations, fewer than `MIN_REQUESTS`) or the scenario has no Lambda function.
 pub fn calibrate(
     o: &Observed,
     scenario: &Scenario,
@@ -71,7 +76,7 @@ pub fn calibrate(
     let Some((first, last)) = o.arrivals.used() else {
         return Ok(None);
     };
-    if o.durations.n != o.requests || o.requests == 0 {
+    if o.durations.n != o.requests || o.requests < MIN_REQUESTS {
         return Ok(None);
     }
     let mut s = scenario.clone();

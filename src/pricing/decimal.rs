@@ -35,7 +35,12 @@ impl Visitor<'_> for DecimalVisitor {
         f.write_str("a finite decimal number")
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        from_f64_exact(v).ok_or_else(|| E::custom(format!("`{v}` is not a finite decimal number")))
+        from_f64_exact(v).ok_or_else(|| {
+            E::custom(format!(
+                "`{}` is not a finite decimal number of at most 28 digits",
+                crate::model::validate::fmt(v)
+            ))
+        })
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
         Ok(Decimal::from(v))
