@@ -290,3 +290,51 @@ fn a_run_whose_usage_overflows_exits_2_naming_the_quantity() {
          reduce the traffic or the horizon"
     );
 }
+
+/// A quote is held to the task sizes Fargate sells, as a scenario is (it priced 0.3 vCPU
+/// with 7.77 GB, which `check` refuses).
+#[test]
+fn fargate_quotes_take_only_the_sizes_fargate_sells() {
+    let (code, _, err) = run(&[
+        "quote",
+        "aws-fargate",
+        "--vcpu",
+        "0.3",
+        "--memory-gb",
+        "2",
+        "--task-hours",
+        "720",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--vcpu: AWS Fargate offers these vCPU sizes: 0.25, 0.5, 1"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "quote",
+        "aws-fargate",
+        "--vcpu",
+        "0.5",
+        "--memory-gb",
+        "7.77",
+        "--task-hours",
+        "720",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--memory-gb: with 0.5 vCPU, AWS Fargate allows 1 to 4 GB"),
+        "{err}"
+    );
+    let (code, out, err) = run(&[
+        "quote",
+        "aws-fargate",
+        "--vcpu",
+        "0.5",
+        "--memory-gb",
+        "2",
+        "--task-hours",
+        "720",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Total"), "{out}");
+}

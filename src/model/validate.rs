@@ -1053,6 +1053,49 @@ fn function(v: &mut V, base: &str, f: &super::FunctionPlatform, service: &Servic
     }
 }
 
+/// Whether a container service sells a task of this size (Fargate's fixed vCPU sizes,
+/// each with its own memory range): the field at fault (`vcpu` or `memory_gb`) and why.
+/// Shared by scenarios and `quote`, so a quote never prices a size no scenario may use.
+pub fn task_size_problem(
+    lim: &crate::pricing::ContainerLimits,
+    service_name: &str,
+    vcpu: f64,
+    memory_gb: f64,
+) -> Option<(&'static str, String)> {
+    if lim.sizes.is_empty() {
+        return None;
+    }
+    match lim.sizes.iter().find(|t| (t.vcpu - vcpu).abs() < 1e-9) {
+        None => {
+            let cpus: Vec<String> = lim.sizes.iter().map(|t| t.vcpu.to_string()).collect();
+            Some((
+                "vcpu",
+                format!("{service_name} offers these vCPU sizes: {}", cpus.join(", ")),
+            ))
+        }
+        Some(t) if !t.allows(memory_gb) => {
+            let allowed = if t.memory_values_gb.is_empty() {
+                format!(
+                    "{} to {} GB in {} GB steps",
+                    t.memory_min_gb, t.memory_max_gb, t.step_gb
+                )
+            } else {
+                t.memory_values_gb
+                    .iter()
+                    .map(|x| format!("{x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + " GB"
+            };
+            Some((
+                "memory_gb",
+                format!("with {vcpu} vCPU, {service_name} allows {allowed}"),
+            ))
+        }
+        Some(_) => None,
+    }
+}
+
 fn container(v: &mut V, base: &str, c: &super::ContainerPlatform, service: &Service) {
     let Some(lim) = service.container_limits() else { return };
     let cpu_ok = v.range(&format!("{base}.vcpu"), c.vcpu, lim.vcpu_min, lim.vcpu_max, "vCPU");
@@ -1063,36 +1106,11 @@ fn container(v: &mut V, base: &str, c: &super::ContainerPlatform, service: &Serv
         lim.memory_max_gb,
         "GB",
     );
-    if cpu_ok && mem_ok && !lim.sizes.is_empty() {
-        match lim.sizes.iter().find(|t| (t.vcpu - c.vcpu).abs() < 1e-9) {
-            None => {
-                let cpus: Vec<String> = lim.sizes.iter().map(|t| t.vcpu.to_string()).collect();
-                v.push(
-                    format!("{base}.vcpu"),
-                    format!("{} offers these vCPU sizes: {}", service.name(), cpus.join(", ")),
-                );
-            }
-            Some(t) if !t.allows(c.memory_gb) => {
-                let allowed = if t.memory_values_gb.is_empty() {
-                    format!(
-                        "{} to {} GB in {} GB steps",
-                        t.memory_min_gb, t.memory_max_gb, t.step_gb
-                    )
-                } else {
-                    t.memory_values_gb
-                        .iter()
-                        .map(|x| format!("{x}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                        + " GB"
-                };
-                v.push(
-                    format!("{base}.memory_gb"),
-                    format!("with {} vCPU, {} allows {allowed}", c.vcpu, service.name()),
-                );
-            }
-            Some(_) => {}
-        }
+    if cpu_ok
+        && mem_ok
+        && let Some((field, message)) = task_size_problem(lim, service.name(), c.vcpu, c.memory_gb)
+    {
+        v.push(format!("{base}.{field}"), message);
     }
     if c.concurrency == 0 || c.concurrency > lim.max_instance_concurrency {
         v.push(

@@ -527,6 +527,15 @@ fn quote_priced(catalog: &Catalog, q: &QuoteInput) -> Result<Bill, QuoteError> {
                 p.limits.memory_min_gb,
                 p.limits.memory_max_gb,
             )?;
+            // (the task sizes Fargate sells, as a scenario is held to)
+            if let Some((field, message)) =
+                crate::model::validate::task_size_problem(&p.limits, "AWS Fargate", vcpu, mem)
+            {
+                return Err(QuoteError::Invalid {
+                    option: if field == "vcpu" { "vcpu" } else { "memory-gb" },
+                    message,
+                });
+            }
             let eph = check(
                 q.ephemeral_gb.unwrap_or(p.ephemeral_included_gb),
                 "ephemeral-gb",
