@@ -2586,3 +2586,24 @@ fn amounts_follow_the_chosen_currency() {
     assert!(v.headline.contains('$'), "{}", v.headline);
     breakeven::gui::fmt::set_currency(None);
 }
+
+/// A Lambda log of a few requests is previewed without a calibration, and says why (it
+/// said only that Lambda's REPORT lines are needed, which these are).
+#[test]
+fn a_short_lambda_log_says_it_is_too_short_to_calibrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("few.log");
+    let mut text = String::new();
+    for i in 0..5 {
+        text += &format!(
+            "2026-11-30T00:0{i}:00Z REPORT RequestId: r{i}\tDuration: 12 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n"
+        );
+    }
+    let h = dropped_log(&log, &text);
+    h.get_by_label("Calibration");
+    assert!(
+        h.query_by_label_contains("Not calibrated: the logs hold 5 requests; a replay is checked against 100 or more")
+            .is_some(),
+        "the reason is the count"
+    );
+}

@@ -232,6 +232,21 @@ pub fn progress_window(ctx: &egui::Context, run: &ImportRun, cmds: &mut Vec<Comm
 /// started an environment and what was billed, the two things a replay is checked against.
 const NO_CALIBRATION: &str = "Not calibrated: only Lambda's REPORT lines say which requests were cold starts and what was billed, which a replay of the traffic is checked against. Cold starts are assumed as the description says.";
 
+/// Why this preview has no calibration table: too few requests in Lambda's logs, or logs
+/// that do not say which requests were cold.
+fn no_calibration(p: &Preview) -> String {
+    let n = p.built.summary.requests;
+    let min = import::calibrate::MIN_REQUESTS;
+    if p.format == "lambda-report" && n < min {
+        format!(
+            "Not calibrated: the logs hold {n} request{}; a replay is checked against {min} or more (fewer cold starts and billed milliseconds tell no keep-alive). Cold starts are assumed as the description says.",
+            if n == 1 { "" } else { "s" }
+        )
+    } else {
+        NO_CALIBRATION.to_string()
+    }
+}
+
 /// The preview: what the logs hold, the fit, the calibration; "Create scenario…".
 pub fn window(ctx: &egui::Context, p: &Preview, cmds: &mut Vec<Command>) {
     let s = &p.built.summary;
@@ -303,7 +318,7 @@ pub fn window(ctx: &egui::Context, p: &Preview, cmds: &mut Vec<Command>) {
                         Some(c) => calibration(&mut cols[1], c),
                         None => {
                             cols[1].label(RichText::new("Calibration").strong());
-                            cols[1].label(RichText::new(NO_CALIBRATION).weak());
+                            cols[1].label(RichText::new(no_calibration(p)).weak());
                         }
                     }
                 });
