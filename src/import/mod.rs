@@ -79,6 +79,16 @@ pub const MAX_BYTES: f64 = crate::model::Limits::MAX_PAYLOAD_KB * 1024.0;
 /// traces the import writes must read back.
 pub const MAX_UNIX_S: f64 = 1e11;
 
+/// Whether a time (Unix seconds) is one the import reads: from 1970 to `MAX_UNIX_S`.
+fn readable_time(t: f64) -> bool {
+    t.is_finite() && (0.0..=MAX_UNIX_S).contains(&t)
+}
+
+/// Why a line whose `what` falls at `t` is not read (outside `readable_time`).
+fn unreadable_time(what: &str, t: f64) -> String {
+    format!("{what} {t} s from 1970: only times from 1970 to year 5138 are read")
+}
+
 /// What one line of a log is, whatever the format.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
@@ -220,15 +230,8 @@ impl Observed {
 
     /// Counts a metric export's row (the requests are counted once all are read).
     fn add_period(&mut self, file: (usize, &Path), line: u64, p: Period) {
-        if !(p.start_s.is_finite() && (0.0..=MAX_UNIX_S).contains(&p.start_s)) {
-            self.bad_line(
-                file.1,
-                line,
-                format!(
-                    "the period starts {} s from 1970: only times from 1970 to year 5138 are read",
-                    p.start_s
-                ),
-            );
+        if !readable_time(p.start_s) {
+            self.bad_line(file.1, line, unreadable_time("the period starts", p.start_s));
             return;
         }
         if self.periods.len() >= crate::model::Limits::MAX_TRACE_ROWS {
@@ -333,15 +336,8 @@ impl Observed {
 
     fn add(&mut self, file: &Path, line: u64, r: Record) {
         // (an arrival before 1970, a time less a long duration, has no trace row)
-        if !(r.arrival_s.is_finite() && (0.0..=MAX_UNIX_S).contains(&r.arrival_s)) {
-            self.bad_line(
-                file,
-                line,
-                format!(
-                    "the request arrives at {} s from 1970: only times from 1970 to year 5138 are read",
-                    r.arrival_s
-                ),
-            );
+        if !readable_time(r.arrival_s) {
+            self.bad_line(file, line, unreadable_time("the request arrives at", r.arrival_s));
             return;
         }
         if let Err(e) = self.arrivals.add(r.arrival_s) {
@@ -706,7 +702,7 @@ pub(crate) fn plain_decimal(s: &str) -> Option<f64> {
 pub fn parse_time(s: &str) -> Option<f64> {
     let t = parse_time_any(s)?;
     // (from 1970 to year 5138, whatever the form)
-    (t.is_finite() && (0.0..=MAX_UNIX_S).contains(&t)).then_some(t)
+    readable_time(t).then_some(t)
 }
 
 fn parse_time_any(s: &str) -> Option<f64> {
