@@ -741,3 +741,31 @@ fn a_missing_or_doubled_version_field_is_named_itself() {
     assert!(p.field.ends_with("keep_alive_dist_s"), "{p}");
     assert!(p.message.contains("write its value inside `Some(...)`"), "{p}");
 }
+
+#[test]
+fn a_block_named_inside_some_says_to_list_its_fields_directly() {
+    let text = contract_text();
+    let end = text.rfind(')').unwrap();
+    let text = format!(
+        "{}    uncertainty: Some(Uncertainty(traffic: Some(Uniform(min: 0.5, max: 2.0)))),\n{}",
+        &text[..end],
+        &text[end..]
+    );
+    let e = parse(&text).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "uncertainty", "{p}");
+    assert!(
+        p.message.contains("`Uncertainty(` is not written here")
+            && p.message.contains("as `Some(traffic: ...)`")
+            && !p.message.contains("in Scenario"),
+        "{p}"
+    );
+    let line = text.lines().position(|l| l.contains("Some(Uncertainty(")).unwrap() + 1;
+    assert_eq!(p.line, line);
+    // written as the README shows, the same block loads
+    let fixed = text.replace(
+        "Some(Uncertainty(traffic: Some(Uniform(min: 0.5, max: 2.0))))",
+        "Some(traffic: Some(Uniform(min: 0.5, max: 2.0)))",
+    );
+    assert!(parse(&fixed).is_ok());
+}

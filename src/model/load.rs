@@ -124,6 +124,25 @@ pub fn describe_ron_error(e: &ron::error::SpannedError, loc: &Locator) -> (Strin
     match &e.code {
         E::NoSuchStructField { expected, found, outer } => {
             // the position is at the unknown name, which is itself a field of the scan
+            // A capitalised name is a type, never a field: a block wrapped in `Some(...)`
+            // that names its own type (`Some(Uncertainty(traffic: ...))`). The files list
+            // such a block's fields directly inside `Some(...)`, and ron then reads the
+            // type's name as a field (naming the wrong struct as `outer`).
+            if found.starts_with(|c: char| c.is_ascii_uppercase()) {
+                let field = here
+                    .strip_suffix(found.as_str())
+                    .map(|p| p.trim_end_matches('.').to_string())
+                    .unwrap_or(here);
+                let first = expected.first().copied().unwrap_or("...");
+                return (
+                    field,
+                    format!(
+                        "`{found}(` is not written here: inside `Some(...)` list the block's fields \
+                         directly, as `Some({first}: ...)`; its fields: {}",
+                        expected.join(", ")
+                    ),
+                );
+            }
             let field = if here == *found || here.ends_with(&format!(".{found}")) {
                 here
             } else {
