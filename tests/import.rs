@@ -839,5 +839,13 @@ fn a_handful_of_requests_is_not_calibrated() {
         !stdout.contains("calibration:") && !stdout.contains("-100.0 %"),
         "{stdout}"
     );
-    assert!(stdout.contains("read 1 requests"), "{stdout}");
+    assert!(
+        stdout.contains("read 1 request (lambda-report) from 1 file (1 line, 0 bad)"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("(1 line read)") && text.contains(": 1 request, "),
+        "{text}"
+    );
 }

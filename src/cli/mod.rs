@@ -1165,12 +1165,14 @@ fn import_command(
         return Ok(());
     }
     println!(
-        "read {} requests ({}) from {} file{} ({} lines, {} bad)",
+        "read {} request{} ({}) from {} file{} ({} line{}, {} bad)",
         s.requests,
+        if s.requests == 1 { "" } else { "s" },
         s.format,
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         s.lines,
+        if s.lines == 1 { "" } else { "s" },
         s.bad_lines
     );
     println!(

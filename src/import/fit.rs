@@ -379,8 +379,9 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) 
         )
     };
     let description = format!(
-        "Fitted from {source} ({} lines read{}) in {} ({} to {}, {:.1} h): {} requests, {:.3} req/s on average, {duration_note}; {cold_note}.{cold_starts}{response_note} CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.{slowdown_note}{ka_note}",
+        "Fitted from {source} ({} line{} read{}) in {} ({} to {}, {:.1} h): {} request{}, {:.3} req/s on average, {duration_note}; {cold_note}.{cold_starts}{response_note} CPU share not in the logs: {ASSUMED_CPU_FRACTION} assumed; set it before comparing containers or VMs.{slowdown_note}{ka_note}",
         o.lines,
+        if o.lines == 1 { "" } else { "s" },
         if o.periods.is_empty() {
             ""
         } else {
@@ -391,6 +392,7 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) 
         super::rfc3339(end_s),
         s.span_s / 3600.0,
         s.requests,
+        if s.requests == 1 { "" } else { "s" },
         s.mean_rps,
     );
     let step = match (o.periods.is_empty(), o.arrivals.step_s) {
