@@ -282,6 +282,16 @@ fn figures_are_shown_in_another_currency_at_the_dated_reference_rate() {
         (v["exchange_rate"].clone(), v["rate_date"].clone(), v["total"].clone()),
         (0.8.into(), "given".into(), 2.18.into())
     );
+    // a rate that would show every amount as nothing is refused (exit 2), naming the range
+    let mut a = vec!["quote"];
+    a.extend_from_slice(LAMBDA);
+    a.extend(["--currency", "EUR", "--exchange-rate", "1e-300"]);
+    let (code, out, err) = breakeven(&a);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("1e-300: an exchange rate (units of --currency per US dollar) is from 0.0001"),
+        "{err}"
+    );
     // tables print the currency and say which rate
     let mut a = vec!["quote"];
     a.extend_from_slice(LAMBDA);

@@ -241,12 +241,12 @@ pub struct CurrencyArgs {
 
 fn positive_rate(s: &str) -> Result<f64, String> {
     let x: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if x.is_finite() && x > 0.0 && x <= crate::pricing::fx::MAX_RATE as f64 {
+    use crate::pricing::fx::{MAX_RATE, MIN_RATE};
+    if x.is_finite() && (MIN_RATE..=MAX_RATE as f64).contains(&x) {
         Ok(x)
     } else {
         Err(format!(
-            "{s}: an exchange rate is above 0, up to {}",
-            crate::pricing::fx::MAX_RATE
+            "{s}: an exchange rate (units of --currency per US dollar) is from {MIN_RATE} up to {MAX_RATE}"
         ))
     }
 }

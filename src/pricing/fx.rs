@@ -42,6 +42,15 @@ pub struct Fx {
 /// Highest rate accepted, units per euro or per US dollar (the Indonesian rupiah is about
 /// 20,000 per euro).
 pub const MAX_RATE: i64 = 10_000_000;
+/// Lowest rate accepted, units per euro or per US dollar (the Kuwaiti dinar, the dearest
+/// unit, is about 0.3 per dollar): below it amounts round to nothing, and a rate of
+/// 1e-300 showed every bill as 0.00.
+pub const MIN_RATE: f64 = 0.0001;
+
+/// Whether a rate (units per euro or per US dollar) is one the program accepts.
+pub fn rate_in_range(rate: Decimal) -> bool {
+    rate >= Decimal::new(1, 4) && rate <= Decimal::from(MAX_RATE)
+}
 
 impl Fx {
     pub fn usd() -> Fx {
@@ -121,8 +130,16 @@ impl ExchangeRates {
         if usd <= Decimal::ZERO {
             return Err("the exchange-rate table's USD rate is not positive".into());
         }
+        let per_usd = (per_eur / usd).round_dp(10);
+        if !rate_in_range(per_usd) {
+            return Err(format!(
+                "the exchange-rate table of {} gives {per_usd} {code} per US dollar ({per_eur} per euro \
+                 over USD's {usd}): a rate per dollar is from {MIN_RATE} up to {MAX_RATE}",
+                self.date
+            ));
+        }
         Ok(Fx {
-            per_usd: (per_eur / usd).round_dp(10),
+            per_usd,
             code,
             date: self.date.to_string(),
             source: self.source.clone(),
@@ -143,10 +160,10 @@ impl ExchangeRates {
             } else if !seen.insert(r.code.clone()) {
                 out.push((format!("{path}.code"), format!("`{}` is listed twice", r.code)));
             }
-            if r.rate <= Decimal::ZERO || r.rate > Decimal::from(MAX_RATE) {
+            if !rate_in_range(r.rate) {
                 out.push((
                     format!("{path}.rate"),
-                    format!("{} per euro: allowed above 0 up to {MAX_RATE}", r.rate),
+                    format!("{} per euro: allowed from {MIN_RATE} up to {MAX_RATE}", r.rate),
                 ));
             }
         }
@@ -210,5 +227,23 @@ mod tests {
             "{e}"
         );
         assert!(t.problems().is_empty());
+    }
+
+    #[test]
+    fn rates_too_small_or_too_large_to_show_an_amount_are_refused() {
+        let mut t = table();
+        t.per_eur[2].rate = Decimal::from_str("0.00000001").unwrap();
+        let p = t.problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "exchange_rates.per_eur[2].rate");
+        assert!(p[0].1.contains("allowed from 0.0001 up to 10000000"), "{p:?}");
+        // each rate in range, their ratio per dollar not
+        let mut t = table();
+        t.per_eur[0].rate = Decimal::from(9_000_000);
+        t.per_eur[2].rate = Decimal::from_str("0.5").unwrap();
+        assert!(t.problems().is_empty());
+        let e = t.fx("GBP").unwrap_err();
+        assert!(e.contains("GBP per US dollar") && e.contains("from 0.0001"), "{e}");
+        assert!(rate_in_range(Decimal::new(1, 4)) && !rate_in_range(Decimal::new(99, 6)));
     }
 }
