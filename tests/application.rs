@@ -119,6 +119,22 @@ fn pipeline_steps_must_be_triggered_in_order() {
 }
 
 #[test]
+fn a_step_listed_twice_is_named_once_without_asking_it_to_trigger_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("twice.ron");
+    let text = std::fs::read_to_string("tests/fixtures/app/pipeline-order.ron")
+        .unwrap()
+        .replace(r#"steps: ["b", "a"]"#, r#"steps: ["a", "b", "b"]"#);
+    std::fs::write(&f, text).unwrap();
+    let err = check_fails(f.to_str().unwrap());
+    assert!(
+        err.contains("twice.ron:11:63: pipelines[0].steps[2]: workload `b` is listed twice in pipeline `backwards`"),
+        "{err}"
+    );
+    assert!(!err.contains("not triggered"), "{err}");
+}
+
+#[test]
 fn version_2_fields_in_a_version_1_file_are_explained() {
     let text = std::fs::read_to_string("tests/fixtures/app/shop.ron")
         .unwrap()

@@ -424,7 +424,15 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
                 prev = None;
                 continue;
             };
-            match in_pipeline[i] {
+            let listed_before = in_pipeline[i];
+            match listed_before {
+                Some(other) if other == k => v.push(
+                    sp.clone(),
+                    format!(
+                        "workload `{step}` is listed twice in pipeline `{}`; a workload is one step of at most one pipeline",
+                        p.name
+                    ),
+                ),
                 Some(other) => v.push(
                     sp.clone(),
                     format!(
@@ -434,7 +442,9 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
                 ),
                 None => in_pipeline[i] = Some(k),
             }
+            // (a step listed twice is already wrong: asking it to trigger itself would not help)
             if let Some(u) = prev
+                && listed_before.is_none()
                 && !ups[i].iter().any(|&(x, _)| x == u)
             {
                 v.push(
