@@ -470,3 +470,28 @@ fn the_saas_back_end_is_best_mixed_with_the_bursty_parts_on_functions() {
         );
     }
 }
+
+/// A sweep narrows a crossover between two of an application's platforms by pricing and
+/// planning only those two: the same totals, bit for bit, as pricing every platform.
+#[test]
+fn two_platforms_of_an_application_price_as_they_do_among_all() {
+    use breakeven::sim::{TraceStore, fast_totals_scaled, prepare};
+    let cat = catalog();
+    let f = Path::new("scenarios/saas-backend.ron");
+    let s = model::load_scenario_file(f, &cat).unwrap();
+    let p = prepare(&s, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    assert!(p.app.is_some());
+    let plans = p.fast_plans();
+    for x in [0.05, 1.0, 9.0] {
+        let all = fast_totals_scaled(&p, &plans, x, None, &cat).unwrap();
+        let n = all.len();
+        assert!(n >= 3, "{n} platforms");
+        assert!(all.iter().all(|t| t.cost_usd > 0.0), "{all:?}");
+        let two = fast_totals_scaled(&p, &plans, x, Some(&[n - 1, 1]), &cat).unwrap();
+        for (t, k) in two.iter().zip([n - 1, 1]) {
+            assert_eq!(t.cost_usd.to_bits(), all[k].cost_usd.to_bits(), "x = {x}, platform {k}");
+            assert_eq!(t.compute_usd.to_bits(), all[k].compute_usd.to_bits());
+            assert_eq!(format!("{:?}", t.shortfall), format!("{:?}", all[k].shortfall));
+        }
+    }
+}

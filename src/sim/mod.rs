@@ -573,8 +573,7 @@ pub fn fast_totals_scaled(
     let all: Vec<usize> = (0..p.specs.len()).collect();
     let idx = only.unwrap_or(&all);
     if let Some(ap) = &p.app {
-        let totals = app::search::platform_totals(&ap.scaled(scale), cfg, catalog)?;
-        return Ok(idx.iter().filter_map(|&i| totals.get(i).copied()).collect());
+        return app::search::platform_totals_of(&ap.scaled_for(scale, only), idx, cfg, catalog);
     }
     let exact = plans.expected_requests * scale < FAST_EXACT_BELOW;
     let scaled = if exact { Some(p.profile.scaled(scale)) } else { None };

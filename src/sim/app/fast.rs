@@ -45,13 +45,17 @@ pub(super) fn function_raw(ap: &AppPrepared, w: usize, k: usize, cap: Option<u32
 
 /// Shares of a service's concurrency cap for the functions `ws` on platform `k`: None
 /// when their peaks fit under it together.
-pub(super) fn cap_shares(ap: &AppPrepared, ws: &[(usize, usize)], raws: &[RawRun]) -> Option<Vec<u32>> {
+pub(super) fn cap_shares<R: std::borrow::Borrow<RawRun>>(
+    ap: &AppPrepared,
+    ws: &[(usize, usize)],
+    raws: &[R],
+) -> Option<Vec<u32>> {
     let (w0, k0) = *ws.first()?;
     let Spec::Function(f) = &ap.specs[w0][k0] else {
         return None;
     };
     let cap = f.max_in_flight as f64;
-    let peaks: Vec<f64> = raws.iter().map(|r| r.peak_instances.max(0.0)).collect();
+    let peaks: Vec<f64> = raws.iter().map(|r| r.borrow().peak_instances.max(0.0)).collect();
     let total: f64 = peaks.iter().sum();
     if total <= cap || ws.len() < 2 {
         return None;
@@ -179,7 +183,7 @@ pub(super) fn run(ap: &AppPrepared, a: &Assignment, cfg: RunCfg, reuse: &Reuse) 
             h.hourly_arrivals = hourly;
         }
     }
-    let pipelines = pipelines_by_sampling(ap, &hists, cfg.seed);
+    let pipelines = pipelines_by_sampling(ap, &hists.iter().collect::<Vec<_>>(), cfg.seed);
     PlacementRaw {
         hosts,
         workloads: stats,
@@ -330,7 +334,7 @@ fn rejected_share_of(c: &[f64; crate::sim::run::NC]) -> f64 {
 
 /// End-to-end latency of each pipeline: the sum of its steps' latencies (drawn from their
 /// histograms) and the trigger delays, by seeded sampling.
-pub(super) fn pipelines_by_sampling(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> Vec<Histogram> {
+pub(super) fn pipelines_by_sampling(ap: &AppPrepared, hists: &[&Histogram], seed: u64) -> Vec<Histogram> {
     let s = &ap.scenario;
     s.pipelines
         .iter()

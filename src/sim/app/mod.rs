@@ -442,7 +442,13 @@ impl PlacementResult {
 }
 
 impl AppPrepared {
-    fn counted(mut self) -> AppPrepared {
+    fn counted(self) -> AppPrepared {
+        self.counted_for(None)
+    }
+
+    /// As `counted`, with the fast-mode plans of fleets `hosts` only (all when None):
+    /// the rest are never simulated by whoever asked.
+    fn counted_for(mut self, hosts: Option<&[usize]>) -> AppPrepared {
         let bs = super::bucket_s(self.scenario.horizon_s());
         if let Some(p) = self.own.first().or(self.rates.first())
             && !(self.spans.fits(p) && self.spans.bucket_s == bs)
@@ -478,9 +484,12 @@ impl AppPrepared {
             .zip(&self.rates)
             .map(|(row, rate)| {
                 row.iter()
-                    .map(|sp| match sp {
-                        Spec::Fleet(f) => Some(super::fast::class_plan(f, rate)),
-                        Spec::Function(_) => None,
+                    .enumerate()
+                    .map(|(k, sp)| match sp {
+                        Spec::Fleet(f) if hosts.is_none_or(|hs| hs.contains(&k)) => {
+                            Some(super::fast::class_plan(f, rate))
+                        }
+                        _ => None,
                     })
                     .collect()
             })
@@ -520,6 +529,12 @@ impl AppPrepared {
     /// The same application with every rate times `k` (sweeps along traffic scale), or
     /// only the `focus` workload's own traffic and what it triggers.
     pub fn scaled(&self, k: f64) -> AppPrepared {
+        self.scaled_for(k, None)
+    }
+
+    /// As `scaled`, ready to simulate platforms `hosts` only (all when None): a sweep's
+    /// crossover between two of sixteen platforms plans two fleets, not sixteen.
+    pub fn scaled_for(&self, k: f64, hosts: Option<&[usize]>) -> AppPrepared {
         // built field by field: cloning the one-minute profiles and everything `counted`
         // derives, only to replace them, was a tenth of an application's sweep
         let (own, rates) = match self.focus {
@@ -554,7 +569,7 @@ impl AppPrepared {
             rates_bucket: Vec::new(),
             spans: self.spans.clone(),
         }
-        .counted()
+        .counted_for(hosts)
     }
 
     /// The same application whose sweeps scale only workload `w`'s traffic.

@@ -26,6 +26,7 @@ use crate::sim::result::{self, MAX_OVER_SLO_SHARE};
 use crate::sim::run::{RawRun, RunCfg};
 use crate::sim::spec::Spec;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -76,7 +77,9 @@ struct Search<'a> {
     ap: &'a AppPrepared,
     cfg: RunCfg,
     catalog: &'a Catalog,
-    memo: HashMap<(usize, u64), HostEval>,
+    /// (Shared, not cloned: a set's latency histograms are 20 KB per workload, and the
+    /// local search looks each set up many times.)
+    memo: HashMap<(usize, u64), Arc<HostEval>>,
     cache: FnCache,
 }
 
@@ -98,12 +101,20 @@ impl Search<'_> {
         }
     }
 
-    fn eval(&mut self, k: usize, mask: u64) -> Result<HostEval, SimError> {
+    fn eval(&mut self, k: usize, mask: u64) -> Result<Arc<HostEval>, SimError> {
         if let Some(e) = self.memo.get(&(k, mask)) {
-            return Ok(e.clone());
+            return Ok(Arc::clone(e));
         }
-        let e = evaluate_cached(self.ap, k, mask, self.cfg, self.catalog, &self.cache, false)?;
-        self.memo.insert((k, mask), e.clone());
+        let e = Arc::new(evaluate_cached(
+            self.ap,
+            k,
+            mask,
+            self.cfg,
+            self.catalog,
+            &self.cache,
+            false,
+        )?);
+        self.memo.insert((k, mask), Arc::clone(&e));
         Ok(e)
     }
 
@@ -112,7 +123,7 @@ impl Search<'_> {
         let n = a.len();
         let mut total = 0.0;
         let mut ok = true;
-        let mut hists: Vec<Histogram> = vec![Histogram::default(); n];
+        let mut used = Vec::new();
         for k in 0..self.ap.hosts.len() {
             let mask = (0..n).filter(|&w| a[w] == k).fold(0u64, |m, w| m | (1 << w));
             if mask == 0 {
@@ -121,18 +132,23 @@ impl Search<'_> {
             let e = self.eval(k, mask)?;
             total += e.cost_usd;
             ok &= e.ok;
-            for (w, h) in e.hists {
-                hists[w] = h;
-            }
+            used.push(e);
         }
         if ok && total < best_usd && !self.ap.scenario.pipelines.is_empty() {
+            let empty = Histogram::default();
+            let mut hists: Vec<&Histogram> = vec![&empty; n];
+            for e in &used {
+                for (w, h) in &e.hists {
+                    hists[*w] = h;
+                }
+            }
             ok = pipelines_ok(self.ap, &hists, self.cfg.seed);
         }
         Ok((total, ok))
     }
 }
 
-fn pipelines_ok(ap: &AppPrepared, hists: &[Histogram], seed: u64) -> bool {
+fn pipelines_ok(ap: &AppPrepared, hists: &[&Histogram], seed: u64) -> bool {
     let ps = pipelines_by_sampling(ap, hists, seed);
     ap.scenario
         .pipelines
@@ -185,7 +201,7 @@ fn evaluate_cached(
 ) -> Result<HostEval, SimError> {
     match host_run(ap, k, mask, cfg, cache, stop_when_rejected) {
         HostRun::Stopped(e) => Ok(e),
-        HostRun::Ran(r) => bill_host(ap, &r, catalog),
+        HostRun::Ran(r) => bill_host(ap, *r, catalog),
     }
 }
 
@@ -209,9 +225,9 @@ enum HostRun {
     Ran(Box<HostRaw>),
 }
 
-/// Bills a host's run with `ap`'s platforms (the run's own, or the same platforms in
-/// another region or bought another way).
-fn bill_host(ap: &AppPrepared, r: &HostRaw, catalog: &Catalog) -> Result<HostEval, SimError> {
+/// Bills a host's run with `ap`'s platforms, keeping its histograms and fleet run (moved,
+/// not copied: 20 KB of histogram per workload).
+fn bill_host(ap: &AppPrepared, r: HostRaw, catalog: &Catalog) -> Result<HostEval, SimError> {
     let spec = ap.host_spec(r.k, &r.on);
     let total = result::total_only(spec, &r.raw, &r.view, ap.scenario.horizon_s(), catalog)?;
     Ok(HostEval {
@@ -219,8 +235,8 @@ fn bill_host(ap: &AppPrepared, r: &HostRaw, catalog: &Catalog) -> Result<HostEva
         compute_usd: total.compute_usd,
         ok: r.first_short.is_none(),
         shortfall: r.first_short,
-        hists: r.hists.clone(),
-        fleet: r.fleet.clone(),
+        hists: r.hists,
+        fleet: r.fleet,
     })
 }
 
@@ -235,18 +251,20 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
     let host: RawRun = match spec {
         Spec::Function(_) => {
             let group: Vec<(usize, usize)> = on.iter().map(|&w| (w, k)).collect();
-            let mut raws: Vec<RawRun> = on
+            // (the cached runs borrowed, not copied: a set of many workloads would copy
+            // each one's series at every evaluation)
+            let mut raws: Vec<Cow<'_, RawRun>> = on
                 .iter()
                 .map(|&w| match cache.0.get(&(w, k)) {
-                    Some(r) => r.clone(),
-                    None => function_raw(ap, w, k, None, cfg),
+                    Some(r) => Cow::Borrowed(r),
+                    None => Cow::Owned(function_raw(ap, w, k, None, cfg)),
                 })
                 .collect();
             if let Some(caps) = cap_shares(ap, &group, &raws) {
                 raws = on
                     .iter()
                     .zip(caps)
-                    .map(|(&w, c)| function_raw(ap, w, k, Some(c), cfg))
+                    .map(|(&w, c)| Cow::Owned(function_raw(ap, w, k, Some(c), cfg)))
                     .collect();
             }
             let mut merged: Option<RawRun> = None;
@@ -257,7 +275,7 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
                 hists.push((w, raw.hist.clone()));
                 match &mut merged {
                     Some(m) => m.merge(raw),
-                    None => merged = Some(raw.clone()),
+                    None => merged = Some(raw.clone().into_owned()),
                 }
             }
             merged.unwrap_or_else(|| RawRun::new(horizon, cfg.bucket_s))
@@ -370,9 +388,23 @@ pub fn host_hour_weights(ap: &AppPrepared, r: &HostRaw) -> Vec<f64> {
 /// Every enabled platform running all the workloads it may run (the rest elsewhere), in
 /// the fast mode: its cost and whether it copes (sweeps, the map, Monte Carlo).
 pub fn platform_totals(ap: &AppPrepared, cfg: RunCfg, catalog: &Catalog) -> Result<Vec<crate::sim::Total>, SimError> {
+    let all: Vec<usize> = (0..ap.hosts.len()).collect();
+    platform_totals_of(ap, &all, cfg, catalog)
+}
+
+/// As `platform_totals` for the platforms `only`, in that order. Each platform is priced
+/// on its own (the same run as in `platform_totals`), so a crossover between two of an
+/// application's platforms is narrowed without pricing the others at every probe.
+pub fn platform_totals_of(
+    ap: &AppPrepared,
+    only: &[usize],
+    cfg: RunCfg,
+    catalog: &Catalog,
+) -> Result<Vec<crate::sim::Total>, SimError> {
     let n = ap.scenario.workloads.len();
-    (0..ap.hosts.len())
-        .map(|k| {
+    only.iter()
+        .filter(|&&k| k < ap.hosts.len())
+        .map(|&k| {
             let on: Vec<usize> = (0..n).filter(|&w| ap.may[w][k]).collect();
             if on.is_empty() {
                 return Ok(crate::sim::Total {
@@ -471,7 +503,7 @@ fn best_placement_with(
         .collect();
     for d in done {
         let (key, e) = d?;
-        search.memo.insert(key, e);
+        search.memo.insert(key, Arc::new(e));
     }
     // local search from every all-on placement and from each workload's cheapest platform
     let mut starts: Vec<Vec<usize>> = (0..nk)
@@ -523,7 +555,7 @@ fn best_placement_with(
     tops.sort_by(|a, b| a.1.total_cmp(&b.1));
     tops.truncate(keep);
     let mut f = found(tops, false, count);
-    f.reuse = search.reuse(search.memo.iter().map(|(&key, e)| (key, e)));
+    f.reuse = search.reuse(search.memo.iter().map(|(&key, e)| (key, &**e)));
     Ok(f)
 }
 
@@ -616,16 +648,18 @@ fn exhaustive_search(
     for (id, e) in simulate(search, &first)? {
         evals[id as usize] = Some(e);
     }
-    let hists_of = |a: usize, evals: &[Option<HostEval>]| -> Vec<Histogram> {
-        let mut hists = vec![Histogram::default(); n];
+    let empty = Histogram::default();
+    // (each workload's histogram borrowed from its set's evaluation, not copied: 20 KB each)
+    let pipelines_hold = |a: usize, evals: &[Option<HostEval>]| -> bool {
+        let mut hists = vec![&empty; n];
         for &id in &uses[starts[a]..starts[a + 1]] {
             if let Some(e) = &evals[id as usize] {
                 for (w, h) in &e.hists {
-                    hists[*w] = h.clone();
+                    hists[*w] = h;
                 }
             }
         }
-        hists
+        pipelines_ok(ap, &hists, cfg.seed)
     };
     let has_pipelines = !ap.scenario.pipelines.is_empty();
     // What to do next, from what is known: the cheapest good-enough assignments once no
@@ -665,8 +699,7 @@ fn exhaustive_search(
                 break;
             }
             let evals = &st.evals;
-            let ok = *st.pipelines[a]
-                .get_or_insert_with(|| !has_pipelines || pipelines_ok(ap, &hists_of(a, evals), cfg.seed));
+            let ok = *st.pipelines[a].get_or_insert_with(|| !has_pipelines || pipelines_hold(a, evals));
             if ok {
                 top.push((assignments[a].clone(), cost));
             }
