@@ -46,6 +46,17 @@ pub fn text(s: &str) -> String {
     })
 }
 
+/// `name` in at most `max_chars` characters: whole when it fits, else its start and an
+/// ellipsis (a label under a narrow bar).
+pub fn shortened(name: &str, max_chars: usize) -> String {
+    if name.chars().count() <= max_chars {
+        name.to_string()
+    } else {
+        let keep: String = name.chars().take(max_chars.saturating_sub(1).max(1)).collect();
+        format!("{}…", keep.trim_end())
+    }
+}
+
 /// An amount in US dollars as a number in the shown currency.
 pub fn money_value(usd: f64) -> f64 {
     usd * shown().1
@@ -197,6 +208,10 @@ mod tests {
 
     #[test]
     fn formats() {
+        assert_eq!(shortened("Cloud Run", 9), "Cloud Run");
+        assert_eq!(shortened("Cloud Run (europe-west1)", 9), "Cloud Ru…");
+        assert_eq!(shortened("Lambda arm64", 7), "Lambda…");
+        assert_eq!(shortened("Élan", 1), "É…");
         assert_eq!(money(1234.4), "$1,234");
         assert_eq!(money(12.345), "$12.35");
         assert_eq!(money(0.0), "$0.00");

@@ -12,8 +12,8 @@ use super::fmt;
 use super::results::{PlatformView, ResultsView};
 use egui::{Align2, Color32, RichText};
 use egui_plot::{
-    Bar, BarChart, Corner, FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot, PlotPoint,
-    PlotPoints, Points, Text, VLine,
+    AxisHints, Bar, BarChart, Corner, FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot,
+    PlotPoint, PlotPoints, Points, Text, VLine,
 };
 
 const DAY_AXIS: &str = "day of the horizon";
@@ -53,6 +53,9 @@ pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView, bands: Option<&BandsView
         .fold(view.max_total_usd, f64::max);
     let text_color = ui.visuals().strong_text_color();
     let whisker = text_color.gamma_multiply(0.8);
+    // characters of a name that fit under one bar (about 7 px each in the body font)
+    let per_bar_px = ui.available_width() / (ps.len() as f32 + 0.2).max(1.0);
+    let max_chars = ((per_bar_px - 8.0) / 7.0).floor().max(3.0) as usize;
     Plot::new("cost_bars")
         .height(230.0)
         .allow_drag(false)
@@ -76,13 +79,20 @@ pub fn cost_bars(ui: &mut egui::Ui, view: &ResultsView, bands: Option<&BandsView
                 fmt::money(m.value)
             }
         })
-        .x_axis_formatter(move |m: GridMark, _r: &std::ops::RangeInclusive<f64>| {
-            let i = m.value.round();
-            if (m.value - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            ps.get(i as usize).map(|p| p.name.clone()).unwrap_or_default()
-        })
+        // Every bar is named, however many: egui_plot hides x labels closer than 60 px,
+        // which left sixteen platforms' bars unnamed; names that do not fit their bar's
+        // width are shortened with an ellipsis (the table below has them whole).
+        .custom_x_axes(vec![AxisHints::new_x().label_spacing(12.0..=16.0).formatter(
+            move |m: GridMark, _r: &std::ops::RangeInclusive<f64>| {
+                let i = m.value.round();
+                if (m.value - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                ps.get(i as usize)
+                    .map(|p| fmt::shortened(&p.name, max_chars))
+                    .unwrap_or_default()
+            },
+        )])
         .x_grid_spacer(|input: GridInput| {
             let (lo, hi) = input.bounds;
             (lo.ceil() as i64..=hi.floor() as i64)
