@@ -413,6 +413,11 @@ pub struct SweepView {
     pub key_index: Vec<usize>,
     pub other_points: Vec<PlotPoint>,
     pub other_index: Vec<usize>,
+    /// The crossovers the chart labels (`key_index`, or all of them with "Label every
+    /// break-even point"), one per distinct label: platforms with the same curve cross a
+    /// third at the same scale, and the same volume written five times over hid the chart.
+    pub labels_key: Vec<usize>,
+    pub labels_all: Vec<usize>,
     /// Requests per second and per month at scale 1 (focused: the part that scales, the
     /// focused workload's own and what it triggers).
     pub today_rps: f64,
@@ -554,6 +559,12 @@ impl SweepView {
                 other_index.push(i);
             }
         }
+        let distinct = |idx: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+            let mut seen = std::collections::HashSet::new();
+            idx.filter(|&k| seen.insert(crossovers[k].label.as_str())).collect()
+        };
+        let labels_key = distinct(&mut key_index.iter().copied());
+        let labels_all = distinct(&mut (0..crossovers.len()));
         let xs: Vec<f64> = curves.iter().flat_map(|c| c.points.iter().map(|p| p.x)).collect();
         let ys: Vec<f64> = curves.iter().flat_map(|c| c.points.iter().map(|p| p.y)).collect();
         let range = |v: &[f64]| {
@@ -628,6 +639,8 @@ impl SweepView {
             key_index,
             other_points,
             other_index,
+            labels_key,
+            labels_all,
             today_rps,
             today_monthly,
             x_range,
@@ -1292,6 +1305,20 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn crossovers_at_one_volume_are_labelled_once() {
+        // a platform D with B's curve: A crosses both at x = 2, with the same label
+        let mut sw = sweep();
+        let mut twin = sw.crossovers[0].clone();
+        twin.between = ["A".into(), "D".into()];
+        sw.crossovers.insert(1, twin);
+        let v = SweepView::new(Arc::new(sw), 30.0);
+        assert_eq!(v.crossovers[0].label, v.crossovers[1].label);
+        assert_eq!(v.key_index.len(), 2, "both are marked");
+        assert_eq!(v.labels_key, [0]);
+        assert_eq!(v.labels_all, [0, 2]);
     }
 
     #[test]

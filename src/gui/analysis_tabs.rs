@@ -278,11 +278,7 @@ fn breakeven_plot(ui: &mut egui::Ui, sv: &SweepView, bands: Option<&BandsView>, 
     let text_color = ui.visuals().strong_text_color();
     let weak = ui.visuals().weak_text_color();
     // label sizes (the galleys are cached by egui)
-    let labelled: Vec<usize> = if label_all {
-        (0..sv.crossovers.len()).collect()
-    } else {
-        sv.key_index.clone()
-    };
+    let labelled: &[usize] = if label_all { &sv.labels_all } else { &sv.labels_key };
     let font = egui::FontId::proportional(LABEL_SIZE);
     let sizes: Vec<Vec2> = labelled
         .iter()
