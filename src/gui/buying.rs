@@ -246,6 +246,14 @@ impl BuyingView {
 }
 
 fn rows(ui: &mut egui::Ui, id: &str, first: &str, v: &BuyingView, rows: &[BuyRow]) {
+    // (a column per platform: sixteen of them are wider than the window, so the table
+    // scrolls sideways instead of leaving the last platforms out of reach)
+    egui::ScrollArea::horizontal()
+        .id_salt(id)
+        .show(ui, |ui| rows_grid(ui, id, first, v, rows));
+}
+
+fn rows_grid(ui: &mut egui::Ui, id: &str, first: &str, v: &BuyingView, rows: &[BuyRow]) {
     egui::Grid::new(id)
         .striped(true)
         .spacing([18.0, 4.0])
