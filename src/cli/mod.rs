@@ -241,8 +241,8 @@ pub struct CurrencyArgs {
 
 fn positive_rate(s: &str) -> Result<f64, String> {
     let x: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
-    use crate::pricing::fx::{MAX_RATE, MIN_RATE};
-    if x.is_finite() && (MIN_RATE..=MAX_RATE as f64).contains(&x) {
+    use crate::pricing::fx::{MAX_RATE, MIN_RATE, rate_in_range};
+    if x.is_finite() && rate_in_range(crate::billing::dec(x)) {
         Ok(x)
     } else {
         Err(format!(

@@ -45,11 +45,12 @@ pub const MAX_RATE: i64 = 10_000_000;
 /// Lowest rate accepted, units per euro or per US dollar (the Kuwaiti dinar, the dearest
 /// unit, is about 0.3 per dollar): below it amounts round to nothing, and a rate of
 /// 1e-300 showed every bill as 0.00.
-pub const MIN_RATE: f64 = 0.0001;
+pub const MIN_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 4); // 0.0001
 
-/// Whether a rate (units per euro or per US dollar) is one the program accepts.
+/// Whether a rate (units per euro or per US dollar) is one the program accepts: the one
+/// check of tables, their ratios per dollar and `--exchange-rate`.
 pub fn rate_in_range(rate: Decimal) -> bool {
-    rate >= Decimal::new(1, 4) && rate <= Decimal::from(MAX_RATE)
+    rate >= MIN_RATE && rate <= Decimal::from(MAX_RATE)
 }
 
 impl Fx {

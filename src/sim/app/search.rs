@@ -135,17 +135,23 @@ impl Search<'_> {
             used.push(e);
         }
         if ok && total < best_usd && !self.ap.scenario.pipelines.is_empty() {
-            let empty = Histogram::default();
-            let mut hists: Vec<&Histogram> = vec![&empty; n];
-            for e in &used {
-                for (w, h) in &e.hists {
-                    hists[*w] = h;
-                }
-            }
-            ok = pipelines_ok(self.ap, &hists, self.cfg.seed);
+            ok = pipelines_ok_in(self.ap, used.iter().map(|e| &**e), self.cfg.seed);
         }
         Ok((total, ok))
     }
+}
+
+/// `pipelines_ok` with each workload's latency from the evaluation of the set it runs in
+/// (borrowed, not copied: 20 KB a workload).
+fn pipelines_ok_in<'e>(ap: &AppPrepared, evals: impl Iterator<Item = &'e HostEval>, seed: u64) -> bool {
+    let empty = Histogram::default();
+    let mut hists = vec![&empty; ap.scenario.workloads.len()];
+    for e in evals {
+        for (w, h) in &e.hists {
+            hists[*w] = h;
+        }
+    }
+    pipelines_ok(ap, &hists, seed)
 }
 
 fn pipelines_ok(ap: &AppPrepared, hists: &[&Histogram], seed: u64) -> bool {
@@ -275,7 +281,7 @@ fn host_run(ap: &AppPrepared, k: usize, mask: u64, cfg: RunCfg, cache: &FnCache,
                 hists.push((w, raw.hist.clone()));
                 match &mut merged {
                     Some(m) => m.merge(raw),
-                    None => merged = Some(raw.clone().into_owned()),
+                    None => merged = Some(RawRun::clone(raw)),
                 }
             }
             merged.unwrap_or_else(|| RawRun::new(horizon, cfg.bucket_s))
@@ -648,18 +654,11 @@ fn exhaustive_search(
     for (id, e) in simulate(search, &first)? {
         evals[id as usize] = Some(e);
     }
-    let empty = Histogram::default();
-    // (each workload's histogram borrowed from its set's evaluation, not copied: 20 KB each)
     let pipelines_hold = |a: usize, evals: &[Option<HostEval>]| -> bool {
-        let mut hists = vec![&empty; n];
-        for &id in &uses[starts[a]..starts[a + 1]] {
-            if let Some(e) = &evals[id as usize] {
-                for (w, h) in &e.hists {
-                    hists[*w] = h;
-                }
-            }
-        }
-        pipelines_ok(ap, &hists, cfg.seed)
+        let used = uses[starts[a]..starts[a + 1]]
+            .iter()
+            .filter_map(|&id| evals[id as usize].as_ref());
+        pipelines_ok_in(ap, used, cfg.seed)
     };
     let has_pipelines = !ap.scenario.pipelines.is_empty();
     // What to do next, from what is known: the cheapest good-enough assignments once no
