@@ -495,3 +495,84 @@ fn two_platforms_of_an_application_price_as_they_do_among_all() {
         }
     }
 }
+
+/// The burstiness axis and the map's rows reshape an application's traffic: before, they
+/// reshaped only the total it was priced from, which an application's platforms never
+/// read, so every peak-to-mean ratio priced today's traffic.
+#[test]
+fn an_applications_traffic_is_reshaped_as_a_whole_keeping_each_workloads_volume() {
+    use breakeven::analysis::{self, Axis, MapAxes, SweepOptions, shape};
+    use breakeven::sim::{TraceStore, fast_totals, prepare};
+    let cat = catalog();
+    let f = Path::new("scenarios/saas-backend.ron");
+    let s = model::load_scenario_file(f, &cat).unwrap();
+    let p = prepare(&s, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    let ap = p.app.as_deref().unwrap();
+    let ratio = |q: &breakeven::sim::Prepared| q.profile.peak_rps() / q.profile.mean_rps();
+    let today = ratio(&p);
+    assert!(today > 1.5, "saas-backend's peak-to-mean {today}");
+    for target in [1.0, 1.5, today, 10.0, 100.0] {
+        let q = p
+            .with_own_traffic(shape::own_with_peak_to_mean(ap, target).unwrap())
+            .unwrap();
+        let qa = q.app.as_deref().unwrap();
+        // the application's traffic has the ratio asked for (the first minutes of a flat
+        // one lack the requests triggered after a delay) ...
+        let tol = if target == 1.0 { 0.01 } else { 0.001 };
+        assert!(
+            (ratio(&q) / target - 1.0).abs() < tol,
+            "asked {target}, got {}",
+            ratio(&q)
+        );
+        // ... and every workload its own monthly volume
+        for (w, (a, b)) in ap.own.iter().zip(&qa.own).enumerate() {
+            let (a, b) = (a.expected_requests(), b.expected_requests());
+            assert!((b - a).abs() <= 1e-9 * a.max(1.0), "workload {w}: {a} -> {b} requests");
+        }
+    }
+    // today's ratio reproduces today's prices
+    let q = p
+        .with_own_traffic(shape::own_with_peak_to_mean(ap, today).unwrap())
+        .unwrap();
+    let (now, same) = (
+        fast_totals(&p, &p.profile, &cat).unwrap(),
+        fast_totals(&q, &q.profile, &cat).unwrap(),
+    );
+    for (a, b) in now.iter().zip(&same) {
+        assert!(
+            (b.cost_usd / a.cost_usd - 1.0).abs() < 0.01,
+            "{} vs {}",
+            b.cost_usd,
+            a.cost_usd
+        );
+    }
+    // so the burstiness axis moves the costs, and the map's rows differ
+    let opts = SweepOptions {
+        points: 3,
+        ..SweepOptions::for_axis(Axis::Burstiness)
+    };
+    let sw = analysis::sweep(&p, &cat, Axis::Burstiness, &opts).unwrap();
+    let (first, last) = (&sw.points[0], &sw.points[sw.points.len() - 1]);
+    assert_eq!(first.monthly_requests, last.monthly_requests);
+    assert!(
+        first
+            .costs_usd
+            .iter()
+            .zip(&last.costs_usd)
+            .any(|(a, b)| (b / a - 1.0).abs() > 0.2),
+        "{:?} vs {:?}",
+        first.costs_usd,
+        last.costs_usd
+    );
+    let m = analysis::cheapest_map(&p, &cat, MapAxes::VolumeByBurstiness, 3, 2).unwrap();
+    let (low, high) = (&m.cells[0][2], &m.cells[1][2]);
+    assert!(
+        low.costs_usd
+            .iter()
+            .zip(&high.costs_usd)
+            .any(|(a, b)| (b / a - 1.0).abs() > 0.2),
+        "{:?} vs {:?}",
+        low.costs_usd,
+        high.costs_usd
+    );
+}

@@ -112,18 +112,29 @@ pub fn cheapest_map(
     let base = crate::sim::fast::fast_profile(&p.profile);
     // each row's shape once (a row shares its peak-to-mean ratio)
     let shaped: Vec<crate::sim::RateProfile> = match axes {
-        MapAxes::VolumeByBurstiness => y.par_iter().map(|r| shape::with_peak_to_mean(&base, *r)).collect(),
-        MapAxes::MemoryByDuration => Vec::new(),
+        MapAxes::VolumeByBurstiness if p.app.is_none() => {
+            y.par_iter().map(|r| shape::with_peak_to_mean(&base, *r)).collect()
+        }
+        _ => Vec::new(),
+    };
+    // an application's rows: its workloads' own traffic reshaped together (each keeps its
+    // volume), what they trigger following
+    let shaped_apps: Vec<Prepared> = match (axes, p.app.as_deref()) {
+        (MapAxes::VolumeByBurstiness, Some(ap)) => y
+            .par_iter()
+            .map(|r| p.with_own_traffic(shape::own_with_peak_to_mean(ap, *r)?))
+            .collect::<Result<_, _>>()?,
+        _ => Vec::new(),
     };
     let cells_flat: Vec<Vec<Total>> = (0..y.len() * x.len())
         .into_par_iter()
         .map(|k| {
             let (iy, ix) = (k / x.len(), k % x.len());
             match axes {
-                MapAxes::VolumeByBurstiness => {
-                    let prof = shaped[iy].scaled(x[ix]);
-                    fast_totals(p, &prof, catalog)
-                }
+                MapAxes::VolumeByBurstiness => match shaped_apps.get(iy) {
+                    Some(q) => fast_totals(q, &q.profile.scaled(x[ix]), catalog),
+                    None => fast_totals(p, &shaped[iy].scaled(x[ix]), catalog),
+                },
                 MapAxes::MemoryByDuration => {
                     let mut s = with_memory(&p.scenario, x[ix], catalog);
                     s.workload_mut().duration_ms = s.workload().duration_ms.scaled(y[iy]);

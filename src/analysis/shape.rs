@@ -1,6 +1,8 @@
 //! Reshaping traffic at the same monthly volume: the burstiness axis.
 
-use crate::sim::RateProfile;
+use crate::sim::app::AppPrepared;
+use crate::sim::fast::fast_profile;
+use crate::sim::{RateProfile, SimError};
 
 /// The profile with peak-to-mean ratio `target` and the same expected volume.
 ///
@@ -52,6 +54,56 @@ pub fn with_peak_to_mean(p: &RateProfile, target: f64) -> RateProfile {
         return power(p, hi, mean);
     }
     concentrated(p, target, mean)
+}
+
+/// Each workload's own traffic such that the application's (all workloads', triggered
+/// requests included) has peak-to-mean ratio `target`, every workload keeping its
+/// monthly volume: each workload's shape is raised to the same power, so the application
+/// is sharpened or flattened as a whole and its workloads keep their shares and hours (a
+/// nightly batch stays at night, with its volume). Where no power reaches the target
+/// (flat traffic), every workload is concentrated into the same daily window. At the
+/// fast mode's resolution, as a single workload's reshaping is.
+pub fn own_with_peak_to_mean(ap: &AppPrepared, target: f64) -> Result<Vec<RateProfile>, SimError> {
+    let own: Vec<RateProfile> = ap.own.iter().map(|p| fast_profile(p).into_owned()).collect();
+    let means: Vec<f64> = own.iter().map(RateProfile::mean_rps).collect();
+    if !means.iter().any(|m| *m > 0.0) {
+        return Ok(own);
+    }
+    let target = target.max(1.0);
+    let each = |f: &dyn Fn(&RateProfile, f64) -> RateProfile| -> Vec<RateProfile> {
+        own.iter()
+            .zip(&means)
+            .map(|(p, m)| if *m > 0.0 { f(p, *m) } else { p.clone() })
+            .collect()
+    };
+    if target <= 1.0 + 1e-9 {
+        return Ok(each(&|p, m| RateProfile {
+            rates: vec![m; p.len()],
+            ..p.clone()
+        }));
+    }
+    let ratio = |v: &[RateProfile]| -> Result<f64, SimError> {
+        let t = ap.total_of(v)?;
+        let m = t.mean_rps();
+        Ok(if m > 0.0 { t.peak_rps() / m } else { 1.0 })
+    };
+    // (relative to each workload's peak, so no power overflows)
+    let powered = |g: f64| each(&|p, _| power(p, g, p.peak_rps()));
+    if ratio(&own)? > 1.0 + 1e-6 && ratio(&powered(64.0))? >= target {
+        // the application's peak-to-mean grows with the power: bisect it (to a millionth,
+        // far closer than the map's rows or a sweep's points can tell)
+        let (mut lo, mut hi) = (0.0f64, 64.0f64);
+        while hi - lo > 1e-6 {
+            let mid = 0.5 * (lo + hi);
+            if ratio(&powered(mid))? < target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Ok(powered(hi));
+    }
+    Ok(each(&|p, m| concentrated(p, target, m)))
 }
 
 fn power(p: &RateProfile, g: f64, mean: f64) -> RateProfile {

@@ -248,6 +248,11 @@ impl Evaluator<'_> {
 
     fn prepared(&self, x: f64) -> Result<Option<Prepared>, SimError> {
         match self.axis {
+            // an application's workloads reshaped together (its traffic is theirs)
+            Axis::Burstiness => match self.base.app.as_deref() {
+                Some(ap) => Ok(Some(self.base.with_own_traffic(shape::own_with_peak_to_mean(ap, x)?)?)),
+                None => Ok(None),
+            },
             Axis::MemoryMb => Ok(Some(
                 self.base
                     .with_scenario(with_memory(&self.base.scenario, x, self.catalog), self.catalog)?,
@@ -265,9 +270,12 @@ impl Evaluator<'_> {
         if let Some(plans) = &self.plans {
             return crate::sim::fast_totals_scaled(self.base, plans, x, only, self.catalog);
         }
-        let p = self.prepared(x)?;
-        let p = p.as_ref().unwrap_or(self.base);
-        let prof = self.profile(x);
+        let q = self.prepared(x)?;
+        let p = q.as_ref().unwrap_or(self.base);
+        let prof = match (&q, self.axis) {
+            (Some(q), Axis::Burstiness) => q.profile.clone(),
+            _ => self.profile(x),
+        };
         match only {
             None => fast_totals(p, &prof, self.catalog),
             // an application's platforms are priced together (shared fleets, triggers)

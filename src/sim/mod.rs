@@ -363,6 +363,26 @@ fn run_app(
 }
 
 impl Prepared {
+    /// An application with each workload's own traffic replaced by `own` (what it
+    /// triggers derived again, the total traffic with it). A single workload has no such
+    /// parts: an error.
+    pub fn with_own_traffic(&self, own: Vec<RateProfile>) -> Result<Prepared, SimError> {
+        let Some(ap) = &self.app else {
+            return Err(SimError::Spec(
+                "only an application has workloads' own traffic to replace".into(),
+            ));
+        };
+        let ap = ap.with_own(own)?;
+        Ok(Prepared {
+            scenario: self.scenario.clone(),
+            profile: ap.total_profile(),
+            specs: self.specs.clone(),
+            app: Some(Box::new(ap)),
+        })
+    }
+}
+
+impl Prepared {
     /// The same traffic with another scenario's workload and platforms (the traffic
     /// components must be unchanged): sweeps over memory or duration re-resolve platforms
     /// without re-reading traces.

@@ -572,6 +572,41 @@ impl AppPrepared {
         .counted_for(hosts)
     }
 
+    /// The application's traffic (triggered requests included, all workloads added up)
+    /// were each workload's own traffic `own` (on one grid).
+    pub fn total_of(&self, own: &[RateProfile]) -> Result<RateProfile, SimError> {
+        let rates = derive_rates(own, &self.edges)?;
+        let Some(mut t) = rates.first().cloned() else {
+            return Err(SimError::Spec("an application without workloads".into()));
+        };
+        for p in rates.iter().skip(1) {
+            for (a, b) in t.rates.iter_mut().zip(&p.rates) {
+                *a += b;
+            }
+        }
+        Ok(t)
+    }
+
+    /// The same application with each workload's own traffic `own` (one profile per
+    /// workload, on one grid), what they trigger derived again: the burstiness axis and
+    /// the map's rows reshape an application's traffic this way.
+    pub fn with_own(&self, own: Vec<RateProfile>) -> Result<AppPrepared, SimError> {
+        if own.len() != self.own.len() {
+            return Err(SimError::Spec(format!(
+                "{} traffic profiles for an application of {} workloads",
+                own.len(),
+                self.own.len()
+            )));
+        }
+        let rates = derive_rates(&own, &self.edges)?;
+        Ok(AppPrepared {
+            own,
+            rates,
+            ..self.clone()
+        }
+        .counted())
+    }
+
     /// The same application whose sweeps scale only workload `w`'s traffic.
     pub fn focused(&self, w: usize) -> AppPrepared {
         AppPrepared {
