@@ -659,3 +659,33 @@ fn the_rule_reads_the_same_on_a_result_and_on_fast_totals() {
         }
     }
 }
+
+/// A map asked to stop gives up with `Cancelled` before pricing every cell; one never
+/// asked is the map.
+#[test]
+fn a_map_stops_when_asked_and_is_whole_otherwise() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cat = catalog();
+    let f = Path::new("scenarios/startup-launch.ron");
+    let s = load_scenario_file(f, &cat).unwrap();
+    let p = prepare(&s, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    let asked = AtomicUsize::new(0);
+    let stop_after_two = || asked.fetch_add(1, Ordering::SeqCst) >= 2;
+    let r = analysis::cheapest_map_until(&p, &cat, MapAxes::VolumeByBurstiness, 6, 5, &stop_after_two);
+    assert!(
+        matches!(r, Err(breakeven::sim::SimError::Cancelled)),
+        "{:?}",
+        r.map(|m| m.cells.len())
+    );
+    assert!(
+        asked.load(Ordering::SeqCst) < 30,
+        "asked {} times",
+        asked.load(Ordering::SeqCst)
+    );
+    let whole = analysis::cheapest_map_until(&p, &cat, MapAxes::VolumeByBurstiness, 6, 5, &|| false).unwrap();
+    let plain = analysis::cheapest_map(&p, &cat, MapAxes::VolumeByBurstiness, 6, 5).unwrap();
+    assert_eq!(whole.cells.len(), 5);
+    for (a, b) in whole.cells.iter().flatten().zip(plain.cells.iter().flatten()) {
+        assert_eq!(a.costs_usd, b.costs_usd);
+    }
+}

@@ -92,6 +92,21 @@ pub fn cheapest_map(
     nx: usize,
     ny: usize,
 ) -> Result<CheapestMap, SimError> {
+    cheapest_map_until(p, catalog, axes, nx, ny, &|| false)
+}
+
+/// As `cheapest_map`, giving up with `SimError::Cancelled` once `cancelled` says so
+/// (asked before every row's reshaping and every cell): an application's map can take
+/// a minute, and the app wants the next edit's, not this one's.
+pub fn cheapest_map_until(
+    p: &Prepared,
+    catalog: &Catalog,
+    axes: MapAxes,
+    nx: usize,
+    ny: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<CheapestMap, SimError> {
+    let check = || if cancelled() { Err(SimError::Cancelled) } else { Ok(()) };
     let (x, y, xl, yl) = match axes {
         MapAxes::VolumeByBurstiness => (
             log_grid(1e-2, 1e2, nx),
@@ -122,13 +137,17 @@ pub fn cheapest_map(
     let shaped_apps: Vec<Prepared> = match (axes, p.app.as_deref()) {
         (MapAxes::VolumeByBurstiness, Some(ap)) => y
             .par_iter()
-            .map(|r| p.with_own_traffic(shape::own_with_peak_to_mean(ap, *r)?))
+            .map(|r| {
+                check()?;
+                p.with_own_traffic(shape::own_with_peak_to_mean(ap, *r)?)
+            })
             .collect::<Result<_, _>>()?,
         _ => Vec::new(),
     };
     let cells_flat: Vec<Vec<Total>> = (0..y.len() * x.len())
         .into_par_iter()
         .map(|k| {
+            check()?;
             let (iy, ix) = (k / x.len(), k % x.len());
             match axes {
                 MapAxes::VolumeByBurstiness => match shaped_apps.get(iy) {

@@ -13,7 +13,7 @@ pub mod uncertainty;
 pub mod verdict;
 
 pub use buying::{Buying, PurchaseLevel, buying};
-pub use map::{CheapestMap, MapAxes, cheapest_map};
+pub use map::{CheapestMap, MapAxes, cheapest_map, cheapest_map_until};
 pub use sweep::{Axis, Crossover, Sweep, SweepOptions, SweepPoint, sweep, traffic_sweep, traffic_sweep_progressive};
-pub use uncertainty::{MonteCarlo, monte_carlo};
+pub use uncertainty::{MonteCarlo, monte_carlo, monte_carlo_until};
 pub use verdict::{Reason, Recommendation, Verdict, verdict};

@@ -187,11 +187,25 @@ pub fn monte_carlo(
     u: &Uncertainty,
     sweep: Option<&Sweep>,
 ) -> Result<MonteCarlo, SimError> {
+    monte_carlo_until(p, catalog, u, sweep, &|| false)
+}
+
+/// As `monte_carlo`, giving up with `SimError::Cancelled` once `cancelled` says so (asked
+/// before every sample): the app drops a stale edit's bands.
+pub fn monte_carlo_until(
+    p: &Prepared,
+    catalog: &Catalog,
+    u: &Uncertainty,
+    sweep: Option<&Sweep>,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<MonteCarlo, SimError> {
+    let check = || if cancelled() { Err(SimError::Cancelled) } else { Ok(()) };
     let n = u.samples.max(1) as usize;
     let seed = p.scenario.seed;
     let rows: Vec<(Draw, Vec<Total>)> = (0..n)
         .into_par_iter()
         .map(|i| {
+            check()?;
             let d = draw(u, seed, i);
             let q = sample_prepared(p, d, catalog)?;
             let prof = q.profile.scaled(d.traffic);
@@ -253,6 +267,7 @@ pub fn monte_carlo(
         let found: Vec<Vec<Option<f64>>> = (0..m)
             .into_par_iter()
             .map(|s| {
+                check()?;
                 let d = draw(u, seed, s);
                 let q = sample_prepared(p, d, catalog)?;
                 let plans = q.app.is_none().then(|| q.fast_plans());

@@ -796,7 +796,12 @@ fn verdict_with_maps(
 }
 
 /// The map, then Monte Carlo; each is skipped once a newer edit exists.
-fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bool, send: &mut dyn FnMut(Delivery)) {
+fn slow_stages(
+    plan: AnalysisPlan,
+    job: &SlowJob,
+    superseded: &(dyn Fn(u64) -> bool + Sync),
+    send: &mut dyn FnMut(Delivery),
+) {
     let g = job.generation;
     if let Some((nx, ny)) = plan.map.filter(|_| job.map) {
         if superseded(g) {
@@ -804,14 +809,19 @@ fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bo
         }
         let start = Instant::now();
         let outcome = guarded(|| {
-            analysis::cheapest_map(
+            analysis::cheapest_map_until(
                 &job.prepared,
                 &job.catalog,
                 analysis::MapAxes::VolumeByBurstiness,
                 nx,
                 ny,
+                &|| superseded(g),
             )
         });
+        // (a newer edit's map follows: this one's would only be replaced)
+        if matches!(outcome, Err(SimError::Cancelled)) {
+            return;
+        }
         send(Delivery::Analysis(AnalysisReply {
             generation: g,
             elapsed: start.elapsed(),
@@ -829,7 +839,13 @@ fn slow_stages(plan: AnalysisPlan, job: &SlowJob, superseded: &dyn Fn(u64) -> bo
             return;
         }
         let start = Instant::now();
-        let outcome = guarded(|| analysis::monte_carlo(&job.prepared, &job.catalog, u, job.sweep.as_deref())).map(Some);
+        let outcome = guarded(|| {
+            analysis::monte_carlo_until(&job.prepared, &job.catalog, u, job.sweep.as_deref(), &|| superseded(g))
+        });
+        if matches!(outcome, Err(SimError::Cancelled)) {
+            return;
+        }
+        let outcome = outcome.map(Some);
         send(Delivery::Analysis(AnalysisReply {
             generation: g,
             elapsed: start.elapsed(),
@@ -989,5 +1005,46 @@ mod tests {
         out.clear();
         analyst.sweep_and_verdict(job(Some(7)), &mut |d| out.push(d));
         assert_eq!(parts(&out), ["sweep all", "sweep all", "bands"]);
+    }
+
+    /// A map made stale by an edit while it is being worked out stops there and is not
+    /// delivered (the next edit's map follows); one that stays current is.
+    #[test]
+    fn a_map_superseded_while_it_is_worked_out_stops_and_is_not_delivered() {
+        let catalog = Arc::new(Catalog::builtin().unwrap());
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
+        let s = crate::model::load_scenario_file(&file, &catalog).unwrap();
+        let prepared =
+            Arc::new(sim::prepare(&s, file.parent().unwrap(), &catalog, &mut TraceStore::default()).unwrap());
+        let result = Arc::new(sim::run(&prepared, &catalog, Mode::Fast, &Control::default()).unwrap());
+        let plan = AnalysisPlan {
+            enabled: true,
+            map: Some((3, 3)),
+            monte_carlo: true,
+        };
+        let job = AnalysisJob {
+            generation: 5,
+            prepared,
+            result,
+            catalog,
+            focus: None,
+        };
+        let slow = Analyst::new(plan)
+            .sweep_and_verdict(job, &mut |_| {})
+            .expect("the map follows");
+        // current when the map starts, superseded from its first cell on
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let mut out = Vec::new();
+        slow_stages(plan, &slow, &|_| asked.fetch_add(1, Ordering::SeqCst) >= 1, &mut |d| {
+            out.push(d)
+        });
+        assert!(parts(&out).is_empty(), "{:?}", parts(&out));
+        assert!(
+            asked.load(Ordering::SeqCst) < 9,
+            "stopped before pricing every cell: asked {} times",
+            asked.load(Ordering::SeqCst)
+        );
+        slow_stages(plan, &slow, &|_| false, &mut |d| out.push(d));
+        assert_eq!(parts(&out), ["map"]);
     }
 }
