@@ -576,3 +576,66 @@ fn an_applications_traffic_is_reshaped_as_a_whole_keeping_each_workloads_volume(
         high.costs_usd
     );
 }
+
+/// The duration axis and the memory-by-duration map scale every workload's requests of an
+/// application, as a scenario with all durations scaled by hand prices them; before, only
+/// the first workload's.
+#[test]
+fn the_duration_axis_scales_every_workload_of_an_application() {
+    use breakeven::analysis::{self, Axis, MapAxes, SweepOptions};
+    use breakeven::sim::{TraceStore, fast_totals, prepare};
+    let cat = catalog();
+    let f = Path::new("tests/fixtures/app/shop.ron");
+    let s = model::load_scenario_file(f, &cat).unwrap();
+    let p = prepare(&s, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    let by_hand = |x: f64| {
+        let mut t = s.clone();
+        for w in t.workloads.iter_mut() {
+            w.request.duration_ms = w.request.duration_ms.scaled(x);
+        }
+        let q = prepare(&t, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+        fast_totals(&q, &q.profile, &cat).unwrap()
+    };
+    let opts = SweepOptions {
+        points: 2,
+        min: 1.0,
+        max: 4.0,
+        ..SweepOptions::for_axis(Axis::DurationScale)
+    };
+    let sw = analysis::sweep(&p, &cat, Axis::DurationScale, &opts).unwrap();
+    let top = sw.points.last().unwrap();
+    let want = by_hand(top.x);
+    for (k, (got, want)) in top.costs_usd.iter().zip(&want).enumerate() {
+        assert!(
+            (got / want.cost_usd - 1.0).abs() < 1e-9,
+            "platform {k} at {}x: {got} vs {}",
+            top.x,
+            want.cost_usd
+        );
+    }
+    // the worker's longer requests cost Lambda more than the api's alone would
+    let only_api = {
+        let mut t = s.clone();
+        t.workloads[0].request.duration_ms = t.workloads[0].request.duration_ms.scaled(top.x);
+        let q = prepare(&t, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+        fast_totals(&q, &q.profile, &cat).unwrap()
+    };
+    assert!(
+        top.costs_usd[0] > only_api[0].cost_usd * 1.05,
+        "{} vs {}",
+        top.costs_usd[0],
+        only_api[0].cost_usd
+    );
+    let m = analysis::cheapest_map(&p, &cat, MapAxes::MemoryByDuration, 2, 2).unwrap();
+    let cell = &m.cells[1][0];
+    let mut t = s.clone();
+    for w in t.workloads.iter_mut() {
+        w.request.duration_ms = w.request.duration_ms.scaled(m.y[1]);
+    }
+    let t = analysis::sweep::with_memory(&t, m.x[0], &cat);
+    let q = prepare(&t, f.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+    let want = fast_totals(&q, &q.profile, &cat).unwrap();
+    for (got, want) in cell.costs_usd.iter().zip(&want) {
+        assert!((got / want.cost_usd - 1.0).abs() < 1e-9, "{got} vs {}", want.cost_usd);
+    }
+}

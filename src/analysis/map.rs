@@ -156,7 +156,9 @@ pub fn cheapest_map_until(
                 },
                 MapAxes::MemoryByDuration => {
                     let mut s = with_memory(&p.scenario, x[ix], catalog);
-                    s.workload_mut().duration_ms = s.workload().duration_ms.scaled(y[iy]);
+                    for w in s.workloads.iter_mut() {
+                        w.request.duration_ms = w.request.duration_ms.scaled(y[iy]);
+                    }
                     let q = p.with_scenario(s, catalog)?;
                     fast_totals(&q, &q.profile, catalog)
                 }

@@ -259,7 +259,10 @@ impl Evaluator<'_> {
             )),
             Axis::DurationScale => {
                 let mut s = self.base.scenario.clone();
-                s.workload_mut().duration_ms = s.workload().duration_ms.scaled(x);
+                // (every workload of an application: its requests all take x times longer)
+                for w in s.workloads.iter_mut() {
+                    w.request.duration_ms = w.request.duration_ms.scaled(x);
+                }
                 Ok(Some(self.base.with_scenario(s, self.catalog)?))
             }
             _ => Ok(None),

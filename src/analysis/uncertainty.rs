@@ -69,8 +69,11 @@ fn draw(u: &Uncertainty, seed: u64, i: usize) -> Draw {
 
 fn sample_prepared(p: &Prepared, d: Draw, catalog: &Catalog) -> Result<Prepared, SimError> {
     let mut s = p.scenario.clone();
-    s.workload_mut().duration_ms = s.workload().duration_ms.scaled(d.duration);
-    s.workload_mut().cold_start_ms = s.workload().cold_start_ms.scaled(d.cold);
+    // every workload of an application: the uncertainty is the scenario's
+    for w in s.workloads.iter_mut() {
+        w.request.duration_ms = w.request.duration_ms.scaled(d.duration);
+        w.request.cold_start_ms = w.request.cold_start_ms.scaled(d.cold);
+    }
     for pl in s.platforms.iter_mut() {
         if let Platform::Function(f) = pl {
             f.keep_alive_s *= d.keep_alive;
@@ -299,4 +302,40 @@ pub fn monte_carlo_until(
         crossovers,
         p_none_copes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::TraceStore;
+
+    /// An application's sample scales every workload's durations and cold starts (the
+    /// uncertainty block is the scenario's), not only the first workload's.
+    #[test]
+    fn a_sample_scales_every_workload_of_an_application() {
+        let cat = Catalog::builtin().unwrap();
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
+        let s = crate::model::load_scenario_file(&file, &cat).unwrap();
+        let p = crate::sim::prepare(&s, file.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+        let d = Draw {
+            traffic: 1.0,
+            duration: 2.0,
+            cold: 3.0,
+            keep_alive: 1.0,
+        };
+        let q = sample_prepared(&p, d, &cat).unwrap();
+        assert_eq!(q.scenario.workloads.len(), 2);
+        for (a, b) in p.scenario.workloads.iter().zip(&q.scenario.workloads) {
+            assert_eq!(b.request.duration_ms, a.request.duration_ms.scaled(2.0), "{}", a.name);
+            assert_eq!(
+                b.request.cold_start_ms,
+                a.request.cold_start_ms.scaled(3.0),
+                "{}",
+                a.name
+            );
+        }
+        // and the application priced from it runs the new durations
+        let ap = q.app.as_deref().unwrap();
+        assert_eq!(ap.scenario.workloads[1].request.duration_ms, Dist::Fixed(400.0));
+    }
 }
