@@ -936,3 +936,32 @@ fn every_quote_form_of_the_contract_runs() {
     }
     assert!(n >= 20, "{n} forms");
 }
+
+/// A small file asking an exact run to hold hundreds of millions of requests at once
+/// (day-long requests at ten million a second under a limit of four billion) is refused
+/// before it starts, naming the platform and the way out; before, it ran out of memory.
+/// The fast mode prices it.
+#[test]
+fn an_exact_run_holding_too_many_requests_at_once_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("held.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "held", horizon_days: 0.0005,
+ traffic: Traffic(arrivals: Deterministic, components: [Constant(rps: 10000000.0)]),
+ workload: Workload(duration_ms: Fixed(86000000.0), cpu_fraction: 0.01, cold_start_ms: Fixed(1.0)),
+ platforms: [Function(name: "GCF", service: "gcp-cloud-functions", memory_mb: 256, max_concurrency: 4000000000)])"#,
+    )
+    .unwrap();
+    let path = f.to_str().unwrap();
+    let (code, out, err) = run(&["run", path]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("an exact simulation of GCF would hold about 4.3e8 requests in flight at once")
+            && err.contains("use the fast mode"),
+        "{err}"
+    );
+    let (code, out, err) = run(&["run", path, "--fast"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("GCF"), "{out}");
+}

@@ -68,6 +68,37 @@ pub fn check_exact_budget(expected_requests: f64, platforms: usize) -> Result<()
     )))
 }
 
+/// The most requests an exact run may hold in flight at once on one function platform.
+/// Each is an environment or an entry in the engine's queues (tens of bytes), so a file
+/// holding billions at once (day-long requests at ten million a second under a limit of
+/// four billion) ran out of memory rather than ending; this is about 200 MB, a thousand
+/// times the largest concurrency the providers grant an account.
+pub const EXACT_MAX_IN_FLIGHT: f64 = 5e6;
+
+/// Requests in flight on function `f` at a peak rate of `peak_rps`: the peak times how
+/// long each request holds an environment (its duration there, within the execution-time
+/// limit, plus a cold start), within its concurrency limit and the requests there are.
+fn fn_in_flight(f: &spec::FunctionSpec, peak_rps: f64, expected_requests: f64) -> f64 {
+    let hold_ms = (f.duration_dist.mean() * f.slowdown).min(f.max_duration_ms) + f.cold_dist.mean();
+    (peak_rps * hold_ms / 1000.0)
+        .min(f64::from(f.max_in_flight))
+        .min(expected_requests)
+}
+
+/// Refuses an exact run of `what` that would hold more than `EXACT_MAX_IN_FLIGHT`
+/// requests in flight at once.
+fn check_exact_in_flight(what: &str, in_flight: f64) -> Result<(), SimError> {
+    if !in_flight.is_nan() && in_flight <= EXACT_MAX_IN_FLIGHT {
+        return Ok(());
+    }
+    Err(SimError::Spec(format!(
+        "an exact simulation of {what} would hold about {in_flight:.1e} requests in flight at once (the \
+         peak rate times how long each request lasts, within its max_concurrency), more than the \
+         {EXACT_MAX_IN_FLIGHT:.0e} an exact run can hold in memory; use the fast mode (--fast, or the \
+         live estimate in the app), shorter requests or a lower max_concurrency"
+    )))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Mode {
     /// Every request simulated: exact cold starts, queues and tails.
@@ -172,6 +203,12 @@ pub fn run_profile(
     };
     if mode_used == Mode::Exact {
         check_exact_budget(profile.expected_requests(), p.specs.len())?;
+        for sp in &p.specs {
+            if let Spec::Function(f) = sp {
+                let n = fn_in_flight(f, profile.peak_rps(), profile.expected_requests());
+                check_exact_in_flight(sp.name(), n)?;
+            }
+        }
     }
     let coarse = fast::fast_profile(profile);
     let raws: Vec<Result<run::RawRun, SimError>> = p
@@ -275,6 +312,16 @@ fn run_app(
     let nk = ap.hosts.len();
     if mode_used == Mode::Exact {
         check_exact_budget(ap.expected_requests(), nk + 1)?;
+        for (w, row) in ap.specs.iter().enumerate() {
+            for (k, sp) in row.iter().enumerate() {
+                if let Spec::Function(f) = sp {
+                    let r = &ap.rates[w];
+                    let n = fn_in_flight(f, r.peak_rps(), r.expected_requests());
+                    let what = format!("{} on {}", ap.scenario.workloads[w].name, ap.host_name(k));
+                    check_exact_in_flight(&what, n)?;
+                }
+            }
+        }
     }
     // runners-up only for the exact mode, which checks them (a looser bound otherwise)
     let runners_up = if mode_used == Mode::Exact {
