@@ -769,3 +769,36 @@ fn a_block_named_inside_some_says_to_list_its_fields_directly() {
     );
     assert!(parse(&fixed).is_ok());
 }
+
+/// Monte Carlo's work is bounded: samples x platforms x workloads x months of horizon. A
+/// year of the contract's four platforms allows fewer than 5,000 samples; the message
+/// names the field and how many fit, and that many load.
+#[test]
+fn monte_carlo_samples_are_held_to_a_bounded_amount_of_simulation() {
+    let with = |samples: u32| {
+        let text = contract_text().replace("horizon_days: 30.0,", "horizon_days: 366.0,");
+        let end = text.rfind(')').unwrap();
+        format!(
+            "{}    uncertainty: Some(traffic: Some(Uniform(min: 0.5, max: 2.0)), samples: {samples}),\n{}",
+            &text[..end],
+            &text[end..]
+        )
+    };
+    let e = parse(&with(5000)).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "uncertainty.samples", "{p}");
+    assert!(
+        p.message.contains("over 366 days") && p.message.contains("month-long simulations"),
+        "{p}"
+    );
+    let most: u32 = p
+        .message
+        .split("at most ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{p}"));
+    assert!((100..5000).contains(&most), "{p}");
+    assert!(parse(&with(most)).is_ok());
+    assert!(parse(&with(most + 1)).is_err());
+}

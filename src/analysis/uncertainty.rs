@@ -172,6 +172,25 @@ fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalo
     Ok(Some(root::zero_in(&lo, &hi)))
 }
 
+/// The most break-even points Monte Carlo gives bands to: each is re-found in 100
+/// samples, and sixteen platforms cross each other dozens of times (a file with four of
+/// each kind took minutes).
+pub const MAX_CROSSOVER_BANDS: usize = 8;
+
+/// The crossovers given bands: those both platforms cope at first, then the nearest to
+/// today's traffic, at most `MAX_CROSSOVER_BANDS`, in the sweep's order.
+fn nearest_crossovers(all: &[Crossover]) -> Vec<&Crossover> {
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |c: &Crossover| (!c.good_enough, c.x.ln().abs());
+        let (ka, kb) = (key(&all[a]), key(&all[b]));
+        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+    });
+    order.truncate(MAX_CROSSOVER_BANDS);
+    order.sort_unstable();
+    order.into_iter().map(|i| &all[i]).collect()
+}
+
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -251,9 +270,8 @@ pub fn monte_carlo_until(
     let mut crossovers = Vec::new();
     if let Some(sw) = sweep {
         let m = n.min(100);
-        let pairs: Vec<Pair> = sw
-            .crossovers
-            .iter()
+        let pairs: Vec<Pair> = nearest_crossovers(&sw.crossovers)
+            .into_iter()
             .filter_map(|c| {
                 let i = names.iter().position(|x| *x == c.between[0])?;
                 let j = names.iter().position(|x| *x == c.between[1])?;
@@ -308,6 +326,29 @@ pub fn monte_carlo_until(
 mod tests {
     use super::*;
     use crate::sim::TraceStore;
+
+    /// Bands go to the crossovers both platforms cope at, nearest today's traffic first, at
+    /// most eight, kept in the sweep's order.
+    #[test]
+    fn bands_go_to_the_coping_crossovers_nearest_today() {
+        let c = |x: f64, good: bool| Crossover {
+            between: ["a".into(), "b".into()],
+            x,
+            mean_rps: x,
+            monthly_requests: x,
+            cost_usd: 1.0,
+            cheaper_below: "a".into(),
+            good_enough: good,
+            shortfalls: [None, None],
+        };
+        let xs = [0.001, 0.01, 0.3, 0.9, 1.2, 4.0, 20.0, 60.0, 500.0, 2.0, 0.5];
+        let mut all: Vec<Crossover> = xs.iter().map(|&x| c(x, true)).collect();
+        all.push(c(1.0, false));
+        let got: Vec<f64> = nearest_crossovers(&all).iter().map(|c| c.x).collect();
+        // the three farthest coping ones (0.001, 500, 0.01) and the failing one are left out
+        assert_eq!(got, [0.3, 0.9, 1.2, 4.0, 20.0, 60.0, 2.0, 0.5]);
+        assert_eq!(nearest_crossovers(&all[..3]).len(), 3);
+    }
 
     /// An application's sample scales every workload's durations and cold starts (the
     /// uncertainty block is the scenario's), not only the first workload's.

@@ -288,10 +288,37 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
                 "uncertainty.samples",
                 format!("{} is out of range: allowed 1 to 5000 samples", u.samples),
             );
+        } else {
+            // every sample simulates every platform running every workload over the horizon
+            let platforms = s.platforms.iter().filter(|p| p.enabled()).count().max(1);
+            let months = (s.horizon_days / 30.0).max(1.0);
+            let per_sample = (platforms * s.workloads.len().max(1)) as f64 * months;
+            let work = f64::from(u.samples) * per_sample;
+            if work.is_finite() && work > MAX_MONTE_CARLO_RUNS {
+                let most = (MAX_MONTE_CARLO_RUNS / per_sample).floor().max(1.0);
+                v.push(
+                    "uncertainty.samples",
+                    format!(
+                        "{} samples, each simulating {platforms} platform{} x {} workload{} over {} days, are \
+                         {work:.0} month-long simulations, more than the {MAX_MONTE_CARLO_RUNS:.0} Monte Carlo \
+                         may run (about half a minute): at most {most:.0} samples here",
+                        u.samples,
+                        if platforms == 1 { "" } else { "s" },
+                        s.workloads.len().max(1),
+                        if s.workloads.len() > 1 { "s" } else { "" },
+                        s.horizon_days,
+                    ),
+                );
+            }
         }
     }
     out
 }
+
+/// The most month-long platform simulations Monte Carlo runs (samples x enabled platforms
+/// x workloads x months of horizon): about half a minute on two cores. The largest a
+/// single workload on four platforms over a month allows (5,000 samples) is half of it.
+pub const MAX_MONTE_CARLO_RUNS: f64 = 40_000.0;
 
 /// Workload names, triggers and pipelines. Returns each workload's peak rate from
 /// triggers (upstream peak x `per_request`), for the total rate check.
