@@ -965,3 +965,44 @@ fn an_exact_run_holding_too_many_requests_at_once_is_refused() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("GCF"), "{out}");
 }
+
+/// A pricing folder that gives a built-in id another kind of entry, or drops a meter the
+/// bills use, is refused where it says so (file, line, column, field); before, `check`
+/// passed and `run` dropped every load balancer line, or failed with an internal error.
+#[test]
+fn a_pricing_folder_keeps_each_ids_kind_and_meters() {
+    let lambda = std::fs::read_to_string("pricing/aws-lambda.ron").unwrap();
+    let network = std::fs::read_to_string("pricing/aws-network.ron").unwrap();
+    let cases = [
+        (
+            "aws-lambda.ron",
+            lambda.replacen("id: \"aws-lambda\"", "id: \"aws-alb\"", 1),
+            "services[0].id: `aws-alb` is an AwsAlb entry in the catalog and the bills read it as one, but this is an AwsLambda entry",
+        ),
+        (
+            "aws-network.ron",
+            network.replacen(
+                "operations: [\"internet-out\", \"egress\"]",
+                "operations: [\"egress-out\"]",
+                1,
+            ),
+            "extras[0].meters: `aws-data-transfer` has no meter for `internet-out`, which the bills use",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let d = dir.path().to_str().unwrap();
+        for args in [
+            vec!["--pricing", d, "check", "scenarios/startup-launch.ron"],
+            vec!["--pricing", d, "run", "--fast", "scenarios/startup-launch.ron"],
+        ] {
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{args:?}: {out}{err}");
+            assert!(err.contains(name) && err.contains(want), "{args:?}: {err}");
+        }
+    }
+    // the shipped files themselves, as a folder, are accepted
+    let (code, _, err) = run(&["--pricing", "pricing", "check", "scenarios/startup-launch.ron"]);
+    assert_eq!(code, 0, "{err}");
+}

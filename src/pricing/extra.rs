@@ -240,6 +240,15 @@ pub enum Extra {
 }
 
 impl Extra {
+    /// The entry's kind as written in a price file (`Metered(...)`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Extra::Metered(_) => "Metered",
+            Extra::AwsEbs(_) => "AwsEbs",
+            Extra::AwsBurstCredits(_) => "AwsBurstCredits",
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
             Extra::Metered(m) => &m.id,

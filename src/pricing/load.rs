@@ -204,6 +204,83 @@ pub(super) fn duplicate_id(text: &str, file: &str, list: &str, index: usize, id:
     }
 }
 
+/// An entry replacing one of another kind: the bills read an id as the kind they know it
+/// by, so an `aws-alb` given as a Lambda entry silently dropped every load balancer line.
+pub(super) fn kind_changed(
+    text: &str,
+    file: &str,
+    list: &str,
+    index: usize,
+    id: &str,
+    kind: &str,
+    was: &str,
+) -> PricingError {
+    let field = format!("{list}[{index}].id");
+    let pos = Locator::new(text).position(&field);
+    PricingError::Parse {
+        file: file.to_string(),
+        line: pos.line,
+        col: pos.col,
+        field,
+        message: format!(
+            "`{id}` is {} {was} entry in the catalog and the bills read it as one, but this is {} {kind} \
+             entry: write `{was}(...)` to replace its prices, or give this entry an id of its own",
+            article(was),
+            article(kind)
+        ),
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A metered entry replacing one without a meter the bills use.
+pub(super) fn meter_missing(
+    text: &str,
+    file: &str,
+    index: usize,
+    new: &super::extra::Metered,
+    operation: &str,
+    old: &super::extra::Metered,
+) -> PricingError {
+    let field = format!("extras[{index}].meters");
+    let pos = Locator::new(text).position(&field);
+    let has: Vec<&str> = new
+        .meters
+        .iter()
+        .filter_map(|m| m.operations.first())
+        .map(String::as_str)
+        .collect();
+    let wants: Vec<&str> = old
+        .meters
+        .iter()
+        .filter_map(|m| m.operations.first())
+        .map(String::as_str)
+        .collect();
+    PricingError::Parse {
+        file: file.to_string(),
+        line: pos.line,
+        col: pos.col,
+        field,
+        message: format!(
+            "`{}` has no meter for `{operation}`, which the bills use: a replacement keeps every meter of \
+             the entry it replaces ({}) and may add more; this one meters {}",
+            new.id,
+            wants.join(", "),
+            if has.is_empty() {
+                "nothing".to_string()
+            } else {
+                has.join(", ")
+            }
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

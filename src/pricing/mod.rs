@@ -536,6 +536,25 @@ pub enum ServiceRole {
 }
 
 impl Service {
+    /// The entry's kind as written in a price file (`AwsLambda(...)`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Service::AwsLambda(_) => "AwsLambda",
+            Service::AwsApiGatewayHttp(_) => "AwsApiGatewayHttp",
+            Service::AwsApiGatewayRest(_) => "AwsApiGatewayRest",
+            Service::AwsFunctionUrl(_) => "AwsFunctionUrl",
+            Service::AwsAlb(_) => "AwsAlb",
+            Service::AwsFargate(_) => "AwsFargate",
+            Service::AwsEc2(_) => "AwsEc2",
+            Service::GcpCloudRun(_) => "GcpCloudRun",
+            Service::GcpCloudFunctions(_) => "GcpCloudFunctions",
+            Service::AzureFunctions(_) => "AzureFunctions",
+            Service::AzureFunctionsFlex(_) => "AzureFunctionsFlex",
+            Service::AzureContainerApps(_) => "AzureContainerApps",
+            Service::CloudflareWorkers(_) => "CloudflareWorkers",
+        }
+    }
+
     pub fn id(&self) -> &str {
         match self {
             Service::AwsLambda(s) => &s.id,
@@ -728,16 +747,45 @@ impl Catalog {
                     return Err(load::duplicate_id(&text, &path, "services", i, s.id(), &first));
                 }
                 defined.insert(key, path.clone());
+                if let Some(was) = self.kind_of(s.id())
+                    && was != s.kind()
+                {
+                    return Err(load::kind_changed(&text, &path, "services", i, s.id(), s.kind(), was));
+                }
             }
             for (i, x) in file.extras.iter().enumerate() {
                 if let Some(first) = defined.get(x.id()) {
                     return Err(load::duplicate_id(&text, &path, "extras", i, x.id(), first));
                 }
                 defined.insert(x.id().to_string(), path.clone());
+                if let Some(was) = self.kind_of(x.id())
+                    && was != x.kind()
+                {
+                    return Err(load::kind_changed(&text, &path, "extras", i, x.id(), x.kind(), was));
+                }
+                // the bills ask a metered entry for its meters by operation: a replacement
+                // must keep every one the entry it replaces has (it may add more)
+                if let (Extra::Metered(new), Some(Extra::Metered(old))) = (x, self.extras.get(x.id()))
+                    && let Some(missing) = old
+                        .meters
+                        .iter()
+                        .filter_map(|m| m.operations.first())
+                        .find(|op| new.meter(op).is_none())
+                {
+                    return Err(load::meter_missing(&text, &path, i, new, missing, old));
+                }
             }
             self.add_file(file, &path);
         }
         Ok(self)
+    }
+
+    /// The kind of the entry `id` names so far (a service or an extra), if any.
+    fn kind_of(&self, id: &str) -> Option<&'static str> {
+        self.services
+            .get(id)
+            .map(Service::kind)
+            .or_else(|| self.extras.get(id).map(Extra::kind))
     }
 
     pub fn add_file(&mut self, file: PriceFile, origin: &str) {
