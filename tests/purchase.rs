@@ -292,6 +292,17 @@ fn figures_are_shown_in_another_currency_at_the_dated_reference_rate() {
         err.contains("1e-300: an exchange rate (units of --currency per US dollar) is from 0.0001"),
         "{err}"
     );
+    // US dollars at a rate other than one would print dollars beside a doubled total
+    let mut a = vec!["quote"];
+    a.extend_from_slice(LAMBDA);
+    a.extend(["--currency", "usd", "--exchange-rate", "2"]);
+    let (code, out, err) = breakeven(&a);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("with --currency USD leave the rate out"), "{err}");
+    a.pop();
+    a.push("1");
+    let (code, _, err) = breakeven(&a);
+    assert_eq!(code, 0, "{err}");
     // tables print the currency and say which rate
     let mut a = vec!["quote"];
     a.extend_from_slice(LAMBDA);

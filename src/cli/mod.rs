@@ -261,6 +261,13 @@ fn fx_of(cat: &crate::pricing::Catalog, a: &CurrencyArgs) -> Result<Option<crate
                 "error: --currency: `{code}` is not a three-letter ISO 4217 code"
             )));
         }
+        // (prices are in US dollars: a dollar is one dollar)
+        if code == "USD" && crate::billing::dec(rate) != rust_decimal::Decimal::ONE {
+            return Err(Failure::BadInput(format!(
+                "error: --exchange-rate: {rate} US dollars per US dollar: prices are in US dollars, so \
+                 with --currency USD leave the rate out (or give 1)"
+            )));
+        }
         return Ok(Some(crate::pricing::fx::Fx {
             code,
             per_usd: crate::billing::dec(rate),
