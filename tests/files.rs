@@ -802,3 +802,22 @@ fn monte_carlo_samples_are_held_to_a_bounded_amount_of_simulation() {
     assert!(parse(&with(most)).is_ok());
     assert!(parse(&with(most + 1)).is_err());
 }
+
+/// A scenario whose platforms are all disabled has nothing to compare: `check` says so at
+/// `platforms` (it passed, `run` refused without a place, and `sweep` printed an empty
+/// table), and so does every command.
+#[test]
+fn a_scenario_with_every_platform_disabled_is_a_problem_at_platforms() {
+    let text = contract_text()
+        .replace("name: \"Lambda\",", "name: \"Lambda\", enabled: false,")
+        .replace("name: \"Fargate\",", "name: \"Fargate\", enabled: false,")
+        .replace("name: \"EC2\",", "name: \"EC2\", enabled: false,");
+    let e = parse(&text).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "platforms", "{p}");
+    assert!(p.message.contains("every platform is disabled"), "{p}");
+    assert_eq!(e.problems().len(), 1, "{e}");
+    // one enabled is enough
+    let one = text.replacen("name: \"EC2\", enabled: false,", "name: \"EC2\",", 1);
+    assert!(parse(&one).is_ok());
+}

@@ -494,6 +494,7 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
         }
     }
     if !s.workloads.is_empty()
+        && s.platforms.iter().any(|p| p.enabled())
         && !s
             .workloads
             .iter()
@@ -856,6 +857,11 @@ fn calls_priced(v: &mut V, base: &str, w: &super::Workload, catalog: &Catalog) {
 fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
     if s.platforms.is_empty() {
         v.push("platforms", "add at least one platform to compare");
+    } else if !s.platforms.iter().any(|p| p.enabled()) {
+        v.push(
+            "platforms",
+            "every platform is disabled (`enabled: false`): enable at least one to compare",
+        );
     }
     if s.platforms.len() > super::MAX_PLATFORMS {
         v.push(
