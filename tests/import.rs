@@ -290,6 +290,27 @@ fn empty_or_unusable_logs_are_exit_2() {
     let err = import_fails(&dir.path().join("missing.log"), &out, &[]);
     assert!(err.contains("missing.log"), "{err}");
     assert!(!out.exists());
+    // a stray line from years before, read first, and the log after it: the log is not
+    // dropped for the stray's sake (it was, leaving a one-request scenario, exit 0)
+    let line = |t: &str, id: usize| {
+        format!(
+            "{t} REPORT RequestId: {id} Duration: 100.00 ms Billed Duration: 100 ms Memory Size: 1024 MB Max Memory Used: 80 MB\n"
+        )
+    };
+    let mut text = line("1999-01-01T00:00:00.000Z", 0);
+    for i in 0..300 {
+        text += &line(&format!("2026-11-30T00:{:02}:{:02}.000Z", i / 60, i % 60), i + 1);
+    }
+    let stray = dir.path().join("stray.log");
+    std::fs::write(&stray, text).unwrap();
+    let err = import_fails(&stray, &out, &report);
+    assert!(
+        err.contains("the logs span more than 366 days: 1 line was kept near the first one read, and 300 lie more than 366 days from it")
+            && err.contains("stray.log:2:")
+            && err.contains("remove the stray lines"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }
 
 // ---- the other formats: access logs, request logs and metric exports ----

@@ -195,6 +195,9 @@ pub struct Observed {
     /// Response sizes, bytes.
     pub responses: LogSketch,
     pub bad: u64,
+    /// Of the bad lines, those more than 366 days from the lines kept (and the first).
+    pub far: u64,
+    far_first: Option<BadLine>,
     /// The first `BAD_LINES_LISTED` bad lines.
     pub bad_lines: Vec<BadLine>,
     /// A metric export's periods (sorted and merged once read, at most
@@ -215,6 +218,20 @@ impl Observed {
     /// The memory size most requests ran with, MB.
     pub fn memory_mb(&self) -> Option<u32> {
         self.memory_mb.iter().max_by_key(|(_, n)| *n).map(|(m, _)| *m)
+    }
+
+    /// A line too far in time from those kept: bad, and counted apart (a log whose first
+    /// line is a stray from years before would otherwise keep it and drop the rest).
+    fn far_line(&mut self, file: &Path, line: u64, reason: String) {
+        self.far += 1;
+        if self.far_first.is_none() {
+            self.far_first = Some(BadLine {
+                file: file.to_path_buf(),
+                line,
+                reason: reason.clone(),
+            });
+        }
+        self.bad_line(file, line, reason);
     }
 
     fn bad_line(&mut self, file: &Path, line: u64, reason: String) {
@@ -253,7 +270,7 @@ impl Observed {
                 "the period at {} lies more than 366 days from the others",
                 rfc3339(p.start_s)
             );
-            self.bad_line(file.1, line, why);
+            self.far_line(file.1, line, why);
             return;
         }
         self.period_min_max = Some((lo, hi));
@@ -341,7 +358,7 @@ impl Observed {
             return;
         }
         if let Err(e) = self.arrivals.add(r.arrival_s) {
-            self.bad_line(file, line, e);
+            self.far_line(file, line, e);
             return;
         }
         self.requests += 1;
@@ -466,6 +483,26 @@ pub fn read_files_with(
             )
         };
         return Err(ImportError::Nothing(format!("nothing to import: {what}")));
+    }
+    // the lines kept are those near the first read: when more lie far from them, the
+    // first were the strays
+    let kept = if obs.periods.is_empty() {
+        obs.requests()
+    } else {
+        obs.periods.len() as u64
+    };
+    if let Some(first) = obs.far_first.as_ref().filter(|_| obs.far > kept) {
+        return Err(ImportError::Nothing(format!(
+            "the logs span more than 366 days: {kept} {} kept near the first one read, and {} lie more than \
+             366 days from {} (the first at {}:{}: {}); an import covers at most 366 days: remove the \
+             stray lines, or import each period on its own",
+            if kept == 1 { "line was" } else { "lines were" },
+            obs.far,
+            if kept == 1 { "it" } else { "them" },
+            first.file.display(),
+            first.line,
+            first.reason
+        )));
     }
     Ok(obs)
 }
