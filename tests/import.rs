@@ -243,6 +243,54 @@ fn bad_lines_are_counted_and_listed_not_fatal() {
     );
 }
 
+/// Memory figures Lambda does not write (a size outside 128 to 10,240 MB, more used than
+/// the function has) are bad lines; sizes that mix are counted and said, and no right-sizing
+/// advice is read from them.
+#[test]
+fn impossible_or_mixed_memory_sizes_are_said() {
+    let line = |s: u32, size: &str, used: &str| {
+        format!(
+            "2026-11-30T00:00:{:02}.000Z REPORT RequestId: {s} Duration: 100.00 ms Billed Duration: 100 ms Memory Size: {size} MB Max Memory Used: {used} MB\n",
+            s % 60
+        )
+    };
+    let mut text = line(0, "0", "80") + &line(1, "1024", "99999");
+    for i in 2..12 {
+        text += &line(i, if i < 5 { "128" } else { "1024" }, "60");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("memory.log");
+    std::fs::write(&f, text).unwrap();
+    let out = dir.path().join("m.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((v["requests"].as_u64(), v["bad_lines"].as_u64()), (Some(10), Some(2)));
+    let reasons: Vec<&str> = v["first_bad_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "Memory Size 0 MB is not a Lambda size (128 to 10240 MB)",
+            "Max Memory Used 99999 MB is more than the Memory Size 1024 MB"
+        ]
+    );
+    assert_eq!(v["memory_mb"].as_u64(), Some(1024));
+    assert_eq!(v["memory_other_requests"].as_u64(), Some(3));
+    assert!(v["memory_advice"].is_null(), "{}", v["memory_advice"]);
+    let out2 = dir.path().join("m2.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("memory: 1024 MB, at most 60 MB used (the most common size; 3 requests ran at other sizes, read as if at 1024 MB)"),
+        "{stdout}"
+    );
+}
+
 /// `import FILE -o OUT [extra...]`, which must be exit 2: its error output.
 fn import_fails(file: &Path, out: &Path, extra: &[&str]) -> String {
     let mut args = vec!["import", file.to_str().unwrap(), "-o", out.to_str().unwrap()];

@@ -1227,10 +1227,15 @@ fn import_command(
     }
     if let Some(m) = s.memory_mb {
         println!(
-            "memory: {m} MB{}",
+            "memory: {m} MB{}{}",
             s.max_memory_used_mb
                 .map(|u| format!(", at most {u:.0} MB used"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            match s.memory_other_requests {
+                0 => String::new(),
+                1 => format!(" (the most common size; 1 request ran at another size, read as if at {m} MB)"),
+                k => format!(" (the most common size; {k} requests ran at other sizes, read as if at {m} MB)"),
+            }
         );
     }
     if let Some(a) = &s.memory_advice {

@@ -58,6 +58,9 @@ pub struct Summary {
     pub cold_starts: u64,
     pub cold_start_rate: f64,
     pub memory_mb: Option<u32>,
+    /// Requests that ran with another memory size than `memory_mb` (the most common):
+    /// read as if at it.
+    pub memory_other_requests: u64,
     pub max_memory_used_mb: Option<f64>,
     pub response_kb: Option<f64>,
     pub billed_duration_ms: Option<Quantiles>,
@@ -114,8 +117,15 @@ pub fn summary(o: &Observed) -> Summary {
     let span = span(o).map(|(a, b)| b - a).unwrap_or(0.0);
     let n = o.requests();
     let memory = o.memory_mb();
+    let memory_other: u64 = o
+        .memory_mb
+        .iter()
+        .filter(|(m, _)| Some(*m) != memory)
+        .map(|(_, k)| k)
+        .sum();
     let max_used = (o.max_used.n > 0).then_some(o.max_used.max);
-    let memory_advice = match (memory, max_used) {
+    // (the most memory used was measured at whichever size: no advice when sizes mix)
+    let memory_advice = match (memory, max_used.filter(|_| memory_other == 0)) {
         (Some(m), Some(u)) if u < 0.5 * m as f64 && ((u * 1.25).ceil() as u32).max(128) < m => {
             let fit = ((u * 1.25).ceil() as u32).max(128);
             Some(format!(
@@ -146,6 +156,7 @@ pub fn summary(o: &Observed) -> Summary {
             0.0
         },
         memory_mb: memory,
+        memory_other_requests: memory_other,
         max_memory_used_mb: max_used,
         response_kb: (o.responses.n > 0).then(|| round3(o.responses.mean() / 1000.0)),
         billed_duration_ms: quantiles(&o.billed),

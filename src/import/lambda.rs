@@ -41,6 +41,9 @@ pub enum Line {
 const MAX_MS: f64 = 86_400_000.0;
 /// Largest memory size accepted, MB (Lambda allows 10,240).
 const MAX_MB: f64 = 1_048_576.0;
+/// The memory sizes Lambda offers, MB.
+const LAMBDA_MIN_MB: f64 = 128.0;
+const LAMBDA_MAX_MB: f64 = 10_240.0;
 
 static REPORT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("REPORT RequestId:"));
@@ -185,6 +188,20 @@ fn checked(r: Report) -> Line {
         {
             return Line::Bad(format!("{name} {m} MB is outside 0 to {MAX_MB} MB"));
         }
+    }
+    // (a size Lambda does not offer, or more memory used than the function has, is not a
+    // report Lambda writes: the right-sizing advice and the CPU share would follow it)
+    if let Some(m) = r.memory_mb
+        && !(LAMBDA_MIN_MB..=LAMBDA_MAX_MB).contains(&m)
+    {
+        return Line::Bad(format!(
+            "Memory Size {m} MB is not a Lambda size ({LAMBDA_MIN_MB} to {LAMBDA_MAX_MB} MB)"
+        ));
+    }
+    if let (Some(m), Some(u)) = (r.memory_mb, r.max_used_mb)
+        && u > m
+    {
+        return Line::Bad(format!("Max Memory Used {u} MB is more than the Memory Size {m} MB"));
     }
     if !r.end_s.is_finite() {
         return Line::Bad("the timestamp is not a finite time".into());
