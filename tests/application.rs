@@ -639,3 +639,45 @@ fn the_duration_axis_scales_every_workload_of_an_application() {
         assert!((got / want.cost_usd - 1.0).abs() < 1e-9, "{got} vs {}", want.cost_usd);
     }
 }
+
+/// An application's size is bounded as a whole: workloads x enabled platforms x months.
+/// The largest (32 on 16) fits two months, not a year (a report of it took ten minutes and
+/// 3.7 GB); the message says how many days fit.
+#[test]
+fn an_application_at_the_limits_fits_two_months_not_a_year() {
+    let text = |days: f64| {
+        let workloads: Vec<String> = (0..32)
+            .map(|i| {
+                format!(
+                    r#"Workload(name: "w{i}", traffic: Traffic(components: [Constant(rps: 1.0)]),
+                       duration_ms: Fixed(50.0), cpu_fraction: 0.3, cold_start_ms: Fixed(200.0))"#
+                )
+            })
+            .collect();
+        let platforms: Vec<String> = (0..16)
+            .map(|i| {
+                format!(
+                    r#"Function(name: "L{i}", service: "aws-lambda", memory_mb: {})"#,
+                    128 + 64 * i
+                )
+            })
+            .collect();
+        format!(
+            "Scenario(version: 2, name: \"many\", horizon_days: {days:?},\n workloads: [{}],\n platforms: [{}])",
+            workloads.join(", "),
+            platforms.join(", ")
+        )
+    };
+    let cat = catalog();
+    assert!(model::parse_scenario(&text(60.0), "many.ron", None, &cat).is_ok());
+    let e = model::parse_scenario(&text(366.0), "many.ron", None, &cat).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!((p.field.as_str(), p.line), ("horizon_days", 1), "{p}");
+    assert!(
+        p.message
+            .contains("32 workloads on 16 platforms over 366 days are 6246 workload-platform-months")
+            && p.message.contains("at most 60 days here"),
+        "{p}"
+    );
+    assert!(model::parse_scenario(&text(61.0), "many.ron", None, &cat).is_err());
+}

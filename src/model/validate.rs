@@ -272,6 +272,27 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
         );
     }
     platforms(&mut v, s, catalog);
+    let enabled = s.platforms.iter().filter(|p| p.enabled()).count();
+    let months = (s.horizon_days / 30.0).max(1.0);
+    let work = (s.workloads.len() * enabled) as f64 * months;
+    if s.workloads.len() > 1 && work > super::MAX_APP_WORK {
+        let days = (super::MAX_APP_WORK / (s.workloads.len() * enabled) as f64 * 30.0).floor();
+        v.push(
+            "horizon_days",
+            format!(
+                "{} workloads on {enabled} platforms over {} days are {work:.0} workload-platform-months to \
+                 simulate at every point of the analyses, more than the {:.0} an application may hold: {}",
+                s.workloads.len(),
+                s.horizon_days,
+                super::MAX_APP_WORK,
+                if days >= 30.0 {
+                    format!("at most {days:.0} days here, or fewer workloads or platforms")
+                } else {
+                    "fewer workloads or platforms".to_string()
+                }
+            ),
+        );
+    }
     if let Some(u) = &s.uncertainty {
         for (name, d) in [
             ("traffic", &u.traffic),
