@@ -918,3 +918,47 @@ fn a_handful_of_requests_is_not_calibrated() {
         "{text}"
     );
 }
+
+/// The calibration says when its replay is no measure: a concurrency limit below the
+/// logs' peak throttles the replay (its bill came out "-66 %" with no word why), and a log
+/// shorter than its trace's step replays another number of requests (it printed "-100 %").
+#[test]
+fn a_replay_that_is_throttled_or_cut_short_is_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |i: usize, t: String| {
+        format!(
+            "{t} REPORT RequestId: {i} Duration: 899000.00 ms Billed Duration: 899000 ms Memory Size: 1024 MB Max Memory Used: 80 MB\n"
+        )
+    };
+    // five a second for ten minutes, each 15 minutes long: 3,000 in flight at the end
+    let text: String = (0..3000)
+        .map(|i| {
+            let s = i / 5;
+            line(
+                i,
+                format!("2026-01-05T00:{:02}:{:02}.{:03}Z", s / 60, s % 60, (i % 5) * 200),
+            )
+        })
+        .collect();
+    let f = dir.path().join("throttled.log");
+    std::fs::write(&f, text).unwrap();
+    let out = dir.path().join("t.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("The replay throttled 66.7 % of the requests: the function's concurrency limit (1000) is below the logs' peak of 3000 in flight")
+            && !stdout.contains("The simulation bills"),
+        "{stdout}"
+    );
+    // 3,000 within one second
+    let text: String = (0..3000).map(|i| line(i, "2026-01-05T00:00:00.000Z".into())).collect();
+    let f = dir.path().join("second.log");
+    std::fs::write(&f, text).unwrap();
+    let out = dir.path().join("s.ron");
+    let (code, stdout, err) = run(&["import", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("read 3000 requests") && !stdout.contains("calibration:"),
+        "{stdout}"
+    );
+}

@@ -57,6 +57,10 @@ struct Replay {
     peak_concurrency: f64,
     compute_usd: f64,
     bucket_s: f64,
+    /// Share of the replayed requests the function's concurrency limit turned away.
+    throttled_share: f64,
+    /// Requests the replay's traffic held (the trace at its own resolution).
+    requests: f64,
 }
 
 /// Fewest requests a calibration is made from: with fewer, the replay's cold starts and
@@ -93,6 +97,7 @@ pub fn calibrate(
     f.free_tier = false;
     f.front_door = Default::default();
     let keep_alive_s = f.keep_alive_s;
+    let max_concurrency = f.max_concurrency;
     let memory_mb = o.memory_mb().unwrap_or(f.memory_mb);
     f.memory_mb = memory_mb;
     let arch = f.arch;
@@ -123,9 +128,20 @@ pub fn calibrate(
             peak_concurrency: peak,
             compute_usd: decimal_f64(p.bill.category_usd(Category::Compute)),
             bucket_s: r.bucket_s,
+            requests: p.requests as f64,
+            throttled_share: if p.requests > 0 {
+                p.throttled as f64 / p.requests as f64
+            } else {
+                0.0
+            },
         })
     };
     let base = replay(keep_alive_s)?;
+    // a log shorter than its trace's step (thousands of requests within a second, a trace
+    // of requests per minute) replays another count of requests: nothing to compare
+    if (base.requests - o.requests as f64).abs() > 0.01 * o.requests as f64 {
+        return Ok(None);
+    }
     let observed_cold = o.cold_starts as f64;
     let (lo, hi) = KEEP_ALIVE_RANGE_S;
     let at_lo = replay(lo)?;
@@ -223,7 +239,18 @@ pub fn calibrate(
         ));
     }
     let observed_gb_s = o.billed.sum / 1000.0 * memory_mb as f64 / 1024.0;
-    if o.billed.n == o.requests && observed_gb_s > 0.0 {
+    // a replay the concurrency limit throttled served another workload than the logs did:
+    // its bill and cold starts are no measure of the model (the logs ran them all)
+    let throttled = fitted.throttled_share.max(base.throttled_share);
+    if throttled > 0.01 {
+        notes.push(format!(
+            "The replay throttled {:.1} % of the requests: the function's concurrency limit ({}) is below the \
+             logs' peak of {observed_peak:.0} in flight, so its cold starts and bill are not comparable; raise \
+             max_concurrency in the scenario to compare.",
+            throttled * 100.0,
+            max_concurrency
+        ));
+    } else if o.billed.n == o.requests && observed_gb_s > 0.0 {
         // GB-seconds, not dollars: bills are rounded to the cent, small ones coarsely
         let gap = (fitted.billed_gb_s / observed_gb_s - 1.0) * 100.0;
         notes.push(format!(
