@@ -681,3 +681,29 @@ fn an_application_at_the_limits_fits_two_months_not_a_year() {
     );
     assert!(model::parse_scenario(&text(61.0), "many.ron", None, &cat).is_err());
 }
+
+/// Two pipelines of one name, or a workload listed twice in a platform's `runs`, are
+/// problems at the field (both passed before).
+#[test]
+fn pipeline_names_and_runs_entries_are_each_given_once() {
+    let text = std::fs::read_to_string("tests/fixtures/contract/scenario-v2.ron").unwrap();
+    let two = text.replace(
+        r#"Pipeline(name: "order", steps: ["inventory", "payment"], latency_slo_ms: Some(3000.0)),"#,
+        r#"Pipeline(name: "order", steps: ["inventory", "payment"], latency_slo_ms: Some(3000.0)),
+        Pipeline(name: "order", steps: ["payment"]),"#,
+    );
+    assert_ne!(two, text);
+    let e = model::parse_scenario(&two, "two.ron", None, &catalog()).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "pipelines[1].name", "{p}");
+    assert!(p.message.contains("`order` is also the name of pipelines[0]"), "{p}");
+    let twice = text.replace(
+        r#"runs: ["api", "inventory", "payment", "report"],"#,
+        r#"runs: ["api", "inventory", "payment", "report", "api"],"#,
+    );
+    assert_ne!(twice, text);
+    let e = model::parse_scenario(&twice, "twice.ron", None, &catalog()).unwrap_err();
+    let p = &e.problems()[0];
+    assert!(p.field.ends_with(".runs[4]"), "{p}");
+    assert!(p.message.contains("`api` is listed twice"), "{p}");
+}

@@ -457,6 +457,15 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
         let base = format!("pipelines[{k}]");
         if p.name.trim().is_empty() {
             v.push(format!("{base}.name"), "the pipeline needs a name");
+        } else if let Some(first) = s.pipelines[..k].iter().position(|q| q.name == p.name) {
+            // (results, reports and the editor name pipelines: two of one name are one)
+            v.push(
+                format!("{base}.name"),
+                format!(
+                    "`{}` is also the name of pipelines[{first}]: give each pipeline its own",
+                    p.name
+                ),
+            );
         }
         if p.steps.is_empty() {
             v.push(format!("{base}.steps"), "a pipeline needs at least one step");
@@ -511,6 +520,11 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
         for (j, r) in p.runs().iter().enumerate() {
             if s.workload_index(r).is_none() {
                 v.push(format!("platforms[{i}].runs[{j}]"), format!("unknown workload `{r}`"));
+            } else if p.runs()[..j].contains(r) {
+                v.push(
+                    format!("platforms[{i}].runs[{j}]"),
+                    format!("`{r}` is listed twice in this platform's `runs`"),
+                );
             }
         }
     }
