@@ -167,9 +167,27 @@ pub(crate) fn echo(cell: &str) -> String {
     out
 }
 
+/// A number as an error message quotes it: as written in the usual range, in exponent
+/// form beyond (a duration of 1e300 ms printed three hundred digits).
+pub(crate) fn echo_num(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-3..1e9).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_far_out_of_range_are_echoed_in_exponent_form() {
+        assert_eq!(echo_num(1e300), "1e300");
+        assert_eq!(echo_num(-2.5e-7), "-2.5e-7");
+        assert_eq!(echo_num(1234.5), "1234.5");
+        assert_eq!(echo_num(0.0), "0");
+    }
 
     #[test]
     fn a_panic_is_one_line_naming_what_and_where() {

@@ -118,7 +118,11 @@ fn seconds(s: &str, name: &str) -> Result<f64, String> {
     let numeric = s.starts_with(|c: char| c.is_ascii_digit() || c == '.');
     match s.parse::<f64>() {
         Ok(x) if numeric && x.is_finite() && (0.0..=MAX_MS / 1000.0).contains(&x) => Ok(x),
-        Ok(x) if numeric => Err(format!("`{name}` {x} s is outside 0 to {} s (or -1)", MAX_MS / 1000.0)),
+        Ok(x) if numeric => Err(format!(
+            "`{name}` {} s is outside 0 to {} s (or -1)",
+            crate::util::echo_num(x),
+            MAX_MS / 1000.0
+        )),
         _ => Err(format!("`{name}` `{}` is not a number of seconds", echo(s))),
     }
 }

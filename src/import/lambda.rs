@@ -6,6 +6,8 @@
 //! Other lines (START, END, the function's own output, other platform events) are not
 //! requests; a REPORT line that cannot be read is a bad line, with the reason.
 
+use crate::util::echo_num;
+
 /// One invocation as its REPORT line tells it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
@@ -168,25 +170,34 @@ fn field(msg: &str, name: &str) -> Option<Result<f64, String>> {
 fn checked(r: Report) -> Line {
     let ms_ok = |x: f64| x.is_finite() && (0.0..=MAX_MS).contains(&x);
     if !ms_ok(r.duration_ms) {
-        return Line::Bad(format!("Duration {} ms is outside 0 to {MAX_MS} ms", r.duration_ms));
+        return Line::Bad(format!(
+            "Duration {} ms is outside 0 to {MAX_MS} ms",
+            echo_num(r.duration_ms)
+        ));
     }
     // (a cold start longer than the scenario's limit would make a scenario that does not load)
     let init_max = crate::model::Limits::MAX_COLD_START_MS;
     if let Some(i) = r.init_ms
         && !(i.is_finite() && (0.0..=init_max).contains(&i))
     {
-        return Line::Bad(format!("Init Duration {i} ms is outside 0 to {init_max} ms"));
+        return Line::Bad(format!(
+            "Init Duration {} ms is outside 0 to {init_max} ms",
+            echo_num(i)
+        ));
     }
     if let Some(b) = r.billed_ms
         && !ms_ok(b)
     {
-        return Line::Bad(format!("Billed Duration {b} ms is outside 0 to {MAX_MS} ms"));
+        return Line::Bad(format!(
+            "Billed Duration {} ms is outside 0 to {MAX_MS} ms",
+            echo_num(b)
+        ));
     }
     for (name, v) in [("Memory Size", r.memory_mb), ("Max Memory Used", r.max_used_mb)] {
         if let Some(m) = v
             && !(m.is_finite() && (0.0..=MAX_MB).contains(&m))
         {
-            return Line::Bad(format!("{name} {m} MB is outside 0 to {MAX_MB} MB"));
+            return Line::Bad(format!("{name} {} MB is outside 0 to {MAX_MB} MB", echo_num(m)));
         }
     }
     // (a size Lambda does not offer, or more memory used than the function has, is not a
