@@ -57,6 +57,11 @@ fn problems(what: &str, text: &str) -> Vec<String> {
             }
         }
     }
+    // advice to commit to nothing an hour (a traffic-less scenario was told a Savings Plan
+    // of $0.0000/h saves $0.00)
+    if text.contains("of $0.0000/h") {
+        out.push(format!("{what}: a commitment of $0.0000/h"));
+    }
     out
 }
 
@@ -193,6 +198,10 @@ fn the_checks_catch_what_they_look_for() {
     assert!(problems("t", "info: 1.1 requests, 21 requests, 1 request").is_empty());
     assert_eq!(problems("t", "served 1 requests over 1 days").len(), 2);
     assert_eq!(problems("t", "1 cold starts").len(), 1);
+    assert_eq!(
+        problems("t", "A Savings Plan of $0.0000/h on Lambda saves $0.00").len(),
+        1
+    );
     assert_eq!(cold_rates_over_100("t", "Cold starts: 150 % of 2 requests").len(), 1);
     assert!(cold_rates_over_100("t", "Cold starts: 12.5 % of 8 requests").is_empty());
 }

@@ -697,9 +697,11 @@ pub fn reasons(b: &Buying) -> Vec<Reason> {
         .iter()
         .filter(|c| !b.application && Some(&c.platform) == b.platforms.get(base))
         .max_by(|a, b| a.saving_usd.total_cmp(&b.saving_usd))
+        // (no usage a commitment could cover, as without traffic, is nothing to say)
+        .filter(|c| c.covered_usd >= 0.01)
         .filter(|c| c.saving_usd >= 0.02 * base_usd || c.covered_usd >= 0.2 * base_usd)
     {
-        let text = if c.saving_usd >= 0.02 * base_usd {
+        let text = if c.saving_usd >= (0.02 * base_usd).max(0.01) {
             format!(
                 "A {} of ${:.4}/h on {} saves {} {period} ({:.0} % off its covered usage); it pays while at least \
                  {:.0} % of it is used, and this traffic uses {:.0} %{}",
