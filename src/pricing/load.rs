@@ -190,18 +190,27 @@ pub fn read_price_text(path: &Path) -> Result<(String, String), PricingError> {
     }
 }
 
-/// For a service id defined twice in one folder: the error at the second definition,
-/// naming the first file.
-pub(super) fn duplicate_id(text: &str, file: &str, list: &str, index: usize, id: &str, first: &str) -> PricingError {
-    let field = format!("{list}[{index}].id");
+/// An error at `field` of a price file, positioned where the field is written.
+fn located(text: &str, file: &str, field: String, message: String) -> PricingError {
     let pos = Locator::new(text).position(&field);
     PricingError::Parse {
         file: file.to_string(),
         line: pos.line,
         col: pos.col,
         field,
-        message: format!("service id `{id}` is also defined in {first}; one folder may define an id only once"),
+        message,
     }
+}
+
+/// For a service id defined twice in one folder: the error at the second definition,
+/// naming the first file.
+pub(super) fn duplicate_id(text: &str, file: &str, list: &str, index: usize, id: &str, first: &str) -> PricingError {
+    located(
+        text,
+        file,
+        format!("{list}[{index}].id"),
+        format!("service id `{id}` is also defined in {first}; one folder may define an id only once"),
+    )
 }
 
 /// An entry replacing one of another kind: the bills read an id as the kind they know it
@@ -215,20 +224,17 @@ pub(super) fn kind_changed(
     kind: &str,
     was: &str,
 ) -> PricingError {
-    let field = format!("{list}[{index}].id");
-    let pos = Locator::new(text).position(&field);
-    PricingError::Parse {
-        file: file.to_string(),
-        line: pos.line,
-        col: pos.col,
-        field,
-        message: format!(
+    located(
+        text,
+        file,
+        format!("{list}[{index}].id"),
+        format!(
             "`{id}` is {} {was} entry in the catalog and the bills read it as one, but this is {} {kind} \
              entry: write `{was}(...)` to replace its prices, or give this entry an id of its own",
             article(was),
             article(kind)
         ),
-    }
+    )
 }
 
 fn article(word: &str) -> &'static str {
@@ -248,37 +254,27 @@ pub(super) fn meter_missing(
     operation: &str,
     old: &super::extra::Metered,
 ) -> PricingError {
-    let field = format!("extras[{index}].meters");
-    let pos = Locator::new(text).position(&field);
-    let has: Vec<&str> = new
-        .meters
-        .iter()
-        .filter_map(|m| m.operations.first())
-        .map(String::as_str)
-        .collect();
-    let wants: Vec<&str> = old
-        .meters
-        .iter()
-        .filter_map(|m| m.operations.first())
-        .map(String::as_str)
-        .collect();
-    PricingError::Parse {
-        file: file.to_string(),
-        line: pos.line,
-        col: pos.col,
-        field,
-        message: format!(
+    // each meter by its canonical (first) operation
+    let names = |m: &super::extra::Metered| -> Vec<String> {
+        m.meters.iter().filter_map(|x| x.operations.first().cloned()).collect()
+    };
+    let has = names(new);
+    located(
+        text,
+        file,
+        format!("extras[{index}].meters"),
+        format!(
             "`{}` has no meter for `{operation}`, which the bills use: a replacement keeps every meter of \
              the entry it replaces ({}) and may add more; this one meters {}",
             new.id,
-            wants.join(", "),
+            names(old).join(", "),
             if has.is_empty() {
                 "nothing".to_string()
             } else {
                 has.join(", ")
             }
         ),
-    }
+    )
 }
 
 #[cfg(test)]
