@@ -953,14 +953,20 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_new_sweep_focus_repeats_only_the_sweep() {
+    /// The two-workload test application, prepared and run in the fast mode.
+    fn shop() -> (Arc<Catalog>, Arc<Prepared>, Arc<SimResult>) {
         let catalog = Arc::new(Catalog::builtin().unwrap());
         let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
         let s = crate::model::load_scenario_file(&file, &catalog).unwrap();
         let prepared =
             Arc::new(sim::prepare(&s, file.parent().unwrap(), &catalog, &mut TraceStore::default()).unwrap());
         let result = Arc::new(sim::run(&prepared, &catalog, Mode::Fast, &Control::default()).unwrap());
+        (catalog, prepared, result)
+    }
+
+    #[test]
+    fn a_new_sweep_focus_repeats_only_the_sweep() {
+        let (catalog, prepared, result) = shop();
         let job = |focus| AnalysisJob {
             generation: 3,
             prepared: prepared.clone(),
@@ -1011,12 +1017,7 @@ mod tests {
     /// delivered (the next edit's map follows); one that stays current is.
     #[test]
     fn a_map_superseded_while_it_is_worked_out_stops_and_is_not_delivered() {
-        let catalog = Arc::new(Catalog::builtin().unwrap());
-        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app/shop.ron");
-        let s = crate::model::load_scenario_file(&file, &catalog).unwrap();
-        let prepared =
-            Arc::new(sim::prepare(&s, file.parent().unwrap(), &catalog, &mut TraceStore::default()).unwrap());
-        let result = Arc::new(sim::run(&prepared, &catalog, Mode::Fast, &Control::default()).unwrap());
+        let (catalog, prepared, result) = shop();
         let plan = AnalysisPlan {
             enabled: true,
             map: Some((3, 3)),
