@@ -768,6 +768,25 @@ proptest! {
 
 // Regressions found by the fuzzer (each a case that once failed)
 
+/// Found by `hostile_logs_of_every_format_never_panic` in CI: combined-format logs whose
+/// request times (9 ms and 4 s) fit a log-normal wider than a scenario holds; the capped
+/// p99 rounded up a hair over the cap, and the scenario `import` wrote did not load.
+#[test]
+fn regression_an_imported_p99_capped_at_the_spread_loads() {
+    let (fmt, valid) = FORMAT_LINES[1];
+    assert_eq!(fmt, breakeven::import::Format::Combined);
+    let alb = FORMAT_LINES[0].1;
+    let slow = r#"203.0.113.9 - - [10/Oct/2026:13:55:36 -0700] "POST /y HTTP/1.1" 201 - "-" "curl/8" "10.0.0.1" 4"#;
+    let text = [valid, alb, slow, valid, alb, alb, valid].join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_log(dir.path(), &text, false);
+    let o = breakeven::import::read_files(std::slice::from_ref(&f), fmt).unwrap();
+    assert_eq!(o.requests(), 4);
+    let fit = breakeven::import::fit::summary(&o).duration_fit.unwrap();
+    assert_eq!((fit.median_ms, fit.p99_ms), (9.402, 94019.999));
+    imported_scenario_loads(&o, fmt, dir.path()).unwrap();
+}
+
 /// Found by `mutated_price_files_never_panic` before price numbers were checked: a
 /// negative scaling burst reached the fast mode's token bucket (`clamp(0.0, burst)` with
 /// `burst < 0` panics in a worker thread).

@@ -85,16 +85,28 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// A log-normal's median and p99 as a scenario writes them: ms to three decimals, a
+/// median of at least 1 µs, and a p99 from the median to `MAX_LOGNORMAL_SPREAD` times it
+/// once rounded. Capping before rounding is not enough: a median of 9.402 caps the p99 at
+/// 94019.99999999999, which rounds to 94020, a hair over the cap, and the written
+/// scenario would not load.
+fn lognormal_ms(median: f64, p99: f64) -> (f64, f64) {
+    let median = round3(median).max(0.001);
+    let most = median * crate::model::Limits::MAX_LOGNORMAL_SPREAD;
+    let mut cap = round3(most);
+    if cap > most {
+        cap = round3(cap - 0.001);
+    }
+    (median, round3(p99).clamp(median, cap))
+}
+
 /// The log-normal with the logs' mean and spread, as the scenario's median and p99.
 pub fn lognormal(s: &super::LogSketch) -> Option<LogNormalFit> {
     let (mu, sigma) = s.lognormal_mle()?;
     let z99 = normal_quantile(0.99);
     let ks = s.ks_lognormal(mu, sigma);
-    // within what a scenario holds: a median of at least 1 µs (as written, to three
-    // decimals) and a p99 at most `MAX_LOGNORMAL_SPREAD` times it (times that spread so
-    // widely fit the log-normal poorly: `ks` says so)
-    let median_ms = round3(mu.exp()).max(0.001);
-    let p99_ms = round3((mu + z99 * sigma).exp()).min(median_ms * crate::model::Limits::MAX_LOGNORMAL_SPREAD);
+    // times spread wider than a scenario holds fit the log-normal poorly: `ks` says so
+    let (median_ms, p99_ms) = lognormal_ms(mu.exp(), (mu + z99 * sigma).exp());
     Some(LogNormalFit {
         median_ms,
         p99_ms,
@@ -283,10 +295,13 @@ pub fn scenario_text(o: &Observed, name: &str, trace_file: &str, extra: &Extra) 
         })
         .collect();
     let slowdown = extra.slowdown.unwrap_or(1.0);
-    let at_full_vcpu = s.duration_fit.as_ref().map(|f| LogNormalFit {
-        median_ms: round3(f.median_ms / slowdown),
-        p99_ms: round3(f.p99_ms / slowdown),
-        ..f.clone()
+    let at_full_vcpu = s.duration_fit.as_ref().map(|f| {
+        let (median_ms, p99_ms) = lognormal_ms(f.median_ms / slowdown, f.p99_ms / slowdown);
+        LogNormalFit {
+            median_ms,
+            p99_ms,
+            ..f.clone()
+        }
     });
     let duration = match durations_file {
         Some(f) => format!("Empirical(path: {f:?})"),
@@ -552,4 +567,27 @@ fn comparison(format: Format) -> String {
             front_door: Alb,
         ),"#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Limits;
+
+    /// The capped p99 stays within the scenario's limit once rounded (a fuzz run found a
+    /// median of 9.402 whose capped p99 rounded up to 94020, which the scenario refused).
+    #[test]
+    fn a_capped_p99_is_within_the_spread_once_rounded() {
+        assert_eq!(lognormal_ms(9.402, 1e9), (9.402, 94019.999));
+        for median in [0.001, 0.0017, 1.0, 3.333, 9.402, 77.123, 1234.567] {
+            let (m, p) = lognormal_ms(median, f64::INFINITY);
+            assert!(p <= m * Limits::MAX_LOGNORMAL_SPREAD, "{m} {p}");
+            assert!(p > m * Limits::MAX_LOGNORMAL_SPREAD - 0.0011, "{m} {p}");
+            assert_eq!(p, round3(p));
+        }
+        // within the spread: only rounded; the median is at least 1 µs and p99 at least it
+        assert_eq!(lognormal_ms(12.34567, 45.6789), (12.346, 45.679));
+        assert_eq!(lognormal_ms(0.0, 0.0), (0.001, 0.001));
+        assert_eq!(lognormal_ms(5.0, 4.0), (5.0, 5.0));
+    }
 }
