@@ -278,10 +278,10 @@ fn price_file_numbers_are_checked_with_file_line_and_field() {
     let e = bad_price(
         "pricing/aws-lambda.ron",
         "scale_burst: Some(1000.0)",
-        "scale_burst: Some(-1.0)",
+        "scale_burst: Some(0.0)",
     );
     assert!(
-        e.contains("services[0].limits.scale_burst: -1 is out of range: must be at least 0"),
+        e.contains("services[0].limits.scale_burst: 0 is out of range: must be at least 1"),
         "{e}"
     );
     let e = bad_price("pricing/aws-lambda.ron", "usd: 0.0000002,", "usd: 1000000000,");

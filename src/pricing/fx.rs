@@ -158,6 +158,13 @@ impl ExchangeRates {
                     format!("{path}.code"),
                     format!("`{}` is not a three-letter ISO 4217 code", r.code),
                 ));
+            } else if r.code == "EUR" {
+                // (the rates are per euro: a row for the euro would be ignored, or, unless
+                // it is 1, contradict every other row)
+                out.push((
+                    format!("{path}.code"),
+                    "the rates are units per euro, so the euro has no row of its own (it is 1 by definition): remove this row".into(),
+                ));
             } else if !seen.insert(r.code.clone()) {
                 out.push((format!("{path}.code"), format!("`{}` is listed twice", r.code)));
             }
@@ -228,6 +235,19 @@ mod tests {
             "{e}"
         );
         assert!(t.problems().is_empty());
+    }
+
+    #[test]
+    fn a_row_for_the_euro_is_refused() {
+        let mut t = table();
+        t.per_eur.push(EurRate {
+            code: "EUR".into(),
+            rate: Decimal::from(2),
+        });
+        let p = t.problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, format!("exchange_rates.per_eur[{}].code", t.per_eur.len() - 1));
+        assert!(p[0].1.contains("1 by definition"), "{p:?}");
     }
 
     #[test]

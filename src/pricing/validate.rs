@@ -592,7 +592,9 @@ fn function_limits(n: &mut Nums, l: &FunctionLimits, path: &str) {
     }
     n.f(p("max_vcpu"), l.max_vcpu, 0.0, true, MAX_VCPU);
     n.opt(p("max_cpu_s"), l.max_cpu_s, 0.0, true, 366.0 * 86_400.0);
-    n.opt(p("scale_burst"), l.scale_burst, 0.0, false, MAX_CONCURRENCY as f64);
+    // (a bucket smaller than one environment would never let one start: every request
+    // throttled)
+    n.opt(p("scale_burst"), l.scale_burst, 1.0, false, MAX_CONCURRENCY as f64);
     n.opt(p("scale_per_s"), l.scale_per_s, 0.0, false, MAX_CONCURRENCY as f64);
     n.opt(
         p("cold_start_override_ms"),
