@@ -15,7 +15,8 @@
 //! PROPTEST_CASES=100000 cargo test --release --test fuzz
 //! ```
 //!
-//! Every failure found is kept as a regular test at the end of this file.
+//! Seeds are random unless `PROPTEST_RNG_SEED` is set; `.ci/run` sets it, so CI is
+//! reproducible, and every failure found is kept as a regular test in this file.
 
 mod common;
 
