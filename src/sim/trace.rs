@@ -201,13 +201,18 @@ pub fn parse_csv(text: &str, file: &Path) -> Result<Trace, Located> {
                 ));
             }
             let step = t - prev;
-            if step < Limits::MIN_TRACE_STEP_S {
+            // (a timestamp in 2026 as seconds carries about 0.2 µs of rounding, so rows
+            // written exactly 1 ms apart subtract to 0.99993 ms: a microsecond's slack)
+            if step < Limits::MIN_TRACE_STEP_S - 1e-6 {
                 return Err(err(
                     file,
                     n,
                     f[0].0,
                     "timestamp",
-                    format!("{step} s after the previous row: rows must be at least 1 ms apart"),
+                    match (step * 1e6).round() / 1e3 {
+                        0.0 => "less than 0.001 ms after the previous row: rows must be at least 1 ms apart".into(),
+                        ms => format!("{ms} ms after the previous row: rows must be at least 1 ms apart"),
+                    },
                 ));
             }
             if t - times[0] > Limits::MAX_HORIZON_DAYS * 86_400.0 {
@@ -460,6 +465,25 @@ impl TraceStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows written 1 ms apart are 1 ms apart, though their timestamps as seconds since
+    /// 1970 subtract to 0.99993 ms; rows closer than that are refused in ms.
+    #[test]
+    fn rows_exactly_one_ms_apart_are_accepted() {
+        let t = parse_csv(
+            "timestamp,count\n2026-01-05T00:00:00.000Z,5\n2026-01-05T00:00:00.001Z,5\n2026-01-05T00:00:00.002Z,5\n",
+            Path::new("t.csv"),
+        )
+        .unwrap();
+        assert_eq!(t.counts, vec![5.0, 5.0, 5.0]);
+        let e = parse_csv("0,1\n0.0005,1\n", Path::new("t.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.csv:2:1: timestamp: 0.5 ms after the previous row: rows must be at least 1 ms apart"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn csv_with_header_and_rfc3339() {
