@@ -154,6 +154,33 @@ fn out_of_range_values_are_all_reported_with_positions() {
     );
 }
 
+/// Names label table columns: one of 65,536 characters passed `check` and then broke the
+/// tables `run` and `sweep` print (Rust's format widths stop at 65,535).
+#[test]
+fn overlong_names_are_positioned_errors() {
+    let long = "L".repeat(101);
+    let text = contract_text().replacen("name: \"Lambda\"", &format!("name: \"{long}\""), 1);
+    let e = parse(&text).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "platforms[0].name");
+    assert_eq!(p.line, text.lines().position(|l| l.contains(&long)).unwrap() + 1);
+    assert!(p.message.contains("a name of 101 characters: at most 100"), "{p}");
+    // 100 characters are a name
+    let ok = contract_text().replacen("name: \"Lambda\"", &format!("name: \"{}\"", "L".repeat(100)), 1);
+    assert!(parse(&ok).is_ok());
+    let v2 =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract/scenario-v2.ron"))
+            .unwrap()
+            .replacen("name: \"payment\"", &format!("name: \"{}\"", "p".repeat(5000)), 1);
+    let e = parse(&v2).unwrap_err();
+    assert!(
+        e.problems()
+            .iter()
+            .any(|p| p.field.starts_with("workloads[") && p.field.ends_with("].name")),
+        "{e}"
+    );
+}
+
 #[test]
 fn negative_memory_is_a_positioned_error() {
     let text = contract_text().replace("memory_mb: 1024,", "memory_mb: -5,");

@@ -157,7 +157,7 @@ fn grid(rows: &[Vec<String>]) -> String {
     let mut w = vec![0usize; n];
     for r in rows {
         for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
+            w[i] = w[i].max(c.chars().count()).min(super::table::MAX_COLUMN_CHARS);
         }
     }
     let mut o = String::new();
@@ -306,4 +306,23 @@ pub fn purchase_table(b: &Buying, period: &str, fx: Option<&Fx>) -> String {
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    /// A cell wider than a column may be runs past it: Rust's format widths stop at
+    /// 65,535, and a region or instance name from a price folder can be longer.
+    #[test]
+    fn a_cell_wider_than_any_column_prints() {
+        let long = "r".repeat(70_000);
+        let out = super::grid(&[
+            vec!["Region".into(), "Total".into()],
+            vec![long.clone(), "$1.00".into()],
+        ]);
+        assert!(out.contains(&format!("  {long}  $1.00")), "{}", &out[..80]);
+        assert!(out.starts_with(&format!(
+            "  Region{}  Total",
+            " ".repeat(super::super::table::MAX_COLUMN_CHARS - 6)
+        )));
+    }
 }

@@ -130,7 +130,8 @@ fn placements_table(r: &SimResult) -> String {
         .map(|p| p.name.chars().count())
         .max()
         .unwrap_or(0)
-        .max("Placement".len());
+        .max("Placement".len())
+        .min(super::table::MAX_COLUMN_CHARS);
     let _ = writeln!(o, "    {:<width$} {:>12}  Good enough", "Placement", "Total");
     for p in &r.placements {
         let best = r.best_placement.as_deref() == Some(p.name.as_str());
@@ -170,14 +171,16 @@ fn placements_table(r: &SimResult) -> String {
         .map(|w| w.workload.chars().count())
         .max()
         .unwrap_or(0)
-        .max("Workload".len());
+        .max("Workload".len())
+        .min(super::table::MAX_COLUMN_CHARS);
     let pw = best
         .workloads
         .iter()
         .map(|w| w.platform.chars().count())
         .max()
         .unwrap_or(0)
-        .max("Platform".len());
+        .max("Platform".len())
+        .min(super::table::MAX_COLUMN_CHARS);
     let _ = writeln!(
         o,
         "  {:<ww$} {:<pw$} {:>12} {:>11} {:>11} {:>8} {:>8} {:>8} {:>9}",
@@ -206,7 +209,8 @@ fn placements_table(r: &SimResult) -> String {
             .map(|p| p.name.chars().count())
             .max()
             .unwrap_or(0)
-            .max("Pipeline".len());
+            .max("Pipeline".len())
+            .min(super::table::MAX_COLUMN_CHARS);
         let _ = writeln!(
             o,
             "  {:<nw$} {:>8} {:>8} {:>8}  Over objective",

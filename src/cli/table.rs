@@ -3,6 +3,11 @@
 use crate::billing::{Bill, group};
 use rust_decimal::Decimal;
 
+/// The widest a text column is padded to: a longer cell (a name from a price folder, say)
+/// runs past its column instead. Rust's format widths stop at 65,535, and a wider
+/// column would fail to print at all.
+pub(crate) const MAX_COLUMN_CHARS: usize = 200;
+
 pub fn usd(d: Decimal) -> String {
     if d < Decimal::ZERO {
         return format!("-{}", usd(-d));
@@ -89,7 +94,7 @@ pub fn bill_table_in(b: &Bill, period: &str, fx: &crate::pricing::fx::Fx) -> Str
     let mut w = [0usize; 6];
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
+            w[i] = w[i].max(c.chars().count()).min(MAX_COLUMN_CHARS);
         }
     }
     let mut out = format!("{} - {} ({}), {period}\n", b.service, b.service_name, b.region);

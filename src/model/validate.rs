@@ -37,10 +37,28 @@ impl Limits {
     pub const MAX_TRACE_ROWS: usize = 5_000_000;
     /// Smallest step between two trace timestamps (1 ms).
     pub const MIN_TRACE_STEP_S: f64 = 0.001;
+    /// Longest name of a scenario, workload, pipeline or platform, in characters: names
+    /// label table columns and chart legends (a 65,536-character name broke the tables).
+    pub const MAX_NAME_CHARS: usize = 100;
 }
 
 struct V<'a> {
     out: &'a mut Vec<Problem>,
+}
+
+/// Whether `name` is longer than a name may be (said at `path` when it is).
+fn name_length(v: &mut V, path: String, name: &str) -> bool {
+    let n = name.chars().count();
+    if n > Limits::MAX_NAME_CHARS {
+        v.push(
+            path,
+            format!(
+                "a name of {n} characters: at most {} (names label table columns and chart legends)",
+                Limits::MAX_NAME_CHARS
+            ),
+        );
+    }
+    n > Limits::MAX_NAME_CHARS
 }
 
 impl V<'_> {
@@ -217,6 +235,8 @@ pub fn validate_scenario(s: &Scenario, catalog: &Catalog, base_dir: Option<&Path
     }
     if s.name.trim().is_empty() {
         v.push("name", "the scenario needs a name");
+    } else {
+        name_length(&mut v, "name".into(), &s.name);
     }
     if v.positive("horizon_days", s.horizon_days, Limits::MAX_HORIZON_DAYS, "days")
         && s.horizon_days < Limits::MIN_HORIZON_DAYS
@@ -372,6 +392,7 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
     for (i, w) in s.workloads.iter().enumerate() {
         if w.name.trim().is_empty() {
             v.push(format!("workloads[{i}].name"), "the workload needs a name");
+        } else if name_length(v, format!("workloads[{i}].name"), &w.name) {
         } else if !seen.insert(w.name.as_str()) {
             v.push(
                 format!("workloads[{i}].name"),
@@ -457,6 +478,7 @@ fn application(v: &mut V, s: &Scenario) -> Vec<f64> {
         let base = format!("pipelines[{k}]");
         if p.name.trim().is_empty() {
             v.push(format!("{base}.name"), "the pipeline needs a name");
+        } else if name_length(v, format!("{base}.name"), &p.name) {
         } else if let Some(first) = s.pipelines[..k].iter().position(|q| q.name == p.name) {
             // (results, reports and the editor name pipelines: two of one name are one)
             v.push(
@@ -913,6 +935,7 @@ fn platforms(v: &mut V, s: &Scenario, catalog: &Catalog) {
         let base = format!("platforms[{i}]");
         if p.name().trim().is_empty() {
             v.push(format!("{base}.name"), "the platform needs a name");
+        } else if name_length(v, format!("{base}.name"), p.name()) {
         } else if !names.insert(p.name().to_string()) {
             v.push(
                 format!("{base}.name"),
