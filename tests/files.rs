@@ -181,6 +181,35 @@ fn overlong_names_are_positioned_errors() {
     );
 }
 
+/// A spike whose day and hour are each in range but which starts after the horizon was
+/// dropped without a word (a million requests vanished from `run`).
+#[test]
+fn a_spike_starting_after_the_horizon_is_a_positioned_error() {
+    let horizon = contract_text()
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("horizon_days: ")?
+                .trim_end_matches(',')
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap();
+    let last_day = horizon - 1.0;
+    let spike = "Spike(day: 3.0, hour: 18.0,";
+    let text = contract_text().replacen(spike, &format!("Spike(day: {last_day:.1}, hour: 24.0,"), 1);
+    let e = parse(&text).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.field, "traffic.components[2].hour");
+    assert!(
+        p.message.starts_with(&format!("the spike starts {horizon} days in")),
+        "{p}"
+    );
+    // the last hour of the horizon is within it
+    let ok = contract_text().replacen(spike, &format!("Spike(day: {last_day:.1}, hour: 23.0,"), 1);
+    assert!(parse(&ok).is_ok());
+}
+
 #[test]
 fn negative_memory_is_a_positioned_error() {
     let text = contract_text().replace("memory_mb: 1024,", "memory_mb: -5,");

@@ -667,14 +667,28 @@ fn traffic(v: &mut V, s: &Scenario, wi: usize, base_dir: Option<&Path>) -> f64 {
                 duration_min,
                 requests,
             } => {
-                v.range(
+                let in_range = v.range(
                     &format!("{p}.day"),
                     *day,
                     0.0,
                     horizon_days,
                     "days (within the horizon)",
-                );
-                v.range(&format!("{p}.hour"), *hour, 0.0, 24.0, "h");
+                ) & v.range(&format!("{p}.hour"), *hour, 0.0, 24.0, "h");
+                // (day and hour each within range can still start the spike after the
+                // horizon: its requests were dropped without a word)
+                let start_days = day + hour / 24.0;
+                if in_range && start_days >= horizon_days {
+                    v.push(
+                        format!("{p}.hour"),
+                        format!(
+                            "the spike starts {} days in (day {} at {} h), when the {}-day horizon has ended: start it earlier or lengthen horizon_days",
+                            fmt((start_days * 100.0).round() / 100.0),
+                            fmt(*day),
+                            fmt(*hour),
+                            fmt(horizon_days)
+                        ),
+                    );
+                }
                 let d = v.positive(&format!("{p}.duration_min"), *duration_min, 7.0 * 1440.0, "min");
                 let r = v.range(
                     &format!("{p}.requests"),
