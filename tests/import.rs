@@ -962,3 +962,40 @@ fn a_replay_that_is_throttled_or_cut_short_is_not_compared() {
         "{stdout}"
     );
 }
+
+/// `import api.log -o api.log` wrote the scenario over the log, and `report` could write
+/// over the trace its scenario reads: both are refused, and the inputs are kept.
+#[test]
+fn outputs_never_replace_an_input() {
+    let (inv, _) = invocations(5.0, 0.5, 300.0, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("api.log");
+    let text = text_log(&inv);
+    std::fs::write(&log, &text).unwrap();
+    let err = import_fails(&log, &log, &[]);
+    assert!(
+        err.contains("api.log: it is one of the logs being imported; choose another output name"),
+        "{err}"
+    );
+    // a side file named after the output (api-trace.csv) that is an input
+    let trace_named = dir.path().join("x-trace.csv");
+    std::fs::write(&trace_named, &text).unwrap();
+    let err = import_fails(&trace_named, &dir.path().join("x.ron"), &["--format", "lambda-report"]);
+    assert!(
+        err.contains("x-trace.csv: it is one of the logs being imported"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(&trace_named).unwrap(), text);
+    assert!(!dir.path().join("x.ron").exists());
+    // the scenario imported properly, then a report aimed at its own trace
+    let out = dir.path().join("api.ron");
+    let (code, _, err) = run(&["import", log.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let trace = dir.path().join("api-trace.csv");
+    let before = std::fs::read_to_string(&trace).unwrap();
+    let (code, _, err) = run(&["report", out.to_str().unwrap(), "--fast", "-o", trace.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("api-trace.csv: it is a file the scenario reads"), "{err}");
+    assert_eq!(std::fs::read_to_string(&trace).unwrap(), before);
+}

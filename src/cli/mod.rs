@@ -1355,9 +1355,30 @@ fn report_command(
     }
     let cat = catalog(pricing_dir)?;
     let fx = fx_of(&cat, currency)?;
-    let scenario = load(file, &cat)?;
+    let mut scenario = load(file, &cat)?;
     let base = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let prepared = sim::prepare(&scenario, &base, &cat, &mut TraceStore::default()).map_err(sim_failure)?;
+    let mut traces = TraceStore::default();
+    let prepared = sim::prepare(&scenario, &base, &cat, &mut traces).map_err(sim_failure)?;
+    // (`report api.ron -o api-trace.csv` wrote the report over the scenario's own trace)
+    let mut inputs: Vec<PathBuf> = vec![file.to_path_buf()];
+    inputs.extend(traces.paths().map(|p| base.join(p)));
+    crate::model::empirical::for_each_dist(&mut scenario, |d, _| {
+        if let crate::model::Dist::Empirical { path, .. } = d {
+            inputs.push(base.join(&*path));
+        }
+    });
+    let output_file = std::fs::canonicalize(output).ok();
+    if let Some(o) = &output_file
+        && let Some(same) = inputs
+            .iter()
+            .find(|i| std::fs::canonicalize(i).ok().as_ref() == Some(o))
+    {
+        return Err(Failure::BadInput(format!(
+            "error: cannot write {}: it is a file the scenario reads ({}); choose another output name",
+            output.display(),
+            same.display()
+        )));
+    }
     let opts = report::Options {
         run_mode: if fast { Mode::Fast } else { Mode::Exact },
         ..report::Options::default()

@@ -21,6 +21,8 @@ pub struct Built {
     pub calibration: Option<Calibration>,
     /// The scenario as it loads (its trace read from the scratch folder, since gone).
     pub scenario: Scenario,
+    /// The logs it was read from: `write` never writes over one of them.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Builds the scenario `stem` (side files are named after it) from `o`, read as
@@ -69,6 +71,7 @@ pub fn build(o: &Observed, format: Format, stem: &str, catalog: &Catalog) -> Res
         summary: fit::summary(o),
         calibration,
         scenario,
+        inputs: o.files.clone(),
     })
 }
 
@@ -87,6 +90,24 @@ impl Built {
             ));
         }
         let beside = |file: &str| dir.map(|d| d.join(file)).unwrap_or_else(|| PathBuf::from(file));
+        // (`import api.log -o api.log` wrote the scenario over the log, and on a later
+        // failure the clean-up would have removed a log a side file had replaced)
+        let inputs: Vec<PathBuf> = self
+            .inputs
+            .iter()
+            .filter_map(|f| std::fs::canonicalize(f).ok())
+            .collect();
+        let targets = std::iter::once(output.to_path_buf()).chain(self.side_files.iter().map(|(f, _)| beside(f)));
+        for t in targets {
+            if let Ok(c) = std::fs::canonicalize(&t)
+                && inputs.contains(&c)
+            {
+                return Err(format!(
+                    "cannot write {}: it is one of the logs being imported; choose another output name (nothing was written)",
+                    t.display()
+                ));
+            }
+        }
         let mut written: Vec<PathBuf> = Vec::new();
         let undo = |written: &[PathBuf]| written.iter().for_each(|w| drop(std::fs::remove_file(w)));
         for (file, contents) in &self.side_files {

@@ -430,6 +430,11 @@ pub struct TraceStore {
 }
 
 impl TraceStore {
+    /// The files read so far.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.cache.keys().map(|k| k.0.as_path())
+    }
+
     pub fn get(
         &mut self,
         path: &Path,
