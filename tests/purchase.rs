@@ -526,8 +526,33 @@ fn a_negotiated_discount_comes_off_the_providers_whole_bills() {
     let list = totals("");
     let deal = totals("discounts: [ProviderDiscount(provider: \"aws\", discount_pct: 10.0)],");
     let before = list[0]["total_usd"].as_f64().unwrap();
+    // a line per category, each 10 % of that category (rounded to the cent), so no
+    // category of the bill goes below zero
+    let lines = deal[0]["bill"].as_array().unwrap();
+    let off: Vec<&serde_json::Value> = lines.iter().filter(|l| l["item"] == "Negotiated discount").collect();
+    let cats = deal[0]["cost_by_category"].as_object().unwrap();
+    assert_eq!(off.len(), cats.len(), "{cats:?}");
+    assert!(cats.len() >= 2, "network egress as well as compute: {cats:?}");
+    for (c, after) in cats {
+        let before_c = list[0]["cost_by_category"][c].as_f64().unwrap();
+        let d = off
+            .iter()
+            .find(|l| l["category"].as_str().unwrap_or("compute") == c)
+            .unwrap();
+        assert_eq!(
+            d["amount_usd"].as_f64().unwrap(),
+            -((before_c * 10.0).round() / 100.0),
+            "{c}"
+        );
+        assert!((after.as_f64().unwrap() - before_c * 0.9).abs() < 0.006, "{c}: {after}");
+    }
     let d = line(&deal[0], "Negotiated discount");
-    assert_eq!(d["amount_usd"].as_f64().unwrap(), -((before * 10.0).round() / 100.0));
+    assert!(
+        d["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("10% off this bill's compute (a negotiated discount on aws)")
+    );
     assert!((deal[0]["total_usd"].as_f64().unwrap() - before * 0.9).abs() < 0.011);
     assert_eq!(deal[1]["total_usd"], list[1]["total_usd"]);
     // one per provider, a known provider, 0 to 100 %

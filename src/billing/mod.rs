@@ -133,7 +133,14 @@ impl Bill {
         Some(
             parts
                 .iter()
-                .map(|(c, usd)| format!("{} ${:.2}", c.label(), usd.round_dp(2)))
+                .map(|(c, usd)| {
+                    let sign = if usd.is_sign_negative() && !usd.round_dp(2).is_zero() {
+                        "-"
+                    } else {
+                        ""
+                    };
+                    format!("{} {sign}${:.2}", c.label(), usd.abs().round_dp(2))
+                })
                 .collect::<Vec<_>>()
                 .join(" · "),
         )
@@ -515,6 +522,33 @@ pub(crate) fn tiered_lines(
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn the_category_summary_puts_a_minus_before_the_dollar() {
+        let line = |usd: &str, category: Category| BillLine {
+            item: "x".into(),
+            quantity: Decimal::ONE,
+            unit: "USD".into(),
+            unit_price_usd: Decimal::ONE,
+            amount_usd: Decimal::from_str(usd).unwrap(),
+            note: String::new(),
+            category,
+        };
+        let bill = Bill {
+            service: "s".into(),
+            service_name: "S".into(),
+            region: "r".into(),
+            lines: vec![
+                line("12.346", Category::Compute),
+                line("-3.5", Category::Network),
+                line("-0.001", Category::Logs),
+            ],
+        };
+        assert_eq!(
+            bill.category_summary().unwrap(),
+            "compute $12.35 · network -$3.50 · logs $0.00"
+        );
+    }
 
     #[test]
     fn cents_round_half_up() {

@@ -421,7 +421,9 @@ fn bill_for(
 }
 
 /// A negotiated discount of the platform's provider, off its whole bill (after the
-/// catalog's commitments and Spot): one negative line.
+/// catalog's commitments and Spot): a negative line per category of the bill, so each
+/// category shows what it costs after the discount (one line booked against compute
+/// made the compute category negative on a bill mostly network and logs).
 fn negotiated(bill: &mut Bill, service_id: &str, s: &Scenario) {
     let provider = service_id.split('-').next().unwrap_or("");
     let Some(d) = s.discounts.iter().find(|d| d.provider == provider) else {
@@ -430,21 +432,26 @@ fn negotiated(bill: &mut Bill, service_id: &str, s: &Scenario) {
     if !(d.discount_pct.is_finite() && d.discount_pct > 0.0) {
         return;
     }
-    let total = bill.total_usd();
     let pct = crate::billing::dec(d.discount_pct.min(100.0));
     let rate = pct / Decimal::from(100);
-    bill.lines.push(crate::billing::BillLine {
-        item: "Negotiated discount".into(),
-        quantity: total,
-        unit: "USD".into(),
-        unit_price_usd: -rate,
-        amount_usd: -crate::billing::cents(total * rate),
-        note: format!(
-            "{}% off this bill (a negotiated discount on {provider}), after commitments and Spot",
-            pct.normalize()
-        ),
-        category: crate::billing::Category::Compute,
-    });
+    for (category, total) in bill.by_category() {
+        if total <= Decimal::ZERO {
+            continue;
+        }
+        bill.lines.push(crate::billing::BillLine {
+            item: "Negotiated discount".into(),
+            quantity: total,
+            unit: "USD".into(),
+            unit_price_usd: -rate,
+            amount_usd: -crate::billing::cents(total * rate),
+            note: format!(
+                "{}% off this bill's {} (a negotiated discount on {provider}), after commitments and Spot",
+                pct.normalize(),
+                category.label()
+            ),
+            category,
+        });
+    }
 }
 
 /// The hour weights of a platform under a commitment (empty otherwise: nothing to spread).
