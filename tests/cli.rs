@@ -1006,3 +1006,35 @@ fn a_pricing_folder_keeps_each_ids_kind_and_meters() {
     let (code, _, err) = run(&["--pricing", "pricing", "check", "scenarios/startup-launch.ron"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// A sweep whose top would bill more milliseconds than a bill holds (10-minute requests
+/// at 2,000 req/s for a year, times 1,000) ends where bills still can: `run --fast` failed
+/// on its verdict's sweep, though the run itself bills fine.
+#[test]
+fn a_sweep_ends_where_its_usage_can_still_be_billed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "long requests", horizon_days: 366.0, seed: 1,
+  traffic: Traffic(components: [Constant(rps: 2000.0)]),
+  workload: Workload(duration_ms: Fixed(600000.0), cpu_fraction: 0.1, cold_start_ms: Fixed(100.0)),
+  platforms: [Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, max_concurrency: 4294967295)])"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["sweep", f.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let xs: Vec<f64> = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["scale"].as_f64().unwrap())
+        .collect();
+    let top = *xs.last().unwrap();
+    // 1.8e19 billed ms is about 500x (a tenth throttled there), below the sweep's 1,000x
+    assert!(xs.len() == 100 && (400.0..600.0).contains(&top), "{top}");
+    let (code, out, err) = run(&["run", f.to_str().unwrap(), "--fast"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Verdict: "), "{out}");
+}

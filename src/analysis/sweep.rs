@@ -514,10 +514,25 @@ const FILL_ABS_USD: f64 = 0.01;
 /// the last), extended by decades while some pair's order could still flip above the
 /// range. Returns the grid and the totals of the points simulated.
 #[allow(clippy::type_complexity)]
-fn coarse_grid(ev: &Evaluator, mut xs: Vec<f64>, cap: f64) -> Result<(Vec<f64>, Vec<Option<Vec<Total>>>), SimError> {
+fn coarse_grid(
+    ev: &Evaluator,
+    mut xs: Vec<f64>,
+    mut cap: f64,
+) -> Result<(Vec<f64>, Vec<Option<Vec<Total>>>), SimError> {
     let mut tot: Vec<Option<Vec<Total>>> = vec![None; xs.len()];
     let first = coarse_indices(0, xs.len());
-    simulate_at(ev, &xs, &mut tot, &first)?;
+    match simulate_at(ev, &xs, &mut tot, &first) {
+        // a top of the range whose usage no bill can hold (15-minute requests at a
+        // million req/s for a year): the range ends at the most that can be billed
+        Err(e) if is_overflow(&e) => {
+            let (lo, hi) = (xs[0], xs[xs.len() - 1]);
+            cap = billable_top(ev, lo, hi)?;
+            xs = log_grid(lo, cap, xs.len());
+            tot = vec![None; xs.len()];
+            simulate_at(ev, &xs, &mut tot, &first)?;
+        }
+        r => r?,
+    }
     for _ in 0..3 {
         let Some(more) = more_range(&xs, &tot, cap) else { break };
         let from = xs.len() - 1;
@@ -530,6 +545,25 @@ fn coarse_grid(ev: &Evaluator, mut xs: Vec<f64>, cap: f64) -> Result<(Vec<f64>, 
         simulate_at(ev, &xs, &mut tot, &idx)?;
     }
     Ok((xs, tot))
+}
+
+fn is_overflow(e: &SimError) -> bool {
+    matches!(e, SimError::Billing(b) if b.is_overflow())
+}
+
+/// The largest scale in [lo, hi] (to 1 %) whose bills can be computed, usage growing with
+/// the scale; `lo`'s error when even it cannot.
+fn billable_top(ev: &Evaluator, mut lo: f64, mut hi: f64) -> Result<f64, SimError> {
+    ev.costs(lo, None)?;
+    while hi / lo > 1.01 {
+        let mid = (lo * hi).sqrt();
+        match ev.costs(mid, None) {
+            Ok(_) => lo = mid,
+            Err(e) if is_overflow(&e) => hi = mid,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(lo)
 }
 
 /// Simulates the points between two simulated ones where a curve bends, a cost leaves
