@@ -1038,3 +1038,25 @@ fn a_sweep_ends_where_its_usage_can_still_be_billed() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Verdict: "), "{out}");
 }
+
+/// Tier bounds scaled to a period of days are repeating decimals: shown to three decimals
+/// (the API's first 300 million requests a month over 7 days were "0 to
+/// 69,999,999.99999999999999999999 request").
+#[test]
+fn tier_bounds_of_a_short_period_are_shown_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("week.ron");
+    std::fs::write(
+        &f,
+        r#"Scenario(version: 1, name: "a busy week", horizon_days: 7.0, seed: 1,
+  traffic: Traffic(components: [Constant(rps: 2000.0)]),
+  workload: Workload(duration_ms: Fixed(100.0), cpu_fraction: 0.3, cold_start_ms: Fixed(100.0), response_kb: 16.0),
+  platforms: [Function(name: "Lambda", service: "aws-lambda", memory_mb: 1024, front_door: ApiGatewayHttp)])"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["run", f.to_str().unwrap(), "--fast"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 to 70,000,000 request"), "{out}");
+    assert!(out.contains("above 70,000,000 request"), "{out}");
+    assert!(!out.contains("99999"), "{out}");
+}

@@ -493,9 +493,12 @@ pub(crate) fn tiered_lines(
             } else {
                 item.to_string()
             };
+            // (a bound scaled to a period of days is a repeating decimal: 70 million
+            // requests over 7 days of a month printed as 69,999,999.99999999999999999999)
+            let bound = |b: Decimal| group(b.round_dp(3));
             let range = match upper {
-                Some(u) => format!("{} to {} {}", group(lower), group(u), t.unit),
-                None => format!("above {} {}", group(lower), t.unit),
+                Some(u) => format!("{} to {} {}", bound(lower), bound(u), t.unit),
+                None => format!("above {} {}", bound(lower), t.unit),
             };
             let mut note = if i == 0 {
                 free_note(used_free, &t.unit)
