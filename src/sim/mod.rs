@@ -68,6 +68,37 @@ pub fn check_exact_budget(expected_requests: f64, platforms: usize) -> Result<()
     )))
 }
 
+/// What one request of an application costs an exact run, in requests of a single
+/// workload: its engines (the general function engine, fleets shared by several
+/// workloads) simulate about a quarter as many per second (BENCHMARKS.md), so an
+/// application of 4.7e9 requests, under `EXACT_MAX_REQUESTS`, ran for over a quarter of
+/// an hour.
+pub const APP_EXACT_COST: f64 = 4.0;
+
+/// Refuses an exact run of an application that would simulate `placements` placements of
+/// `expected_requests` each for longer than `EXACT_MAX_REQUESTS` allows.
+pub fn check_exact_app_budget(expected_requests: f64, placements: usize) -> Result<(), SimError> {
+    let total = expected_requests * placements as f64;
+    if total.is_finite() && total * APP_EXACT_COST <= EXACT_MAX_REQUESTS {
+        return Ok(());
+    }
+    let each = if placements == 1 {
+        "in one placement".to_string()
+    } else {
+        format!(
+            "in each of up to {placements} placements: every workload on each platform, the best mix and its runners-up"
+        )
+    };
+    Err(SimError::Spec(format!(
+        "an exact simulation of this application means simulating {total:.1e} requests \
+         ({expected_requests:.1e} {each}), and an application's request takes about \
+         {APP_EXACT_COST} times a single workload's: more than the {EXACT_MAX_REQUESTS:.0e} \
+         single-workload requests an exact run is allowed (about ten minutes); use the fast \
+         mode (--fast, or the live estimate in the app), a shorter horizon_days, or fewer \
+         platforms"
+    )))
+}
+
 /// The most requests an exact run may hold in flight at once on one function platform.
 /// Each is an environment or an entry in the engine's queues (tens of bytes), so a file
 /// holding billions at once (day-long requests at ten million a second under a limit of
@@ -311,7 +342,8 @@ fn run_app(
     };
     let nk = ap.hosts.len();
     if mode_used == Mode::Exact {
-        check_exact_budget(ap.expected_requests(), nk + 1)?;
+        // (the search's pick and its runners-up are simulated besides each platform's own)
+        check_exact_app_budget(ap.expected_requests(), nk + 1 + app::search::RUNNERS_UP)?;
         for (w, row) in ap.specs.iter().enumerate() {
             for (k, sp) in row.iter().enumerate() {
                 if let Spec::Function(f) = sp {
@@ -692,5 +724,22 @@ mod budget_tests {
         assert!(m.contains("(2.6e13 on its one platform)"), "{m}");
         assert!(check_exact_budget(f64::INFINITY, 1).is_err());
         assert!(check_exact_budget(f64::NAN, 1).is_err());
+    }
+
+    #[test]
+    fn an_applications_exact_run_counts_its_placements_and_slower_engines() {
+        assert_eq!(check_exact_app_budget(2.5e8, 6), Ok(()), "saas-backend fits");
+        let Err(SimError::Spec(m)) = check_exact_app_budget(4.7e9, 5) else {
+            panic!("the pipeline that ran for a quarter of an hour")
+        };
+        assert!(
+            m.contains("simulating 2.4e10 requests (4.7e9 in each of up to 5 placements: every workload on each platform, the best mix and its runners-up)"),
+            "{m}"
+        );
+        let Err(SimError::Spec(m)) = check_exact_app_budget(3e9, 1) else {
+            panic!("over")
+        };
+        assert!(m.contains("(3.0e9 in one placement)"), "{m}");
+        assert!(check_exact_app_budget(f64::NAN, 1).is_err());
     }
 }

@@ -16,7 +16,7 @@ use super::super::histogram::Histogram;
 use super::super::rng::{Rng, Sampler};
 use super::super::run::{ARRIVAL_STREAM, ArrivalGen, Control, RawRun, RunCfg};
 use super::super::spec::{FleetSpec, Spec, fleet_slots};
-use super::super::{SimError, check_exact_budget};
+use super::super::{SimError, check_exact_app_budget};
 use super::{AppPrepared, Assignment, PlacementRaw, WorkloadRaw, add_to_host};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -73,7 +73,7 @@ pub(super) fn run(
     let n = s.workloads.len();
     let nk = ap.hosts.len();
     let horizon = s.horizon_s();
-    check_exact_budget(ap.expected_requests(), 1)?;
+    check_exact_app_budget(ap.expected_requests(), 1)?;
 
     // fleets: one engine per platform used, classes in workload order
     let mut fleet_specs: Vec<(usize, FleetSpec, Vec<usize>)> = Vec::new();
