@@ -48,14 +48,24 @@ impl Visitor<'_> for DecimalVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
         Ok(Decimal::from(v))
     }
+    // (RON reads a whole number too large for 64 bits as 128: `from_i128_with_scale`
+    // panics beyond 96 bits, and without `visit_u128` serde said "found integer as u128")
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Decimal, E> {
-        Decimal::from_i128_with_scale(v, 0)
-            .checked_add(Decimal::ZERO)
-            .ok_or_else(|| E::custom("number out of range"))
+        Decimal::try_from_i128_with_scale(v, 0).map_err(|_| too_large(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Decimal, E> {
+        i128::try_from(v)
+            .ok()
+            .and_then(|i| Decimal::try_from_i128_with_scale(i, 0).ok())
+            .ok_or_else(|| too_large(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
         Decimal::from_str(v.trim()).map_err(|_| E::custom(format!("`{v}` is not a decimal number")))
     }
+}
+
+fn too_large<E: de::Error>(v: impl fmt::Display) -> E {
+    E::custom(format!("`{v}` is not a finite decimal number of at most 28 digits"))
 }
 
 /// The same for `Option<Decimal>` (tier bounds: `None` means "and above").
@@ -104,5 +114,32 @@ mod tests {
             assert_eq!(from_f64_exact(x).unwrap(), Decimal::from_str(s).unwrap(), "{s}");
         }
         assert!(from_f64_exact(f64::NAN).is_none());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Price(#[serde(with = "super")] Decimal);
+
+    #[test]
+    fn whole_numbers_of_any_size_are_read_or_refused_by_their_digits() {
+        let read = |s: &str| {
+            ron::from_str::<Price>(&format!("({s})"))
+                .map(|p| p.0)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read("1000000000"), Ok(Decimal::from(1_000_000_000)));
+        assert_eq!(read("-5"), Ok(Decimal::from(-5)));
+        let big = "79228162514264337593543950335"; // the largest 96-bit number
+        assert_eq!(read(big).unwrap().to_string(), big);
+        for huge in [
+            "79228162514264337593543950336",
+            "100000000000000000000000000000000000",
+            "-100000000000000000000000000000000000",
+        ] {
+            let e = read(huge).unwrap_err();
+            assert!(
+                e.contains(&format!("`{huge}` is not a finite decimal number of at most 28 digits")),
+                "{e}"
+            );
+        }
     }
 }
