@@ -172,6 +172,100 @@ fn refind(q: &Prepared, plans: Option<&FastPlans>, pair: &Pair, catalog: &Catalo
     Ok(Some(root::zero_in(&lo, &hi)))
 }
 
+/// The multiplier that alone moves a sample's crossovers (the traffic multiplier moves
+/// where today sits on the axis, not where curves cross).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Factor {
+    Duration,
+    Cold,
+    KeepAlive,
+}
+
+impl Factor {
+    fn of(self, d: &Draw) -> f64 {
+        match self {
+            Factor::Duration => d.duration,
+            Factor::Cold => d.cold,
+            Factor::KeepAlive => d.keep_alive,
+        }
+    }
+
+    /// A draw with this multiplier at `x` and the others at 1 (the only one uncertain).
+    fn draw(self, x: f64) -> Draw {
+        let mut d = Draw {
+            traffic: 1.0,
+            duration: 1.0,
+            cold: 1.0,
+            keep_alive: 1.0,
+        };
+        match self {
+            Factor::Duration => d.duration = x,
+            Factor::Cold => d.cold = x,
+            Factor::KeepAlive => d.keep_alive = x,
+        }
+        d
+    }
+}
+
+/// Re-found crossovers on at most this many values of a lone multiplier: a sample's is
+/// read off between the two either side of its value (log-linear), within the 1 % the
+/// re-finding itself is held to where the crossover moves smoothly.
+const FACTOR_GRID: usize = 12;
+
+/// The lone multiplier among the draws and each draw's value of it: None when two or
+/// more are uncertain, or a value is not positive (no log to interpolate in).
+fn one_factor(u: &Uncertainty, draws: &[Draw]) -> Option<(Factor, Vec<f64>)> {
+    let set = [
+        (Factor::Duration, u.duration.is_some()),
+        (Factor::Cold, u.cold_start.is_some()),
+        (Factor::KeepAlive, u.keep_alive.is_some()),
+    ];
+    let mut uncertain = set.iter().filter(|(_, on)| *on).map(|(f, _)| *f);
+    let factor = match (uncertain.next(), uncertain.next()) {
+        (Some(f), None) => f,
+        // nothing moves the crossovers: every sample is the base workload
+        (None, _) => Factor::Duration,
+        _ => return None,
+    };
+    let values: Vec<f64> = draws.iter().map(|d| factor.of(d)).collect();
+    values
+        .iter()
+        .all(|x| x.is_finite() && *x > 0.0)
+        .then_some((factor, values))
+}
+
+/// The values to re-find at: every distinct one when there are few, else
+/// `FACTOR_GRID` spread evenly in log from the least to the most.
+fn factor_grid(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    if v.len() <= FACTOR_GRID {
+        return v;
+    }
+    let (lo, hi) = (v[0].ln(), v[v.len() - 1].ln());
+    (0..FACTOR_GRID)
+        .map(|i| match i {
+            0 => v[0],
+            i if i == FACTOR_GRID - 1 => v[v.len() - 1],
+            i => (lo + (hi - lo) * i as f64 / (FACTOR_GRID - 1) as f64).exp(),
+        })
+        .collect()
+}
+
+/// Crossover `k` at multiplier `x`, log-linear between the grid values either side (None
+/// where either was not found).
+fn between(grid: &[f64], at: &[Vec<Option<f64>>], k: usize, x: f64) -> Option<f64> {
+    let hi = grid.partition_point(|g| *g < x).min(grid.len() - 1);
+    if grid[hi] == x || hi == 0 {
+        return at[hi][k];
+    }
+    let lo = hi - 1;
+    let (a, b) = (at[lo][k]?, at[hi][k]?);
+    let f = (x / grid[lo]).ln() / (grid[hi] / grid[lo]).ln();
+    Some((a.ln() + f * (b / a).ln()).exp())
+}
+
 /// The most break-even points Monte Carlo gives bands to: each is re-found in 100
 /// samples, and sixteen platforms cross each other dozens of times (a file with four of
 /// each kind took minutes).
@@ -283,21 +377,37 @@ pub fn monte_carlo_until(
                 })
             })
             .collect();
-        // each sample's workload and fast-mode plans are made once and shared by every
+        // each draw's workload and fast-mode plans are made once and shared by every
         // crossover re-found under it
-        let found: Vec<Vec<Option<f64>>> = (0..m)
-            .into_par_iter()
-            .map(|s| {
-                check()?;
-                let d = draw(u, seed, s);
-                let q = sample_prepared(p, d, catalog)?;
-                let plans = q.app.is_none().then(|| q.fast_plans());
-                pairs
+        let refind_all = |d: Draw| -> Result<Vec<Option<f64>>, SimError> {
+            check()?;
+            let q = sample_prepared(p, d, catalog)?;
+            let plans = q.app.is_none().then(|| q.fast_plans());
+            pairs
+                .iter()
+                .map(|pair| refind(&q, plans.as_ref(), pair, catalog))
+                .collect::<Result<Vec<_>, SimError>>()
+        };
+        let draws: Vec<Draw> = (0..m).map(|s| draw(u, seed, s)).collect();
+        let found: Vec<Vec<Option<f64>>> = match one_factor(u, &draws) {
+            // one multiplier moves the crossovers: re-found on a grid of its values and
+            // read off between them, rather than once per sample
+            Some((factor, values)) => {
+                let grid = factor_grid(&values);
+                let at: Vec<Vec<Option<f64>>> =
+                    grid.par_iter()
+                        .map(|g| refind_all(factor.draw(*g)))
+                        .collect::<Result<_, SimError>>()?;
+                values
                     .iter()
-                    .map(|pair| refind(&q, plans.as_ref(), pair, catalog))
-                    .collect::<Result<Vec<_>, SimError>>()
-            })
-            .collect::<Result<_, SimError>>()?;
+                    .map(|x| (0..pairs.len()).map(|k| between(&grid, &at, k, *x)).collect())
+                    .collect()
+            }
+            None => draws
+                .par_iter()
+                .map(|d| refind_all(*d))
+                .collect::<Result<_, SimError>>()?,
+        };
         for (k, Pair { c, .. }) in pairs.iter().enumerate() {
             let mut v: Vec<f64> = found.iter().filter_map(|row| row[k]).collect();
             if v.is_empty() {
@@ -348,6 +458,87 @@ mod tests {
         // the three farthest coping ones (0.001, 500, 0.01) and the failing one are left out
         assert_eq!(got, [0.3, 0.9, 1.2, 4.0, 20.0, 60.0, 2.0, 0.5]);
         assert_eq!(nearest_crossovers(&all[..3]).len(), 3);
+    }
+
+    /// With one multiplier uncertain, the bands read off a grid of re-found crossovers
+    /// agree with re-finding every sample within the re-finding's own 1 % (here 2 %, two
+    /// such estimates apart); with two, every sample is re-found.
+    #[test]
+    fn a_lone_multipliers_grid_gives_the_bands_of_every_sample() {
+        let cat = Catalog::builtin().unwrap();
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/startup-launch.ron");
+        let s = crate::model::load_scenario_file(&file, &cat).unwrap();
+        let p = crate::sim::prepare(&s, file.parent().unwrap(), &cat, &mut TraceStore::default()).unwrap();
+        let sweep = crate::analysis::traffic_sweep(&p, &cat).unwrap();
+        let u = Uncertainty {
+            traffic: Some(Dist::LogNormal { median: 1.0, p99: 2.0 }),
+            duration: Some(Dist::LogNormal { median: 1.0, p99: 1.5 }),
+            cold_start: None,
+            keep_alive: None,
+            samples: 100,
+        };
+        let draws: Vec<Draw> = (0..100).map(|i| draw(&u, s.seed, i)).collect();
+        let (factor, values) = one_factor(&u, &draws).unwrap();
+        assert_eq!(factor, Factor::Duration);
+        assert_eq!(factor_grid(&values).len(), FACTOR_GRID);
+        let mc = monte_carlo(&p, &cat, &u, Some(&sweep)).unwrap();
+        assert!(mc.crossovers.len() >= 4, "{:?}", mc.crossovers);
+        // every sample re-found, as before the grid
+        let pairs: Vec<Pair> = nearest_crossovers(&sweep.crossovers)
+            .into_iter()
+            .map(|c| {
+                let i = sweep.platforms.iter().position(|x| *x == c.between[0]).unwrap();
+                let j = sweep.platforms.iter().position(|x| *x == c.between[1]).unwrap();
+                Pair {
+                    c,
+                    i,
+                    j,
+                    slope: slope_at(&sweep, i, j, c.x),
+                }
+            })
+            .collect();
+        let each: Vec<Vec<Option<f64>>> = draws
+            .par_iter()
+            .map(|d| {
+                let q = sample_prepared(&p, *d, &cat).unwrap();
+                let plans = q.fast_plans();
+                pairs
+                    .iter()
+                    .map(|pair| refind(&q, Some(&plans), pair, &cat).unwrap())
+                    .collect()
+            })
+            .collect();
+        for band in &mc.crossovers {
+            let k = pairs
+                .iter()
+                .position(|pr| pr.c.between == band.between && pr.c.x == band.base_scale)
+                .unwrap();
+            let mut v: Vec<f64> = each.iter().filter_map(|row| row[k]).collect();
+            v.sort_by(f64::total_cmp);
+            for (q, got) in [(0.1, band.p10_scale), (0.5, band.p50_scale), (0.9, band.p90_scale)] {
+                let want = quantile(&v, q);
+                assert!(
+                    (got / want - 1.0).abs() < 0.02,
+                    "{:?} p{}: {got} against {want}",
+                    band.between,
+                    q * 100.0
+                );
+            }
+        }
+        // two multipliers: no grid
+        let two = Uncertainty {
+            cold_start: Some(Dist::LogNormal { median: 1.0, p99: 2.0 }),
+            ..u.clone()
+        };
+        assert!(one_factor(&two, &draws).is_none());
+        // none: one value, one re-finding
+        let none = Uncertainty {
+            duration: None,
+            ..u.clone()
+        };
+        let plain: Vec<Draw> = (0..100).map(|i| draw(&none, s.seed, i)).collect();
+        let (_, values) = one_factor(&none, &plain).unwrap();
+        assert_eq!(factor_grid(&values), [1.0]);
     }
 
     /// An application's sample scales every workload's durations and cold starts (the
