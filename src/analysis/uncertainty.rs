@@ -285,6 +285,24 @@ fn nearest_crossovers(all: &[Crossover]) -> Vec<&Crossover> {
     order.into_iter().map(|i| &all[i]).collect()
 }
 
+/// The crossovers of `sw` given bands, with the indices of their platforms among
+/// `names` and the sweep's slope there.
+fn band_pairs<'s>(sw: &'s Sweep, names: &[String]) -> Vec<Pair<'s>> {
+    nearest_crossovers(&sw.crossovers)
+        .into_iter()
+        .filter_map(|c| {
+            let i = names.iter().position(|x| *x == c.between[0])?;
+            let j = names.iter().position(|x| *x == c.between[1])?;
+            Some(Pair {
+                c,
+                i,
+                j,
+                slope: slope_at(sw, i, j, c.x),
+            })
+        })
+        .collect()
+}
+
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -364,19 +382,7 @@ pub fn monte_carlo_until(
     let mut crossovers = Vec::new();
     if let Some(sw) = sweep {
         let m = n.min(100);
-        let pairs: Vec<Pair> = nearest_crossovers(&sw.crossovers)
-            .into_iter()
-            .filter_map(|c| {
-                let i = names.iter().position(|x| *x == c.between[0])?;
-                let j = names.iter().position(|x| *x == c.between[1])?;
-                Some(Pair {
-                    c,
-                    i,
-                    j,
-                    slope: slope_at(sw, i, j, c.x),
-                })
-            })
-            .collect();
+        let pairs = band_pairs(sw, &names);
         // each draw's workload and fast-mode plans are made once and shared by every
         // crossover re-found under it
         let refind_all = |d: Draw| -> Result<Vec<Option<f64>>, SimError> {
@@ -484,19 +490,7 @@ mod tests {
         let mc = monte_carlo(&p, &cat, &u, Some(&sweep)).unwrap();
         assert!(mc.crossovers.len() >= 4, "{:?}", mc.crossovers);
         // every sample re-found, as before the grid
-        let pairs: Vec<Pair> = nearest_crossovers(&sweep.crossovers)
-            .into_iter()
-            .map(|c| {
-                let i = sweep.platforms.iter().position(|x| *x == c.between[0]).unwrap();
-                let j = sweep.platforms.iter().position(|x| *x == c.between[1]).unwrap();
-                Pair {
-                    c,
-                    i,
-                    j,
-                    slope: slope_at(&sweep, i, j, c.x),
-                }
-            })
-            .collect();
+        let pairs = band_pairs(&sweep, &sweep.platforms);
         let each: Vec<Vec<Option<f64>>> = draws
             .par_iter()
             .map(|d| {
