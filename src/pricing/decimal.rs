@@ -66,7 +66,7 @@ fn shortest_digits(x: f64) -> Option<Decimal> {
     }
     // Rust's text has no trailing zeros after the point ("100", not "100.0")
     let mut scale = frac - exp;
-    while mantissa % 10 == 0 {
+    while mantissa.is_multiple_of(10) {
         mantissa /= 10;
         scale -= 1;
     }
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn shortest_digits_agree_with_the_text_route() {
         let mut rng = crate::sim::rng::Rng::new(11, 3);
-        let mut check = |x: f64| {
+        let check = |x: f64| {
             let fast = shortest_digits(x);
             let text = from_display(x);
             if let Some(f) = fast {
@@ -238,7 +238,7 @@ mod tests {
             2.5e-7,
             123456789.125,
             5e-324,
-            260989553517312.625,
+            260_989_553_517_312.0 + 0.625,
             0.125,
             2.5,
             1e23,
