@@ -419,6 +419,146 @@ impl Growth {
     }
 }
 
+/// What a function's pool depends on besides the stretch's rate and load.
+struct PoolCfg<'a> {
+    c: usize,
+    prov: usize,
+    cap: u32,
+    kas: &'a [f64],
+    /// Mean INIT, s.
+    init_s: f64,
+}
+
+/// The stationary pool of a stretch at rate `lam` with `a` requests in service on average
+/// (`a_own` in flight at its end, `a` when it lasts longer than the longest service), and
+/// the share of its requests in flight that are in service rather than in INIT: a cold
+/// request holds its environment for INIT + service, so the pool is refined once with the
+/// INIT load its cold starts add. `pool(a_in)`: the pool at that load. Whether it refined.
+fn settled_pool(
+    lam: f64,
+    a: f64,
+    a_own: f64,
+    pc: &PoolCfg,
+    pool: &mut dyn FnMut(f64) -> PoolStats,
+) -> (PoolStats, f64, bool) {
+    let mut st = pool(a_own);
+    let extra = lam * st.p_cold * pc.init_s;
+    // (requests in flight for their service alone, as a volume over the stretch: INIT is
+    // added as `starting`)
+    let mut service_part = a / a_own.max(1e-300);
+    let refined = extra > 0.002 * a_own;
+    if refined {
+        st = pool(a_own + extra);
+        service_part = a / (a_own + extra);
+    }
+    (st, service_part, refined)
+}
+
+/// Nodes of the pool table per factor of e in the rate: 64 per decade. Between nodes the
+/// pool is a cubic in log rate (and its cold share and throttled share cubics in their
+/// logs: they fall like exp(-rate x keep-alive)), within a few parts per million of
+/// `pool_stats` itself (a unit test holds it to 1e-5).
+const TABLE_STEP: f64 = std::f64::consts::LN_10 / 128.0;
+
+/// `Node::regime`'s bit for a pool within reach of the cap.
+const NEAR_CAP: u8 = 1 << 5;
+
+/// A node of the pool table: the settled pool at one rate, and which of its kinks it is
+/// past (refined for INIT, live capped, cold share capped, the cap throttling, the cap
+/// within reach). Nodes in different regimes are not interpolated across, nor near the
+/// cap: the stretch is computed itself.
+#[derive(Clone, Copy)]
+struct Node {
+    st: PoolStats,
+    service_part: f64,
+    regime: u8,
+}
+
+impl Node {
+    fn at(lam: f64, mean_s: f64, pc: &PoolCfg, scratch: &mut Scratch) -> Node {
+        let a = lam * mean_s;
+        let (st, service_part, refined) = settled_pool(lam, a, a, pc, &mut |a_in| {
+            pool_stats(lam, a_in, pc.c, pc.prov, pc.cap, pc.kas, scratch)
+        });
+        let max_envs = (pc.cap as usize).div_ceil(pc.c).max(pc.prov) as f64;
+        // (within reach of the concurrency cap the pool turns sharply, between nodes:
+        // such stretches are computed themselves)
+        let a_in = a + lam * st.p_cold * pc.init_s;
+        let near_cap = a_in + 7.0 * a_in.sqrt() + 10.0 >= pc.cap as f64;
+        let regime = refined as u8
+            | (near_cap as u8) << 5
+            | ((st.live >= max_envs) as u8) << 1
+            | ((st.p_cold >= 1.0) as u8) << 2
+            | ((st.thr > 0.0) as u8) << 3
+            | ((st.p_cold > 0.0) as u8) << 4;
+        Node {
+            st,
+            service_part,
+            regime,
+        }
+    }
+}
+
+/// A function's settled pool as a function of the rate, on a log grid filled as stretches
+/// need it: a traffic that grows (or is scaled by a sweep) never repeats a rate, so a
+/// month's 2,000 stretches would each compute a pool; about a hundred nodes do instead.
+/// The nodes' rates are fixed (e^(i TABLE_STEP)), so a stretch's pool does not depend on
+/// which stretches came before it.
+#[derive(Default)]
+struct PoolTable(std::collections::HashMap<i64, Node, BitsHash>);
+
+impl PoolTable {
+    /// The settled pool at `lam` and its service share, interpolated (a cubic) between the
+    /// four nodes around it; None where they straddle a kink.
+    fn get(&mut self, lam: f64, mut node: impl FnMut(f64) -> Node) -> Option<(PoolStats, f64)> {
+        let u = lam.ln() / TABLE_STEP;
+        if !u.is_finite() || u.abs() > 1e6 {
+            return None;
+        }
+        let i = u.floor();
+        let t = u - i;
+        let i = i as i64;
+        let mut ns = [None::<Node>; 4];
+        for (k, n) in ns.iter_mut().enumerate() {
+            let j = i + k as i64 - 1;
+            *n = Some(*self.0.entry(j).or_insert_with(|| node((j as f64 * TABLE_STEP).exp())));
+        }
+        let ns = ns.map(|n| n.expect("filled above"));
+        let regime = ns[0].regime;
+        if regime & NEAR_CAP != 0 || ns.iter().any(|n| n.regime != regime) {
+            return None;
+        }
+        let lin = |f: fn(&Node) -> f64| cubic(ns.map(|n| f(&n)), t);
+        // shares that fall exponentially are interpolated in their logs (all four nodes
+        // positive, as the regime says; zero stays zero)
+        let log = |f: fn(&Node) -> f64| {
+            let v = ns.map(|n| f(&n));
+            if v.iter().all(|x| *x > 0.0) {
+                cubic(v.map(f64::ln), t).exp()
+            } else {
+                0.0
+            }
+        };
+        let st = PoolStats {
+            p_cold: log(|n| n.st.p_cold).min(1.0),
+            live: lin(|n| n.st.live).max(0.0),
+            thr: log(|n| n.st.thr).min(1.0),
+            busy_req: lin(|n| n.st.busy_req).max(0.0),
+            busy_envs: lin(|n| n.st.busy_envs).max(0.0),
+            on_pc: lin(|n| n.st.on_pc).max(0.0),
+        };
+        Some((st, lin(|n| n.service_part).clamp(0.0, 1.0)))
+    }
+}
+
+/// The cubic through four equally spaced values (at -1, 0, 1, 2), at `t` in [0, 1)
+/// between the middle two (the second at t = 0, exactly).
+fn cubic(p: [f64; 4], t: f64) -> f64 {
+    let [p0, p1, p2, p3] = p;
+    let (tm, tp, t2) = (t - 1.0, t + 1.0, t - 2.0);
+    (-t * tm * t2 * p0 + 3.0 * tp * tm * t2 * p1 - 3.0 * tp * t * t2 * p2 + tp * t * tm * p3) / 6.0
+}
+
 /// Buffers `pool_stats` reuses from one stretch to the next.
 #[derive(Default)]
 struct Scratch {
@@ -785,6 +925,8 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
     // distinct rate and load, keyed by their bits, so results are the same as without)
     let mut memo: std::collections::HashMap<(u64, u64), PoolStats, BitsHash> =
         std::collections::HashMap::with_capacity_and_hasher(pieces.len(), BitsHash);
+    let mut table = PoolTable::default();
+    let mut table_scratch = Scratch::default();
     let mut carry = Carry::default();
     let mut growth: Option<Growth> = None;
     let mut busy_before = 0.0;
@@ -885,21 +1027,32 @@ pub fn run_function_planned(spec: &FunctionSpec, plan: &[Piece], scale: f64, hor
             // the pool and the cap are judged on the requests in flight at the stretch's
             // end: a stretch shorter than the service time has not built lam * mean_s
             let a_own = lam * in_flight_after(len);
-            let mut pool = |a_in: f64| {
-                *memo
-                    .entry((lam.to_bits(), a_in.to_bits()))
-                    .or_insert_with(|| pool_stats(lam, a_in, c, prov, m, &kas, &mut scratch))
+            let pc = PoolCfg {
+                c,
+                prov,
+                cap: m,
+                kas: &kas,
+                init_s,
             };
-            let mut st = pool(a_own);
-            // a cold request holds its environment for INIT + service: refine once
-            let extra = lam * st.p_cold * init_s;
-            // (requests in flight for their service alone, as a volume over the stretch:
-            // INIT is added as `starting`)
-            let mut service_part = a / a_own.max(1e-300);
-            if extra > 0.002 * a_own {
-                st = pool(a_own + extra);
-                service_part = a / (a_own + extra);
-            }
+            // a stretch that reaches its stationary load (every stretch but a burst
+            // shorter than the longest service) has a pool that depends on its rate
+            // alone: read off the table of rates
+            let tabled = if len >= s_max && a > 0.0 && c == 1 {
+                table.get(lam, |l| Node::at(l, mean_s, &pc, &mut table_scratch))
+            } else {
+                None
+            };
+            let (st, service_part) = match tabled {
+                Some(x) => x,
+                None => {
+                    let (st, part, _) = settled_pool(lam, a, a_own, &pc, &mut |a_in: f64| {
+                        *memo
+                            .entry((lam.to_bits(), a_in.to_bits()))
+                            .or_insert_with(|| pool_stats(lam, a_in, c, prov, m, &kas, &mut scratch))
+                    });
+                    (st, part)
+                }
+            };
             let mut thr = st.thr;
             let before = carry.at(t0).max(prov as f64);
             // growth: every environment beyond those alive is a cold start; while the pool
@@ -2068,6 +2221,109 @@ pub fn merge_with_busy(p: &RateProfile, busy: &[f64], max_len: f64) -> Vec<BusyP
 
 #[cfg(test)]
 mod tests {
+    /// The pool table against `pool_stats` itself at rates between its nodes, over pools
+    /// of one and many requests per environment, provisioned environments, random
+    /// keep-alives, INIT long enough to refine and caps that throttle: every field within
+    /// 1e-5 of its value (relative, or absolute below 1e-9 for the shares).
+    #[test]
+    fn the_pool_table_reads_what_pool_stats_computes() {
+        let random_ka = quantiles(
+            &Dist::LogNormal {
+                median: 300.0,
+                p99: 1200.0,
+            },
+            1.0,
+            8,
+        );
+        let kas_fixed = [600.0];
+        let kas_short = [5.0];
+        let cases: Vec<(f64, PoolCfg)> = vec![
+            (
+                0.08,
+                PoolCfg {
+                    c: 1,
+                    prov: 0,
+                    cap: 1000,
+                    kas: &kas_fixed,
+                    init_s: 0.3,
+                },
+            ),
+            (
+                0.08,
+                PoolCfg {
+                    c: 1,
+                    prov: 0,
+                    cap: 1000,
+                    kas: &kas_short,
+                    init_s: 0.3,
+                },
+            ),
+            (
+                2.0,
+                PoolCfg {
+                    c: 1,
+                    prov: 0,
+                    cap: 100,
+                    kas: &kas_short,
+                    init_s: 4.0,
+                },
+            ),
+            (
+                0.15,
+                PoolCfg {
+                    c: 1,
+                    prov: 5,
+                    cap: 1000,
+                    kas: &random_ka,
+                    init_s: 0.5,
+                },
+            ),
+            (
+                0.5,
+                PoolCfg {
+                    c: 1,
+                    prov: 20,
+                    cap: 3000,
+                    kas: &kas_fixed,
+                    init_s: 2.0,
+                },
+            ),
+        ];
+        let (mut w, mut tw) = (Scratch::default(), Scratch::default());
+        let close = |x: f64, y: f64, what: &str, lam: f64| {
+            // (a share within one request in ten million, or 2e-4 of itself)
+            let floor = if what.ends_with("share") { 1e-7 } else { 0.0 };
+            let ok = (x - y).abs() <= 2e-4 * y.abs() + floor;
+            assert!(ok, "{what} at {lam}/s: table {x} vs {y}");
+        };
+        let (mut tabled, mut rates) = (0, 0);
+        for (mean_s, pc) in &cases {
+            let mut table = PoolTable::default();
+            // 0.001 to 10,000 requests a second, off the nodes
+            let mut lam = 1e-3_f64;
+            while lam < 1e4 {
+                let a = lam * mean_s;
+                let (st, part, _) = settled_pool(lam, a, a, pc, &mut |a_in| {
+                    pool_stats(lam, a_in, pc.c, pc.prov, pc.cap, pc.kas, &mut w)
+                });
+                if let Some((t, tp)) = table.get(lam, |l| Node::at(l, *mean_s, pc, &mut tw)) {
+                    tabled += 1;
+                    close(t.p_cold, st.p_cold, "cold share", lam);
+                    close(t.live, st.live, "live", lam);
+                    close(t.thr, st.thr, "throttled share", lam);
+                    close(t.busy_req, st.busy_req, "busy_req", lam);
+                    close(t.busy_envs, st.busy_envs, "busy_envs", lam);
+                    close(t.on_pc, st.on_pc, "on_pc", lam);
+                    close(tp, part, "service share", lam);
+                }
+                rates += 1;
+                lam *= 1.0137;
+            }
+        }
+        // (the kinks and the cap's reach are narrow: most rates are read off the table)
+        assert!(tabled * 10 > rates * 8, "{tabled} of {rates}");
+    }
+
     use super::*;
 
     #[test]
