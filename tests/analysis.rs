@@ -200,7 +200,7 @@ fn exact_crossover(p: &Prepared, i: usize, j: usize, mut lo: f64, mut hi: f64) -
     let d = |x: f64| {
         let sub = Prepared {
             scenario: p.scenario.clone(),
-            profile: p.profile.scaled(x),
+            profile: p.profile.scaled(x).into(),
             specs: vec![p.specs[i].clone(), p.specs[j].clone()],
             app: None,
         };

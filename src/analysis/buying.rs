@@ -530,7 +530,7 @@ pub fn buying_maps(p: &Prepared, catalog: &Catalog, scales: &[f64]) -> Result<Op
         .par_iter()
         .map(|k| {
             let q = Prepared {
-                profile: p.profile.scaled(*k),
+                profile: p.profile.scaled(*k).into(),
                 ..p.clone()
             };
             buying(&q, catalog)

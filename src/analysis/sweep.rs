@@ -276,7 +276,7 @@ impl Evaluator<'_> {
         let q = self.prepared(x)?;
         let p = q.as_ref().unwrap_or(self.base);
         let prof = match (&q, self.axis) {
-            (Some(q), Axis::Burstiness) => q.profile.clone(),
+            (Some(q), Axis::Burstiness) => RateProfile::clone(&q.profile),
             _ => self.profile(x),
         };
         match only {

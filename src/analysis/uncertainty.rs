@@ -336,14 +336,25 @@ pub fn monte_carlo_until(
     let check = || if cancelled() { Err(SimError::Cancelled) } else { Ok(()) };
     let n = u.samples.max(1) as usize;
     let seed = p.scenario.seed;
+    // a single workload's samples share its traffic: the function plans and the traffic
+    // at the fast mode's resolution are made once, each sample's traffic is a scale
+    let shared = p
+        .app
+        .is_none()
+        .then(|| (p.fast_plans(), crate::sim::fast::fast_profile(&p.profile).into_owned()));
     let rows: Vec<(Draw, Vec<Total>)> = (0..n)
         .into_par_iter()
         .map(|i| {
             check()?;
             let d = draw(u, seed, i);
             let q = sample_prepared(p, d, catalog)?;
-            let prof = q.profile.scaled(d.traffic);
-            Ok((d, fast_totals(&q, &prof, catalog)?))
+            let totals = match &shared {
+                Some((base, coarse)) => {
+                    fast_totals_scaled(&q, &q.fast_plans_like(base, coarse), d.traffic, None, catalog)?
+                }
+                None => fast_totals(&q, &q.profile.scaled(d.traffic), catalog)?,
+            };
+            Ok((d, totals))
         })
         .collect::<Result<_, SimError>>()?;
     let names: Vec<String> = p.specs.iter().map(|s| s.name().to_string()).collect();
@@ -388,7 +399,7 @@ pub fn monte_carlo_until(
         let refind_all = |d: Draw| -> Result<Vec<Option<f64>>, SimError> {
             check()?;
             let q = sample_prepared(p, d, catalog)?;
-            let plans = q.app.is_none().then(|| q.fast_plans());
+            let plans = shared.as_ref().map(|(base, coarse)| q.fast_plans_like(base, coarse));
             pairs
                 .iter()
                 .map(|pair| refind(&q, plans.as_ref(), pair, catalog))

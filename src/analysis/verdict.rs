@@ -824,11 +824,13 @@ fn hybrid_cost(p: &Prepared, catalog: &Catalog, f: &Spec, a: &Spec) -> Result<Op
     fixed.max = replicas;
     let base_prof = RateProfile {
         rates: prof.rates.iter().map(|r| r.min(base)).collect(),
-        ..prof.clone()
+        step_s: prof.step_s,
+        horizon_s: prof.horizon_s,
     };
     let excess = RateProfile {
         rates: prof.rates.iter().map(|r| (r - base).max(0.0)).collect(),
-        ..prof.clone()
+        step_s: prof.step_s,
+        horizon_s: prof.horizon_s,
     };
     let only = |spec: Spec| Prepared {
         scenario: p.scenario.clone(),

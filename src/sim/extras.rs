@@ -177,12 +177,25 @@ pub fn extra_lines(
             && let Some(size) = credits.size(&f.instance)
             && !u.cpu.is_empty()
         {
+            // (the stretches are display buckets, all but the last as long as the others:
+            // their length is converted once)
+            let mut last: Option<(u64, Decimal)> = None;
             let cpu: Vec<CpuStretch> = u
                 .cpu
                 .iter()
-                .map(|&(h, util)| CpuStretch {
-                    hours: dec(h),
-                    utilization: dec(util),
+                .map(|&(h, util)| {
+                    let hours = match last {
+                        Some((bits, d)) if bits == h.to_bits() => d,
+                        _ => {
+                            let d = dec(h);
+                            last = Some((h.to_bits(), d));
+                            d
+                        }
+                    };
+                    CpuStretch {
+                        hours,
+                        utilization: dec(util),
+                    }
                 })
                 .collect();
             let total_h: Decimal = cpu.iter().map(|c| c.hours).sum();

@@ -155,8 +155,9 @@ pub enum SimError {
 pub struct Prepared {
     pub scenario: Scenario,
     /// The traffic: of the one workload, or of all an application's workloads added up
-    /// (triggered requests included).
-    pub profile: RateProfile,
+    /// (triggered requests included). Shared: a Monte Carlo sample changes the platforms
+    /// and workload, never the traffic, and a month of one-minute rates is 345 KB.
+    pub profile: std::sync::Arc<RateProfile>,
     /// Every enabled platform running the (first) workload.
     pub specs: Vec<Spec>,
     /// An application of several workloads: simulated placement by placement.
@@ -175,7 +176,7 @@ pub fn prepare(
         let ap = app::prepare(s, base_dir, catalog, traces)?;
         return Ok(Prepared {
             scenario: s.clone(),
-            profile: ap.total_profile(),
+            profile: ap.total_profile().into(),
             specs,
             app: Some(Box::new(ap)),
         });
@@ -183,7 +184,7 @@ pub fn prepare(
     let profile = traffic::build_profile(s, base_dir, traces).map_err(SimError::Trace)?;
     Ok(Prepared {
         scenario: s.clone(),
-        profile,
+        profile: profile.into(),
         specs,
         app: None,
     })
@@ -314,7 +315,7 @@ impl Prepared {
 /// every workload alike, or the focused one).
 fn app_scale(p: &Prepared, profile: &RateProfile) -> f64 {
     let base = p.profile.expected_requests();
-    if base > 0.0 && profile != &p.profile {
+    if base > 0.0 && profile != &*p.profile {
         profile.expected_requests() / base
     } else {
         1.0
@@ -454,7 +455,7 @@ impl Prepared {
         let ap = ap.with_own(own)?;
         Ok(Prepared {
             scenario: self.scenario.clone(),
-            profile: ap.total_profile(),
+            profile: ap.total_profile().into(),
             specs: self.specs.clone(),
             app: Some(Box::new(ap)),
         })
@@ -649,12 +650,53 @@ pub struct FastPlans {
 
 impl Prepared {
     pub fn fast_plans(&self) -> FastPlans {
+        let coarse = fast::fast_profile(&self.profile);
         FastPlans {
-            plans: self.specs.iter().map(|s| fast::plan(s, &self.profile)).collect(),
+            plans: plans_of(&self.specs, &coarse, |_| None),
             horizon_s: self.profile.horizon_s,
             expected_requests: self.profile.expected_requests(),
         }
     }
+
+    /// The plans of this scenario, whose traffic is `base`'s (`coarse`: that traffic at
+    /// the fast mode's resolution) and whose platforms are the same but for their
+    /// workload's service times (a Monte Carlo sample): a function's stretches follow the
+    /// traffic's shape alone and are `base`'s; a fleet's busy counts follow the service
+    /// times and are made again.
+    pub fn fast_plans_like(&self, base: &FastPlans, coarse: &RateProfile) -> FastPlans {
+        FastPlans {
+            plans: plans_of(&self.specs, coarse, |i| match (&self.specs[i], base.plans.get(i)) {
+                (Spec::Function(_), Some(b @ fast::Plan::Function(_))) => Some(b.clone()),
+                _ => None,
+            }),
+            horizon_s: base.horizon_s,
+            expected_requests: base.expected_requests,
+        }
+    }
+}
+
+/// The fast-mode plan of every platform over `coarse` (the traffic at the fast mode's
+/// resolution), `given(i)` where it has platform i's. A fleet's plan depends on its
+/// service times alone, so fleets of the same service times (containers and VMs of a
+/// vCPU or more run a request at the workload's own speed) share one.
+fn plans_of(specs: &[Spec], coarse: &RateProfile, given: impl Fn(usize) -> Option<fast::Plan>) -> Vec<fast::Plan> {
+    let mut plans: Vec<fast::Plan> = Vec::with_capacity(specs.len());
+    for (i, s) in specs.iter().enumerate() {
+        let same_fleet = match s {
+            Spec::Fleet(f) => specs[..i].iter().position(|o| {
+                matches!(o, Spec::Fleet(g) if g.duration_dist == f.duration_dist
+                    && g.slowdown.to_bits() == f.slowdown.to_bits())
+            }),
+            Spec::Function(_) => None,
+        };
+        let plan = match (given(i), same_fleet) {
+            (Some(p), _) => p,
+            (None, Some(j)) => plans[j].clone(),
+            (None, None) => fast::plan(s, coarse),
+        };
+        plans.push(plan);
+    }
+    plans
 }
 
 /// As `fast_totals` at `scale` times the traffic, from precomputed plans, for the
