@@ -1521,7 +1521,10 @@ struct Waits {
 
 impl Waits {
     fn get(&mut self, cap: f64, a: f64, lam: f64, mu_total: f64, timeout_s: f64) -> (f64, f64, f64) {
-        if (self.lookups >= 64 && self.hits == 0) || (self.lookups >= 512 && self.hits * 4 < self.lookups) {
+        if !shortcuts()
+            || (self.lookups >= 64 && self.hits == 0)
+            || (self.lookups >= 512 && self.hits * 4 < self.lookups)
+        {
             return mmc_wait(cap, a, lam, mu_total, timeout_s);
         }
         self.lookups += 1;
@@ -1544,7 +1547,7 @@ struct Sizes(Vec<AtSize>);
 
 #[cfg(test)]
 thread_local! {
-    /// Tests turn the fleet walk's shortcuts off (the idle skip and `Sizes`) to check
+    /// Tests turn the fleet walk's shortcuts off (the idle skip, `Sizes` and `Waits`) to check
     /// that they change nothing.
     static PLAIN_WALK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Stretches the idle skip walked (so the test knows it ran on real traffic).
@@ -2644,6 +2647,38 @@ mod tests {
             "{fleets} fleets, {idle_at_zero} scaling to zero"
         );
         assert!(busy_skips >= 1, "the idle skip ran on no scenario's traffic");
+    }
+
+    /// The pool table's nodes kept on a thread change no result: startup-launch's function
+    /// (its growing traffic reads the table) on a fresh thread, and again after the same
+    /// thread ran it at other scales (nodes already there, others added).
+    #[test]
+    fn the_kept_pool_tables_change_no_bit() {
+        use crate::sim::{TraceStore, bucket_s, prepare, run::RunCfg, spec::Spec};
+        let cat = crate::pricing::Catalog::builtin().expect("catalog");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let s = crate::model::load_scenario_file(&dir.join("startup-launch.ron"), &cat).expect("scenario");
+        let p = prepare(&s, &dir, &cat, &mut TraceStore::default()).expect("prepare");
+        let cfg = RunCfg::of(&p.scenario, bucket_s(p.profile.horizon_s));
+        let Some(Spec::Function(f)) = p.specs.iter().find(|s| matches!(s, Spec::Function(_))) else {
+            panic!("startup-launch has a function");
+        };
+        let plan = merge_pieces(&fast_profile(&p.profile), 3600.0);
+        let h = p.profile.horizon_s;
+        let run = |scale: f64| format!("{:?}", run_function_planned(f, &plan, scale, h, cfg));
+        std::thread::scope(|t| {
+            let fresh = t.spawn(|| run(3.0)).join().expect("fresh thread");
+            let warm = t
+                .spawn(|| {
+                    let _ = (run(2.5), run(3.3), run(0.7));
+                    let kept = TABLES.with(|k| k.borrow().iter().map(|(_, t)| t.0.len()).sum::<usize>());
+                    (run(3.0), kept)
+                })
+                .join()
+                .expect("warm thread");
+            assert!(warm.1 > 100, "{} nodes kept", warm.1);
+            assert_eq!(fresh, warm.0);
+        });
     }
 
     #[test]
